@@ -1,0 +1,194 @@
+import { browser } from "wxt/browser";
+import { defineBackground } from "wxt/utils/define-background";
+import patterns from "../../policies/dist/patterns.json";
+import { dayOf } from "../../shared/day";
+import type { EventKind } from "../../shared/events";
+import { LIMITS } from "../../shared/limits";
+import { nudgeDue } from "../../shared/policy/evaluate";
+import { syncBlockRules } from "../lib/blocking";
+import { matcher, toolsById } from "../lib/catalog";
+import { addCount, counterKey, pendingDays } from "../lib/counters";
+import { decide, nudgeView } from "../lib/decide";
+import { NUDGE_EVENTS, type NudgeView, type Request, type StatusView } from "../lib/messages";
+import { policyInForce, refreshPolicy } from "../lib/policy-cache";
+import { ensureEnrolled, type FlushResult, flush } from "../lib/reporter";
+import { resolveSettings } from "../lib/settings";
+import { read, serialized, write } from "../lib/state";
+
+const FLUSH_ALARM = "flush";
+const RETRY_ALARM = "retry";
+
+export default defineBackground(() => {
+  const version = browser.runtime.getManifest().version;
+
+  // Whether counts are kept and sent, computed once and again only when the settings or the
+  // policy change: counting is on the hot path of every catalog page.
+  let reporting: Promise<boolean> | null = null;
+  function reportingOn(): Promise<boolean> {
+    reporting ??= Promise.all([resolveSettings(), policyInForce()]).then(
+      ([{ settings }, { response }]) => settings.reporting && response.reporting,
+    );
+    return reporting;
+  }
+
+  /** Adds one to a counter of today's, under the current policy version. */
+  async function count(tool: string, event: EventKind): Promise<void> {
+    if (!(await reportingOn())) return;
+    const { response } = await policyInForce();
+    await serialized(async () => {
+      const key = counterKey(tool, event, response.policy.version);
+      await write("counters", addCount(await read("counters"), dayOf(Date.now()), key));
+    });
+  }
+
+  async function flushNow(): Promise<FlushResult> {
+    const { settings } = await resolveSettings();
+    const result = await flush(settings, version);
+    if (!result.ok && result.retryAt) await browser.alarms.create(RETRY_ALARM, { when: result.retryAt });
+    return result;
+  }
+
+  /** Enrolls, refreshes the policy and its block rules, then sends what is pending. */
+  async function synchronize(): Promise<void> {
+    const { settings } = await resolveSettings();
+    if (settings.serverUrl && settings.enrollmentToken) {
+      try {
+        const device = await ensureEnrolled(settings, version);
+        await refreshPolicy(settings.serverUrl, device.deviceToken);
+      } catch (error) {
+        console.warn("Shadowlight: could not reach the server:", (error as Error).message);
+      }
+    }
+    await syncBlockRules((await policyInForce()).response);
+    await flushNow();
+  }
+
+  function toolOfSender(url: string | undefined) {
+    return url ? matcher.classify(url) : null;
+  }
+
+  async function nudgeFor(url: string | undefined): Promise<NudgeView | null> {
+    const tool = toolOfSender(url);
+    if (!tool) return null;
+    const { response } = await policyInForce();
+    const decision = decide(response, tool);
+    const memory = (await read("nudges"))[tool.id];
+    return nudgeDue(decision, memory, Date.now()) ? nudgeView(response, tool, decision) : null;
+  }
+
+  async function recordNudgeEvent(url: string | undefined, event: string): Promise<boolean> {
+    const tool = toolOfSender(url);
+    if (!tool || !(NUDGE_EVENTS as readonly string[]).includes(event)) return false;
+    const { response } = await policyInForce();
+    const now = Date.now();
+    await serialized(async () => {
+      const nudges = await read("nudges");
+      const memory = { ...(nudges[tool.id] ?? {}) };
+      if (event === "nudge_shown") memory.shownAt = now;
+      if (event === "acknowledged" || event === "justified") {
+        memory.answeredVersion = response.policy.version;
+        memory.answeredAt = now;
+      }
+      await write("nudges", { ...nudges, [tool.id]: memory });
+    });
+    await count(tool.id, event as EventKind);
+    return true;
+  }
+
+  async function status(url: string | undefined): Promise<StatusView> {
+    const [resolved, { response, source }, device, counters, sent, lastReport, delivery] = await Promise.all([
+      resolveSettings(),
+      policyInForce(),
+      read("device"),
+      read("counters"),
+      read("sent"),
+      read("lastReport"),
+      read("delivery"),
+    ]);
+    const tool = toolOfSender(url);
+    const decision = tool ? decide(response, tool) : null;
+    return {
+      tool: tool && decision ? nudgeView(response, tool, decision).tool : null,
+      decision,
+      policy: {
+        version: response.policy.version,
+        name: response.policy.name,
+        url: response.policy.policyUrl ?? null,
+        source,
+      },
+      settings: {
+        serverUrl: resolved.settings.serverUrl,
+        enrolled: device !== null && device.serverUrl === resolved.settings.serverUrl,
+        reporting: resolved.settings.reporting && response.reporting,
+        managed: resolved.managed,
+        problems: resolved.problems,
+      },
+      queued: pendingDays(counters, sent),
+      lastReport,
+      delivery,
+    };
+  }
+
+  function fromExtensionPage(sender: { id?: string; url?: string }, page: string): boolean {
+    return sender.id === browser.runtime.id && (sender.url ?? "").startsWith(browser.runtime.getURL(page as "/"));
+  }
+
+  async function handle(request: Request, sender: { id?: string; url?: string }): Promise<unknown> {
+    switch (request.type) {
+      case "nudge:get":
+        return nudgeFor(sender.url);
+      case "nudge:event":
+        return recordNudgeEvent(sender.url, request.event);
+      case "blocked:get": {
+        const tool = toolsById.get(request.tool);
+        if (!tool || !fromExtensionPage(sender, "/blocked.html")) return null;
+        const { response } = await policyInForce();
+        return nudgeView(response, tool, decide(response, tool));
+      }
+      case "blocked:event": {
+        if (!toolsById.has(request.tool) || !fromExtensionPage(sender, "/blocked.html")) return false;
+        if (request.event !== "blocked" && request.event !== "review_requested") return false;
+        await count(request.tool, request.event);
+        return true;
+      }
+      case "status:get":
+        return status(request.url);
+      case "report:flush":
+        return flushNow();
+      default:
+        return null;
+    }
+  }
+
+  // Listeners are registered synchronously so a restarted service worker receives the event
+  // that woke it. The browser itself filters navigations to catalog hosts.
+  browser.webNavigation.onCommitted.addListener(
+    (details) => {
+      if (details.frameId !== 0) return;
+      const tool = matcher.classify(details.url);
+      if (tool) count(tool.id, "visit").catch((error) => console.error("Shadowlight: visit not counted:", error));
+    },
+    { url: patterns.filters },
+  );
+
+  browser.runtime.onMessage.addListener((message, sender) => handle(message as Request, sender));
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === FLUSH_ALARM) void synchronize();
+    if (alarm.name === RETRY_ALARM) void flushNow();
+  });
+
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && "policy" in changes) reporting = null;
+    if (area === "managed" || (area === "local" && ("options" in changes || "managedSnapshot" in changes))) {
+      reporting = null;
+      void synchronize();
+    }
+  });
+
+  browser.runtime.onInstalled.addListener(() => {
+    void browser.alarms.create(FLUSH_ALARM, { periodInMinutes: LIMITS.flushPeriodMinutes });
+    void synchronize();
+  });
+  browser.runtime.onStartup.addListener(() => void synchronize());
+});

@@ -1,0 +1,93 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { browser } from "wxt/browser";
+import { t } from "../../lib/i18n";
+import type { StatusView } from "../../lib/messages";
+import type { FlushResult } from "../../lib/reporter";
+import { Transparency } from "./Transparency";
+import "../../lib/page.css";
+
+async function activeTabUrl(): Promise<string | undefined> {
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.url;
+}
+
+function Popup() {
+  const [view, setView] = useState<StatusView | null>(null);
+  const [sending, setSending] = useState(false);
+  const [result, setResult] = useState<FlushResult | null>(null);
+
+  const load = async () => {
+    const url = await activeTabUrl();
+    setView((await browser.runtime.sendMessage({ type: "status:get", url })) as StatusView);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const sendNow = async () => {
+    setSending(true);
+    setResult((await browser.runtime.sendMessage({ type: "report:flush" })) as FlushResult);
+    setSending(false);
+    await load();
+  };
+
+  if (!view) return <p class="muted">{t("loading")}</p>;
+  return (
+    <main class="popup">
+      <h1>{t("brand")}</h1>
+      <section aria-labelledby="site-heading">
+        <h2 id="site-heading">{t("popupThisSite")}</h2>
+        {view.tool && view.decision ? (
+          <p data-testid="site-status">
+            <strong>{view.tool.name}</strong> · {t(`status_${view.decision.status}`)} ·{" "}
+            {t(`action_${view.decision.action}`)}
+          </p>
+        ) : (
+          <p data-testid="site-status" class="muted">
+            {t("popupNotAiTool")}
+          </p>
+        )}
+        <p class="small">
+          {view.policy.name} · {t("policyVersion", String(view.policy.version))}
+          {view.policy.url && (
+            <>
+              {" · "}
+              <a href={view.policy.url} target="_blank" rel="noopener noreferrer">
+                {t("readPolicy")}
+              </a>
+            </>
+          )}
+        </p>
+      </section>
+      <section aria-labelledby="report-heading">
+        <h2 id="report-heading">{t("popupReporting")}</h2>
+        {view.settings.reporting ? (
+          <p class="small">
+            {view.settings.serverUrl
+              ? t(view.settings.enrolled ? "popupEnrolled" : "popupNotEnrolled", view.settings.serverUrl)
+              : t("popupNoServer")}
+          </p>
+        ) : (
+          <p class="small">{t("popupReportingOff")}</p>
+        )}
+        <button type="button" class="primary" onClick={sendNow} disabled={sending || !view.settings.reporting}>
+          {t("sendNow")}
+        </button>
+        <p role="status" class="small" data-testid="send-result">
+          {sending
+            ? t("sending")
+            : result
+              ? result.ok
+                ? t("sentResult", String(result.sentCounters), String(result.sentDays))
+                : t("sendFailed", result.reason)
+              : ""}
+        </p>
+      </section>
+      <Transparency view={view} />
+    </main>
+  );
+}
+
+const root = document.getElementById("app");
+if (root) render(<Popup />, root);

@@ -1,0 +1,103 @@
+import { addDays, dayOf } from "../../shared/day";
+import { LIMITS } from "../../shared/limits";
+import { type EnrollResponse, enrollResponse, type ReportDay } from "../../shared/protocol";
+import { compact, markSent, pendingDays } from "./counters";
+import type { Settings } from "./settings";
+import { read, serialized, write } from "./state";
+
+export type FlushResult =
+  | { ok: true; sentDays: number; sentCounters: number }
+  | { ok: false; reason: string; retryAt?: number };
+
+const MINUTE = 60_000;
+
+/** Exponential backoff with full jitter: 1, 2, 4 … 60 minutes, each scaled by a random factor. */
+export function backoffDelay(failures: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(60 * MINUTE, MINUTE * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+function browserName(): "chrome" | "edge" | "firefox" | "other" {
+  const agent = navigator.userAgent;
+  if (agent.includes("Firefox/")) return "firefox";
+  if (agent.includes("Edg/")) return "edge";
+  return agent.includes("Chrome/") ? "chrome" : "other";
+}
+
+/** The device's pseudonym for the configured server, enrolling first when there is none. */
+export async function ensureEnrolled(settings: Settings, version: string): Promise<EnrollResponse> {
+  const device = await read("device");
+  if (device && device.serverUrl === settings.serverUrl) return device;
+  if (!settings.enrollmentToken) throw new Error("no enrollment token is configured");
+  const response = await fetch(`${settings.serverUrl}/api/v1/enroll`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      token: settings.enrollmentToken,
+      ...(settings.group ? { group: settings.group } : {}),
+      browser: browserName(),
+      extensionVersion: version,
+    }),
+  });
+  if (!response.ok) throw new Error(`enrollment refused (${response.status}): ${await errorText(response)}`);
+  const issued = enrollResponse.parse(await response.json());
+  await write("device", { serverUrl: settings.serverUrl, ...issued });
+  return issued;
+}
+
+async function errorText(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: string };
+    return body.error ?? response.statusText;
+  } catch {
+    return response.statusText;
+  }
+}
+
+/**
+ * Sends every counter the server has not acknowledged. On success the acknowledged values are
+ * recorded and days past the local keep window are dropped; on failure nothing is lost and the
+ * next attempt is scheduled with backoff.
+ */
+export async function flush(settings: Settings, version: string, now = Date.now()): Promise<FlushResult> {
+  if (!settings.serverUrl) return { ok: false, reason: "no server is configured" };
+  if (!settings.reporting) return { ok: false, reason: "reporting is switched off by policy" };
+
+  const days: ReportDay[] = pendingDays(await read("counters"), await read("sent")).slice(-LIMITS.maxDaysPerReport);
+  if (days.length === 0) return { ok: true, sentDays: 0, sentCounters: 0 };
+
+  let failure: string;
+  try {
+    const device = await ensureEnrolled(settings, version);
+    const response = await fetch(`${settings.serverUrl}/api/v1/reports`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${device.deviceToken}` },
+      body: JSON.stringify({ days }),
+    });
+    if (response.ok) {
+      await serialized(async () => {
+        const today = dayOf(now);
+        const kept = compact(
+          await read("counters"),
+          markSent(await read("sent"), days),
+          addDays(today, -LIMITS.extensionKeepDays),
+          addDays(today, -LIMITS.retentionDays),
+        );
+        await write("counters", kept.counters);
+        await write("sent", kept.sent);
+      });
+      await write("lastReport", { at: now, days });
+      await write("delivery", { failures: 0, lastError: null, lastAttemptAt: now, nextAttemptAt: null });
+      return { ok: true, sentDays: days.length, sentCounters: days.reduce((sum, d) => sum + d.counters.length, 0) };
+    }
+    if (response.status === 401) await write("device", null);
+    failure = `server answered ${response.status}: ${await errorText(response)}`;
+  } catch (error) {
+    failure = (error as Error).message || "server unreachable";
+  }
+  const delivery = await read("delivery");
+  const failures = delivery.failures + 1;
+  const retryAt = now + backoffDelay(failures);
+  await write("delivery", { failures, lastError: failure, lastAttemptAt: now, nextAttemptAt: retryAt });
+  return { ok: false, reason: failure, retryAt };
+}

@@ -1,0 +1,100 @@
+import { browser } from "wxt/browser";
+import * as z from "zod";
+import { groupLabel } from "../../shared/protocol";
+import { read, write } from "./state";
+
+export interface Settings {
+  serverUrl: string;
+  enrollmentToken: string;
+  group: string;
+  reporting: boolean;
+}
+
+export type SettingKey = keyof Settings;
+
+export interface ResolvedSettings {
+  settings: Settings;
+  /** Which settings an administrator fixed through enterprise policy. */
+  managed: SettingKey[];
+  /** Settings that were refused, with the reason, for the options page. */
+  problems: string[];
+}
+
+const serverUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    if (value === "") return true;
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL such as https://shadowlight.example.com");
+
+export const settingValidators: { [K in SettingKey]: z.ZodType<Settings[K]> } = {
+  serverUrl: serverUrl.transform((value) => value.replace(/\/+$/, "")),
+  enrollmentToken: z.string().trim().max(200, "must be at most 200 characters"),
+  group: z.union([z.literal(""), groupLabel]),
+  reporting: z.boolean(),
+};
+
+const BUILT_IN: Settings = {
+  serverUrl: __SL_SERVER_URL__,
+  enrollmentToken: __SL_ENROLLMENT_TOKEN__,
+  group: __SL_GROUP__,
+  reporting: true,
+};
+
+const MANAGED_WAIT_MS = 1500;
+
+/**
+ * Reads managed storage. Firefox rejects when no policy is set; Chromium may take seconds to
+ * answer while its policy service starts. Counting must not wait for that, so after a short
+ * wait the last answer seen (kept in storage.local) stands in, and the late answer is stored
+ * when it comes (its change event then re-applies the settings).
+ */
+async function readManaged(): Promise<Record<string, unknown>> {
+  const live = Promise.resolve()
+    .then(() => browser.storage.managed.get(null))
+    .then(
+      async (values) => {
+        const current = (values ?? {}) as Record<string, unknown>;
+        const previous = await read("managedSnapshot");
+        if (JSON.stringify(previous) !== JSON.stringify(current)) await write("managedSnapshot", current);
+        return current;
+      },
+      () => ({}),
+    );
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));
+  return (await Promise.race([live, timeout])) ?? (await read("managedSnapshot"));
+}
+
+/**
+ * The settings in force: built-in defaults, then the options page, then managed storage,
+ * which wins. A value that fails validation is ignored (the layer below stays in force) and
+ * reported, so a typo in a policy file never breaks the extension silently.
+ */
+export async function resolveSettings(): Promise<ResolvedSettings> {
+  const settings: Settings = { ...BUILT_IN };
+  const problems: string[] = [];
+  const managed: SettingKey[] = [];
+  const layers: Array<[string, Record<string, unknown>]> = [
+    ["options", (await read("options")) as Record<string, unknown>],
+    ["managed policy", await readManaged()],
+  ];
+  for (const [source, values] of layers) {
+    for (const key of Object.keys(settingValidators) as SettingKey[]) {
+      if (values[key] === undefined) continue;
+      const result = settingValidators[key].safeParse(values[key]);
+      if (!result.success) {
+        problems.push(`${source}: ${key} ${result.error.issues[0]?.message ?? "is not valid"}`);
+        continue;
+      }
+      (settings as unknown as Record<string, unknown>)[key] = result.data;
+      if (source === "managed policy") managed.push(key);
+    }
+  }
+  return { settings, managed, problems };
+}

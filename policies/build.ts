@@ -1,0 +1,61 @@
+/**
+ * Validates the catalog and the default policy and compiles them into `policies/dist/`:
+ *   index.json          the compiled matcher index (extension, worker, classify)
+ *   catalog.json        every tool with its risk facts and sources, vendors, categories (worker)
+ *   patterns.json       content-script match patterns and navigation filters (extension)
+ *   default-policy.json the validated default policy with its defaults filled in
+ * Any problem fails the build with the file and the reason, and nothing is written.
+ */
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { compileCatalog, matchPatterns, navigationFilters } from "../shared/catalog/compile";
+import { createMatcher } from "../shared/catalog/matcher";
+import { validateCatalog, validatePolicy } from "../shared/catalog/validate";
+import { DIST_DIR, readCatalogFiles, readPolicyFile } from "./load";
+
+export async function buildPolicies(): Promise<{ errors: string[]; outputs: Record<string, string> }> {
+  const { catalog, errors } = validateCatalog(await readCatalogFiles());
+  const policyResult = validatePolicy(await readPolicyFile(), catalog);
+  errors.push(...policyResult.errors);
+  if (errors.length) return { errors, outputs: {} };
+
+  const index = compileCatalog(catalog);
+  const matcher = createMatcher(index);
+  for (const tool of catalog.tools) {
+    for (const example of tool.examples) {
+      const found = matcher.classify(example)?.id ?? null;
+      if (found !== tool.id) errors.push(`tools/${tool.id}.json: example ${example} resolves to ${found}`);
+    }
+  }
+  if (errors.length) return { errors, outputs: {} };
+
+  const outputs: Record<string, string> = {
+    "index.json": JSON.stringify(index),
+    "catalog.json": JSON.stringify(catalog),
+    "patterns.json": JSON.stringify({ matches: matchPatterns(index), filters: navigationFilters(index) }),
+    "default-policy.json": `${JSON.stringify(policyResult.policy, null, 2)}\n`,
+  };
+  return { errors, outputs };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const { errors, outputs } = await buildPolicies();
+  if (errors.length) {
+    console.error(`policies: ${errors.length} problem(s), nothing written:`);
+    for (const error of errors) console.error(`  ${error}`);
+    process.exit(1);
+  }
+  await mkdir(DIST_DIR, { recursive: true });
+  // Write everything next to its target first, then rename: a reader never sees half a build.
+  for (const [name, text] of Object.entries(outputs)) await writeFile(join(DIST_DIR, `${name}.tmp`), text);
+  for (const name of Object.keys(outputs)) await rename(join(DIST_DIR, `${name}.tmp`), join(DIST_DIR, name));
+  const index = JSON.parse(outputs["index.json"] as string) as { tools: unknown[]; hosts: object };
+  console.log(
+    `policies: ${index.tools.length} tools, ${Object.keys(index.hosts).length} hosts, index ${
+      (outputs["index.json"] as string).length
+    } bytes, in ${Math.round(performance.now() - started)} ms`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

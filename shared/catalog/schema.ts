@@ -1,0 +1,87 @@
+import * as z from "zod";
+
+/** Stable ids of tools, vendors and categories: lowercase slugs, never domains. */
+export const slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lowercase slug (a-z, 0-9, single hyphens)");
+
+/**
+ * A hostname in canonical form: lowercase ASCII (punycode for IDN), at least two labels,
+ * no scheme, port, trailing dot or leading "www.".
+ */
+export const canonicalHost = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?!www\.)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/,
+    "must be a canonical hostname (lowercase, punycode, no scheme, port, trailing dot or www.)",
+  );
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+
+function fact<T extends z.ZodType>(value: T) {
+  return z.strictObject({
+    value,
+    source: z.url({ protocol: /^https$/ }),
+    checked: isoDay,
+  });
+}
+
+export const toolFacts = z.strictObject({
+  /** Plan tier -> whether inputs may train the vendor's models by default on that tier. */
+  trainsOnUserData: fact(z.record(slug, z.boolean())).optional(),
+  retention: fact(z.string().min(1).max(200)).optional(),
+  dataRegion: fact(z.array(z.string().regex(/^(?:[A-Z]{2}|EU)$/)).min(1)).optional(),
+  certifications: fact(z.array(z.string().min(2).max(40))).optional(),
+  sso: fact(z.boolean()).optional(),
+  enterprisePlan: fact(z.boolean()).optional(),
+});
+export type ToolFacts = z.infer<typeof toolFacts>;
+
+export const pathRule = z.strictObject({
+  host: canonicalHost,
+  prefix: z.string().regex(/^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/, "must start with / and have no trailing slash"),
+});
+export type PathRule = z.infer<typeof pathRule>;
+
+export const toolSchema = z
+  .strictObject({
+    id: slug,
+    name: z.string().min(1).max(80),
+    vendor: slug,
+    category: slug,
+    description: z.string().min(1).max(240),
+    hosts: z.array(canonicalHost),
+    paths: z.array(pathRule).optional(),
+    examples: z.array(z.url({ protocol: /^https?$/ })).min(1),
+    facts: toolFacts.optional(),
+  })
+  .refine((tool) => tool.hosts.length > 0 || (tool.paths?.length ?? 0) > 0, {
+    message: "a tool needs at least one host or path rule",
+  });
+export type Tool = z.infer<typeof toolSchema>;
+
+export const vendorSchema = z.strictObject({
+  id: slug,
+  name: z.string().min(1).max(80),
+  website: z.url({ protocol: /^https$/ }),
+  country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code"),
+});
+export type Vendor = z.infer<typeof vendorSchema>;
+
+export const categorySchema = z.strictObject({
+  id: slug,
+  name: z.string().min(1).max(60),
+  description: z.string().min(1).max(240),
+  /** 0 (benign) to 3 (sensitive by nature): the category's share of a tool's risk score. */
+  baseRisk: z.number().int().min(0).max(3),
+});
+export type Category = z.infer<typeof categorySchema>;
+
+export interface Catalog {
+  tools: Tool[];
+  vendors: Vendor[];
+  categories: Category[];
+}

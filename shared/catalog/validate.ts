@@ -1,0 +1,121 @@
+import type * as z from "zod";
+import { describeIssues, type Policy, policySchema } from "../policy/schema";
+import {
+  type Catalog,
+  type Category,
+  categorySchema,
+  type Tool,
+  toolSchema,
+  type Vendor,
+  vendorSchema,
+} from "./schema";
+
+/** One data file as read from disk: its path relative to `policies/` and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export interface CatalogResult {
+  catalog: Catalog;
+  errors: string[];
+}
+
+function parseFile<T>(file: SourceFile, schema: z.ZodType<T>, errors: string[]): T | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(file.text);
+  } catch (error) {
+    errors.push(`${file.path}: not valid JSON (${(error as Error).message})`);
+    return null;
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    for (const issue of describeIssues(result.error)) errors.push(`${file.path}: ${issue}`);
+    return null;
+  }
+  const id = (result.data as { id?: string }).id;
+  const expected = file.path.replace(/^.*\//, "").replace(/\.json$/, "");
+  if (id !== undefined && id !== expected) {
+    errors.push(`${file.path}: id "${id}" must equal the file name "${expected}"`);
+    return null;
+  }
+  if (file.text !== `${JSON.stringify(json, null, 2)}\n`) {
+    errors.push(`${file.path}: not in canonical form (2-space JSON with a final newline)`);
+  }
+  return result.data;
+}
+
+function isSorted(values: string[]): boolean {
+  return values.every((value, i) => i === 0 || (values[i - 1] as string) < value);
+}
+
+/**
+ * Validates every catalog file and the references between them: schema, id = file name,
+ * canonical form, vendors and categories that exist, no hostname owned by two tools, no
+ * shared host that is also a whole tool, and examples that resolve to their own tool only.
+ * Every problem is reported with the file it is in; the caller refuses the catalog when
+ * there is any.
+ */
+export function validateCatalog(files: {
+  tools: SourceFile[];
+  vendors: SourceFile[];
+  categories: SourceFile[];
+}): CatalogResult {
+  const errors: string[] = [];
+  const vendors = files.vendors.map((f) => parseFile<Vendor>(f, vendorSchema, errors)).filter((v) => v !== null);
+  const categories = files.categories
+    .map((f) => parseFile<Category>(f, categorySchema, errors))
+    .filter((c) => c !== null);
+  const vendorIds = new Set(vendors.map((v) => v.id));
+  const categoryIds = new Set(categories.map((c) => c.id));
+
+  const hostOwner = new Map<string, string>();
+  const pathOwner = new Map<string, string>();
+  const tools: Tool[] = [];
+  for (const file of files.tools) {
+    const tool = parseFile<Tool>(file, toolSchema, errors);
+    if (!tool) continue;
+    tools.push(tool);
+    if (!vendorIds.has(tool.vendor)) errors.push(`${file.path}: vendor "${tool.vendor}" has no file in vendors/`);
+    if (!categoryIds.has(tool.category)) {
+      errors.push(`${file.path}: category "${tool.category}" has no file in categories/`);
+    }
+    if (!isSorted(tool.hosts)) errors.push(`${file.path}: hosts must be sorted and unique`);
+    for (const host of tool.hosts) {
+      const owner = hostOwner.get(host);
+      if (owner) errors.push(`${file.path}: host "${host}" is already owned by tool "${owner}"`);
+      hostOwner.set(host, tool.id);
+    }
+    for (const rule of tool.paths ?? []) {
+      const key = `${rule.host}${rule.prefix}`;
+      const owner = pathOwner.get(key);
+      if (owner) errors.push(`${file.path}: path "${key}" is already owned by tool "${owner}"`);
+      pathOwner.set(key, tool.id);
+    }
+  }
+  for (const [key, owner] of pathOwner) {
+    const host = key.slice(0, key.indexOf("/"));
+    const whole = hostOwner.get(host);
+    if (whole) errors.push(`tools/${owner}.json: path host "${host}" is a whole tool ("${whole}") already`);
+  }
+  return { catalog: { tools, vendors, categories }, errors };
+}
+
+/** Validates the default policy against its schema and the catalog it refers to. */
+export function validatePolicy(file: SourceFile, catalog: Catalog): { policy: Policy | null; errors: string[] } {
+  const errors: string[] = [];
+  const policy = parseFile<Policy>(file, policySchema as unknown as z.ZodType<Policy>, errors);
+  if (!policy) return { policy: null, errors };
+  const toolIds = new Set(catalog.tools.map((t) => t.id));
+  const categoryIds = new Set(catalog.categories.map((c) => c.id));
+  policy.rules.forEach((rule, i) => {
+    for (const id of [...(rule.when.tools ?? []), ...(rule.alternatives ?? [])]) {
+      if (!toolIds.has(id)) errors.push(`${file.path}: rules.${i} (${rule.id}) names unknown tool "${id}"`);
+    }
+    for (const id of rule.when.categories ?? []) {
+      if (!categoryIds.has(id)) errors.push(`${file.path}: rules.${i} (${rule.id}) names unknown category "${id}"`);
+    }
+  });
+  return { policy: errors.length ? null : policy, errors };
+}

@@ -1,0 +1,106 @@
+import type { CompiledTool } from "../catalog/compile";
+import type { ReviewStatus } from "../events";
+import type { Policy, PolicyAction, PolicyRule } from "./schema";
+
+/** What the server says of a tool after review (absent: unreviewed). */
+export interface ToolReview {
+  status: ReviewStatus;
+  /** The approved tool to use instead, by catalog id. */
+  alternative?: string | null;
+}
+
+export interface Decision {
+  tool: string;
+  toolName: string;
+  action: PolicyAction;
+  /** The rule that decided, or "fallback". */
+  ruleId: string;
+  status: ReviewStatus;
+  message: string | null;
+  alternatives: string[];
+  policyVersion: number;
+  policyUrl: string | null;
+  reacknowledgeDays: number;
+  cooldownHours: number;
+}
+
+function ruleMatches(rule: PolicyRule, tool: CompiledTool, status: ReviewStatus): boolean {
+  const { when } = rule;
+  if (when.tools && !when.tools.includes(tool.id)) return false;
+  if (when.categories && !when.categories.includes(tool.category)) return false;
+  if (when.statuses && !when.statuses.includes(status)) return false;
+  if (when.riskLevels && !when.riskLevels.includes(tool.level)) return false;
+  if (when.minRisk !== undefined && tool.risk < when.minRisk) return false;
+  return true;
+}
+
+const DEFAULT_COOLDOWN_HOURS: Record<PolicyAction, number> = {
+  allow: 0,
+  inform: 24,
+  acknowledge: 0,
+  justify: 0,
+  redirect: 8,
+  block: 0,
+};
+
+/**
+ * The policy's decision for one tool: the first rule whose conditions all hold, else the
+ * fallback. Pure: the same policy, tool and review always give the same decision.
+ */
+export function evaluatePolicy(policy: Policy, tool: CompiledTool, review?: ToolReview): Decision {
+  const status = review?.status ?? "unreviewed";
+  const rule = policy.rules.find((candidate) => ruleMatches(candidate, tool, status));
+  const action = rule?.action ?? policy.fallback;
+  const offered = [...(rule?.alternatives ?? [])];
+  if (review?.alternative && !offered.includes(review.alternative)) offered.unshift(review.alternative);
+  const alternatives = offered.filter((id) => id !== tool.id);
+  return {
+    tool: tool.id,
+    toolName: tool.name,
+    // A redirect with nowhere to go asks for acknowledgement instead.
+    action: action === "redirect" && alternatives.length === 0 ? "acknowledge" : action,
+    ruleId: rule?.id ?? "fallback",
+    status,
+    message: rule?.message ?? null,
+    alternatives,
+    policyVersion: policy.version,
+    policyUrl: policy.policyUrl ?? null,
+    reacknowledgeDays: rule?.reacknowledgeDays ?? policy.reacknowledgeDays,
+    cooldownHours: rule?.cooldownHours ?? DEFAULT_COOLDOWN_HOURS[action],
+  };
+}
+
+/** What the device remembers of one tool's nudges, kept only in the browser. */
+export interface NudgeMemory {
+  /** When the nudge was last shown (ms since epoch). */
+  shownAt?: number;
+  /** The last acknowledgement or justification: policy version and time. */
+  answeredVersion?: number;
+  answeredAt?: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Whether the nudge for a decision is due now. Acknowledge and justify are asked again when
+ * the policy version changes or after `reacknowledgeDays`; inform and redirect are capped to
+ * one showing per `cooldownHours`; allow never shows and block is enforced by the browser.
+ */
+export function nudgeDue(decision: Decision, memory: NudgeMemory | undefined, now: number): boolean {
+  switch (decision.action) {
+    case "allow":
+    case "block":
+      return false;
+    case "acknowledge":
+    case "justify":
+      return (
+        memory?.answeredAt === undefined ||
+        memory.answeredVersion !== decision.policyVersion ||
+        now - memory.answeredAt >= decision.reacknowledgeDays * DAY
+      );
+    case "inform":
+    case "redirect":
+      return memory?.shownAt === undefined || now - memory.shownAt >= decision.cooldownHours * HOUR;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The end-to-end harness: a local HTTPS fake site standing in for AI tools (their hostnames
+ * are mapped to it inside Chromium), the real worker under `wrangler dev` on local D1, the
+ * built extension, and Debian's Chromium driven by playwright-core.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpsServer, type Server } from "node:https";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Worker } from "playwright-core";
+import { generate } from "selfsigned";
+import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export interface FakeSite {
+  port: number;
+  requests: Array<{ host: string; path: string }>;
+  close(): Promise<void>;
+}
+
+/** Serves a plain page for any hostname over TLS (self-signed; Chromium ignores the errors). */
+export async function startFakeSite(): Promise<FakeSite> {
+  const pems = await generate([{ name: "commonName", value: "fake-ai.test" }], { keySize: 2048 });
+  const requests: FakeSite["requests"] = [];
+  const server: Server = createHttpsServer({ key: pems.private, cert: pems.cert }, (request, response) => {
+    const host = (request.headers.host ?? "").replace(/:\d+$/, "");
+    requests.push({ host, path: request.url ?? "/" });
+    response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    response.end(`<!doctype html><html><head><title>Private project plan on ${host}</title>
+<style>body{font:16px serif;background:#fafafa} button,h2,p{all:unset;color:red !important}</style></head>
+<body><h1>${host}</h1><p>Confidential: alice@example.com drafts the Q3 acquisition memo here.</p>
+<textarea>my secret prompt</textarea></body></html>`);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface Stack {
+  site: FakeSite;
+  worker: RunningWorker;
+  serverUrl: string;
+  persistTo: string;
+  extensionPath: string;
+  tokens: { enrollment: string; admin: string; viewer: string };
+  close(): Promise<void>;
+}
+
+/** The fake site, a migrated local D1, the worker and a preconfigured extension build. */
+export async function startStack(): Promise<Stack> {
+  const base = mkdtempSync(join(tmpdir(), "shadowlight-e2e-"));
+  const persistTo = join(base, "state");
+  const tokens = { enrollment: "e2e-enrollment-token", admin: "e2e-admin-token", viewer: "e2e-viewer-token" };
+  const port = await freePort();
+  const serverUrl = `http://127.0.0.1:${port}`;
+  const [site, built] = await Promise.all([
+    startFakeSite(),
+    buildExtension({ serverUrl, enrollmentToken: tokens.enrollment, outDir: join(base, "extension") }),
+    applyMigrations(persistTo),
+  ]);
+  const worker = await startWorker({
+    port,
+    persistTo,
+    vars: { ENROLLMENT_TOKEN: tokens.enrollment, ADMIN_TOKEN: tokens.admin, VIEWER_TOKEN: tokens.viewer },
+  });
+  return {
+    site,
+    worker,
+    serverUrl,
+    persistTo,
+    extensionPath: built.chrome,
+    tokens,
+    close: async () => {
+      await worker.stop();
+      await site.close();
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  serviceWorker: Worker;
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+/** Chromium with the extension loaded and the given hostnames mapped to the fake site. */
+export async function launchBrowser(extensionPath: string, hosts: string[], sitePort: number): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
+  const rules = hosts.map((host) => `MAP ${host} 127.0.0.1:${sitePort}`).join(", ");
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
+      `--host-resolver-rules=${rules}`,
+      "--ignore-certificate-errors",
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--lang=en-US",
+    ],
+  });
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
+  const extensionId = new URL(serviceWorker.url()).host;
+  return {
+    context,
+    serviceWorker,
+    extensionId,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Everything the extension keeps in storage.local, read inside its service worker. */
+export function extensionStorage(browser: Browser): Promise<Record<string, unknown>> {
+  return browser.serviceWorker.evaluate(() => {
+    const api = (globalThis as unknown as { chrome: { storage: { local: { get(keys: null): Promise<object> } } } })
+      .chrome;
+    return api.storage.local.get(null) as Promise<Record<string, unknown>>;
+  });
+}
+
+export async function adminGet<T>(stack: Stack, path: string): Promise<T> {
+  const response = await fetch(`${stack.serverUrl}/api/admin${path}`, {
+    headers: { Authorization: `Bearer ${stack.tokens.admin}` },
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

@@ -1,0 +1,144 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileCatalog } from "../../shared/catalog/compile";
+import { createMatcher } from "../../shared/catalog/matcher";
+import type { Catalog, Tool } from "../../shared/catalog/schema";
+
+function tool(id: string, hosts: string[], paths: Tool["paths"] = []): Tool {
+  return {
+    id,
+    name: id,
+    vendor: "acme",
+    category: "chat",
+    description: "test tool",
+    hosts,
+    paths,
+    examples: [`https://${hosts[0] ?? paths?.[0]?.host}/`],
+  };
+}
+
+const catalog: Catalog = {
+  vendors: [{ id: "acme", name: "Acme", website: "https://acme.example", country: "US" }],
+  categories: [{ id: "chat", name: "Chat", description: "chat", baseRisk: 2 }],
+  tools: [
+    tool("chatgpt", ["chat.openai.com", "chatgpt.com"]),
+    tool("openai-platform", ["platform.openai.com"]),
+    tool("gemini", ["gemini.google.com"]),
+    tool("copilot", [], [{ host: "github.com", prefix: "/copilot" }]),
+    tool("grok", ["grok.com"], [{ host: "x.com", prefix: "/i/grok" }]),
+    tool("bing-chat", [], [{ host: "bing.com", prefix: "/chat" }]),
+    tool("idn-tool", ["xn--mnchen-3ya.example"]),
+  ],
+};
+const matcher = createMatcher(compileCatalog(catalog));
+const id = (url: string) => matcher.classify(url)?.id ?? null;
+
+describe("matcher", () => {
+  it.each([
+    ["https://chatgpt.com/", "chatgpt"],
+    ["https://chatgpt.com/c/123?model=x#frag", "chatgpt"],
+    ["http://www.chatgpt.com", "chatgpt"],
+    ["https://CHATGPT.com/", "chatgpt"],
+    ["https://chatgpt.com./", "chatgpt"],
+    ["https://chatgpt.com:443/", "chatgpt"],
+    ["https://chatgpt.com:8443/x", "chatgpt"],
+    ["https://user:pw@chatgpt.com/", "chatgpt"],
+    ["https://chat%67pt.com/", "chatgpt"],
+    ["https://chat.openai.com/auth/login", "chatgpt"],
+    ["https://platform.openai.com/playground", "openai-platform"],
+    ["https://a.b.platform.openai.com/", "openai-platform"],
+    ["https://gemini.google.com/app", "gemini"],
+    ["https://github.com/copilot", "copilot"],
+    ["https://github.com/copilot/c/abc", "copilot"],
+    ["https://www.github.com/copilot?x=1", "copilot"],
+    ["https://x.com/i/grok", "grok"],
+    ["https://grok.com/chat/1", "grok"],
+    ["https://www.bing.com/chat?q=hi", "bing-chat"],
+    ["https://münchen.example/", "idn-tool"],
+    ["https://MÜNCHEN.example./path", "idn-tool"],
+    ["  https://chatgpt.com/  ", "chatgpt"],
+    ["https://chatgpt.com\\foo", "chatgpt"],
+    ["https:/chatgpt.com/", "chatgpt"],
+  ])("%s is %s", (url, expected) => {
+    expect(id(url)).toBe(expected);
+  });
+
+  it.each([
+    "https://gemini.com/",
+    "https://www.gemini.com/prices",
+    "https://openai.com/index/chatgpt/",
+    "https://google.com/",
+    "https://chatgpt.com.example.org/",
+    "https://notchatgpt.com/",
+    "https://chatgpt.com@example.org/",
+    "https://example.org/?u=https://chatgpt.com/",
+    "https://example.org/chatgpt.com",
+    "https://news.example.com/2025/01/chatgpt-launches",
+    "https://github.com/copilotkit/copilotkit",
+    "https://github.com/features/copilot",
+    "https://github.com/",
+    "https://x.com/i/grokking",
+    "https://x.com/elonmusk",
+    "https://www.bing.com/search?q=chat",
+    "https://www.bing.com/chatter",
+    "ftp://chatgpt.com/",
+    "chrome://settings",
+    "about:blank",
+    "not a url",
+    "",
+    "https://",
+    "https://127.0.0.1/",
+    "https://[::1]/",
+  ])("%s is not a tool", (url) => {
+    expect(id(url)).toBeNull();
+  });
+
+  it("agrees with the URL parser on every input (property)", () => {
+    // The reference: parse with the platform parser, then the same suffix/path walk.
+    const reference = (url: string) => {
+      const parts = matcher.normalize(url);
+      return parts ? (matcher.classifyHost(parts.hostname, parts.pathname)?.id ?? null) : null;
+    };
+    const label = fc.stringMatching(/^[a-zA-Z0-9-]{1,8}$/);
+    const host = fc.oneof(
+      fc.constantFrom(
+        "chatgpt.com",
+        "chat.openai.com",
+        "github.com",
+        "x.com",
+        "bing.com",
+        "gemini.com",
+        "xn--mnchen-3ya.example",
+      ),
+      fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join(".")),
+      fc.tuple(label, fc.constantFrom("chatgpt.com", "github.com", "bing.com")).map(([a, b]) => `${a}.${b}`),
+    );
+    const noise = fc.constantFrom("", ".", "..", ":443", ":8080", "%2e", "@evil.example", "--x", "\t", "Ä", "0", ".1");
+    const path = fc.oneof(
+      fc.constantFrom(
+        "",
+        "/",
+        "/copilot",
+        "/copilot/x",
+        "/copilotkit",
+        "/i/grok",
+        "/chat",
+        "/chat?x=1",
+        "/./copilot",
+        "/a/../copilot",
+        "/%63opilot",
+        "/copilot#x",
+        "/Copilot",
+      ),
+      fc.stringMatching(/^(\/[a-zA-Z0-9._~%-]{0,6}){0,3}$/),
+    );
+    const scheme = fc.constantFrom("https://", "http://", "HTTPS://", "https:/", "ftp://", "");
+    fc.assert(
+      fc.property(scheme, host, noise, path, (s, h, n, p) => {
+        const url = `${s}${h}${n}${p}`;
+        expect(id(url)).toBe(reference(url));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});

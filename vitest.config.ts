@@ -1,0 +1,58 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { WxtVitest } from "wxt/testing/vitest-plugin";
+
+/*
+ * One vitest run, four projects:
+ *   shared     environment-free code in Node (unit and property tests)
+ *   extension  extension modules with WXT's fake browser
+ *   worker     the worker inside workerd against local D1 with the real migrations
+ *   e2e        the built extension in Debian's Chromium against the local worker
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "shared",
+          include: ["test/shared/**/*.test.ts", "test/policies/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        plugins: [WxtVitest()],
+        test: { name: "extension", include: ["test/extension/**/*.test.ts"], environment: "happy-dom" },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("worker/migrations"),
+                ENROLLMENT_TOKEN: "test-enrollment-token",
+                ADMIN_TOKEN: "test-admin-token",
+                VIEWER_TOKEN: "test-viewer-token",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["./test/worker/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,164 @@
+/**
+ * Running the product locally: used by `npm start`, the end-to-end tests and the benchmarks.
+ * Everything here runs offline: wrangler's local mode with D1 under a persist folder.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const ROOT = new URL("../../", import.meta.url).pathname;
+const BIN = join(ROOT, "node_modules", ".bin");
+
+/** Environment for wrangler: no metrics, no fetching of `Request.cf` from the internet. */
+export const WRANGLER_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_LOG: process.env.WRANGLER_LOG ?? "warn",
+  NO_COLOR: "1",
+};
+
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  quiet = true,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(BIN, command), args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk;
+      if (!quiet) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk;
+      if (!quiet) process.stderr.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${output}`)),
+    );
+  });
+}
+
+export interface DevVars {
+  ENROLLMENT_TOKEN: string;
+  ADMIN_TOKEN: string;
+  VIEWER_TOKEN: string;
+}
+
+function parseVars(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^\s*([A-Z_][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match?.[1]) vars[match[1]] = (match[2] ?? "").replace(/^"(.*)"$/, "$1");
+  }
+  return vars;
+}
+
+/** Reads `.dev.vars`, creating it from `.dev.vars.example` with fresh random tokens when missing. */
+export function ensureDevVars(): { vars: DevVars; created: boolean } {
+  const path = join(ROOT, ".dev.vars");
+  let created = false;
+  if (!existsSync(path)) {
+    const example = readFileSync(join(ROOT, ".dev.vars.example"), "utf8");
+    const filled = example.replace(/=replace-with-a-random-value/g, () => `=${randomBytes(24).toString("base64url")}`);
+    writeFileSync(path, filled, { mode: 0o600 });
+    created = true;
+  }
+  const vars = parseVars(readFileSync(path, "utf8"));
+  for (const key of ["ENROLLMENT_TOKEN", "ADMIN_TOKEN", "VIEWER_TOKEN"] as const) {
+    if (!vars[key] || vars[key] === "replace-with-a-random-value") {
+      throw new Error(`.dev.vars has no ${key}: delete .dev.vars to have it created again`);
+    }
+  }
+  return { vars: vars as unknown as DevVars, created };
+}
+
+/** Builds the Chrome (MV3) and Firefox (MV2) extension preconfigured for a server. */
+export async function buildExtension(options: {
+  serverUrl: string;
+  enrollmentToken: string;
+  group?: string;
+  outDir?: string;
+}): Promise<{ chrome: string; firefox: string }> {
+  const outDir = options.outDir ?? join(ROOT, ".output");
+  const env = {
+    ...process.env,
+    SHADOWLIGHT_SERVER_URL: options.serverUrl,
+    SHADOWLIGHT_ENROLLMENT_TOKEN: options.enrollmentToken,
+    SHADOWLIGHT_GROUP: options.group ?? "",
+    SHADOWLIGHT_OUT_DIR: outDir,
+  };
+  await run("wxt", ["build"], env);
+  await run("wxt", ["build", "-b", "firefox"], env);
+  return { chrome: join(outDir, "chrome-mv3"), firefox: join(outDir, "firefox-mv2") };
+}
+
+/** Applies the drizzle-kit migrations to local D1 (in `persistTo`, or wrangler's default). */
+export async function applyMigrations(persistTo?: string): Promise<void> {
+  const args = ["d1", "migrations", "apply", "DB", "--local"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  await run("wrangler", args, WRANGLER_ENV);
+}
+
+export interface RunningWorker {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `wrangler dev` on 127.0.0.1 and resolves once it answers HTTP. */
+export async function startWorker(options: {
+  port: number;
+  persistTo?: string;
+  vars?: Record<string, string>;
+  inherit?: boolean;
+}): Promise<RunningWorker> {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
+  if (options.persistTo) args.push("--persist-to", options.persistTo);
+  for (const [key, value] of Object.entries(options.vars ?? {})) args.push("--var", `${key}:${value}`);
+  const child = spawn(join(BIN, "wrangler"), args, {
+    cwd: ROOT,
+    env: WRANGLER_ENV,
+    stdio: ["ignore", options.inherit ? "inherit" : "pipe", options.inherit ? "inherit" : "pipe"],
+    detached: !options.inherit,
+  });
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    log += chunk;
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log += chunk;
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      if (child.pid && !options.inherit) process.kill(-child.pid, "SIGTERM");
+      else child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+    try {
+      const response = await fetch(`${url}/api/v1/policy`);
+      if (response.status === 401) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not start within 60 s:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, process: child, stop };
+}

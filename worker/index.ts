@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { LIMITS } from "../shared/limits";
+import type { AppEnv } from "./env";
+import { adminAuth } from "./middleware/admin-auth";
+import { DASHBOARD_CSP } from "./middleware/security";
+import { inventory } from "./routes/admin/inventory";
+import { adminPolicy } from "./routes/admin/policy";
+import { enroll } from "./routes/enroll";
+import { policy } from "./routes/policy";
+import { reports } from "./routes/reports";
+
+const app = new Hono<AppEnv>();
+
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    return c.json({ error: error.message || "request refused" }, error.status);
+  }
+  console.error(error);
+  return c.json({ error: "internal error" }, 500);
+});
+
+app.use("/api/*", async (c, next) => {
+  await next();
+  c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
+  c.header("X-Content-Type-Options", "nosniff");
+});
+app.use(
+  "/api/v1/*",
+  cors({
+    origin: "*",
+    allowHeaders: ["Authorization", "Content-Type", "If-None-Match"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    exposeHeaders: ["ETag"],
+    maxAge: 86_400,
+  }),
+);
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: LIMITS.maxBodyBytes,
+    onError: (c) => c.json({ error: `request body is larger than ${LIMITS.maxBodyBytes} bytes` }, 413),
+  }),
+);
+
+app.route("/api/v1/enroll", enroll);
+app.route("/api/v1/policy", policy);
+app.route("/api/v1/reports", reports);
+
+app.use("/api/admin/*", adminAuth);
+app.route("/api/admin/inventory", inventory);
+app.route("/api/admin/policy", adminPolicy);
+
+app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+// Everything else is the dashboard, served from static assets with strict headers.
+app.get("*", async (c) => {
+  if (!c.env.ASSETS) return c.json({ error: "the dashboard is not built (npm run build:dashboard)" }, 404);
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const response = new Response(asset.body, asset);
+  response.headers.set("Content-Security-Policy", DASHBOARD_CSP);
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "no-referrer");
+  response.headers.set("X-Frame-Options", "DENY");
+  return response;
+});
+
+export default app;

@@ -1,0 +1,24 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import { sha256Hex } from "../crypto";
+import { database } from "../db/client";
+import { devices } from "../db/schema";
+import type { AppEnv } from "../env";
+
+/** Requires `Authorization: Bearer <device token>` of an enrolled, unrevoked device. */
+export const deviceAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization") ?? "";
+  const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  if (token.length < 20 || token.length > 200) {
+    return c.json({ error: "a device token is required (Authorization: Bearer <token>)" }, 401);
+  }
+  const hash = await sha256Hex(token);
+  const device = await database(c.env.DB)
+    .select({ id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.tokenHash, hash), isNull(devices.revokedAt)))
+    .get();
+  if (!device) return c.json({ error: "device token is unknown or revoked: enroll again" }, 401);
+  c.set("deviceId", device.id);
+  await next();
+});

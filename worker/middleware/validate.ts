@@ -1,0 +1,15 @@
+import { zValidator } from "@hono/zod-validator";
+import type * as z from "zod";
+import { describeIssues } from "../../shared/policy/schema";
+
+/**
+ * Validates a JSON body with a shared zod schema. A refusal is a 400 naming every problem by
+ * field, and the handler (and so the database) is never reached.
+ */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return zValidator("json", schema, (result, c) => {
+    if (!result.success) {
+      return c.json({ error: "invalid request body", issues: describeIssues(result.error) }, 400);
+    }
+  });
+}

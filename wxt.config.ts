@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from "node:fs";
+import preact from "@preact/preset-vite";
+import { defineConfig } from "wxt";
+
+/*
+ * Build-time configuration of the extension. `npm start` and the end-to-end tests build it
+ * preconfigured for a server with these variables; store builds leave them empty and take the
+ * settings from managed storage (enterprise policy) or the options page.
+ *   SHADOWLIGHT_SERVER_URL        the worker, e.g. http://127.0.0.1:8787
+ *   SHADOWLIGHT_ENROLLMENT_TOKEN  the organization's enrollment token
+ *   SHADOWLIGHT_GROUP             an optional coarse group label
+ *   SHADOWLIGHT_OUT_DIR           where to build (default .output)
+ */
+const patternsFile = new URL("./policies/dist/patterns.json", import.meta.url);
+if (!existsSync(patternsFile)) throw new Error("policies/dist is missing: run `npm run build:policies` first");
+const patterns = JSON.parse(readFileSync(patternsFile, "utf8")) as { matches: string[] };
+const hostPermissions = [...new Set(patterns.matches.map((m) => m.replace(/^(\*:\/\/[^/]+\/).*$/, "$1*")))];
+
+export const GECKO_ID = "shadowlight@shadowlight.dev";
+
+/** The content script's placeholder, replaced by the catalog's patterns in the manifest. */
+export const CATALOG_MATCHES = "*://catalog.shadowlight.invalid/*";
+
+export default defineConfig({
+  srcDir: "extension",
+  publicDir: "extension/public",
+  hooks: {
+    "build:manifestGenerated": (_wxt, manifest) => {
+      for (const script of manifest.content_scripts ?? []) {
+        if (script.matches?.includes(CATALOG_MATCHES)) script.matches = patterns.matches;
+      }
+    },
+  },
+  outDir: process.env.SHADOWLIGHT_OUT_DIR ?? ".output",
+  modules: ["@wxt-dev/webextension-polyfill"],
+  manifest: ({ browser }) => ({
+    name: "__MSG_extName__",
+    description: "__MSG_extDescription__",
+    default_locale: "en",
+    permissions: ["storage", "alarms", "webNavigation", "declarativeNetRequestWithHostAccess"],
+    host_permissions: hostPermissions,
+    ...(browser === "firefox"
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: "128.0",
+              data_collection_permissions: { required: ["none"] },
+            },
+          },
+        }
+      : { storage: { managed_schema: "managed_schema.json" } }),
+  }),
+  vite: () => ({
+    plugins: [preact()],
+    define: {
+      __SL_SERVER_URL__: JSON.stringify(process.env.SHADOWLIGHT_SERVER_URL ?? ""),
+      __SL_ENROLLMENT_TOKEN__: JSON.stringify(process.env.SHADOWLIGHT_ENROLLMENT_TOKEN ?? ""),
+      __SL_GROUP__: JSON.stringify(process.env.SHADOWLIGHT_GROUP ?? ""),
+    },
+  }),
+});
