@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { slug } from "./catalog/schema";
+import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_STATUSES } from "./events";
 import { LIMITS } from "./limits";
@@ -50,11 +50,37 @@ export const reportDay = z.strictObject({
 });
 export type ReportDay = z.infer<typeof reportDay>;
 
+/** A registrable domain (eTLD+1) in canonical form: what an unknown AI site is reported as. */
+export const registrableDomain = canonicalHost;
+
+/** Cumulative count of one justification reason chosen for one tool on one day. */
+export const justificationCount = z.strictObject({
+  day: dayString,
+  tool: slug,
+  reason: slug,
+  policyVersion: z.number().int().min(0).max(1_000_000),
+  n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+});
+export type JustificationCount = z.infer<typeof justificationCount>;
+
+/** Cumulative visits on one day to a site that looks like an AI tool but is not in the catalog. */
+export const candidateCount = z.strictObject({
+  day: dayString,
+  domain: registrableDomain,
+  n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+});
+export type CandidateCount = z.infer<typeof candidateCount>;
+
 export const reportRequest = z
   .strictObject({
-    days: z.array(reportDay).min(1).max(LIMITS.maxDaysPerReport),
+    days: z.array(reportDay).max(LIMITS.maxDaysPerReport),
+    justifications: z.array(justificationCount).max(LIMITS.maxCountersPerDay).optional(),
+    candidates: z.array(candidateCount).max(LIMITS.maxCountersPerDay).optional(),
   })
   .superRefine((report, ctx) => {
+    if (report.days.length === 0 && !report.justifications?.length && !report.candidates?.length) {
+      ctx.addIssue({ code: "custom", path: ["days"], message: "a report must carry at least one count" });
+    }
     const days = new Set<string>();
     report.days.forEach((entry, i) => {
       if (days.has(entry.day)) {
@@ -74,6 +100,16 @@ export const reportRequest = z
         keys.add(key);
       });
     });
+    const unique = <T>(items: T[] | undefined, field: string, keyOf: (item: T) => string) => {
+      const seen = new Set<string>();
+      items?.forEach((item, i) => {
+        const key = keyOf(item);
+        if (seen.has(key)) ctx.addIssue({ code: "custom", path: [field, i], message: `${key} appears twice` });
+        seen.add(key);
+      });
+    };
+    unique(report.justifications, "justifications", (j) => `${j.day}/${j.tool}/${j.reason}/v${j.policyVersion}`);
+    unique(report.candidates, "candidates", (c) => `${c.day}/${c.domain}`);
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
