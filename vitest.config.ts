@@ -21,6 +21,8 @@ export default defineConfig({
       },
       {
         plugins: [WxtVitest()],
+        // What wxt.config.ts defines from SHADOWLIGHT_* at build time: an unconfigured build.
+        define: { __SL_SERVER_URL__: '""', __SL_ENROLLMENT_TOKEN__: '""', __SL_GROUP__: '""' },
         test: { name: "extension", include: ["test/extension/**/*.test.ts"], environment: "happy-dom" },
       },
       {

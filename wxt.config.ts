@@ -18,6 +18,15 @@ const hostPermissions = [...new Set(patterns.matches.map((m) => m.replace(/^(\*:
 
 export const GECKO_ID = "shadowlight@shadowlight.dev";
 
+/**
+ * The public key that pins the Chrome extension id to oicjdjaeakeiccgmieahkaodgcalfmic for unpacked and
+ * self-hosted installs, so enterprise policy can address it (3rdparty.extensions.<id>).
+ * The stores assign their own id and refuse the key: SHADOWLIGHT_STORE_BUILD=1 leaves it out.
+ */
+export const CHROME_EXTENSION_ID = "oicjdjaeakeiccgmieahkaodgcalfmic";
+const CHROME_KEY =
+  "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAoFk29lm65Rna1j49Sy9vW+T6zcyK4wsDDwATc1vPKrQAxuWf1gBupMu5PFbOsKGXGGvq815AqCqesdMmINCD5L62r5V3NyZpi/YB1bCyl7mAtMFH8uNKoHinsS3sLnHM4KvxropYtBeZTu8x2pFOZOx9V553rfPpL43LyQpUanUp/FxqGMI6LiTkN/vP5ZKvyh0XLWoWaXUli01SidB+EdvHh13T5vLvsscwGCnzqf/q2cg97nngfjEY07EkHlXH54vDpCfnjgR46O4qkKHk+/eIjmu5xotqr8u1RklUtgAGpBArajkunzJWfImA/gqVbPU3m1npYV4QmA5S7vseGQIDAQAB";
+
 /** The content script's placeholder, replaced by the catalog's patterns in the manifest. */
 export const CATALOG_MATCHES = "*://catalog.shadowlight.invalid/*";
 
@@ -49,7 +58,10 @@ export default defineConfig({
             },
           },
         }
-      : { storage: { managed_schema: "managed_schema.json" } }),
+      : {
+          storage: { managed_schema: "managed_schema.json" },
+          ...(process.env.SHADOWLIGHT_STORE_BUILD === "1" ? {} : { key: CHROME_KEY }),
+        }),
   }),
   vite: () => ({
     plugins: [preact()],

@@ -6,8 +6,9 @@ import type { EventKind } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
 import { nudgeDue } from "../../shared/policy/evaluate";
 import { syncBlockRules } from "../lib/blocking";
+import { CANDIDATE_FILTERS, candidateDomain } from "../lib/candidates";
 import { matcher, toolsById } from "../lib/catalog";
-import { addCount, counterKey, pendingDays } from "../lib/counters";
+import { addCount, candidateKey, counterKey, justificationKey, pendingEntries, toReport } from "../lib/counters";
 import { decide, nudgeView } from "../lib/decide";
 import { NUDGE_EVENTS, type NudgeView, type Request, type StatusView } from "../lib/messages";
 import { policyInForce, refreshPolicy } from "../lib/policy-cache";
@@ -31,15 +32,17 @@ export default defineBackground(() => {
     return reporting;
   }
 
-  /** Adds one to a counter of today's, under the current policy version. */
-  async function count(tool: string, event: EventKind): Promise<void> {
+  /** Adds one to today's count under a key (made with the current policy version). */
+  async function countKey(keyOf: (policyVersion: number) => string): Promise<void> {
     if (!(await reportingOn())) return;
     const { response } = await policyInForce();
     await serialized(async () => {
-      const key = counterKey(tool, event, response.policy.version);
+      const key = keyOf(response.policy.version);
       await write("counters", addCount(await read("counters"), dayOf(Date.now()), key));
     });
   }
+
+  const count = (tool: string, event: EventKind) => countKey((version) => counterKey(tool, event, version));
 
   async function flushNow(): Promise<FlushResult> {
     const { settings } = await resolveSettings();
@@ -76,10 +79,12 @@ export default defineBackground(() => {
     return nudgeDue(decision, memory, Date.now()) ? nudgeView(response, tool, decision) : null;
   }
 
-  async function recordNudgeEvent(url: string | undefined, event: string): Promise<boolean> {
+  async function recordNudgeEvent(url: string | undefined, event: string, reason?: string): Promise<boolean> {
     const tool = toolOfSender(url);
     if (!tool || !(NUDGE_EVENTS as readonly string[]).includes(event)) return false;
     const { response } = await policyInForce();
+    // Only a reason from the policy's own list is kept: no free text leaves the device.
+    if (event === "justified" && !response.policy.reasons.some((r) => r.id === reason)) return false;
     const now = Date.now();
     await serialized(async () => {
       const nudges = await read("nudges");
@@ -92,6 +97,7 @@ export default defineBackground(() => {
       await write("nudges", { ...nudges, [tool.id]: memory });
     });
     await count(tool.id, event as EventKind);
+    if (event === "justified" && reason) await countKey((version) => justificationKey(tool.id, reason, version));
     return true;
   }
 
@@ -107,6 +113,7 @@ export default defineBackground(() => {
     ]);
     const tool = toolOfSender(url);
     const decision = tool ? decide(response, tool) : null;
+    const pending = pendingEntries(counters, sent);
     return {
       tool: tool && decision ? nudgeView(response, tool, decision).tool : null,
       decision,
@@ -123,7 +130,8 @@ export default defineBackground(() => {
         managed: resolved.managed,
         problems: resolved.problems,
       },
-      queued: pendingDays(counters, sent),
+      queued: toReport(pending),
+      queuedCount: pending.length,
       lastReport,
       delivery,
     };
@@ -138,7 +146,7 @@ export default defineBackground(() => {
       case "nudge:get":
         return nudgeFor(sender.url);
       case "nudge:event":
-        return recordNudgeEvent(sender.url, request.event);
+        return recordNudgeEvent(sender.url, request.event, request.reason);
       case "blocked:get": {
         const tool = toolsById.get(request.tool);
         if (!tool || !fromExtensionPage(sender, "/blocked.html")) return null;
@@ -169,6 +177,19 @@ export default defineBackground(() => {
       if (tool) count(tool.id, "visit").catch((error) => console.error("Shadowlight: visit not counted:", error));
     },
     { url: patterns.filters },
+  );
+
+  browser.webNavigation.onCommitted.addListener(
+    (details) => {
+      if (details.frameId !== 0) return;
+      const domain = candidateDomain(details.url, matcher);
+      if (domain) {
+        countKey(() => candidateKey(domain)).catch((error) =>
+          console.error("Shadowlight: candidate not counted:", error),
+        );
+      }
+    },
+    { url: CANDIDATE_FILTERS },
   );
 
   browser.runtime.onMessage.addListener((message, sender) => handle(message as Request, sender));

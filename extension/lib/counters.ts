@@ -1,61 +1,113 @@
 import type { Day } from "../../shared/day";
 import { EVENTS, type EventKind } from "../../shared/events";
-import type { ReportDay } from "../../shared/protocol";
+import { LIMITS } from "../../shared/limits";
+import type { CandidateCount, JustificationCount, ReportDay, ReportRequest } from "../../shared/protocol";
 
 /*
- * Counters kept on the device, as cumulative per-day values:
- *   book[day]["tool\tevent\tpolicyVersion"] = n
+ * Counts kept on the device, as cumulative per-day values in one book:
+ *   book[day][key] = n
+ * with three kinds of key, each a tab-separated tuple:
+ *   "c\t<tool>\t<event>\t<policyVersion>"    a counter (visit, nudge_shown, acknowledged, ...)
+ *   "j\t<tool>\t<reason>\t<policyVersion>"   a justification reason chosen
+ *   "d\t<registrable domain>"               a visit to an unknown site that looks like AI
  * `counters` holds what happened, `sent` what the server has acknowledged. A report carries,
- * for each day, the full current value of every counter that is above its acknowledged value.
+ * for each day, the full current value of every count that is above its acknowledged value.
  * The server keeps max(stored, received), so re-sending after a lost response, a crash or a
- * retry never counts twice, and the book needs no per-report bookkeeping beyond `sent`.
+ * retry never counts twice, and the book needs no bookkeeping beyond `sent`.
  */
 
 export type CounterBook = Record<Day, Record<string, number>>;
 
+export interface Entry {
+  day: Day;
+  key: string;
+  n: number;
+}
+
 export function counterKey(tool: string, event: EventKind, policyVersion: number): string {
-  return `${tool}\t${event}\t${policyVersion}`;
+  return `c\t${tool}\t${event}\t${policyVersion}`;
 }
 
-export function parseCounterKey(key: string): { tool: string; event: EventKind; policyVersion: number } | null {
-  const [tool, event, version] = key.split("\t");
-  if (!tool || !event || version === undefined || !(EVENTS as readonly string[]).includes(event)) return null;
-  return { tool, event: event as EventKind, policyVersion: Number(version) };
+export function justificationKey(tool: string, reason: string, policyVersion: number): string {
+  return `j\t${tool}\t${reason}\t${policyVersion}`;
 }
 
-/** Adds `by` to one counter; returns a new book. */
+export function candidateKey(domain: string): string {
+  return `d\t${domain}`;
+}
+
+/** Adds `by` to one count; returns a new book. */
 export function addCount(book: CounterBook, day: Day, key: string, by = 1): CounterBook {
-  const dayCounters = { ...(book[day] ?? {}) };
-  dayCounters[key] = (dayCounters[key] ?? 0) + by;
-  return { ...book, [day]: dayCounters };
+  const dayCounts = { ...(book[day] ?? {}) };
+  dayCounts[key] = Math.min(LIMITS.maxCounterValue, (dayCounts[key] ?? 0) + by);
+  return { ...book, [day]: dayCounts };
 }
 
-/** The days and counters the server has not acknowledged yet, oldest day first. */
-export function pendingDays(counters: CounterBook, sent: CounterBook): ReportDay[] {
-  const days: ReportDay[] = [];
+/** Every count the server has not acknowledged yet, oldest day first. */
+export function pendingEntries(counters: CounterBook, sent: CounterBook): Entry[] {
+  const entries: Entry[] = [];
   for (const day of Object.keys(counters).sort()) {
     const acknowledged = sent[day] ?? {};
-    const entries: ReportDay["counters"] = [];
     for (const [key, n] of Object.entries(counters[day] ?? {})) {
-      if (n <= (acknowledged[key] ?? 0)) continue;
-      const parsed = parseCounterKey(key);
-      if (parsed) entries.push({ ...parsed, n });
+      if (n > (acknowledged[key] ?? 0)) entries.push({ day, key, n });
     }
-    if (entries.length) days.push({ day, counters: entries });
   }
-  return days;
+  return entries;
+}
+
+/** The report body for a set of entries: exactly what goes over the wire. */
+export function toReport(entries: Entry[]): ReportRequest {
+  const days = new Map<Day, ReportDay["counters"]>();
+  const justifications: JustificationCount[] = [];
+  const candidates: CandidateCount[] = [];
+  for (const { day, key, n } of entries) {
+    const [kind, a = "", b = "", c = ""] = key.split("\t");
+    if (kind === "c" && (EVENTS as readonly string[]).includes(b)) {
+      const list = days.get(day) ?? [];
+      list.push({ tool: a, event: b as EventKind, policyVersion: Number(c), n });
+      days.set(day, list);
+    } else if (kind === "j") {
+      justifications.push({ day, tool: a, reason: b, policyVersion: Number(c), n });
+    } else if (kind === "d") {
+      candidates.push({ day, domain: a, n });
+    }
+  }
+  const report: ReportRequest = { days: [...days].map(([day, counters]) => ({ day, counters })) };
+  if (justifications.length) report.justifications = justifications;
+  if (candidates.length) report.candidates = candidates;
+  return report;
+}
+
+/** The pending entries that fit in one report: the oldest days first, within the limits. */
+export function nextBatch(entries: Entry[]): Entry[] {
+  const days = [...new Set(entries.map((e) => e.day))].slice(0, LIMITS.maxDaysPerReport);
+  const allowed = new Set(days);
+  const batch: Entry[] = [];
+  const perDay = new Map<Day, number>();
+  let justifications = 0;
+  let candidates = 0;
+  for (const entry of entries) {
+    if (!allowed.has(entry.day)) continue;
+    const kind = entry.key[0];
+    if (kind === "c") {
+      const used = perDay.get(entry.day) ?? 0;
+      if (used >= LIMITS.maxCountersPerDay) continue;
+      perDay.set(entry.day, used + 1);
+    } else if (kind === "j") {
+      if (justifications++ >= LIMITS.maxCountersPerDay) continue;
+    } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
+    batch.push(entry);
+  }
+  return batch;
 }
 
 /** Records what the server acknowledged, keeping the larger value. */
-export function markSent(sent: CounterBook, days: ReportDay[]): CounterBook {
+export function markSent(sent: CounterBook, entries: Entry[]): CounterBook {
   const next: CounterBook = { ...sent };
-  for (const { day, counters } of days) {
-    const dayCounters = { ...(next[day] ?? {}) };
-    for (const c of counters) {
-      const key = counterKey(c.tool, c.event, c.policyVersion);
-      dayCounters[key] = Math.max(dayCounters[key] ?? 0, c.n);
-    }
-    next[day] = dayCounters;
+  for (const { day, key, n } of entries) {
+    const dayCounts = { ...(next[day] ?? {}) };
+    dayCounts[key] = Math.max(dayCounts[key] ?? 0, n);
+    next[day] = dayCounts;
   }
   return next;
 }
@@ -71,7 +123,7 @@ export function compact(
   keepFrom: Day,
   hardFrom: Day,
 ): { counters: CounterBook; sent: CounterBook } {
-  const unsent = new Set(pendingDays(counters, sent).map((d) => d.day));
+  const unsent = new Set(pendingEntries(counters, sent).map((e) => e.day));
   const kept: CounterBook = {};
   for (const [day, values] of Object.entries(counters)) {
     if (day >= keepFrom || (unsent.has(day) && day >= hardFrom)) kept[day] = values;

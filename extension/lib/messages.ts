@@ -1,6 +1,6 @@
 import type { CompiledTool } from "../../shared/catalog/compile";
 import type { Decision } from "../../shared/policy/evaluate";
-import type { ReportDay } from "../../shared/protocol";
+import type { ReportRequest } from "../../shared/protocol";
 
 /** Events a page-side nudge may report; the background checks them against the page's tool. */
 export const NUDGE_EVENTS = ["nudge_shown", "acknowledged", "dismissed", "justified", "redirected", "left"] as const;
@@ -19,8 +19,10 @@ export interface StatusView {
   decision: Decision | null;
   policy: { version: number; name: string; url: string | null; source: "server" | "bundled" };
   settings: { serverUrl: string; enrolled: boolean; reporting: boolean; managed: string[]; problems: string[] };
-  queued: ReportDay[];
-  lastReport: { at: number; days: ReportDay[] } | null;
+  /** What the next report would carry, exactly as it would be sent. */
+  queued: ReportRequest;
+  queuedCount: number;
+  lastReport: { at: number; report: ReportRequest } | null;
   delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
 }
 

@@ -1,7 +1,7 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { type EnrollResponse, enrollResponse, type ReportDay } from "../../shared/protocol";
-import { compact, markSent, pendingDays } from "./counters";
+import { type EnrollResponse, enrollResponse } from "../../shared/protocol";
+import { compact, markSent, nextBatch, pendingEntries, toReport } from "./counters";
 import type { Settings } from "./settings";
 import { read, serialized, write } from "./state";
 
@@ -63,8 +63,9 @@ export async function flush(settings: Settings, version: string, now = Date.now(
   if (!settings.serverUrl) return { ok: false, reason: "no server is configured" };
   if (!settings.reporting) return { ok: false, reason: "reporting is switched off by policy" };
 
-  const days: ReportDay[] = pendingDays(await read("counters"), await read("sent")).slice(-LIMITS.maxDaysPerReport);
-  if (days.length === 0) return { ok: true, sentDays: 0, sentCounters: 0 };
+  const batch = nextBatch(pendingEntries(await read("counters"), await read("sent")));
+  if (batch.length === 0) return { ok: true, sentDays: 0, sentCounters: 0 };
+  const report = toReport(batch);
 
   let failure: string;
   try {
@@ -72,23 +73,23 @@ export async function flush(settings: Settings, version: string, now = Date.now(
     const response = await fetch(`${settings.serverUrl}/api/v1/reports`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${device.deviceToken}` },
-      body: JSON.stringify({ days }),
+      body: JSON.stringify(report),
     });
     if (response.ok) {
       await serialized(async () => {
         const today = dayOf(now);
         const kept = compact(
           await read("counters"),
-          markSent(await read("sent"), days),
+          markSent(await read("sent"), batch),
           addDays(today, -LIMITS.extensionKeepDays),
           addDays(today, -LIMITS.retentionDays),
         );
         await write("counters", kept.counters);
         await write("sent", kept.sent);
       });
-      await write("lastReport", { at: now, days });
+      await write("lastReport", { at: now, report });
       await write("delivery", { failures: 0, lastError: null, lastAttemptAt: now, nextAttemptAt: null });
-      return { ok: true, sentDays: days.length, sentCounters: days.reduce((sum, d) => sum + d.counters.length, 0) };
+      return { ok: true, sentDays: new Set(batch.map((e) => e.day)).size, sentCounters: batch.length };
     }
     if (response.status === 401) await write("device", null);
     failure = `server answered ${response.status}: ${await errorText(response)}`;

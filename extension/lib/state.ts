@@ -1,7 +1,7 @@
 import { browser } from "wxt/browser";
 import type { Day } from "../../shared/day";
 import type { NudgeMemory } from "../../shared/policy/evaluate";
-import type { PolicyResponse, ReportDay } from "../../shared/protocol";
+import type { PolicyResponse, ReportRequest } from "../../shared/protocol";
 import type { CounterBook } from "./counters";
 
 /** Everything the extension keeps in `storage.local`, by key. */
@@ -15,7 +15,7 @@ export interface LocalState {
   /** Nudge memory per tool (shown, answered): never leaves the device. */
   nudges: Record<string, NudgeMemory>;
   /** The last report the server accepted, exactly as sent, for the transparency view. */
-  lastReport: { at: number; days: ReportDay[] } | null;
+  lastReport: { at: number; report: ReportRequest } | null;
   /** Delivery state: consecutive failures and the last error, for backoff and the popup. */
   delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
   /** The last managed settings the browser reported (enterprise policy). */

@@ -67,7 +67,11 @@ describe("the pipeline, end to end", () => {
     await page.close();
     const { counters } = (await extensionStorage(browser)) as { counters: Record<string, Record<string, number>> };
     const today = Object.values(counters)[0] ?? {};
-    expect(today).toEqual({ "chatgpt\tvisit\t1": 2, "chatgpt\tnudge_shown\t1": 1, "chatgpt\tacknowledged\t1": 1 });
+    expect(today).toEqual({
+      "c\tchatgpt\tvisit\t1": 2,
+      "c\tchatgpt\tnudge_shown\t1": 1,
+      "c\tchatgpt\tacknowledged\t1": 1,
+    });
   });
 
   it("does nothing on a page outside the catalog", async () => {

@@ -6,14 +6,13 @@ import type { StatusView } from "../../lib/messages";
  * server accepted, as the JSON that went over the wire.
  */
 export function Transparency({ view }: { view: StatusView }) {
-  const queuedCount = view.queued.reduce((sum, day) => sum + day.counters.length, 0);
   return (
     <section aria-labelledby="transparency-heading">
       <h2 id="transparency-heading">{t("transparencyHeading")}</h2>
       <p class="small">{t("transparencyIntro")}</p>
-      <details open={queuedCount > 0}>
-        <summary>{t("transparencyQueued", String(queuedCount))}</summary>
-        <pre data-testid="queued">{JSON.stringify({ days: view.queued }, null, 1)}</pre>
+      <details open={view.queuedCount > 0}>
+        <summary>{t("transparencyQueued", String(view.queuedCount))}</summary>
+        <pre data-testid="queued">{JSON.stringify(view.queued, null, 1)}</pre>
       </details>
       <details>
         <summary>
@@ -21,9 +20,7 @@ export function Transparency({ view }: { view: StatusView }) {
             ? t("transparencyLastSent", new Date(view.lastReport.at).toLocaleString())
             : t("transparencyNothingSent")}
         </summary>
-        {view.lastReport && (
-          <pre data-testid="last-sent">{JSON.stringify({ days: view.lastReport.days }, null, 1)}</pre>
-        )}
+        {view.lastReport && <pre data-testid="last-sent">{JSON.stringify(view.lastReport.report, null, 1)}</pre>}
       </details>
       {view.delivery.lastError && (
         <p class="small warn" role="alert">
