@@ -26,7 +26,7 @@ export default defineBackground(() => {
   // policy change: counting is on the hot path of every catalog page.
   let reporting: Promise<boolean> | null = null;
   function reportingOn(): Promise<boolean> {
-    reporting ??= Promise.all([resolveSettings(), policyInForce()]).then(
+    reporting ??= Promise.all([resolveSettings({ waitForManaged: false }), policyInForce()]).then(
       ([{ settings }, { response }]) => settings.reporting && response.reporting,
     );
     return reporting;

@@ -55,7 +55,7 @@ const MANAGED_WAIT_MS = 1500;
  * wait the last answer seen (kept in storage.local) stands in, and the late answer is stored
  * when it comes (its change event then re-applies the settings).
  */
-async function readManaged(): Promise<Record<string, unknown>> {
+async function readManaged(wait: boolean): Promise<Record<string, unknown>> {
   const live = Promise.resolve()
     .then(() => browser.storage.managed.get(null))
     .then(
@@ -67,6 +67,7 @@ async function readManaged(): Promise<Record<string, unknown>> {
       },
       () => ({}),
     );
+  if (!wait) return read("managedSnapshot");
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));
   return (await Promise.race([live, timeout])) ?? (await read("managedSnapshot"));
 }
@@ -75,14 +76,17 @@ async function readManaged(): Promise<Record<string, unknown>> {
  * The settings in force: built-in defaults, then the options page, then managed storage,
  * which wins. A value that fails validation is ignored (the layer below stays in force) and
  * reported, so a typo in a policy file never breaks the extension silently.
+ *
+ * `waitForManaged: false` (the counting path) takes the last managed answer at once and lets
+ * the live read update it in the background.
  */
-export async function resolveSettings(): Promise<ResolvedSettings> {
+export async function resolveSettings({ waitForManaged = true } = {}): Promise<ResolvedSettings> {
   const settings: Settings = { ...BUILT_IN };
   const problems: string[] = [];
   const managed: SettingKey[] = [];
   const layers: Array<[string, Record<string, unknown>]> = [
     ["options", (await read("options")) as Record<string, unknown>],
-    ["managed policy", await readManaged()],
+    ["managed policy", await readManaged(waitForManaged)],
   ];
   for (const [source, values] of layers) {
     for (const key of Object.keys(settingValidators) as SettingKey[]) {

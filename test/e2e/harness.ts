@@ -58,6 +58,7 @@ export async function startFakeSite(): Promise<FakeSite> {
 export interface Stack {
   site: FakeSite;
   worker: RunningWorker;
+  port: number;
   serverUrl: string;
   persistTo: string;
   extensionPath: string;
@@ -82,19 +83,41 @@ export async function startStack(): Promise<Stack> {
     persistTo,
     vars: { ENROLLMENT_TOKEN: tokens.enrollment, ADMIN_TOKEN: tokens.admin, VIEWER_TOKEN: tokens.viewer },
   });
-  return {
+  // Publish the default policy into the fresh database, as `npm start` does.
+  await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
+  const stack: Stack = {
     site,
     worker,
+    port,
     serverUrl,
     persistTo,
     extensionPath: built.chrome,
     tokens,
     close: async () => {
-      await worker.stop();
+      await stack.worker.stop();
       await site.close();
       rmSync(base, { recursive: true, force: true });
     },
   };
+  return stack;
+}
+
+/** Stops the stack's worker (the server is down) until `restartWorker`. */
+export async function stopWorker(stack: Stack): Promise<void> {
+  await stack.worker.stop();
+}
+
+/** Starts the worker again on the same port and data. */
+export async function restartWorker(stack: Stack): Promise<void> {
+  stack.worker = await startWorker({
+    port: stack.port,
+    persistTo: stack.persistTo,
+    vars: {
+      ENROLLMENT_TOKEN: stack.tokens.enrollment,
+      ADMIN_TOKEN: stack.tokens.admin,
+      VIEWER_TOKEN: stack.tokens.viewer,
+    },
+  });
 }
 
 export interface Browser {
@@ -104,9 +127,17 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Chromium with the extension loaded and the given hostnames mapped to the fake site. */
-export async function launchBrowser(extensionPath: string, hosts: string[], sitePort: number): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
+/**
+ * Chromium with the extension loaded and the given hostnames mapped to the fake site. A
+ * given `profile` folder survives `close()`, so a test can restart the browser on it.
+ */
+export async function launchBrowser(
+  extensionPath: string,
+  hosts: string[],
+  sitePort: number,
+  options: { profile?: string } = {},
+): Promise<Browser> {
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
   const rules = hosts.map((host) => `MAP ${host} 127.0.0.1:${sitePort}`).join(", ");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -136,7 +167,7 @@ export async function launchBrowser(extensionPath: string, hosts: string[], site
     extensionId,
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

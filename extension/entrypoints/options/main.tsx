@@ -1,5 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { browser } from "wxt/browser";
 import { t } from "../../lib/i18n";
 import { type ResolvedSettings, resolveSettings, type SettingKey, settingValidators } from "../../lib/settings";
 import { read, write } from "../../lib/state";
@@ -24,6 +25,14 @@ function Options() {
   };
   useEffect(() => {
     void load();
+    // Managed settings can arrive (or change) while the page is open: show them at once.
+    const onChanged = (changes: Record<string, unknown>, area: string) => {
+      if (area === "managed" || (area === "local" && ("managedSnapshot" in changes || "options" in changes))) {
+        void load();
+      }
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
   }, []);
 
   const save = async (event: Event) => {

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  adminGet,
+  type Browser,
+  extensionStorage,
+  launchBrowser,
+  restartWorker,
+  type Stack,
+  startStack,
+  stopWorker,
+} from "./harness";
+
+/*
+ * Nothing lost: counts made while the server is down, across a service-worker termination
+ * and a browser restart, arrive exactly once when the server is back.
+ */
+const HOSTS = ["chatgpt.com", "claude.ai"];
+
+describe("the server is down, the service worker dies, the browser restarts", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let profile: string;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    profile = mkdtempSync(join(tmpdir(), "shadowlight-faults-profile-"));
+    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port, { profile });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function visit(url: string, times: number): Promise<void> {
+    const page = await browser.context.newPage();
+    for (let i = 0; i < times; i++) {
+      await page.goto(`${url}?n=${i}`);
+      const acknowledge = page.getByRole("button", { name: "I understand and will follow the policy" });
+      const shown = await acknowledge
+        .waitFor({ timeout: 1500 })
+        .then(() => true)
+        .catch(() => false);
+      if (shown) await acknowledge.click();
+    }
+    await page.close();
+  }
+
+  /** Visits recorded on the device, all days together. */
+  async function localVisits(tool: string): Promise<number> {
+    const { counters } = (await extensionStorage(browser)) as { counters?: Record<string, Record<string, number>> };
+    return Object.values(counters ?? {}).reduce((sum, day) => sum + (day[`c\t${tool}\tvisit\t1`] ?? 0), 0);
+  }
+
+  async function sendNow(): Promise<string> {
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await popup.getByRole("button", { name: "Send now" }).click();
+    const result = popup.getByTestId("send-result").filter({ hasText: /Sent|Not sent/ });
+    await result.waitFor({ timeout: 20_000 });
+    const text = (await result.textContent()) ?? "";
+    await popup.close();
+    return text;
+  }
+
+  async function visits(): Promise<Record<string, number>> {
+    const { tools } = await adminGet<{ tools: Array<{ id: string; visits: number }> }>(stack, "/inventory");
+    return Object.fromEntries(tools.map((tool) => [tool.id, tool.visits]));
+  }
+
+  it("keeps every count and delivers it exactly once", async () => {
+    await visit("https://chatgpt.com/", 3);
+    await expect.poll(() => localVisits("chatgpt"), { timeout: 10_000 }).toBe(3);
+    expect(await sendNow()).toContain("Sent");
+    expect(await visits()).toEqual({ chatgpt: 3 });
+
+    await stopWorker(stack);
+    await visit("https://chatgpt.com/c/offline", 2);
+    await visit("https://claude.ai/new", 2);
+    expect(await sendNow()).toContain("Not sent");
+    const delivery = (await extensionStorage(browser)).delivery as { failures: number; nextAttemptAt: number | null };
+    expect(delivery.failures).toBeGreaterThanOrEqual(1);
+    expect(delivery.nextAttemptAt).toBeGreaterThan(Date.now());
+
+    // Terminate the service worker: the next navigation wakes a fresh one from storage.
+    const page = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await page.close();
+    await visit("https://claude.ai/new", 1);
+    await expect.poll(() => localVisits("claude"), { timeout: 10_000 }).toBe(3);
+
+    // Restart the whole browser on the same profile.
+    await browser.close();
+    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port, { profile });
+    expect(await localVisits("chatgpt")).toBe(5);
+    await visit("https://chatgpt.com/c/after-restart", 4);
+    await expect.poll(() => localVisits("chatgpt"), { timeout: 10_000 }).toBe(9);
+    expect(await sendNow()).toContain("Not sent");
+
+    await restartWorker(stack);
+    expect(await sendNow()).toContain("Sent");
+    expect(await visits()).toEqual({ chatgpt: 9, claude: 3 });
+    // A second send changes nothing: the server keeps the maximum, not the sum.
+    expect(await sendNow()).toContain("Sent");
+    expect(await visits()).toEqual({ chatgpt: 9, claude: 3 });
+  });
+});
