@@ -55,6 +55,12 @@ describe("the pipeline, end to end", () => {
     expect(await dialog.getByRole("heading").textContent()).toBe("Before you use ChatGPT");
     expect(await dialog.textContent()).toContain("has not been reviewed");
     await page.screenshot({ path: `${ARTIFACTS}/nudge-acknowledge.png` });
+    // Keyboard: focus starts on the primary button and Tab never leaves the dialog.
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press(i % 2 ? "Shift+Tab" : "Tab");
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("SHADOWLIGHT-NUDGE");
+    }
     // The nudge's own styles hold against the page's hostile CSS (red, unset buttons).
     const button = dialog.getByRole("button", { name: "I understand and will follow the policy" });
     expect(await button.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
@@ -65,9 +71,12 @@ describe("the pipeline, end to end", () => {
     await page.waitForTimeout(1500);
     expect(await page.locator("shadowlight-nudge").count()).toBe(0);
     await page.close();
-    const { counters } = (await extensionStorage(browser)) as { counters: Record<string, Record<string, number>> };
-    const today = Object.values(counters)[0] ?? {};
-    expect(today).toEqual({
+    const today = async () => {
+      const { counters } = (await extensionStorage(browser)) as { counters: Record<string, Record<string, number>> };
+      return Object.values(counters)[0] ?? {};
+    };
+    // Counting happens in the service worker, a moment after the page: wait for it.
+    await expect.poll(today, { timeout: 10_000 }).toEqual({
       "c\tchatgpt\tvisit\t1": 2,
       "c\tchatgpt\tnudge_shown\t1": 1,
       "c\tchatgpt\tacknowledged\t1": 1,

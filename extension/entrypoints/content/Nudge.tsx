@@ -144,6 +144,24 @@ function BannerPanel({ headingId, action, onKeyDown, children }: PanelProps) {
   );
 }
 
+/** Keeps Tab and Shift+Tab inside the dialog, as a modal dialog should. */
+function trapFocus(event: KeyboardEvent): void {
+  if (event.key !== "Tab") return;
+  const panel = event.currentTarget as HTMLElement;
+  const focusable = [...panel.querySelectorAll<HTMLElement>("button:not([disabled]), a[href], input:not([disabled])")];
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  const active = (panel.getRootNode() as ShadowRoot).activeElement;
+  if (!first || !last) return;
+  if (event.shiftKey && active === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 /** Every other action: a modal dialog over the page until the person answers. */
 function DialogPanel({ headingId, action, onKeyDown, children }: PanelProps) {
   return (
@@ -154,7 +172,10 @@ function DialogPanel({ headingId, action, onKeyDown, children }: PanelProps) {
         aria-modal="true"
         aria-labelledby={headingId}
         data-action={action}
-        onKeyDown={onKeyDown}
+        onKeyDown={(event) => {
+          trapFocus(event);
+          onKeyDown(event);
+        }}
       >
         {children}
       </div>
