@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCatalog } from "../../shared/catalog/compile";
+import { type CompiledIndex, type CompiledTool, compileCatalog } from "../../shared/catalog/compile";
 import { createMatcher } from "../../shared/catalog/matcher";
 import type { Catalog, Tool } from "../../shared/catalog/schema";
 
@@ -139,6 +139,90 @@ describe("matcher", () => {
         expect(id(url)).toBe(reference(url));
       }),
       { numRuns: 20_000 },
+    );
+  });
+
+  it("matches hosts with many labels (past the fast scan's limit) and very long hosts", () => {
+    const many = `${Array.from({ length: 40 }, () => "a").join(".")}.chatgpt.com`;
+    expect(id(`https://${many}/`)).toBe("chatgpt");
+    const long = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.chatgpt.com`;
+    expect(long.length).toBeGreaterThan(253);
+    expect(id(`https://${long}/`)).toBe("chatgpt");
+    expect(id(`https://${long}.example/`)).toBeNull();
+  });
+});
+
+/** A catalog of only hostnames and path rules, as the compiler would emit it. */
+function bareIndex(hosts: string[], paths: Record<string, string[]>): CompiledIndex {
+  const names = [...hosts, ...Object.keys(paths)];
+  const tools = names.map(
+    (name, position): CompiledTool => ({
+      id: `t${position}`,
+      name,
+      category: "chat",
+      vendor: "Acme",
+      home: `https://${name}/`,
+      risk: 0,
+      level: "low",
+      trains: null,
+      trainsOn: [],
+    }),
+  );
+  const index: CompiledIndex = { format: 1, tools, hosts: {}, paths: {} };
+  hosts.forEach((host, position) => {
+    index.hosts[host] = position;
+  });
+  Object.entries(paths).forEach(([host, prefixes], k) => {
+    const rules = prefixes.map((prefix): [string, number] => [prefix, hosts.length + k]);
+    index.paths[host] = rules.sort((a, b) => b[0].length - a[0].length);
+  });
+  return index;
+}
+
+/** The matcher's rule, written the slow and obvious way: suffixes, most specific first. */
+function naive(index: CompiledIndex, hostname: string, pathname: string): string | null {
+  const labels = hostname.split(".");
+  for (let i = 0; i < labels.length; i++) {
+    const suffix = labels.slice(i).join(".");
+    for (const [prefix, position] of index.paths[suffix] ?? []) {
+      if (pathname === prefix || pathname.startsWith(`${prefix}/`)) return index.tools[position]?.id ?? null;
+    }
+    const position = index.hosts[suffix];
+    if (position !== undefined) return index.tools[position]?.id ?? null;
+  }
+  return null;
+}
+
+describe("matcher lookup table", () => {
+  it("finds exactly the catalog's hosts, however alike they are (property)", () => {
+    // Two letters and short labels: many hosts share a length and their first, middle and last
+    // characters, so lookups meet colliding fingerprints and long probe runs.
+    const label = fc.stringMatching(/^[ab]{1,3}$/);
+    const host = fc.array(label, { minLength: 1, maxLength: 3 }).map((labels) => labels.join("."));
+    const catalog = fc
+      .tuple(
+        fc.uniqueArray(host, { minLength: 1, maxLength: 40 }),
+        fc.uniqueArray(host, { maxLength: 4 }),
+        fc.array(fc.constantFrom("/x", "/x/y", "/z"), { minLength: 1, maxLength: 2 }),
+      )
+      .map(([hosts, pathHosts, prefixes]) =>
+        bareIndex(hosts, Object.fromEntries(pathHosts.map((h) => [h, [...new Set(prefixes)]]))),
+      );
+    const path = fc.constantFrom("/", "/x", "/x/y", "/xy", "/z/1");
+    fc.assert(
+      fc.property(catalog, fc.array(fc.tuple(host, path), { maxLength: 30 }), (index, queries) => {
+        const matcher = createMatcher(index);
+        const all = [...queries, ...Object.keys(index.hosts).map((h): [string, string] => [h, "/"])];
+        for (const [hostname, pathname] of all) {
+          const expected = naive(index, hostname, pathname);
+          expect(matcher.classify(`https://${hostname}${pathname}`)?.id ?? null).toBe(expected);
+          expect(matcher.classify(`https://www.${hostname}${pathname}?q=1`)?.id ?? null).toBe(
+            naive(index, `www.${hostname}`, pathname),
+          );
+          expect(matcher.classifyHost(hostname, pathname)?.id ?? null).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:extension`: the size of what the browser loads, against the budgets.
+ *
+ * Reuses `.output/chrome-mv3` when it is newer than every source it is built from; otherwise
+ * builds the Chrome extension into a temporary directory (so a dev server or an end-to-end run
+ * reading `.output` is not disturbed). The content script and the background service worker
+ * are found through the built manifest, so renamed files are still measured. Prints a table,
+ * then one JSON line. Exits non-zero only when the build fails; with `--strict` also when a
+ * budget is missed.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { BUDGETS } from "../../shared/limits";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const STRICT = process.argv.includes("--strict");
+/** What the Chrome build is made from: a change to any of these makes a build stale. */
+const SOURCES = [
+  "extension",
+  "shared",
+  "policies/dist/index.json",
+  "policies/dist/patterns.json",
+  "policies/dist/default-policy.json",
+  "wxt.config.ts",
+  "package-lock.json",
+];
+/** What the policy build is made from, to know whether policies/dist itself is stale. */
+const POLICY_SOURCES = ["policies/tools", "policies/vendors", "policies/categories", "policies/default-policy.json"];
+
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const name of readdirSync(path)) latest = Math.max(latest, newest(join(path, name)));
+  return latest;
+}
+
+function newestOf(paths: string[]): number {
+  return Math.max(...paths.map((path) => newest(join(ROOT, path))));
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+  }
+}
+
+/** The built Chrome extension to measure, and a way to clean up after it. */
+function chromeBuild(): { dir: string; origin: string; cleanup: () => void } {
+  const existing = join(ROOT, ".output/chrome-mv3");
+  const manifest = join(existing, "manifest.json");
+  const index = join(ROOT, "policies/dist/index.json");
+  const policiesFresh = existsSync(index) && statSync(index).mtimeMs > newestOf(POLICY_SOURCES);
+  if (policiesFresh && existsSync(manifest) && statSync(manifest).mtimeMs > newestOf(SOURCES)) {
+    return { dir: existing, origin: "reused .output/chrome-mv3", cleanup: () => {} };
+  }
+  if (!policiesFresh) run("npm", ["run", "--silent", "build:policies"]);
+  const out = mkdtempSync(join(tmpdir(), "shadowlight-bench-"));
+  const started = performance.now();
+  run("npx", ["wxt", "build"], { ...process.env, SHADOWLIGHT_OUT_DIR: out });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  return {
+    dir: join(out, "chrome-mv3"),
+    origin: `built in ${seconds} s`,
+    cleanup: () => rmSync(out, { recursive: true, force: true }),
+  };
+}
+
+interface Part {
+  name: string;
+  files: string[];
+  bytes: number;
+  gzipBytes: number;
+  budget: number;
+}
+
+function measure(dir: string, name: string, files: string[], budget: number): Part {
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const content = readFileSync(join(dir, file));
+    bytes += content.length;
+    gzipBytes += gzipSync(content, { level: 9 }).length;
+  }
+  return { name, files, bytes, gzipBytes, budget };
+}
+
+function main(): void {
+  const build = chromeBuild();
+  try {
+    const manifest = JSON.parse(readFileSync(join(build.dir, "manifest.json"), "utf8")) as {
+      background?: { service_worker?: string };
+      content_scripts?: Array<{ js?: string[]; css?: string[] }>;
+    };
+    const contentFiles = [
+      ...new Set((manifest.content_scripts ?? []).flatMap((script) => [...(script.js ?? []), ...(script.css ?? [])])),
+    ];
+    const backgroundFile = manifest.background?.service_worker;
+    if (contentFiles.length === 0 || !backgroundFile)
+      throw new Error("the manifest names no content script or background");
+    const parts = [
+      measure(build.dir, "content script", contentFiles, BUDGETS.contentScriptBytes),
+      measure(build.dir, "background", [backgroundFile], BUDGETS.backgroundBytes),
+    ];
+
+    const where = build.dir.startsWith(ROOT) ? relative(ROOT, build.dir) : build.dir;
+    console.log(`extension bench: Chrome MV3 build (${build.origin}) at ${where}`);
+    const rows = [
+      ["part", "files", "bytes", "gzipped", "budget", ""],
+      ...parts.map((part) => [
+        part.name,
+        part.files.join(" "),
+        String(part.bytes),
+        String(part.gzipBytes),
+        String(part.budget),
+        part.bytes <= part.budget ? "met" : `MISSED by ${part.bytes - part.budget}`,
+      ]),
+    ];
+    const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] as string).length)));
+    for (const row of rows) {
+      console.log(
+        row
+          .map((cell, c) => (c < 2 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
+          .join("  "),
+      );
+    }
+    console.log("budgets apply to the uncompressed bytes the browser parses; gzip shows what the store download costs");
+
+    const [content, background] = parts as [Part, Part];
+    const targets = {
+      contentScriptBytes: content.bytes <= BUDGETS.contentScriptBytes,
+      backgroundBytes: background.bytes <= BUDGETS.backgroundBytes,
+    };
+    const allMet = Object.values(targets).every(Boolean);
+    console.log(
+      JSON.stringify({
+        bench: "extension",
+        contentScriptBytes: content.bytes,
+        contentScriptGzipBytes: content.gzipBytes,
+        backgroundBytes: background.bytes,
+        backgroundGzipBytes: background.gzipBytes,
+        budgets: { contentScriptBytes: BUDGETS.contentScriptBytes, backgroundBytes: BUDGETS.backgroundBytes },
+        targets,
+        allTargetsMet: allMet,
+      }),
+    );
+    if (STRICT && !allMet) process.exitCode = 1;
+  } finally {
+    build.cleanup();
+  }
+}
+
+main();
