@@ -35,6 +35,9 @@ export default defineConfig({
                 ENROLLMENT_TOKEN: "test-enrollment-token",
                 ADMIN_TOKEN: "test-admin-token",
                 VIEWER_TOKEN: "test-viewer-token",
+                // Webhook events are queued only when a URL is set; tests mock the delivery.
+                WEBHOOK_URL: "https://hooks.example.com/shadowlight",
+                WEBHOOK_SECRET: "test-webhook-secret",
               },
             },
           })),
@@ -48,6 +51,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
+          chaiConfig: { truncateThreshold: 0 },
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,

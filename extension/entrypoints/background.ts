@@ -7,7 +7,8 @@ import { LIMITS } from "../../shared/limits";
 import { nudgeDue } from "../../shared/policy/evaluate";
 import { syncBlockRules } from "../lib/blocking";
 import { CANDIDATE_FILTERS, candidateDomain } from "../lib/candidates";
-import { compiledIndex, matcher, toolsById } from "../lib/catalog";
+import { bundledIndex, catalog } from "../lib/catalog";
+import { loadStoredCatalog, refreshCatalog } from "../lib/catalog-cache";
 import { addCount, candidateKey, counterKey, justificationKey, pendingEntries, toReport } from "../lib/counters";
 import { decide, nudgeView } from "../lib/decide";
 import { NUDGE_EVENTS, type NudgeView, type Request, type StatusView } from "../lib/messages";
@@ -57,6 +58,7 @@ export default defineBackground(() => {
     if (settings.serverUrl && settings.enrollmentToken) {
       try {
         const device = await ensureEnrolled(settings, version);
+        await refreshCatalog(settings.serverUrl, device.deviceToken);
         await refreshPolicy(settings.serverUrl, device.deviceToken);
       } catch (error) {
         console.warn("Shadowlight: could not reach the server:", (error as Error).message);
@@ -67,7 +69,7 @@ export default defineBackground(() => {
   }
 
   function toolOfSender(url: string | undefined) {
-    return url ? matcher.classify(url) : null;
+    return url ? catalog().matcher.classify(url) : null;
   }
 
   async function nudgeFor(url: string | undefined): Promise<NudgeView | null> {
@@ -102,7 +104,7 @@ export default defineBackground(() => {
   }
 
   async function status(url: string | undefined): Promise<StatusView> {
-    const [resolved, { response, source }, device, counters, sent, lastReport, delivery] = await Promise.all([
+    const [resolved, { response, source }, device, counters, sent, lastReport, delivery, setAside] = await Promise.all([
       resolveSettings(),
       policyInForce(),
       read("device"),
@@ -110,6 +112,7 @@ export default defineBackground(() => {
       read("sent"),
       read("lastReport"),
       read("delivery"),
+      read("setAside"),
     ]);
     const tool = toolOfSender(url);
     const decision = tool ? decide(response, tool) : null;
@@ -132,6 +135,7 @@ export default defineBackground(() => {
       },
       queued: toReport(pending),
       queuedCount: pending.length,
+      setAside,
       lastReport,
       delivery,
     };
@@ -148,13 +152,13 @@ export default defineBackground(() => {
       case "nudge:event":
         return recordNudgeEvent(sender.url, request.event, request.reason);
       case "blocked:get": {
-        const tool = toolsById.get(request.tool);
+        const tool = catalog().toolsById.get(request.tool);
         if (!tool || !fromExtensionPage(sender, "/blocked.html")) return null;
         const { response } = await policyInForce();
         return nudgeView(response, tool, decide(response, tool));
       }
       case "blocked:event": {
-        if (!toolsById.has(request.tool) || !fromExtensionPage(sender, "/blocked.html")) return false;
+        if (!catalog().toolsById.has(request.tool) || !fromExtensionPage(sender, "/blocked.html")) return false;
         if (request.event !== "blocked" && request.event !== "review_requested") return false;
         await count(request.tool, request.event);
         return true;
@@ -173,17 +177,17 @@ export default defineBackground(() => {
   browser.webNavigation.onCommitted.addListener(
     (details) => {
       if (details.frameId !== 0) return;
-      const tool = matcher.classify(details.url);
+      const tool = catalog().matcher.classify(details.url);
       if (tool) count(tool.id, "visit").catch((error) => console.error("Shadowlight: visit not counted:", error));
     },
     // Derived from the index at start-up (a few hundred microseconds) rather than bundled.
-    { url: navigationFilters(compiledIndex) },
+    { url: navigationFilters(bundledIndex) },
   );
 
   browser.webNavigation.onCommitted.addListener(
     (details) => {
       if (details.frameId !== 0) return;
-      const domain = candidateDomain(details.url, matcher);
+      const domain = candidateDomain(details.url, catalog().matcher);
       if (domain) {
         countKey(() => candidateKey(domain)).catch((error) =>
           console.error("Shadowlight: candidate not counted:", error),
@@ -207,6 +211,9 @@ export default defineBackground(() => {
       void synchronize();
     }
   });
+
+  // The server's catalog, when one was fetched before, replaces the bundled copy at once.
+  void loadStoredCatalog();
 
   browser.runtime.onInstalled.addListener(() => {
     void browser.alarms.create(FLUSH_ALARM, { periodInMinutes: LIMITS.flushPeriodMinutes });

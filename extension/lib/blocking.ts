@@ -1,6 +1,6 @@
 import { browser } from "wxt/browser";
 import type { PolicyResponse } from "../../shared/protocol";
-import { compiledIndex, toolHosts } from "./catalog";
+import { catalog, toolHosts } from "./catalog";
 import { decide } from "./decide";
 
 type Rule = Parameters<typeof browser.declarativeNetRequest.updateDynamicRules>[0] extends infer U
@@ -20,7 +20,7 @@ function escapeRegex(text: string): string {
  */
 export function blockRules(response: PolicyResponse): Rule[] {
   const rules: Rule[] = [];
-  for (const tool of compiledIndex.tools) {
+  for (const tool of catalog().index.tools) {
     if (decide(response, tool).action !== "block") continue;
     const { hosts, paths } = toolHosts(tool.id);
     const redirect = { type: "redirect" as const, redirect: { extensionPath: `/blocked.html?tool=${tool.id}` } };

@@ -1,20 +1,52 @@
 import indexJson from "../../policies/dist/index.json";
 import type { CompiledIndex, CompiledTool } from "../../shared/catalog/compile";
-import { createMatcher } from "../../shared/catalog/matcher";
+import { createMatcher, type Matcher } from "../../shared/catalog/matcher";
 
-/** The catalog compiled at build time; only the background loads it. */
-export const compiledIndex = indexJson as unknown as CompiledIndex;
-export const matcher = createMatcher(compiledIndex);
-export const toolsById = new Map<string, CompiledTool>(compiledIndex.tools.map((tool) => [tool.id, tool]));
+/*
+ * The catalog in force in the background: the one the organization's server publishes
+ * (GET /api/v1/catalog, validated, kept in storage.local) or, until there is one, the copy
+ * bundled at build time. The server's wins, because the server refuses counts for tools it
+ * does not know. Hosts beyond the bundled copy are classified, but the browser injects the
+ * content script only on the bundled copy's patterns, so their nudges come with a release.
+ */
+
+export interface CatalogInForce {
+  index: CompiledIndex;
+  matcher: Matcher;
+  toolsById: Map<string, CompiledTool>;
+  source: "bundled" | "server";
+}
+
+function build(index: CompiledIndex, source: CatalogInForce["source"]): CatalogInForce {
+  return {
+    index,
+    matcher: createMatcher(index),
+    toolsById: new Map(index.tools.map((tool) => [tool.id, tool])),
+    source,
+  };
+}
+
+export const bundledIndex = indexJson as unknown as CompiledIndex;
+let current = build(bundledIndex, "bundled");
+
+export function catalog(): CatalogInForce {
+  return current;
+}
+
+/** Puts a validated index in force. */
+export function useCatalog(index: CompiledIndex, source: CatalogInForce["source"]): void {
+  current = build(index, source);
+}
 
 /** Every hostname and path rule of a tool, for block rules. */
 export function toolHosts(toolId: string): { hosts: string[]; paths: Array<[string, string]> } {
-  const position = compiledIndex.tools.findIndex((tool) => tool.id === toolId);
-  const hosts = Object.entries(compiledIndex.hosts)
+  const { index } = current;
+  const position = index.tools.findIndex((tool) => tool.id === toolId);
+  const hosts = Object.entries(index.hosts)
     .filter(([, p]) => p === position)
     .map(([host]) => host);
   const paths: Array<[string, string]> = [];
-  for (const [host, rules] of Object.entries(compiledIndex.paths)) {
+  for (const [host, rules] of Object.entries(index.paths)) {
     for (const [prefix, p] of rules) if (p === position) paths.push([host, prefix]);
   }
   return { hosts, paths };

@@ -132,3 +132,22 @@ export function compact(
   for (const [day, values] of Object.entries(sent)) if (day in kept) keptSent[day] = values;
   return { counters: kept, sent: keptSent };
 }
+
+/**
+ * Removes every count of the given tools (a server that does not know a tool refuses the
+ * whole report, so its counts would block the queue forever); returns how many were removed.
+ */
+export function dropTools(book: CounterBook, tools: Set<string>): { book: CounterBook; dropped: number } {
+  const next: CounterBook = {};
+  let dropped = 0;
+  for (const [day, values] of Object.entries(book)) {
+    const kept: Record<string, number> = {};
+    for (const [key, n] of Object.entries(values)) {
+      const tool = key.split("\t")[1] ?? "";
+      if ((key[0] === "c" || key[0] === "j") && tools.has(tool)) dropped += n;
+      else kept[key] = n;
+    }
+    next[day] = kept;
+  }
+  return { book: next, dropped };
+}

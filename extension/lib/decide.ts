@@ -1,7 +1,7 @@
 import type { CompiledTool } from "../../shared/catalog/compile";
 import { type Decision, evaluatePolicy } from "../../shared/policy/evaluate";
 import type { PolicyResponse } from "../../shared/protocol";
-import { toolsById } from "./catalog";
+import { catalog } from "./catalog";
 import type { NudgeView } from "./messages";
 
 export function decide(response: PolicyResponse, tool: CompiledTool): Decision {
@@ -11,7 +11,7 @@ export function decide(response: PolicyResponse, tool: CompiledTool): Decision {
 /** Everything a nudge or the blocked page shows, from the decision and the catalog. */
 export function nudgeView(response: PolicyResponse, tool: CompiledTool, decision: Decision): NudgeView {
   const alternatives = decision.alternatives.flatMap((id) => {
-    const alternative = toolsById.get(id);
+    const alternative = catalog().toolsById.get(id);
     return alternative ? [{ id, name: alternative.name, url: alternative.home }] : [];
   });
   return {

@@ -22,6 +22,8 @@ export interface StatusView {
   /** What the next report would carry, exactly as it would be sent. */
   queued: ReportRequest;
   queuedCount: number;
+  /** Counts of tools the server did not know, set aside (never sent). */
+  setAside: number;
   lastReport: { at: number; report: ReportRequest } | null;
   delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
 }

@@ -1,7 +1,7 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { type EnrollResponse, enrollResponse } from "../../shared/protocol";
-import { compact, markSent, nextBatch, pendingEntries, toReport } from "./counters";
+import { compact, dropTools, markSent, nextBatch, pendingEntries, toReport } from "./counters";
 import type { Settings } from "./settings";
 import { read, serialized, write } from "./state";
 
@@ -45,10 +45,11 @@ export async function ensureEnrolled(settings: Settings, version: string): Promi
   return issued;
 }
 
-async function errorText(response: Response): Promise<string> {
+async function errorText(response: Response, withIssues = false): Promise<string> {
   try {
-    const body = (await response.json()) as { error?: string };
-    return body.error ?? response.statusText;
+    const body = (await response.json()) as { error?: string; issues?: string[] };
+    const issues = withIssues && body.issues?.length ? ` (${body.issues.join("; ")})` : "";
+    return `${body.error ?? response.statusText}${issues}`;
   } catch {
     return response.statusText;
   }
@@ -92,7 +93,18 @@ export async function flush(settings: Settings, version: string, now = Date.now(
       return { ok: true, sentDays: new Set(batch.map((e) => e.day)).size, sentCounters: batch.length };
     }
     if (response.status === 401) await write("device", null);
-    failure = `server answered ${response.status}: ${await errorText(response)}`;
+    const text = await errorText(response, true);
+    const unknown = new Set([...text.matchAll(/unknown tool "([a-z0-9-]+)"/g)].map((m) => m[1] as string));
+    if (response.status === 422 && unknown.size > 0) {
+      // The server's catalog lacks these tools: set their counts aside and send the rest now.
+      await serialized(async () => {
+        const { book, dropped } = dropTools(await read("counters"), unknown);
+        await write("counters", book);
+        await write("setAside", (await read("setAside")) + dropped);
+      });
+      return flush(settings, version, now);
+    }
+    failure = `server answered ${response.status}: ${text}`;
   } catch (error) {
     failure = (error as Error).message || "server unreachable";
   }

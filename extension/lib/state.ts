@@ -1,4 +1,5 @@
 import { browser } from "wxt/browser";
+import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { Day } from "../../shared/day";
 import type { NudgeMemory } from "../../shared/policy/evaluate";
 import type { PolicyResponse, ReportRequest } from "../../shared/protocol";
@@ -10,6 +11,8 @@ export interface LocalState {
   sent: CounterBook;
   /** The device pseudonym the server issued, and the server it belongs to. */
   device: { serverUrl: string; deviceId: string; deviceToken: string } | null;
+  /** The last good catalog index from the server, with its ETag. */
+  catalog: { etag: string | null; index: CompiledIndex; fetchedAt: number } | null;
   /** The last good policy from the server, with its ETag. */
   policy: { etag: string | null; response: PolicyResponse; fetchedAt: number } | null;
   /** Nudge memory per tool (shown, answered): never leaves the device. */
@@ -20,6 +23,8 @@ export interface LocalState {
   delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
   /** The last managed settings the browser reported (enterprise policy). */
   managedSnapshot: Record<string, unknown>;
+  /** Counts of tools the server did not know, set aside so the rest could be delivered. */
+  setAside: number;
   /** Settings entered on the options page (managed settings win over them). */
   options: Partial<{ serverUrl: string; enrollmentToken: string; group: string; reporting: boolean }>;
 }
@@ -28,11 +33,13 @@ const DEFAULTS: LocalState = {
   counters: {},
   sent: {},
   device: null,
+  catalog: null,
   policy: null,
   nudges: {},
   lastReport: null,
   delivery: { failures: 0, lastError: null, lastAttemptAt: null, nextAttemptAt: null },
   managedSnapshot: {},
+  setAside: 0,
   options: {},
 };
 

@@ -1,5 +1,6 @@
+import * as z from "zod";
 import { assessRisk, type RiskLevel, trainingSummary, trainingTiers } from "./risk";
-import type { Catalog } from "./schema";
+import { type Catalog, canonicalHost, slug } from "./schema";
 
 /** What the extension and the worker need of a tool at run time. */
 export interface CompiledTool {
@@ -93,3 +94,40 @@ export function navigationFilters(
   }
   return filters;
 }
+
+/**
+ * The compiled index as received from a server: checked before it may replace the bundled
+ * one, so a broken or hostile update is refused and the last good catalog stays in force.
+ */
+export const compiledIndexSchema = z
+  .strictObject({
+    format: z.literal(1),
+    tools: z
+      .array(
+        z.strictObject({
+          id: slug,
+          name: z.string().min(1).max(80),
+          category: slug,
+          vendor: z.string().min(1).max(80),
+          home: z.url({ protocol: /^https?$/ }),
+          risk: z.number().int().min(0).max(100),
+          level: z.enum(["low", "medium", "high"]),
+          trains: z.enum(["all", "some", "none"]).nullable(),
+          trainsOn: z.array(slug),
+        }),
+      )
+      .min(1)
+      .max(20_000),
+    hosts: z.record(canonicalHost, z.number().int().min(0)),
+    paths: z.record(canonicalHost, z.array(z.tuple([z.string().regex(/^\/[^\s?#]*$/), z.number().int().min(0)]))),
+  })
+  .superRefine((index, ctx) => {
+    const count = index.tools.length;
+    const positions = [
+      ...Object.values(index.hosts),
+      ...Object.values(index.paths).flatMap((rules) => rules.map(([, position]) => position)),
+    ];
+    if (positions.some((position) => position >= count)) {
+      ctx.addIssue({ code: "custom", path: ["hosts"], message: "refers to a tool that is not in the index" });
+    }
+  });

@@ -161,6 +161,22 @@ export async function launchBrowser(
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
   const extensionId = new URL(serviceWorker.url()).host;
+  // The worker can be reported before its script has run: wait until its listeners exist, or
+  // the test's first navigation could happen before anyone listens.
+  const deadline = Date.now() + 10_000;
+  while (
+    !(await serviceWorker
+      .evaluate(() => {
+        const api = (
+          globalThis as unknown as { chrome: { webNavigation: { onCommitted: { hasListeners(): boolean } } } }
+        ).chrome;
+        return api.webNavigation.onCommitted.hasListeners();
+      })
+      .catch(() => false)) &&
+    Date.now() < deadline
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return {
     context,
     serviceWorker,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { candidateDomain } from "../../extension/lib/candidates";
-import { matcher } from "../../extension/lib/catalog";
+import { catalog } from "../../extension/lib/catalog";
+
+const matcher = catalog().matcher;
 
 describe("candidate domains", () => {
   it("reports only the registrable domain of unknown AI-looking sites", () => {

@@ -5,6 +5,7 @@ import {
   candidateKey,
   compact,
   counterKey,
+  dropTools,
   type Entry,
   justificationKey,
   markSent,
@@ -99,5 +100,19 @@ describe("device counters", () => {
     expect(Object.keys(kept.counters).sort()).toEqual(["2026-09-01", "2026-11-20"]);
     const allSent = markSent(sent, [{ day: "2026-09-01", key: KEYS[0] as string, n: 1 }]);
     expect(Object.keys(compact(book, allSent, "2026-10-22", "2026-08-28").counters)).toEqual(["2026-11-20"]);
+  });
+});
+
+describe("counts of tools the server does not know", () => {
+  it("are set aside without touching the rest", () => {
+    let book = addCount({}, "2026-11-21", counterKey("retired-tool", "visit", 1), 4);
+    book = addCount(book, "2026-11-21", justificationKey("retired-tool", "evaluating", 1), 1);
+    book = addCount(book, "2026-11-21", counterKey("chatgpt", "visit", 1), 2);
+    book = addCount(book, "2026-11-21", candidateKey("retired-tool.ai"), 1);
+    const { book: kept, dropped } = dropTools(book, new Set(["retired-tool"]));
+    expect(dropped).toBe(5);
+    expect(kept).toEqual({
+      "2026-11-21": { [counterKey("chatgpt", "visit", 1)]: 2, [candidateKey("retired-tool.ai")]: 1 },
+    });
   });
 });

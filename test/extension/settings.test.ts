@@ -34,7 +34,9 @@ describe("settings", () => {
 
   it("does not wait for a managed storage that never answers", async () => {
     await fakeBrowser.storage.local.set({ managedSnapshot: { group: "Remembered" } });
-    const spy = vi.spyOn(fakeBrowser.storage.managed, "get").mockReturnValue(new Promise<never>(() => undefined) as never);
+    const spy = vi
+      .spyOn(fakeBrowser.storage.managed, "get")
+      .mockReturnValue(new Promise<never>(() => undefined) as never);
     const started = Date.now();
     const { settings } = await resolveSettings();
     expect(Date.now() - started).toBeLessThan(5_000);

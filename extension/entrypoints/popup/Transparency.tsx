@@ -22,6 +22,7 @@ export function Transparency({ view }: { view: StatusView }) {
         </summary>
         {view.lastReport && <pre data-testid="last-sent">{JSON.stringify(view.lastReport.report, null, 1)}</pre>}
       </details>
+      {view.setAside > 0 && <p class="small muted">{t("transparencySetAside", String(view.setAside))}</p>}
       {view.delivery.lastError && (
         <p class="small warn" role="alert">
           {t("deliveryError", view.delivery.lastError)}
