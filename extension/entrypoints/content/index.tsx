@@ -14,7 +14,8 @@ import styles from "./style.css?inline";
 export default defineContentScript({
   // Replaced at build time by the catalog's match patterns (wxt.config.ts, CATALOG_MATCHES).
   matches: ["*://catalog.shadowlight.invalid/*"],
-  runAt: "document_idle",
+  // As soon as the document is parsed: the nudge should be there before the person types.
+  runAt: "document_end",
   // The styles go into the shadow root inline: no web-accessible resource a page could probe.
   cssInjectionMode: "manual",
   async main(ctx) {
