@@ -17,6 +17,23 @@ export interface Env {
   ACCESS_VIEWERS?: string;
   /** Whether devices report counts ("false" keeps nudges only). */
   REPORTING?: string;
+  /** Smallest device group any breakdown shows (default LIMITS.kAnonymity). */
+  K_ANONYMITY?: string;
+  /** Reports one device may send per rate window (default REPORT_RATE_LIMIT.reports). */
+  REPORT_RATE_LIMIT?: string;
+  /** Where the cron posts webhook events, and the secret their HMAC-SHA256 signature uses. */
+  WEBHOOK_URL?: string;
+  WEBHOOK_SECRET?: string;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { deviceId: string; actor: string; role: "viewer" | "admin" } };
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    deviceId: string;
+    /** The device's report rate window and the reports it sent in it (see routes/reports.ts). */
+    reportWindow: number;
+    reportsInWindow: number;
+    actor: string;
+    role: "viewer" | "admin";
+  };
+};

@@ -3,11 +3,23 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { LIMITS } from "../shared/limits";
-import type { AppEnv } from "./env";
+import { scheduled } from "./cron/scheduled";
+import type { AppEnv, Env } from "./env";
 import { adminAuth } from "./middleware/admin-auth";
 import { DASHBOARD_CSP } from "./middleware/security";
+import { auditRoute } from "./routes/admin/audit";
+import { awarenessRoute } from "./routes/admin/awareness";
+import { candidatesRoute } from "./routes/admin/candidates";
+import { devicesRoute } from "./routes/admin/devices";
+import { enrollmentTokensRoute } from "./routes/admin/enrollment-tokens";
+import { evidenceRoute } from "./routes/admin/evidence";
+import { exceptionsRoute } from "./routes/admin/exceptions";
 import { inventory } from "./routes/admin/inventory";
+import { me } from "./routes/admin/me";
+import { overviewRoute } from "./routes/admin/overview";
 import { adminPolicy } from "./routes/admin/policy";
+import { toolsRoute } from "./routes/admin/tools";
+import { catalogRoute } from "./routes/catalog";
 import { enroll } from "./routes/enroll";
 import { policy } from "./routes/policy";
 import { reports } from "./routes/reports";
@@ -48,10 +60,21 @@ app.use(
 app.route("/api/v1/enroll", enroll);
 app.route("/api/v1/policy", policy);
 app.route("/api/v1/reports", reports);
+app.route("/api/v1/catalog", catalogRoute);
 
 app.use("/api/admin/*", adminAuth);
+app.route("/api/admin/me", me);
+app.route("/api/admin/overview", overviewRoute);
 app.route("/api/admin/inventory", inventory);
+app.route("/api/admin/tools", toolsRoute);
+app.route("/api/admin/candidates", candidatesRoute);
+app.route("/api/admin/awareness", awarenessRoute);
+app.route("/api/admin/exceptions", exceptionsRoute);
 app.route("/api/admin/policy", adminPolicy);
+app.route("/api/admin/devices", devicesRoute);
+app.route("/api/admin/enrollment-tokens", enrollmentTokensRoute);
+app.route("/api/admin/audit", auditRoute);
+app.route("/api/admin/evidence", evidenceRoute);
 
 app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 
@@ -67,4 +90,5 @@ app.get("*", async (c) => {
   return response;
 });
 
-export default app;
+// The main module exports handlers only (workerd treats every export as an entrypoint).
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -24,8 +24,20 @@ function browserName(): "chrome" | "edge" | "firefox" | "other" {
   return agent.includes("Chrome/") ? "chrome" : "other";
 }
 
-/** The device's pseudonym for the configured server, enrolling first when there is none. */
-export async function ensureEnrolled(settings: Settings, version: string): Promise<EnrollResponse> {
+let enrolling: Promise<EnrollResponse> | null = null;
+
+/**
+ * The device's pseudonym for the configured server, enrolling first when there is none.
+ * Concurrent callers share one enrollment, so a device never registers twice.
+ */
+export function ensureEnrolled(settings: Settings, version: string): Promise<EnrollResponse> {
+  enrolling ??= enroll(settings, version).finally(() => {
+    enrolling = null;
+  });
+  return enrolling;
+}
+
+async function enroll(settings: Settings, version: string): Promise<EnrollResponse> {
   const device = await read("device");
   if (device && device.serverUrl === settings.serverUrl) return device;
   if (!settings.enrollmentToken) throw new Error("no enrollment token is configured");

@@ -44,3 +44,41 @@ export async function query<T>(sql: string, ...params: unknown[]): Promise<T[]> 
     .all<T>();
   return result.results;
 }
+
+/** A report of counters for one day: `[tool, event, n, policyVersion = 1]`. */
+export function counters(day: string, entries: Array<[string, string, number, number?]>): ReportRequest {
+  return {
+    days: [
+      {
+        day,
+        counters: entries.map(([tool, event, n, policyVersion = 1]) => ({
+          tool,
+          event: event as ReportRequest["days"][number]["counters"][number]["event"],
+          policyVersion,
+          n,
+        })),
+      },
+    ],
+  };
+}
+
+/** Reads a JSON response after checking its status, parsing it with a shared schema when given. */
+export async function expectJson<T = unknown>(
+  response: Response,
+  status: number,
+  schema?: { parse(value: unknown): T },
+): Promise<T> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
+  const body: unknown = JSON.parse(text);
+  return schema ? schema.parse(body) : (body as T);
+}
+
+export function adminJson(path: string, method: string, body: unknown, token = ADMIN): Promise<Response> {
+  return admin(path, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }, token);
+}
+
+export async function countRows(table: string): Promise<number> {
+  const rows = await query<{ c: number }>(`select count(*) as c from ${table}`);
+  return rows[0]?.c ?? 0;
+}

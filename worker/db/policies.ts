@@ -37,3 +37,31 @@ export async function publishedReviews(
   for (const row of rows) reviews[row.tool] = { status: row.status as ReviewStatus, alternative: row.alternative };
   return reviews;
 }
+
+export interface PublishedPolicy {
+  version: number;
+  publishedAt: number;
+  publishedBy: string;
+  policy: Policy;
+}
+
+/** Every published version, newest first (few rows: one per publication). */
+export async function policyHistory(db: Database): Promise<PublishedPolicy[]> {
+  await currentPolicy(db);
+  const rows = await db.select().from(policyVersions).orderBy(desc(policyVersions.version)).all();
+  return rows.map((row) => ({
+    version: row.version,
+    publishedAt: row.publishedAt,
+    publishedBy: row.publishedBy,
+    policy: policySchema.parse(JSON.parse(row.body)),
+  }));
+}
+
+/** The label of each justification reason id; the newest version's wording wins. */
+export function reasonLabels(history: PublishedPolicy[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const { policy } of history) {
+    for (const reason of policy.reasons) if (!labels.has(reason.id)) labels.set(reason.id, reason.label);
+  }
+  return labels;
+}

@@ -26,6 +26,13 @@ export const devices = sqliteTable(
     /** Day of the latest report: the coverage measure. */
     lastReportDay: text("last_report_day"),
     revokedAt: integer("revoked_at"),
+    /**
+     * Fixed-window rate limit of reports: the window's number (epoch seconds / window length)
+     * and the reports accepted in it. Kept on the device row, which every report updates
+     * anyway, so limiting costs no extra read or row written.
+     */
+    reportWindow: integer("report_window").notNull().default(0),
+    reportsInWindow: integer("reports_in_window").notNull().default(0),
   },
   (t) => [index("devices_last_report_day").on(t.lastReportDay)],
 );
@@ -59,7 +66,12 @@ export const deviceTools = sqliteTable(
     firstSeen: text("first_seen").notNull(),
     lastSeen: text("last_seen").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.tool] }), index("device_tools_tool_last_seen").on(t.tool, t.lastSeen)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.tool] }),
+    // Covers the dashboard's per-tool queries (spans, devices since a day) without touching
+    // the table. It is the only index, so it costs no more rows written than the one before.
+    index("device_tools_tool_last_seen_device").on(t.tool, t.lastSeen, t.deviceId, t.firstSeen),
+  ],
 );
 
 /** The security team's review of a tool. */
@@ -95,4 +107,157 @@ export const auditLog = sqliteTable(
     detail: text("detail"),
   },
   (t) => [index("audit_log_at").on(t.at)],
+);
+
+/**
+ * Organization-wide totals per day, tool, event and policy version. `n` grows at ingest by
+ * exactly how much each device's counter grew (max-merge turned into a delta in the same
+ * transaction), so dashboards sum a few rows per day instead of every device's counters.
+ * `devices` (distinct devices) is filled by the cron when the day's raw counters are purged;
+ * within the raw window it is null and distinct counts come from the raw tables.
+ */
+export const dailyRollups = sqliteTable(
+  "daily_rollups",
+  {
+    day: text("day").notNull(),
+    tool: text("tool").notNull(),
+    event: text("event").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    n: integer("n").notNull(),
+    devices: integer("devices"),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.tool, t.event, t.policyVersion] })],
+);
+
+/** Days on which each device reported: exact, cheap "active devices in a period". */
+export const deviceDays = sqliteTable(
+  "device_days",
+  {
+    day: text("day").notNull(),
+    deviceId: text("device_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.deviceId] })],
+);
+
+/**
+ * Which policy versions each device acknowledged (first and last day): acknowledgement
+ * coverage without scanning counters, and it outlives the raw-counter retention.
+ */
+export const deviceAcknowledgements = sqliteTable(
+  "device_acknowledgements",
+  {
+    deviceId: text("device_id").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    firstDay: text("first_day").notNull(),
+    lastDay: text("last_day").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.policyVersion] }),
+    index("device_acknowledgements_version").on(t.policyVersion),
+  ],
+);
+
+/** Cumulative per-device, per-day counts of a justification reason chosen for a tool (max-merged). */
+export const justifications = sqliteTable(
+  "justifications",
+  {
+    deviceId: text("device_id").notNull(),
+    day: text("day").notNull(),
+    tool: text("tool").notNull(),
+    reason: text("reason").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day, t.tool, t.reason, t.policyVersion] }),
+    index("justifications_day").on(t.day),
+  ],
+);
+
+/** Justifications of days past the raw retention, summed per day (distinct devices that day). */
+export const justificationRollups = sqliteTable(
+  "justification_rollups",
+  {
+    day: text("day").notNull(),
+    tool: text("tool").notNull(),
+    reason: text("reason").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    n: integer("n").notNull(),
+    devices: integer("devices").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.tool, t.reason, t.policyVersion] })],
+);
+
+/** Cumulative per-device, per-day visits to unknown AI-looking registrable domains (max-merged). */
+export const candidates = sqliteTable(
+  "candidates",
+  {
+    deviceId: text("device_id").notNull(),
+    day: text("day").notNull(),
+    domain: text("domain").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.day, t.domain] }), index("candidates_day").on(t.day)],
+);
+
+/** Candidate visits of days past the raw retention, summed per day (distinct devices that day). */
+export const candidateRollups = sqliteTable(
+  "candidate_rollups",
+  {
+    day: text("day").notNull(),
+    domain: text("domain").notNull(),
+    n: integer("n").notNull(),
+    devices: integer("devices").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.domain] })],
+);
+
+/**
+ * Every candidate domain ever reported, with the security team's triage. The first report of
+ * a domain creates the row (that is what "discovered" means for the webhook); triage sets
+ * `state` and who changed it.
+ */
+export const candidateDomains = sqliteTable("candidate_domains", {
+  domain: text("domain").primaryKey(),
+  firstSeen: text("first_seen").notNull(),
+  state: text("state").notNull().default("new"),
+  updatedAt: integer("updated_at"),
+  updatedBy: text("updated_by"),
+});
+
+/** The governance lead's decision on a (tool, reason) exception request; absent means "pending". */
+export const exceptionDecisions = sqliteTable(
+  "exception_decisions",
+  {
+    tool: text("tool").notNull(),
+    reason: text("reason").notNull(),
+    owner: text("owner"),
+    decision: text("decision").notNull(),
+    expiry: text("expiry"),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tool, t.reason] })],
+);
+
+/**
+ * Webhook events waiting for delivery by the cron (the outbox pattern): written in the same
+ * transaction as the report that caused them, delivered at least once, retried with backoff.
+ * `data` holds ids only; the body is composed and signed at delivery.
+ */
+export const webhookOutbox = sqliteTable(
+  "webhook_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    data: text("data").notNull(),
+    createdAt: integer("created_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+    /** Set when retries are exhausted; the event is kept for inspection until purged. */
+    failedAt: integer("failed_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("webhook_outbox_pending").on(t.deliveredAt, t.failedAt, t.nextAttemptAt)],
 );

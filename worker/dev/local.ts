@@ -116,9 +116,12 @@ export async function startWorker(options: {
   persistTo?: string;
   vars?: Record<string, string>;
   inherit?: boolean;
+  /** Expose `/__scheduled?cron=...` to run the cron handler on demand (benchmarks). */
+  testScheduled?: boolean;
 }): Promise<RunningWorker> {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
+  if (options.testScheduled) args.push("--test-scheduled");
   for (const [key, value] of Object.entries(options.vars ?? {})) args.push("--var", `${key}:${value}`);
   const child = spawn(join(BIN, "wrangler"), args, {
     cwd: ROOT,

@@ -14,11 +14,14 @@ export const deviceAuth = createMiddleware<AppEnv>(async (c, next) => {
   }
   const hash = await sha256Hex(token);
   const device = await database(c.env.DB)
-    .select({ id: devices.id })
+    .select({ id: devices.id, reportWindow: devices.reportWindow, reportsInWindow: devices.reportsInWindow })
     .from(devices)
     .where(and(eq(devices.tokenHash, hash), isNull(devices.revokedAt)))
     .get();
   if (!device) return c.json({ error: "device token is unknown or revoked: enroll again" }, 401);
   c.set("deviceId", device.id);
+  // Read here with the token lookup, so the report rate limit costs no query of its own.
+  c.set("reportWindow", device.reportWindow);
+  c.set("reportsInWindow", device.reportsInWindow);
   await next();
 });

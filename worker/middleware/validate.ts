@@ -13,3 +13,12 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
     }
   });
 }
+
+/** Validates the query string the same way (a 400 naming every problem). */
+export function queryParams<T extends z.ZodType>(schema: T) {
+  return zValidator("query", schema, (result, c) => {
+    if (!result.success) {
+      return c.json({ error: "invalid query parameters", issues: describeIssues(result.error) }, 400);
+    }
+  });
+}

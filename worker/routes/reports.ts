@@ -1,131 +1,113 @@
-import { eq, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { type ReportRequest, reportRequest } from "../../shared/protocol";
+import { type Policy, policySchema } from "../../shared/policy/schema";
+import { REPORT_RATE_LIMIT, type ReportRequest, reportRequest } from "../../shared/protocol";
 import { toolsById } from "../catalog";
 import { database } from "../db/client";
-import { dailyCounters, devices, deviceTools } from "../db/schema";
+import { planIngest } from "../db/ingest";
+import { currentPolicy } from "../db/policies";
+import { policyVersions } from "../db/schema";
 import type { AppEnv } from "../env";
 import { deviceAuth } from "../middleware/device-auth";
 import { jsonBody } from "../middleware/validate";
 
 /*
- * Ingest of cumulative daily counters.
- *
- * A device re-sends the full value of each counter it changed since its last acknowledged
- * report, so the server keeps n = max(stored, received): a retry, a duplicate or an
- * out-of-order delivery can never add twice. The upsert's WHERE skips counters that did not
- * grow, so re-sends write no rows. All statements of one report go in one D1 batch, which is
- * one transaction: the report applies completely or not at all. Statements are chunked to
- * stay under D1's 100 bound parameters.
+ * `POST /api/v1/reports`: cumulative daily counts from one device (see db/ingest.ts for how
+ * they are merged). Everything that can be refused is checked before anything is written:
+ * shape (400), rate (429), days, tools and reasons (422).
  */
 
-const COUNTER_PARAMS = 6;
-const DEVICE_TOOL_PARAMS = 4;
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
-/** Problems with a report that the schema cannot see: days outside the window, unknown tools. */
-export function reportProblems(report: ReportRequest, today: string): string[] {
+/** Problems with a report that the schema cannot see: days outside the window, unknown ids. */
+export function reportProblems(
+  report: ReportRequest,
+  today: string,
+  reasonsOf: (policyVersion: number) => Set<string>,
+): string[] {
   const problems: string[] = [];
   const oldest = addDays(today, -LIMITS.retentionDays);
   const newest = addDays(today, 1);
+  const checkDay = (day: string, path: string) => {
+    if (day < oldest) problems.push(`${path}: ${day} is older than the ${LIMITS.retentionDays}-day retention`);
+    if (day > newest) problems.push(`${path}: ${day} is in the future`);
+  };
+  const checkTool = (tool: string, path: string) => {
+    if (!toolsById.has(tool)) problems.push(`${path}: unknown tool "${tool}"`);
+  };
   report.days.forEach((entry, i) => {
-    if (entry.day < oldest)
-      problems.push(`days.${i}.day: ${entry.day} is older than the ${LIMITS.retentionDays}-day retention`);
-    if (entry.day > newest) problems.push(`days.${i}.day: ${entry.day} is in the future`);
+    checkDay(entry.day, `days.${i}.day`);
     entry.counters.forEach((counter, j) => {
-      if (!toolsById.has(counter.tool)) problems.push(`days.${i}.counters.${j}.tool: unknown tool "${counter.tool}"`);
+      checkTool(counter.tool, `days.${i}.counters.${j}.tool`);
     });
+  });
+  report.justifications?.forEach((justification, i) => {
+    checkDay(justification.day, `justifications.${i}.day`);
+    checkTool(justification.tool, `justifications.${i}.tool`);
+    if (!reasonsOf(justification.policyVersion).has(justification.reason)) {
+      problems.push(
+        `justifications.${i}.reason: "${justification.reason}" is not a reason of policy v${justification.policyVersion}`,
+      );
+    }
+  });
+  report.candidates?.forEach((candidate, i) => {
+    checkDay(candidate.day, `candidates.${i}.day`);
   });
   return problems;
 }
 
+/** The justification reasons of the policy versions a report names (the policy in force for unknown ones). */
+async function reasonsByVersion(env: AppEnv["Bindings"], report: ReportRequest) {
+  const versions = [...new Set((report.justifications ?? []).map((j) => j.policyVersion))];
+  const known = new Map<number, Set<string>>();
+  if (versions.length === 0) return () => new Set<string>();
+  const db = database(env.DB);
+  const rows = await db
+    .select({ version: policyVersions.version, body: policyVersions.body })
+    .from(policyVersions)
+    .where(inArray(policyVersions.version, versions))
+    .all();
+  const reasons = (policy: Policy) => new Set(policy.reasons.map((reason) => reason.id));
+  for (const row of rows) known.set(row.version, reasons(policySchema.parse(JSON.parse(row.body))));
+  const fallback = versions.every((v) => known.has(v)) ? new Set<string>() : reasons(await currentPolicy(db));
+  return (version: number) => known.get(version) ?? fallback;
+}
+
+export function reportRateLimit(env: AppEnv["Bindings"]): number {
+  const configured = Number(env.REPORT_RATE_LIMIT);
+  return Number.isInteger(configured) && configured > 0 ? configured : REPORT_RATE_LIMIT.reports;
+}
+
 export const reports = new Hono<AppEnv>().post("/", deviceAuth, jsonBody(reportRequest), async (c) => {
   const report = c.req.valid("json");
-  const today = dayOf(Date.now());
-  const problems = reportProblems(report, today);
+  const now = Date.now();
+
+  // A fixed window kept on the device row: checked with what deviceAuth read, counted by the
+  // report's own batch. Concurrent reports of one device may pass the check together, so the
+  // limit can be exceeded by at most the device's concurrency, a few reports at most.
+  const window = Math.floor(now / 1000 / REPORT_RATE_LIMIT.windowSeconds);
+  const limit = reportRateLimit(c.env);
+  if (c.get("reportWindow") === window && c.get("reportsInWindow") >= limit) {
+    const retryAfter = Math.max(1, Math.ceil((window + 1) * REPORT_RATE_LIMIT.windowSeconds - now / 1000));
+    c.header("Retry-After", String(retryAfter));
+    return c.json(
+      {
+        error: `too many reports: this device may send ${limit} per ${REPORT_RATE_LIMIT.windowSeconds / 60} minutes; retry in ${retryAfter} s (nothing was stored)`,
+      },
+      429,
+    );
+  }
+
+  const problems = reportProblems(report, dayOf(now), await reasonsByVersion(c.env, report));
   if (problems.length) return c.json({ error: "report refused, nothing was stored", issues: problems }, 422);
 
-  const deviceId = c.get("deviceId");
-  const counterRows = report.days.flatMap((entry) =>
-    entry.counters.map((counter) => ({
-      deviceId,
-      day: entry.day,
-      tool: counter.tool,
-      event: counter.event,
-      policyVersion: counter.policyVersion,
-      n: counter.n,
-    })),
-  );
-  const seen = new Map<string, { firstSeen: string; lastSeen: string }>();
-  for (const row of counterRows) {
-    const span = seen.get(row.tool);
-    if (!span) seen.set(row.tool, { firstSeen: row.day, lastSeen: row.day });
-    else {
-      if (row.day < span.firstSeen) span.firstSeen = row.day;
-      if (row.day > span.lastSeen) span.lastSeen = row.day;
-    }
-  }
-  const toolRows = [...seen].map(([tool, span]) => ({ deviceId, tool, ...span }));
-  const latestDay =
-    report.days
-      .map((entry) => entry.day)
-      .sort()
-      .at(-1) ?? "";
-
-  const db = database(c.env.DB);
-  const statements: BatchItem<"sqlite">[] = [];
-  for (const rows of chunk(counterRows, Math.floor(LIMITS.d1MaxParams / COUNTER_PARAMS))) {
-    statements.push(
-      db
-        .insert(dailyCounters)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [
-            dailyCounters.deviceId,
-            dailyCounters.day,
-            dailyCounters.tool,
-            dailyCounters.event,
-            dailyCounters.policyVersion,
-          ],
-          set: { n: sql`excluded.n` },
-          setWhere: sql`excluded.n > ${dailyCounters.n}`,
-        }),
-    );
-  }
-  for (const rows of chunk(toolRows, Math.floor(LIMITS.d1MaxParams / DEVICE_TOOL_PARAMS))) {
-    statements.push(
-      db
-        .insert(deviceTools)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [deviceTools.deviceId, deviceTools.tool],
-          set: {
-            firstSeen: sql`min(${deviceTools.firstSeen}, excluded.first_seen)`,
-            lastSeen: sql`max(${deviceTools.lastSeen}, excluded.last_seen)`,
-          },
-          setWhere: sql`excluded.first_seen < ${deviceTools.firstSeen} or excluded.last_seen > ${deviceTools.lastSeen}`,
-        }),
-    );
-  }
-  statements.push(
-    db
-      .update(devices)
-      .set({ lastReportDay: sql`max(coalesce(${devices.lastReportDay}, ''), ${latestDay})` })
-      .where(eq(devices.id, deviceId)),
-  );
-  const results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  const counterStatements = Math.ceil(counterRows.length / Math.floor(LIMITS.d1MaxParams / COUNTER_PARAMS));
-  let changed = 0;
-  for (const result of results.slice(0, counterStatements)) {
-    changed += (result as unknown as D1Result).meta?.changes ?? 0;
-  }
-  return c.json({ accepted: counterRows.length, changed });
+  const plan = planIngest(c.env.DB, report, {
+    deviceId: c.get("deviceId"),
+    now,
+    rateWindow: window,
+    webhooks: Boolean(c.env.WEBHOOK_URL),
+  });
+  const results = await c.env.DB.batch(plan.statements);
+  const changed = plan.counted.reduce((sum, i) => sum + (results[i]?.meta.changes ?? 0), 0);
+  return c.json({ accepted: plan.accepted, changed });
 });

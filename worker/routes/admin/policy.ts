@@ -1,22 +1,81 @@
-import { desc } from "drizzle-orm";
+import { eq, max } from "drizzle-orm";
 import { Hono } from "hono";
+import {
+  type PolicyListResponse,
+  type PolicyPublishResponse,
+  type PolicyValidateResponse,
+  type PolicyVersionResponse,
+  policyRequest,
+} from "../../../shared/admin";
+import { policySchema } from "../../../shared/policy/schema";
 import { database } from "../../db/client";
-import { currentPolicy } from "../../db/policies";
+import { currentPolicy, policyHistory } from "../../db/policies";
 import { policyVersions } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { jsonBody } from "../../middleware/validate";
+import { checkPolicy } from "../../policy-check";
 
-/** `GET /api/admin/policy`: the policy in force and the history of published versions. */
-export const adminPolicy = new Hono<AppEnv>().get("/", async (c) => {
-  const db = database(c.env.DB);
-  const current = await currentPolicy(db);
-  const versions = await db
-    .select({
-      version: policyVersions.version,
-      publishedAt: policyVersions.publishedAt,
-      publishedBy: policyVersions.publishedBy,
-    })
+async function nextVersion(db: ReturnType<typeof database>): Promise<number> {
+  await currentPolicy(db);
+  const row = await db
+    .select({ version: max(policyVersions.version) })
     .from(policyVersions)
-    .orderBy(desc(policyVersions.version))
-    .all();
-  return c.json({ current, versions });
-});
+    .get();
+  return (row?.version ?? 0) + 1;
+}
+
+/**
+ * The acceptable-use policy: `GET /` (in force + history), `GET /:version`,
+ * `POST /validate` (problems by field, nothing stored) and `POST /` (publish as the next
+ * version; devices pick it up with their next policy fetch).
+ */
+export const adminPolicy = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const db = database(c.env.DB);
+    const history = await policyHistory(db);
+    const current = history[0]?.policy ?? (await currentPolicy(db));
+    const versions = history.map(({ version, publishedAt, publishedBy }) => ({ version, publishedAt, publishedBy }));
+    return c.json({ current, versions } satisfies PolicyListResponse);
+  })
+  .post("/validate", jsonBody(policyRequest), async (c) => {
+    const db = database(c.env.DB);
+    const { issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    return c.json({ ok: issues.length === 0, issues } satisfies PolicyValidateResponse);
+  })
+  .post("/", jsonBody(policyRequest), async (c) => {
+    const db = database(c.env.DB);
+    const { policy, issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    if (!policy) return c.json({ error: "policy refused, nothing was published", issues }, 400);
+    const publishedAt = Date.now();
+    const publishedBy = c.get("actor");
+    const body = JSON.stringify(policy);
+    // The version is taken inside the transaction, so two admins publishing at once get
+    // consecutive versions instead of a conflict; the audit entry names the version written.
+    const [inserted] = await c.env.DB.batch<{ version: number }>([
+      c.env.DB.prepare(
+        `INSERT INTO policy_versions (version, body, published_at, published_by)
+         SELECT coalesce(max(version), 0) + 1, json_set(?1, '$.version', coalesce(max(version), 0) + 1), ?2, ?3
+         FROM policy_versions RETURNING version`,
+      ).bind(body, publishedAt, publishedBy),
+      c.env.DB.prepare(
+        `INSERT INTO audit_log (at, actor, action, target, detail)
+         SELECT ?1, ?2, 'policy.publish', 'v' || max(version), json_object('version', max(version), 'name', ?3, 'rules', ?4)
+         FROM policy_versions`,
+      ).bind(publishedAt, publishedBy, policy.name, policy.rules.length),
+    ]);
+    const version = inserted?.results[0]?.version ?? policy.version;
+    return c.json(
+      { version, publishedAt, publishedBy, policy: { ...policy, version } } satisfies PolicyPublishResponse,
+      201,
+    );
+  })
+  .get("/:version{[0-9]+}", async (c) => {
+    const version = Number(c.req.param("version"));
+    const row = await database(c.env.DB)
+      .select({ body: policyVersions.body })
+      .from(policyVersions)
+      .where(eq(policyVersions.version, version))
+      .get();
+    if (!row) return c.json({ error: `no policy version ${version}` }, 404);
+    return c.json({ policy: policySchema.parse(JSON.parse(row.body)) } satisfies PolicyVersionResponse);
+  });

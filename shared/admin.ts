@@ -1,0 +1,420 @@
+import * as z from "zod";
+import { canonicalHost, pathRule, slug, toolFacts } from "./catalog/schema";
+import { isValidDay } from "./day";
+import { EVENTS, REVIEW_STATUSES } from "./events";
+import { policySchema } from "./policy/schema";
+
+/*
+ * The admin API between the worker and the dashboard (worker/ADMIN-API.md describes the
+ * routes). Every request and response shape is a schema here and its TypeScript type is
+ * inferred from it: the worker validates requests with them and the tests parse responses
+ * with them, so the dashboard and the worker cannot drift apart silently.
+ *
+ * Conventions: timestamps are milliseconds since the epoch (UTC); days are `YYYY-MM-DD`
+ * (UTC); counts are non-negative integers. A row of a breakdown by device group that covers
+ * fewer than k devices is `suppressed: true` with null numbers.
+ */
+
+const day = z.string().refine(isValidDay, "must be a calendar day YYYY-MM-DD");
+const count = z.number().int().min(0);
+const timestamp = z.number().int();
+/** A count that k-anonymity may withhold. */
+const maskedCount = count.nullable();
+
+export const role = z.enum(["viewer", "admin"]);
+export type Role = z.infer<typeof role>;
+export const reviewStatus = z.enum(REVIEW_STATUSES);
+export const riskLevel = z.enum(["low", "medium", "high"]);
+export const eventCounts = z.partialRecord(z.enum(EVENTS), count);
+export type EventCounts = z.infer<typeof eventCounts>;
+
+// ---------------------------------------------------------------------------- errors
+
+export const adminError = z.strictObject({
+  error: z.string(),
+  issues: z.array(z.string()).optional(),
+});
+export type AdminError = z.infer<typeof adminError>;
+
+// ---------------------------------------------------------------------------- GET /me
+
+export const meResponse = z.strictObject({
+  actor: z.string(),
+  role,
+  /** The smallest group any breakdown shows. */
+  k: z.number().int().min(1),
+});
+export type MeResponse = z.infer<typeof meResponse>;
+
+// ---------------------------------------------------------------------------- GET /overview
+
+export const usageDay = z.strictObject({ day, visits: count, devices: count });
+export type UsageDay = z.infer<typeof usageDay>;
+
+export const overviewResponse = z.strictObject({
+  /** Catalog tools ever seen in the organization. */
+  toolsTotal: count,
+  /** Tools first seen in the last 7 days. */
+  toolsNewThisWeek: count,
+  /** Devices that used any AI tool in the last 7 days. */
+  activeDevices7: count,
+  /** Devices enrolled and not revoked. */
+  enrolledDevices: count,
+  /** Devices that sent a report about the last 7 days. */
+  reportingDevices7: count,
+  /** The policy in force: active devices (last 30 days) that acknowledged it. */
+  ackCoverage: z.strictObject({ policyVersion: z.number().int(), acknowledged: count, active: count }),
+  topTools: z.array(z.strictObject({ id: slug, name: z.string(), category: slug, devices7: count })),
+  topCategories: z.array(z.strictObject({ category: slug, name: z.string(), devices7: count })),
+  /** The last 30 days, oldest first. */
+  trend: z.array(usageDay),
+});
+export type OverviewResponse = z.infer<typeof overviewResponse>;
+
+// ---------------------------------------------------------------------------- GET /inventory
+
+export const inventoryTool = z.strictObject({
+  id: slug,
+  name: z.string(),
+  category: slug,
+  vendor: z.string(),
+  status: reviewStatus,
+  risk: z.number().int(),
+  level: riskLevel,
+  /** Devices that used the tool in the last 30 days (the same as devices30). */
+  devices: count,
+  devices7: count,
+  devices30: count,
+  visits: count,
+  events: eventCounts,
+  firstSeen: day,
+  lastSeen: day,
+  /** Visits per day over the last 30 days, oldest first (30 numbers). */
+  trend: z.array(count).length(30),
+});
+export type InventoryTool = z.infer<typeof inventoryTool>;
+
+export const inventoryResponse = z.strictObject({ tools: z.array(inventoryTool) });
+export type InventoryResponse = z.infer<typeof inventoryResponse>;
+
+// ---------------------------------------------------------------------------- tools and reviews
+
+export const toolReview = z.strictObject({
+  status: reviewStatus,
+  owner: z.string().nullable(),
+  notes: z.string().nullable(),
+  conditions: z.string().nullable(),
+  nextReview: day.nullable(),
+  alternative: slug.nullable(),
+  updatedAt: timestamp,
+  updatedBy: z.string(),
+});
+export type ToolReview = z.infer<typeof toolReview>;
+
+export const toolDetailResponse = z.strictObject({
+  tool: z.strictObject({
+    id: slug,
+    name: z.string(),
+    description: z.string(),
+    category: slug,
+    categoryName: z.string(),
+    vendor: z.strictObject({ id: slug, name: z.string(), country: z.string(), website: z.string() }),
+    hosts: z.array(canonicalHost),
+    paths: z.array(pathRule),
+    facts: toolFacts,
+    risk: z.number().int(),
+    level: riskLevel,
+  }),
+  review: toolReview.nullable(),
+  usage: z.strictObject({
+    /** The last 30 days, oldest first. */
+    trend: z.array(usageDay),
+    events: eventCounts,
+    devices7: count,
+    devices30: count,
+    firstSeen: day.nullable(),
+    lastSeen: day.nullable(),
+  }),
+});
+export type ToolDetailResponse = z.infer<typeof toolDetailResponse>;
+
+const shortText = (max: number) => z.string().trim().max(max);
+
+/** `PUT /tools/:id/review`: the whole review; an omitted field is cleared. */
+export const reviewRequest = z.strictObject({
+  status: reviewStatus,
+  owner: shortText(120).nullable().optional(),
+  notes: shortText(4000).nullable().optional(),
+  conditions: shortText(2000).nullable().optional(),
+  nextReview: day.nullable().optional(),
+  /** An approved tool to use instead, by catalog id. */
+  alternative: slug.nullable().optional(),
+});
+export type ReviewRequest = z.infer<typeof reviewRequest>;
+
+// ---------------------------------------------------------------------------- candidates
+
+export const candidateState = z.enum(["new", "dismissed", "added"]);
+export type CandidateState = z.infer<typeof candidateState>;
+
+export const candidate = z.strictObject({
+  domain: canonicalHost,
+  firstSeen: day,
+  lastSeen: day,
+  /** Distinct devices that visited it within the raw-data retention window. */
+  devices: count,
+  visits: count,
+  state: candidateState,
+});
+export type Candidate = z.infer<typeof candidate>;
+
+export const candidatesResponse = z.strictObject({ candidates: z.array(candidate) });
+export type CandidatesResponse = z.infer<typeof candidatesResponse>;
+
+export const candidateTriageRequest = z.strictObject({ state: candidateState });
+export type CandidateTriageRequest = z.infer<typeof candidateTriageRequest>;
+
+export const candidateTriageResponse = z.strictObject({ domain: canonicalHost, state: candidateState });
+export type CandidateTriageResponse = z.infer<typeof candidateTriageResponse>;
+
+// ---------------------------------------------------------------------------- awareness
+
+/** The nudge outcomes the awareness funnel counts, in the funnel's order. */
+export const FUNNEL_EVENTS = [
+  "nudge_shown",
+  "acknowledged",
+  "justified",
+  "redirected",
+  "blocked",
+  "dismissed",
+  "left",
+] as const satisfies ReadonlyArray<(typeof EVENTS)[number]>;
+
+export const awarenessResponse = z.strictObject({
+  k: z.number().int().min(1),
+  policyVersion: z.number().int(),
+  /** Active = devices that reported about any of the last 30 days and are not revoked. */
+  versions: z.array(
+    z.strictObject({ version: z.number().int(), publishedAt: timestamp, acknowledged: count, active: count }),
+  ),
+  byGroup: z.array(
+    z.strictObject({
+      /** The device group label; null for devices enrolled without one. */
+      group: z.string().nullable(),
+      acknowledged: maskedCount,
+      active: maskedCount,
+      suppressed: z.boolean(),
+    }),
+  ),
+  /** Event totals under this policy version. */
+  funnel: z.strictObject({
+    nudge_shown: count,
+    acknowledged: count,
+    justified: count,
+    redirected: count,
+    blocked: count,
+    dismissed: count,
+    left: count,
+  }),
+  /** The last 30 days, oldest first. */
+  trend: z.array(z.strictObject({ day, nudge_shown: count, acknowledged: count })),
+});
+export type AwarenessResponse = z.infer<typeof awarenessResponse>;
+
+// ---------------------------------------------------------------------------- exceptions
+
+export const exceptionDecision = z.enum(["pending", "granted", "denied"]);
+export type ExceptionDecision = z.infer<typeof exceptionDecision>;
+
+export const exceptionEntry = z.strictObject({
+  tool: slug,
+  toolName: z.string(),
+  reason: slug,
+  reasonLabel: z.string(),
+  /** Times people gave this reason for this tool. */
+  requests: count,
+  /** Distinct devices that gave it within the raw-data retention window. */
+  devices: count,
+  firstSeen: day,
+  lastSeen: day,
+  owner: z.string().nullable(),
+  decision: exceptionDecision,
+  expiry: day.nullable(),
+});
+export type ExceptionEntry = z.infer<typeof exceptionEntry>;
+
+export const exceptionsResponse = z.strictObject({ exceptions: z.array(exceptionEntry) });
+export type ExceptionsResponse = z.infer<typeof exceptionsResponse>;
+
+export const exceptionDecisionRequest = z.strictObject({
+  owner: shortText(120).nullable().optional(),
+  decision: exceptionDecision,
+  expiry: day.nullable().optional(),
+});
+export type ExceptionDecisionRequest = z.infer<typeof exceptionDecisionRequest>;
+
+// ---------------------------------------------------------------------------- policy
+
+export const policyVersionEntry = z.strictObject({
+  version: z.number().int(),
+  publishedAt: timestamp,
+  publishedBy: z.string(),
+});
+export type PolicyVersionEntry = z.infer<typeof policyVersionEntry>;
+
+export const policyListResponse = z.strictObject({ current: policySchema, versions: z.array(policyVersionEntry) });
+export type PolicyListResponse = z.infer<typeof policyListResponse>;
+
+export const policyVersionResponse = z.strictObject({ policy: policySchema });
+export type PolicyVersionResponse = z.infer<typeof policyVersionResponse>;
+
+/** `POST /policy/validate` and `POST /policy`: the policy is checked field by field on the server. */
+export const policyRequest = z.strictObject({ policy: z.unknown() });
+export type PolicyRequest = z.infer<typeof policyRequest>;
+
+export const policyValidateResponse = z.strictObject({ ok: z.boolean(), issues: z.array(z.string()) });
+export type PolicyValidateResponse = z.infer<typeof policyValidateResponse>;
+
+/** The published policy carries the version the server gave it (the highest so far plus one). */
+export const policyPublishResponse = z.strictObject({
+  version: z.number().int(),
+  publishedAt: timestamp,
+  publishedBy: z.string(),
+  policy: policySchema,
+});
+export type PolicyPublishResponse = z.infer<typeof policyPublishResponse>;
+
+// ---------------------------------------------------------------------------- devices
+
+export const deviceEntry = z.strictObject({
+  id: z.string(),
+  /** Null when the device has no group or its group has fewer than k enrolled devices. */
+  group: z.string().nullable(),
+  groupSuppressed: z.boolean(),
+  browser: z.string().nullable(),
+  extensionVersion: z.string().nullable(),
+  enrolledAt: timestamp,
+  lastReportDay: day.nullable(),
+  revokedAt: timestamp.nullable(),
+});
+export type DeviceEntry = z.infer<typeof deviceEntry>;
+
+export const devicesResponse = z.strictObject({
+  /** Enrolled and not revoked. */
+  enrolled: count,
+  /** Not revoked and reported about any of the last 7 days. */
+  reporting7: count,
+  revoked: count,
+  /** Every device row (revoked ones too), for paging with `limit` and `offset`. */
+  total: count,
+  devices: z.array(deviceEntry),
+});
+export type DevicesResponse = z.infer<typeof devicesResponse>;
+
+export const devicesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+// ---------------------------------------------------------------------------- enrollment tokens
+
+export const enrollmentTokenEntry = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  createdAt: timestamp,
+  revokedAt: timestamp.nullable(),
+});
+export type EnrollmentTokenEntry = z.infer<typeof enrollmentTokenEntry>;
+
+export const enrollmentTokensResponse = z.strictObject({ tokens: z.array(enrollmentTokenEntry) });
+export type EnrollmentTokensResponse = z.infer<typeof enrollmentTokensResponse>;
+
+export const enrollmentTokenRequest = z.strictObject({ label: z.string().trim().min(1).max(80) });
+export type EnrollmentTokenRequest = z.infer<typeof enrollmentTokenRequest>;
+
+/** The token itself is shown once, here; the server keeps only its hash. */
+export const enrollmentTokenCreated = z.strictObject({ id: z.string(), label: z.string(), token: z.string() });
+export type EnrollmentTokenCreated = z.infer<typeof enrollmentTokenCreated>;
+
+// ---------------------------------------------------------------------------- audit
+
+export const auditEntry = z.strictObject({
+  id: z.number().int(),
+  at: timestamp,
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+export const auditResponse = z.strictObject({
+  entries: z.array(auditEntry),
+  /** Pass as `before` to read the next (older) page; null on the last page. */
+  nextBefore: z.number().int().nullable(),
+});
+export type AuditResponse = z.infer<typeof auditResponse>;
+
+export const auditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().min(1).optional(),
+});
+
+// ---------------------------------------------------------------------------- evidence pack
+
+export const evidenceFormat = z.enum(["json", "csv", "html"]);
+
+export const evidenceQuery = z.strictObject({
+  format: evidenceFormat.default("json"),
+  from: day.optional(),
+  to: day.optional(),
+});
+
+/** A control of a standard that a figure gives evidence for. */
+export const evidenceControl = z.strictObject({
+  /** Stable id, e.g. "iso42001-7.3" or "eu-ai-act-art4". */
+  id: z.string(),
+  framework: z.enum(["ISO/IEC 42001:2023", "EU AI Act"]),
+  reference: z.string(),
+  title: z.string(),
+});
+export type EvidenceControl = z.infer<typeof evidenceControl>;
+
+/** One measured figure: numerator of denominator over the period, in words and in numbers. */
+export const evidenceFigure = z.strictObject({
+  id: slug,
+  title: z.string(),
+  numerator: count,
+  denominator: count,
+  /** What the denominator counts, e.g. "active devices". */
+  denominatorLabel: z.string(),
+  /** "412 of 530 active devices acknowledged policy v4 (2026-08-01 to 2026-10-29)". */
+  statement: z.string(),
+  /** Ids of the controls in `controls`. */
+  controls: z.array(z.string()).min(1),
+  from: day,
+  to: day,
+});
+export type EvidenceFigure = z.infer<typeof evidenceFigure>;
+
+export const evidencePack = z.strictObject({
+  generatedAt: timestamp,
+  generatedBy: z.string(),
+  period: z.strictObject({ from: day, to: day, days: count }),
+  k: z.number().int().min(1),
+  policy: z.strictObject({ version: z.number().int(), name: z.string(), publishedAt: timestamp }),
+  controls: z.array(evidenceControl),
+  figures: z.array(evidenceFigure),
+  /** Acknowledgement of the policy in force by device group, suppressed below k devices. */
+  byGroup: z.array(
+    z.strictObject({
+      group: z.string().nullable(),
+      acknowledged: maskedCount,
+      active: maskedCount,
+      suppressed: z.boolean(),
+    }),
+  ),
+  /** How each figure is measured and what it cannot show. */
+  method: z.array(z.string()),
+});
+export type EvidencePack = z.infer<typeof evidencePack>;

@@ -1,0 +1,106 @@
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildExtension } from "../../worker/dev/local";
+import { CHROME_EXTENSION_ID } from "../../wxt.config";
+import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, type Stack, startStack } from "./harness";
+
+/*
+ * Managed settings for real: Debian's Chromium reads enterprise policy from
+ * /etc/chromium/policies/managed, and hands `3rdparty.extensions.<id>` to the extension's
+ * storage.managed. The extension here is an unconfigured build, as from a store.
+ */
+const POLICY_DIR = "/etc/chromium/policies/managed";
+const POLICY_FILE = join(POLICY_DIR, "shadowlight-e2e.json");
+
+function canWritePolicies(): boolean {
+  try {
+    mkdirSync(POLICY_DIR, { recursive: true });
+    accessSync(POLICY_DIR, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writePolicy(settings: Record<string, unknown>): void {
+  writeFileSync(POLICY_FILE, JSON.stringify({ "3rdparty": { extensions: { [CHROME_EXTENSION_ID]: settings } } }));
+}
+
+describe.skipIf(!canWritePolicies())("managed settings (enterprise policy)", () => {
+  let stack: Stack;
+  let unconfigured: string;
+  let buildDir: string;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    buildDir = mkdtempSync(join(tmpdir(), "shadowlight-unconfigured-"));
+    [stack, { chrome: unconfigured }] = await Promise.all([
+      startStack(),
+      buildExtension({ serverUrl: "", enrollmentToken: "", outDir: buildDir }),
+    ]);
+  });
+
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+    rmSync(POLICY_FILE, { force: true });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(buildDir, { recursive: true, force: true });
+  });
+
+  it("enrolls with the managed server, token and group, and locks those fields", async () => {
+    writePolicy({ serverUrl: stack.serverUrl, enrollmentToken: stack.tokens.enrollment, group: "Finance" });
+    browser = await launchBrowser(unconfigured, ["chatgpt.com"], stack.site.port);
+    expect(browser.extensionId).toBe(CHROME_EXTENSION_ID);
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const group = page.getByLabel("Group (optional)");
+    await expect.poll(() => group.inputValue(), { timeout: 20_000 }).toBe("Finance");
+    expect(await group.isDisabled()).toBe(true);
+    expect(await page.getByText("set by your administrator").count()).toBe(3);
+    await page.screenshot({ path: `${ARTIFACTS}/options-managed.png`, fullPage: true });
+
+    await expect
+      .poll(async () => (await extensionStorage(browser as Browser)).device, { timeout: 20_000 })
+      .toBeTruthy();
+    // Groups under k devices are withheld from every admin view: four more Finance devices
+    // make the group visible, and it must then hold the browser's enrollment too.
+    for (let i = 0; i < 4; i++) {
+      await fetch(`${stack.serverUrl}/api/v1/enroll`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: stack.tokens.enrollment, group: "Finance" }),
+      });
+    }
+    const { devices } = await adminGet<{ devices: Array<{ group: string | null }> }>(stack, "/devices");
+    expect(devices.map((device) => device.group)).toEqual(Array(5).fill("Finance"));
+  });
+
+  it("refuses malformed managed values with a visible message and keeps working", async () => {
+    writePolicy({
+      serverUrl: "javascript:alert(1)",
+      group: "<b>Finance</b>",
+      enrollmentToken: stack.tokens.enrollment,
+    });
+    browser = await launchBrowser(unconfigured, ["chatgpt.com"], stack.site.port);
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const problems = page.getByTestId("settings-problems");
+    await expect.poll(() => problems.count(), { timeout: 20_000 }).toBe(1);
+    const text = (await problems.textContent()) ?? "";
+    expect(text).toContain("managed policy: serverUrl must be an http(s) URL");
+    expect(text).toContain("managed policy: group must be letters");
+    await page.screenshot({ path: `${ARTIFACTS}/options-refused.png`, fullPage: true });
+    // The refused values are not in force: no server, nothing sent, nudges still shown.
+    expect((await extensionStorage(browser)).device ?? null).toBeNull();
+    const site = await browser.context.newPage();
+    await site.goto("https://chatgpt.com/");
+    await site.getByRole("dialog").waitFor({ timeout: 15_000 });
+  });
+});

@@ -1,0 +1,205 @@
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PolicyInput } from "../../shared/policy/schema";
+import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, type Stack, startStack } from "./harness";
+
+/*
+ * Every nudge, in the real browser: what a person sees, what each click does, and what gets
+ * counted. The organization publishes a policy with one rule per action before the browser
+ * starts, so the extension's first synchronization fetches it.
+ */
+const POLICY: PolicyInput = {
+  version: 1,
+  name: "Nudge test policy",
+  policyUrl: "https://intranet.example.com/ai-policy",
+  reasons: [
+    { id: "evaluating", label: "I am evaluating this tool for my team" },
+    { id: "customer-requirement", label: "A customer requires this tool" },
+  ],
+  rules: [
+    {
+      id: "inform-perplexity",
+      when: { tools: ["perplexity"] },
+      action: "inform",
+      message: "Perplexity is fine for public questions.",
+    },
+    {
+      id: "justify-midjourney",
+      when: { tools: ["midjourney"] },
+      action: "justify",
+      message: "Image tools need a reason.",
+    },
+    {
+      id: "redirect-poe",
+      when: { tools: ["poe"] },
+      action: "redirect",
+      alternatives: ["claude"],
+      message: "Use Claude, our approved assistant.",
+    },
+    {
+      id: "block-deepseek",
+      when: { tools: ["deepseek"] },
+      action: "block",
+      alternatives: ["claude"],
+      message: "DeepSeek is not allowed for company data.",
+    },
+    { id: "allow-claude", when: { tools: ["claude"] }, action: "allow" },
+  ],
+  fallback: "allow",
+};
+
+const HOSTS = [
+  "www.perplexity.ai",
+  "perplexity.ai",
+  "www.midjourney.com",
+  "midjourney.com",
+  "poe.com",
+  "claude.ai",
+  "chat.deepseek.com",
+  "www.deepseek.com",
+  "deepseek.com",
+  "www.example.org",
+];
+
+describe("nudges for every action", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let version = 0;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stack = await startStack();
+    const response = await fetch(`${stack.serverUrl}/api/admin/policy`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ policy: POLICY }),
+    });
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+    version = (await adminGet<{ current: { version: number } }>(stack, "/policy")).current.version;
+    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
+    // Wait until the extension holds the published policy (and so its block rules).
+    const deadline = Date.now() + 30_000;
+    const held = async () =>
+      ((await extensionStorage(browser)).policy as { response?: { policy: { version: number } } } | undefined)?.response
+        ?.policy.version;
+    while ((await held()) !== version) {
+      if (Date.now() > deadline) throw new Error(`the extension never fetched policy v${version}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function open(url: string): Promise<{ page: Page; shownMs: number }> {
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await page.locator("shadowlight-nudge").waitFor({ state: "attached", timeout: 15_000 });
+    // performance.now() counts from the navigation's start: the time the page waited for the nudge.
+    const shownMs = await page.evaluate(() => performance.now());
+    return { page, shownMs };
+  }
+
+  async function counts(): Promise<Record<string, number>> {
+    const { counters } = (await extensionStorage(browser)) as { counters: Record<string, Record<string, number>> };
+    return Object.assign({}, ...Object.values(counters));
+  }
+
+  it("inform: a dismissable banner that leaves the page usable", async () => {
+    const { page, shownMs } = await open("https://www.perplexity.ai/search/abc");
+    console.log(`inform banner shown ${shownMs.toFixed(0)} ms after navigation start`);
+    const banner = page.getByRole("region", { name: "A note on using Perplexity at work" });
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain("Perplexity is fine for public questions.");
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}/nudge-inform.png` });
+    await page.keyboard.press("Tab");
+    await banner.getByRole("button", { name: "Got it" }).click();
+    await banner.waitFor({ state: "detached" });
+    await expect.poll(counts).toMatchObject({ [`c\tperplexity\tdismissed\t${version}`]: 1 });
+    await page.close();
+  });
+
+  it("justify: only a reason from the policy's list, counted as an exception request", async () => {
+    const { page } = await open("https://www.midjourney.com/imagine");
+    const dialog = page.getByRole("dialog", { name: "Why do you need Midjourney?" });
+    await dialog.waitFor();
+    const proceed = dialog.getByRole("button", { name: "Continue" });
+    expect(await proceed.isDisabled()).toBe(true);
+    await dialog.getByRole("radio", { name: "I am evaluating this tool for my team" }).check();
+    await page.screenshot({ path: `${ARTIFACTS}/nudge-justify.png` });
+    await proceed.click();
+    await dialog.waitFor({ state: "detached" });
+    await expect.poll(counts).toMatchObject({
+      [`c\tmidjourney\tjustified\t${version}`]: 1,
+      [`j\tmidjourney\tevaluating\t${version}`]: 1,
+    });
+    await page.close();
+  });
+
+  it("redirect: offers the approved alternative and goes there", async () => {
+    const { page } = await open("https://poe.com/chat/xyz");
+    const dialog = page.getByRole("dialog", { name: "Use an approved tool instead of Poe" });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("Use Claude, our approved assistant.");
+    await page.screenshot({ path: `${ARTIFACTS}/nudge-redirect.png` });
+    await dialog.getByRole("button", { name: "Open Claude" }).click();
+    await page.waitForURL(/claude\.ai/);
+    await expect.poll(counts).toMatchObject({ [`c\tpoe\tredirected\t${version}`]: 1 });
+    // The approved tool is allowed: nothing is injected there.
+    await page.waitForTimeout(1000);
+    expect(await page.locator("shadowlight-nudge").count()).toBe(0);
+    await page.close();
+  });
+
+  it("block: the browser lands on the blocked page, which explains and lets the person ask for a review", async () => {
+    const page = await browser.context.newPage();
+    await page.goto("https://chat.deepseek.com/a/chat/s/123").catch(() => undefined);
+    await page.waitForURL(/blocked\.html\?tool=deepseek/, { timeout: 15_000 });
+    const heading = page.getByRole("heading", { level: 1 });
+    expect(await heading.textContent()).toBe("DeepSeek Chat is blocked at work");
+    expect(await page.getByRole("link", { name: "Claude" }).getAttribute("href")).toMatch(/claude\.ai/);
+    expect(stack.site.requests.some((r) => r.host.endsWith("deepseek.com"))).toBe(false);
+    await page.getByRole("button", { name: "Ask for a review of this tool" }).click();
+    await page.getByRole("status").waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/blocked-page.png` });
+    await expect.poll(counts).toMatchObject({
+      [`c\tdeepseek\tblocked\t${version}`]: 1,
+      [`c\tdeepseek\treview_requested\t${version}`]: 1,
+    });
+    await page.close();
+  });
+
+  it("allow and non-AI pages: nothing injected", async () => {
+    for (const url of ["https://claude.ai/new", "https://www.example.org/"]) {
+      const page = await browser.context.newPage();
+      await page.goto(url);
+      await page.waitForTimeout(1000);
+      expect(await page.locator("shadowlight-nudge").count(), url).toBe(0);
+      await page.close();
+    }
+  });
+
+  it("reports every outcome to the server", async () => {
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await popup.getByRole("button", { name: "Send now" }).click();
+    await popup.getByTestId("send-result").filter({ hasText: "Sent" }).waitFor({ timeout: 15_000 });
+    await popup.close();
+    const { tools } = await adminGet<{ tools: Array<{ id: string; events: Record<string, number> }> }>(
+      stack,
+      "/inventory",
+    );
+    const events = Object.fromEntries(tools.map((tool) => [tool.id, tool.events]));
+    expect(events.perplexity).toMatchObject({ visit: 1, nudge_shown: 1, dismissed: 1 });
+    expect(events.midjourney).toMatchObject({ visit: 1, nudge_shown: 1, justified: 1 });
+    expect(events.poe).toMatchObject({ visit: 1, nudge_shown: 1, redirected: 1 });
+    expect(events.deepseek).toMatchObject({ blocked: 1, review_requested: 1 });
+    expect(events.deepseek?.visit).toBeUndefined();
+    // Once through the redirect, once opened directly.
+    expect(events.claude).toMatchObject({ visit: 2 });
+  });
+});

@@ -1,0 +1,215 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type EvidencePack, evidencePack } from "../../shared/admin";
+import { addDays } from "../../shared/day";
+import { LIMITS } from "../../shared/limits";
+import { toolsById } from "../../worker/catalog";
+import { csvCell, escapeHtml } from "../../worker/evidence/render";
+import { admin, adminJson, counters, enrollDevice, expectJson, report, today } from "./helpers";
+
+/*
+ * The evidence pack on a known population (storage is per test file):
+ *   Finance 6 devices: today chatgpt visit 1 + nudge_shown 2; 5 acknowledged policy v1
+ *   Sales   5 devices: today claude visit 1 + nudge_shown 1; 2 acknowledged
+ *   Ops     1 device: 3 days ago perplexity visit 1 + acknowledged
+ *   one device enrolled that never reported
+ * Reviews: chatgpt approved (owner, review due in a year), claude restricted (review overdue).
+ * Exceptions: two (tool, reason) requests, one decided. Candidates: two domains, one triaged.
+ */
+
+const day = today();
+const HOSTILE_NAME = `<script>alert("x")</script> & 'policy'`;
+
+beforeAll(async () => {
+  const send = async (token: string, body: Parameters<typeof report>[1]) => {
+    const response = await report(token, body);
+    if (response.status !== 200) throw new Error(await response.text());
+  };
+  for (let i = 0; i < 6; i++) {
+    const { deviceToken } = await enrollDevice("Finance");
+    const entries: Array<[string, string, number]> = [
+      ["chatgpt", "visit", 1],
+      ["chatgpt", "nudge_shown", 2],
+    ];
+    if (i < 5) entries.push(["chatgpt", "acknowledged", 1]);
+    await send(deviceToken, counters(day, entries));
+  }
+  for (let i = 0; i < 5; i++) {
+    const { deviceToken } = await enrollDevice("Sales");
+    const entries: Array<[string, string, number]> = [
+      ["claude", "visit", 1],
+      ["claude", "nudge_shown", 1],
+    ];
+    if (i < 2) entries.push(["claude", "acknowledged", 1]);
+    await send(deviceToken, {
+      ...counters(day, entries),
+      ...(i === 0
+        ? {
+            justifications: [
+              { day, tool: "otter", reason: "evaluating", policyVersion: 1, n: 1 },
+              { day, tool: "otter", reason: "customer-requirement", policyVersion: 1, n: 2 },
+            ],
+            candidates: [
+              { day, domain: "mystery.ai", n: 1 },
+              { day, domain: "another-gpt.com", n: 1 },
+            ],
+          }
+        : {}),
+    });
+  }
+  const ops = await enrollDevice("Ops");
+  await send(
+    ops.deviceToken,
+    counters(addDays(day, -3), [
+      ["perplexity", "visit", 1],
+      ["perplexity", "acknowledged", 1],
+    ]),
+  );
+  await enrollDevice("Finance");
+  // The fleet enrolled a month ago, so every period below finds it enrolled.
+  await env.DB.prepare("update devices set enrolled_at = enrolled_at - ?")
+    .bind(30 * 86_400_000)
+    .run();
+
+  await adminJson("/tools/chatgpt/review", "PUT", {
+    status: "approved",
+    owner: "it@example.com",
+    nextReview: addDays(day, 365),
+  });
+  await adminJson("/tools/claude/review", "PUT", { status: "restricted", nextReview: addDays(day, -1) });
+  await adminJson("/exceptions/otter/evaluating", "PUT", { decision: "denied" });
+  await adminJson("/candidates/mystery.ai", "POST", { state: "dismissed" });
+});
+
+function figure(pack: EvidencePack, id: string) {
+  const found = pack.figures.find((entry) => entry.id === id);
+  if (!found) throw new Error(`no figure ${id}`);
+  return found;
+}
+
+describe("GET /api/admin/evidence (JSON)", () => {
+  it("states every figure with its denominator and period, mapped to controls", async () => {
+    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
+    const from = addDays(day, -(LIMITS.retentionDays - 1));
+    expect(pack.period).toEqual({ from, to: day, days: LIMITS.retentionDays });
+    expect(pack.policy.version).toBe(1);
+    const figures = Object.fromEntries(pack.figures.map((f) => [f.id, [f.numerator, f.denominator]]));
+    const used = ["chatgpt", "claude", "perplexity"];
+    const highRisk = used.filter((tool) => toolsById.get(tool)?.level === "high");
+    const highRiskControlled = highRisk.filter((tool) => tool === "claude");
+    expect(figures).toEqual({
+      "devices-reporting": [12, 13],
+      "policy-acknowledged": [8, 12],
+      "nudges-acknowledged": [8, 6 * 2 + 5],
+      "policy-reviewed": [1, LIMITS.retentionDays],
+      "exceptions-decided": [1, 2],
+      "tools-reviewed": [2, 3],
+      "tools-owned": [1, 3],
+      "high-risk-tools-controlled": [highRiskControlled.length, highRisk.length],
+      "reviews-current": [1, 2],
+      "candidates-triaged": [1, 2],
+    });
+    expect(figure(pack, "policy-acknowledged").statement).toBe(
+      `8 of 12 active devices acknowledged policy v1 ("Acceptable use of AI tools") (${from} to ${day})`,
+    );
+    expect(figure(pack, "policy-reviewed").statement).toMatch(
+      new RegExp(
+        `^1 policy version published in the ${LIMITS.retentionDays} days from ${from} to ${day}; v1 in force since \\d{4}-\\d{2}-\\d{2}$`,
+      ),
+    );
+    for (const entry of pack.figures.filter((f) => f.id !== "policy-reviewed")) {
+      expect(entry.statement).toContain(`${entry.numerator} of ${entry.denominator.toLocaleString("en-US")}`);
+      expect(entry.from).toBe(from);
+      expect(entry.to).toBe(day);
+      for (const control of entry.controls) expect(pack.controls.map((c) => c.id)).toContain(control);
+    }
+    // Every control the issue names is covered by at least one figure.
+    const covered = new Set(pack.figures.flatMap((entry) => entry.controls));
+    expect([...covered].sort()).toEqual(
+      [
+        "eu-ai-act-art4",
+        "iso42001-7.3",
+        "iso42001-A.10",
+        "iso42001-A.2.2",
+        "iso42001-A.2.4",
+        "iso42001-A.3.2",
+        "iso42001-A.4",
+      ].sort(),
+    );
+    // Ops (1 device) is withheld, and so is Sales: otherwise Ops = total - Finance - Sales.
+    expect(pack.byGroup).toEqual([
+      { group: "Finance", active: 6, acknowledged: 5, suppressed: false },
+      { group: "Ops", active: null, acknowledged: null, suppressed: true },
+      { group: "Sales", active: null, acknowledged: null, suppressed: true },
+    ]);
+  });
+
+  it("covers exactly the period asked for", async () => {
+    const past = addDays(day, -3);
+    const pack = await expectJson(await admin(`/evidence?from=${past}&to=${past}`), 200, evidencePack);
+    expect(pack.period).toEqual({ from: past, to: past, days: 1 });
+    expect(figure(pack, "devices-reporting")).toMatchObject({ numerator: 1, denominator: 13 });
+    expect(figure(pack, "policy-acknowledged")).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(figure(pack, "tools-reviewed")).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(figure(pack, "policy-reviewed")).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(pack.byGroup).toEqual([{ group: "Ops", active: null, acknowledged: null, suppressed: true }]);
+  });
+
+  it("refuses periods it cannot measure", async () => {
+    const cases = [
+      `from=${addDays(day, -LIMITS.retentionDays - 1)}`,
+      `from=${day}&to=${addDays(day, -1)}`,
+      `to=${addDays(day, 1)}`,
+      "from=2026-02-30",
+      "format=xml",
+    ];
+    for (const query of cases) {
+      const refused = await expectJson<{ error: string; issues: string[] }>(await admin(`/evidence?${query}`), 400);
+      expect(refused.issues.length, query).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("GET /api/admin/evidence (CSV and HTML)", () => {
+  it("writes one CSV row per figure and control, plus the groups", async () => {
+    const response = await admin("/evidence?format=csv");
+    expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="shadowlight-evidence-/);
+    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
+    const lines = (await response.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toBe(
+      "framework,reference,control,figure,statement,numerator,denominator,denominator_label,from,to",
+    );
+    const mappings = pack.figures.reduce((sum, entry) => sum + entry.controls.length, 0);
+    expect(lines).toHaveLength(1 + mappings + pack.byGroup.length);
+    expect(lines).toContain(
+      `ISO/IEC 42001:2023,Clause 7.3,Awareness,policy-acknowledged,"8 of 12 active devices acknowledged policy v1 (""Acceptable use of AI tools"") (${pack.period.from} to ${pack.period.to})",8,12,active devices,${pack.period.from},${pack.period.to}`,
+    );
+    expect(lines.some((line) => line.includes("Ops: withheld"))).toBe(true);
+    expect(lines.join("\n")).not.toMatch(/Ops: \d/);
+  });
+
+  it("prints an HTML page that escapes everything it shows", async () => {
+    const current = (await expectJson<{ current: Record<string, unknown> }>(await admin("/policy"), 200)).current;
+    await adminJson("/policy", "POST", { policy: { ...current, name: HOSTILE_NAME } });
+    const response = await admin("/evidence?format=html");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(response.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+    const html = await response.text();
+    expect(html).not.toContain("<script>");
+    expect(html).toContain(escapeHtml(HOSTILE_NAME));
+    expect(html).toContain("Clause 7.3: Awareness");
+    expect(html).toContain("Article 4: AI literacy");
+    expect(html).toMatch(/0 of 12 active devices acknowledged policy v2/);
+    expect(html).toContain("withheld (fewer than 5 devices)");
+  });
+
+  it("neutralizes spreadsheet formulas and quotes CSV cells", () => {
+    expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
+    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvCell('a "b", c')).toBe('"a ""b"", c"');
+    expect(csvCell(null)).toBe("");
+    expect(csvCell(412)).toBe("412");
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { addDays } from "../../shared/day";
+import { LIMITS } from "../../shared/limits";
+import type { ReportRequest } from "../../shared/protocol";
+import { counters, countRows, enrollDevice, expectJson, query, report, today } from "./helpers";
+
+/*
+ * Justifications, candidates and the organization totals: stored with max-merge per device,
+ * totals exact under replays, duplicates, reordering and concurrency, refusals atomic.
+ * Storage is per test file, so this file's numbers are its own.
+ */
+
+const REASON = "evaluating";
+
+async function rollupTotal(tool: string, event: string, day?: string): Promise<number> {
+  const rows = await query<{ n: number | null }>(
+    `select sum(n) as n from daily_rollups where tool = ? and event = ?${day ? " and day = ?" : ""}`,
+    ...(day ? [tool, event, day] : [tool, event]),
+  );
+  return rows[0]?.n ?? 0;
+}
+
+describe("justifications and candidates", () => {
+  it("stores both with max-merge, so a replay or an older value changes nothing", async () => {
+    const { deviceId, deviceToken } = await enrollDevice();
+    const day = today();
+    const body = (n: number): ReportRequest => ({
+      days: [],
+      justifications: [{ day, tool: "otter", reason: REASON, policyVersion: 1, n }],
+      candidates: [{ day, domain: "newthing.ai", n: n * 2 }],
+    });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 2, changed: 2 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 2, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(3)), 200)).toEqual({ accepted: 2, changed: 2 });
+    expect(await expectJson(await report(deviceToken, body(1)), 200)).toEqual({ accepted: 2, changed: 0 });
+    expect(
+      await query("select tool, reason, policy_version, n from justifications where device_id = ?", deviceId),
+    ).toEqual([{ tool: "otter", reason: REASON, policy_version: 1, n: 3 }]);
+    expect(await query("select domain, n from candidates where device_id = ?", deviceId)).toEqual([
+      { domain: "newthing.ai", n: 6 },
+    ]);
+    expect(await query("select domain, first_seen, state from candidate_domains where domain = 'newthing.ai'")).toEqual(
+      [{ domain: "newthing.ai", first_seen: day, state: "new" }],
+    );
+  });
+
+  it("refuses a whole report when one justification or candidate is wrong, storing nothing", async () => {
+    const { deviceToken } = await enrollDevice();
+    const day = today();
+    const tables = ["daily_counters", "daily_rollups", "justifications", "candidates", "candidate_domains"];
+    const before = await Promise.all(tables.map(countRows));
+    const good = counters(day, [["chatgpt", "visit", 1]]);
+    const refusals: Array<[ReportRequest, RegExp]> = [
+      [
+        { ...good, justifications: [{ day, tool: "otter", reason: "because-i-said-so", policyVersion: 1, n: 1 }] },
+        /justifications\.0\.reason: "because-i-said-so" is not a reason of policy v1/,
+      ],
+      [
+        { ...good, justifications: [{ day, tool: "no-such-tool", reason: REASON, policyVersion: 1, n: 1 }] },
+        /justifications\.0\.tool: unknown tool/,
+      ],
+      [
+        { ...good, candidates: [{ day: addDays(day, 3), domain: "future.ai", n: 1 }] },
+        /candidates\.0\.day: .* is in the future/,
+      ],
+      [
+        {
+          ...good,
+          justifications: [
+            { day: addDays(day, -LIMITS.retentionDays - 1), tool: "otter", reason: REASON, policyVersion: 1, n: 1 },
+          ],
+        },
+        /justifications\.0\.day: .* older than the 90-day retention/,
+      ],
+    ];
+    for (const [body, message] of refusals) {
+      const refused = await expectJson<{ error: string; issues: string[] }>(await report(deviceToken, body), 422);
+      expect(refused.issues.join("\n")).toMatch(message);
+    }
+    // Shapes the schema refuses: a URL, a host with www., an uppercase host, a duplicate, an unknown field.
+    const shapes: unknown[] = [
+      { days: [], candidates: [{ day, domain: "https://x.ai/path", n: 1 }] },
+      { days: [], candidates: [{ day, domain: "www.x.ai", n: 1 }] },
+      { days: [], candidates: [{ day, domain: "X.AI", n: 1 }] },
+      {
+        days: [],
+        candidates: [
+          { day, domain: "x.ai", n: 1 },
+          { day, domain: "x.ai", n: 2 },
+        ],
+      },
+      { days: [], justifications: [{ day, tool: "otter", reason: REASON, policyVersion: 1, n: 1, text: "why" }] },
+    ];
+    for (const body of shapes) expect((await report(deviceToken, body)).status, JSON.stringify(body)).toBe(400);
+    expect(await Promise.all(tables.map(countRows))).toEqual(before);
+  });
+});
+
+describe("organization totals (daily_rollups)", () => {
+  it("equal the sum of every device's maximum under duplicates, reordering and concurrency", async () => {
+    const day = today();
+    const yesterday = addDays(day, -1);
+    const fleet = await Promise.all([1, 2, 3, 4, 5, 6].map(() => enrollDevice()));
+    // Each device's cumulative values grow over time; every value is sent twice and the
+    // deliveries of all devices are shuffled and sent concurrently.
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const truth = new Map<string, number>();
+    const deliveries: Array<() => Promise<Response>> = [];
+    fleet.forEach(({ deviceToken }, device) => {
+      let visits = 0;
+      let shown = 0;
+      for (let step = 0; step < 5; step++) {
+        visits += 1 + Math.floor(random() * 4);
+        shown += Math.floor(random() * 2);
+        const entries: Array<[string, string, number]> = [["claude", "visit", visits]];
+        if (shown > 0) entries.push(["claude", "nudge_shown", shown]);
+        const body: ReportRequest = {
+          days: [
+            counters(day, entries).days[0] as ReportRequest["days"][number],
+            counters(yesterday, [["google-gemini", "visit", device + 1]]).days[0] as ReportRequest["days"][number],
+          ],
+        };
+        deliveries.push(
+          () => report(deviceToken, body),
+          () => report(deviceToken, body),
+        );
+      }
+      truth.set(`claude/visit/${device}`, visits);
+      truth.set(`claude/nudge_shown/${device}`, shown);
+    });
+    deliveries.sort(() => random() - 0.5);
+    const statuses = await Promise.all(deliveries.map((deliver) => deliver().then((r) => r.status)));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+
+    const sum = (event: string) =>
+      [...truth].filter(([key]) => key.startsWith(`claude/${event}/`)).reduce((total, [, n]) => total + n, 0);
+    expect(await rollupTotal("claude", "visit", day)).toBe(sum("visit"));
+    expect(await rollupTotal("claude", "nudge_shown", day)).toBe(sum("nudge_shown"));
+    expect(await rollupTotal("google-gemini", "visit", yesterday)).toBe(1 + 2 + 3 + 4 + 5 + 6);
+    // The totals agree with the raw counters they summarize, key by key.
+    const mismatches = await query(
+      `select r.day, r.tool, r.event, r.n, c.n as raw from daily_rollups r
+       left join (select day, tool, event, policy_version, sum(n) as n from daily_counters
+                  group by day, tool, event, policy_version) c
+         on c.day = r.day and c.tool = r.tool and c.event = r.event and c.policy_version = r.policy_version
+       where c.n is null or c.n != r.n`,
+    );
+    expect(mismatches).toEqual([]);
+    expect(
+      await query<{ n: number }>("select count(*) as n from device_days where day = ?", day).then((r) => r[0]?.n),
+    ).toBeGreaterThanOrEqual(fleet.length);
+  });
+
+  it("records acknowledgements per device and policy version", async () => {
+    const { deviceId, deviceToken } = await enrollDevice();
+    const day = today();
+    await report(deviceToken, counters(addDays(day, -2), [["perplexity", "acknowledged", 1, 1]]));
+    await report(deviceToken, counters(day, [["perplexity", "acknowledged", 1, 1]]));
+    await report(deviceToken, counters(day, [["perplexity", "visit", 4, 2]]));
+    expect(
+      await query(
+        "select policy_version, first_day, last_day from device_acknowledgements where device_id = ?",
+        deviceId,
+      ),
+    ).toEqual([{ policy_version: 1, first_day: addDays(day, -2), last_day: day }]);
+  });
+});
+
+describe("webhook events from ingest", () => {
+  it("queues a discovery once per new tool and domain, and a justification only when it grows", async () => {
+    const day = today();
+    const first = await enrollDevice();
+    const second = await enrollDevice();
+    const outbox = () => query<{ kind: string; data: string }>("select kind, data from webhook_outbox order by id");
+    const before = (await outbox()).length;
+    await report(first.deviceToken, {
+      ...counters(day, [["phind", "visit", 1]]),
+      candidates: [{ day, domain: "brandnew.ai", n: 1 }],
+      justifications: [{ day, tool: "phind", reason: REASON, policyVersion: 1, n: 1 }],
+    });
+    await report(first.deviceToken, {
+      ...counters(day, [["phind", "visit", 2]]),
+      candidates: [{ day, domain: "brandnew.ai", n: 2 }],
+      justifications: [{ day, tool: "phind", reason: REASON, policyVersion: 1, n: 1 }],
+    });
+    await report(second.deviceToken, {
+      ...counters(day, [["phind", "visit", 5]]),
+      candidates: [{ day, domain: "brandnew.ai", n: 1 }],
+      justifications: [{ day, tool: "phind", reason: REASON, policyVersion: 1, n: 2 }],
+    });
+    const events = (await outbox()).slice(before).map((row) => ({ kind: row.kind, ...JSON.parse(row.data) }));
+    expect(events).toEqual([
+      { kind: "tool.discovered", tool: "phind", firstSeen: day },
+      { kind: "justification.submitted", tool: "phind", reason: REASON, policyVersion: 1, day, requests: 1 },
+      { kind: "candidate.discovered", domain: "brandnew.ai", firstSeen: day },
+      { kind: "justification.submitted", tool: "phind", reason: REASON, policyVersion: 1, day, requests: 2 },
+    ]);
+  });
+});

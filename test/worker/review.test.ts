@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import {
+  auditResponse,
+  candidatesResponse,
+  candidateTriageResponse,
+  exceptionEntry,
+  exceptionsResponse,
+  inventoryResponse,
+  toolDetailResponse,
+  toolReview,
+} from "../../shared/admin";
+import { addDays } from "../../shared/day";
+import { policyResponse } from "../../shared/protocol";
+import {
+  admin,
+  adminJson,
+  call,
+  counters,
+  countRows,
+  enrollDevice,
+  expectJson,
+  query,
+  report,
+  today,
+  VIEWER,
+} from "./helpers";
+
+/* The security team's work: tool detail and review, candidates triage, exceptions, audit. */
+
+async function devicePolicy(deviceToken: string) {
+  const response = await call("/api/v1/policy", { headers: { Authorization: `Bearer ${deviceToken}` } });
+  return { etag: response.headers.get("etag"), body: policyResponse.parse(await response.json()) };
+}
+
+describe("tool detail and review", () => {
+  it("shows catalog facts and 30 days of usage", async () => {
+    const a = await enrollDevice();
+    const b = await enrollDevice();
+    const day = today();
+    await report(a.deviceToken, counters(day, [["midjourney", "visit", 3]]));
+    await report(a.deviceToken, counters(addDays(day, -10), [["midjourney", "visit", 2]]));
+    await report(
+      b.deviceToken,
+      counters(day, [
+        ["midjourney", "visit", 4],
+        ["midjourney", "nudge_shown", 1],
+      ]),
+    );
+    const detail = await expectJson(await admin("/tools/midjourney"), 200, toolDetailResponse);
+    expect(detail.tool).toMatchObject({ id: "midjourney", name: "Midjourney" });
+    expect(detail.tool.vendor.name).toBeTruthy();
+    expect(detail.tool.hosts).toContain("midjourney.com");
+    expect(detail.review).toBeNull();
+    expect(detail.usage).toMatchObject({
+      devices7: 2,
+      devices30: 2,
+      firstSeen: addDays(day, -10),
+      lastSeen: day,
+      events: { visit: 9, nudge_shown: 1 },
+    });
+    expect(detail.usage.trend).toHaveLength(30);
+    expect(detail.usage.trend.at(-1)).toEqual({ day, visits: 7, devices: 2 });
+    expect(detail.usage.trend.at(-11)).toEqual({ day: addDays(day, -10), visits: 2, devices: 1 });
+
+    const { tools } = await expectJson(await admin("/inventory"), 200, inventoryResponse);
+    const row = tools.find((tool) => tool.id === "midjourney");
+    expect(row?.trend.at(-1)).toBe(7);
+    expect(row?.trend.at(-11)).toBe(2);
+    expect(row?.trend.reduce((sum, n) => sum + n, 0)).toBe(row?.visits);
+
+    expect((await admin("/tools/not-a-tool")).status).toBe(404);
+  });
+
+  it("a review reaches devices through the policy endpoint and is audit-logged", async () => {
+    const device = await enrollDevice();
+    const before = await devicePolicy(device.deviceToken);
+    expect(before.body.reviews.deepseek).toBeUndefined();
+
+    const review = await expectJson(
+      await adminJson("/tools/deepseek/review", "PUT", {
+        status: "banned",
+        owner: "secops@example.com",
+        notes: "Data stored in CN.",
+        nextReview: addDays(today(), 180),
+        alternative: "chatgpt",
+      }),
+      200,
+      toolReview,
+    );
+    expect(review).toMatchObject({ status: "banned", alternative: "chatgpt", updatedBy: "local-admin" });
+
+    const after = await devicePolicy(device.deviceToken);
+    expect(after.body.reviews.deepseek).toEqual({ status: "banned", alternative: "chatgpt" });
+    expect(after.etag).not.toBe(before.etag);
+
+    const detail = await expectJson(await admin("/tools/deepseek"), 200, toolDetailResponse);
+    expect(detail.review).toMatchObject({ status: "banned", owner: "secops@example.com", notes: "Data stored in CN." });
+
+    // A second change clears what it omits and records before and after.
+    await adminJson("/tools/deepseek/review", "PUT", { status: "restricted" });
+    const cleared = await expectJson(await admin("/tools/deepseek"), 200, toolDetailResponse);
+    expect(cleared.review).toMatchObject({ status: "restricted", owner: null, alternative: null });
+    const { entries } = await expectJson(await admin("/audit"), 200, auditResponse);
+    const changes = entries.filter((entry) => entry.action === "review.update" && entry.target === "deepseek");
+    expect(changes).toHaveLength(2);
+    expect(changes[0]?.detail).toMatchObject({ before: { status: "banned" }, after: { status: "restricted" } });
+  });
+
+  it("refuses bad reviews with clear errors and changes nothing", async () => {
+    const before = await countRows("tool_reviews");
+    const audits = await countRows("audit_log");
+    const cases: Array<[string, unknown, number, string | RegExp]> = [
+      ["/tools/chatgpt/review", { status: "fine" }, 400, /status/],
+      ["/tools/chatgpt/review", { status: "approved", nextReview: "2026-13-01" }, 400, /nextReview/],
+      ["/tools/chatgpt/review", { status: "approved", extra: 1 }, 400, /extra|unrecognized/i],
+      ["/tools/chatgpt/review", { status: "approved", alternative: "nope" }, 422, /unknown tool "nope"/],
+      ["/tools/chatgpt/review", { status: "approved", alternative: "chatgpt" }, 422, /own alternative/],
+      ["/tools/no-such-tool/review", { status: "approved" }, 404, /no tool/],
+    ];
+    for (const [path, body, status, message] of cases) {
+      const refused = await expectJson<{ error: string; issues?: string[] }>(
+        await adminJson(path, "PUT", body),
+        status,
+      );
+      expect(`${refused.error} ${refused.issues?.join(" ") ?? ""}`).toMatch(message);
+    }
+    expect((await adminJson("/tools/chatgpt/review", "PUT", { status: "approved" }, VIEWER)).status).toBe(403);
+    expect(await countRows("tool_reviews")).toBe(before);
+    expect(await countRows("audit_log")).toBe(audits);
+  });
+});
+
+describe("candidates", () => {
+  it("lists unknown domains with devices and visits, and triages them (audit-logged)", async () => {
+    const day = today();
+    const a = await enrollDevice();
+    const b = await enrollDevice();
+    await report(a.deviceToken, { days: [], candidates: [{ day, domain: "shinytool.ai", n: 3 }] });
+    await report(b.deviceToken, {
+      days: [],
+      candidates: [
+        { day: addDays(day, -1), domain: "shinytool.ai", n: 1 },
+        { day, domain: "other-gpt.com", n: 1 },
+      ],
+    });
+    const { candidates } = await expectJson(await admin("/candidates"), 200, candidatesResponse);
+    expect(candidates.find((c) => c.domain === "shinytool.ai")).toEqual({
+      domain: "shinytool.ai",
+      firstSeen: addDays(day, -1),
+      lastSeen: day,
+      devices: 2,
+      visits: 4,
+      state: "new",
+    });
+
+    const triaged = await expectJson(
+      await adminJson("/candidates/shinytool.ai", "POST", { state: "dismissed" }),
+      200,
+      candidateTriageResponse,
+    );
+    expect(triaged).toEqual({ domain: "shinytool.ai", state: "dismissed" });
+    const after = await expectJson(await admin("/candidates"), 200, candidatesResponse);
+    expect(after.candidates.at(-1)?.domain).toBe("shinytool.ai");
+    expect(after.candidates[0]?.state).toBe("new");
+    expect(await query("select action, detail from audit_log where target = 'shinytool.ai'")).toEqual([
+      { action: "candidate.triage", detail: JSON.stringify({ before: "new", after: "dismissed" }) },
+    ]);
+
+    expect((await adminJson("/candidates/never-seen.ai", "POST", { state: "added" })).status).toBe(404);
+    expect((await adminJson("/candidates/shinytool.ai", "POST", { state: "maybe" })).status).toBe(400);
+    expect((await adminJson("/candidates/Not_A_Domain", "POST", { state: "added" })).status).toBe(400);
+  });
+});
+
+describe("exceptions register", () => {
+  it("groups justifications by tool and reason, and records the decision", async () => {
+    const day = today();
+    const devices = await Promise.all([1, 2, 3].map(() => enrollDevice()));
+    for (const [i, device] of devices.entries()) {
+      await report(device.deviceToken, {
+        days: [],
+        justifications: [
+          { day, tool: "fireflies", reason: "customer-requirement", policyVersion: 1, n: i + 1 },
+          ...(i === 0
+            ? [{ day: addDays(day, -3), tool: "fireflies", reason: "evaluating", policyVersion: 1, n: 1 }]
+            : []),
+        ],
+      });
+    }
+    const { exceptions } = await expectJson(await admin("/exceptions"), 200, exceptionsResponse);
+    const entry = exceptions.find((e) => e.tool === "fireflies" && e.reason === "customer-requirement");
+    expect(entry).toEqual({
+      tool: "fireflies",
+      toolName: "Fireflies.ai",
+      reason: "customer-requirement",
+      reasonLabel: "A customer or partner requires this tool",
+      requests: 6,
+      devices: 3,
+      firstSeen: day,
+      lastSeen: day,
+      owner: null,
+      decision: "pending",
+      expiry: null,
+    });
+
+    const decided = await expectJson(
+      await adminJson("/exceptions/fireflies/customer-requirement", "PUT", {
+        owner: "legal@example.com",
+        decision: "granted",
+        expiry: addDays(day, 90),
+      }),
+      200,
+      exceptionEntry,
+    );
+    expect(decided).toMatchObject({ decision: "granted", owner: "legal@example.com", requests: 6 });
+    const again = await expectJson(await admin("/exceptions"), 200, exceptionsResponse);
+    expect(again.exceptions.find((e) => e.reason === "customer-requirement")).toMatchObject({ decision: "granted" });
+    // Pending requests come first.
+    expect(again.exceptions[0]).toMatchObject({ reason: "evaluating", decision: "pending" });
+    expect(await query("select action from audit_log where target = 'fireflies/customer-requirement'")).toEqual([
+      { action: "exception.decide" },
+    ]);
+
+    expect((await adminJson("/exceptions/fireflies/no-such-reason", "PUT", { decision: "denied" })).status).toBe(404);
+    expect((await adminJson("/exceptions/fireflies/evaluating", "PUT", { decision: "maybe" })).status).toBe(400);
+  });
+});
+
+describe("audit log", () => {
+  it("pages newest first with before=", async () => {
+    for (const label of ["a", "b", "c"]) await adminJson("/enrollment-tokens", "POST", { label });
+    const first = await expectJson(await admin("/audit?limit=2"), 200, auditResponse);
+    expect(first.entries).toHaveLength(2);
+    expect(first.entries[0]?.detail).toEqual({ label: "c" });
+    expect(first.nextBefore).toBe(first.entries[1]?.id);
+    const second = await expectJson(await admin(`/audit?limit=2&before=${first.nextBefore}`), 200, auditResponse);
+    expect(second.entries[0]?.id).toBeLessThan(first.entries[1]?.id ?? 0);
+    expect(second.entries[0]?.detail).toEqual({ label: "a" });
+    expect((await admin("/audit?limit=0")).status).toBe(400);
+    expect((await admin("/audit", {}, VIEWER)).status).toBe(200);
+  });
+});

@@ -1,0 +1,89 @@
+import { addDays } from "../../shared/day";
+import { LIMITS } from "../../shared/limits";
+
+/*
+ * Retention: raw per-device rows older than the window are summarized into per-day rollups
+ * (with that day's distinct-device counts) and deleted, one day per transaction.
+ *
+ * Ingest accepts days back to today - retentionDays; the purge starts one day further back,
+ * so no report that passed validation just before midnight can write into a day the cron has
+ * already rolled up: every day is rolled up exactly once, from complete data.
+ * `daily_rollups.n` is already exact (ingest adds each counter's growth), so the rollup only
+ * fills `devices`; justifications and candidates are summed here for the first time.
+ */
+
+/** Days rolled up per cron run: bounds one run's work; a backlog drains over a few runs. */
+export const MAX_DAYS_PER_RUN = 10;
+
+/** Delivered webhook events are kept this long for inspection; failed ones longer. */
+const DELIVERED_KEEP_MS = 7 * 86_400_000;
+const FAILED_KEEP_MS = 30 * 86_400_000;
+
+export function purgeBefore(today: string): string {
+  return addDays(today, -(LIMITS.retentionDays + 1));
+}
+
+export interface RetentionResult {
+  /** Days rolled up and purged, oldest first. */
+  days: string[];
+  /** Raw rows deleted (counters, justifications, candidates, device days). */
+  rowsDeleted: number;
+}
+
+export async function applyRetention(d1: D1Database, today: string, now = Date.now()): Promise<RetentionResult> {
+  const cutoff = purgeBefore(today);
+  const { results } = await d1
+    .prepare(
+      `SELECT day FROM (
+         SELECT DISTINCT day FROM daily_counters WHERE day < ?1
+         UNION SELECT DISTINCT day FROM justifications WHERE day < ?1
+         UNION SELECT DISTINCT day FROM candidates WHERE day < ?1
+         UNION SELECT DISTINCT day FROM device_days WHERE day < ?1
+       ) ORDER BY day LIMIT ?2`,
+    )
+    .bind(cutoff, MAX_DAYS_PER_RUN)
+    .all<{ day: string }>();
+  let rowsDeleted = 0;
+  for (const { day } of results) {
+    const batch = await d1.batch([
+      d1
+        .prepare(
+          `INSERT INTO daily_rollups (day, tool, event, policy_version, n, devices)
+           SELECT day, tool, event, policy_version, sum(n), count(DISTINCT device_id)
+           FROM daily_counters WHERE day = ?1 GROUP BY tool, event, policy_version
+           ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET devices = excluded.devices`,
+        )
+        .bind(day),
+      d1
+        .prepare(
+          `INSERT INTO justification_rollups (day, tool, reason, policy_version, n, devices)
+           SELECT day, tool, reason, policy_version, sum(n), count(DISTINCT device_id)
+           FROM justifications WHERE day = ?1 GROUP BY tool, reason, policy_version
+           ON CONFLICT (day, tool, reason, policy_version) DO UPDATE SET
+             n = justification_rollups.n + excluded.n, devices = justification_rollups.devices + excluded.devices`,
+        )
+        .bind(day),
+      d1
+        .prepare(
+          `INSERT INTO candidate_rollups (day, domain, n, devices)
+           SELECT day, domain, sum(n), count(DISTINCT device_id) FROM candidates WHERE day = ?1 GROUP BY domain
+           ON CONFLICT (day, domain) DO UPDATE SET
+             n = candidate_rollups.n + excluded.n, devices = candidate_rollups.devices + excluded.devices`,
+        )
+        .bind(day),
+      d1.prepare("DELETE FROM daily_counters WHERE day = ?1").bind(day),
+      d1.prepare("DELETE FROM justifications WHERE day = ?1").bind(day),
+      d1.prepare("DELETE FROM candidates WHERE day = ?1").bind(day),
+      d1.prepare("DELETE FROM device_days WHERE day = ?1").bind(day),
+    ]);
+    rowsDeleted += batch.slice(3).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
+  }
+  await d1
+    .prepare(
+      `DELETE FROM webhook_outbox
+       WHERE (delivered_at IS NOT NULL AND delivered_at < ?1) OR (failed_at IS NOT NULL AND failed_at < ?2)`,
+    )
+    .bind(now - DELIVERED_KEEP_MS, now - FAILED_KEEP_MS)
+    .run();
+  return { days: results.map((row) => row.day), rowsDeleted };
+}

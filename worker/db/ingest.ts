@@ -1,0 +1,289 @@
+import { LIMITS } from "../../shared/limits";
+import type { ReportRequest } from "../../shared/protocol";
+
+/*
+ * How one report becomes rows: one list of D1 statements, sent as one batch (one
+ * transaction, so the report applies completely or not at all).
+ *
+ * Counters are cumulative per day, so every table keyed by device keeps max(stored,
+ * received): a retry, duplicate or late delivery never adds twice, and the upsert's WHERE
+ * skips rows that did not grow, so re-sends write nothing. The organization-wide
+ * `daily_rollups` must add, not max; it adds exactly the growth of each device's counter,
+ * computed against the stored value by a statement that runs just before that counter's
+ * upsert inside the same transaction. The same trick, "does the stored row already hold
+ * this?", decides which webhook events a report causes (a tool no device had used, a domain
+ * never reported, a justification count that grew) and writes them to the outbox in the same
+ * transaction, so an event exists exactly when its data does.
+ *
+ * Rows travel as `WITH v(...) AS (VALUES ...)` with the device id bound once as ?1, so a
+ * statement carries as many rows as fit under D1's 100 bound parameters. The body limit
+ * (256 KiB, about 4,000 counts) keeps a report well under D1's 1,000 statements per call.
+ */
+
+export interface IngestContext {
+  deviceId: string;
+  now: number;
+  /** The device's current report-rate window (see routes/reports.ts). */
+  rateWindow: number;
+  /** Whether to write webhook events (only when a webhook URL is configured). */
+  webhooks: boolean;
+}
+
+export interface IngestPlan {
+  statements: D1PreparedStatement[];
+  /** Positions of the statements whose changed rows are counts that grew. */
+  counted: number[];
+  /** Counts the report carried. */
+  accepted: number;
+}
+
+type Row = Array<string | number>;
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/**
+ * Statements for `rows`, as many per statement as fit beside the `fixed` parameters.
+ * `sql` receives the VALUES list, numbered after the fixed parameters (?1.. are fixed).
+ */
+function rowStatements(
+  d1: D1Database,
+  sql: (values: string) => string,
+  fixed: Row,
+  rows: Row[],
+): D1PreparedStatement[] {
+  const width = rows[0]?.length ?? 0;
+  if (width === 0) return [];
+  const perStatement = Math.floor((LIMITS.d1MaxParams - fixed.length) / width);
+  return chunk(rows, perStatement).map((part) => {
+    const values = part
+      .map((_, i) => {
+        const first = fixed.length + i * width + 1;
+        return `(${Array.from({ length: width }, (_, j) => `?${first + j}`).join(", ")})`;
+      })
+      .join(", ");
+    return d1.prepare(sql(values)).bind(...fixed, ...part.flat());
+  });
+}
+
+/** The first and last day per key of the rows. */
+function spans<T>(rows: T[], keyOf: (row: T) => string, dayOf: (row: T) => string): Array<[string, string, string]> {
+  const found = new Map<string, [string, string]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const day = dayOf(row);
+    const span = found.get(key);
+    if (!span) found.set(key, [day, day]);
+    else {
+      if (day < span[0]) span[0] = day;
+      if (day > span[1]) span[1] = day;
+    }
+  }
+  return [...found].map(([key, [first, last]]) => [key, first, last]);
+}
+
+export function planIngest(d1: D1Database, report: ReportRequest, context: IngestContext): IngestPlan {
+  const { deviceId, now } = context;
+  const device: Row = [deviceId];
+  const counterRows = report.days.flatMap((entry) =>
+    entry.counters.map((c): Row => [entry.day, c.tool, c.event, c.policyVersion, c.n]),
+  );
+  const justificationRows = (report.justifications ?? []).map(
+    (j): Row => [j.day, j.tool, j.reason, j.policyVersion, j.n],
+  );
+  const candidateRows = (report.candidates ?? []).map((c): Row => [c.day, c.domain, c.n]);
+  const toolSpans = spans(
+    counterRows,
+    (row) => String(row[1]),
+    (row) => String(row[0]),
+  );
+  const domainSpans = spans(
+    candidateRows,
+    (row) => String(row[1]),
+    (row) => String(row[0]),
+  );
+  const acknowledgementSpans = spans(
+    counterRows.filter((row) => row[2] === "acknowledged"),
+    (row) => String(row[3]),
+    (row) => String(row[0]),
+  );
+  const days = [
+    ...new Set([...counterRows, ...justificationRows, ...candidateRows].map((row) => String(row[0]))),
+  ].sort();
+
+  const statements: D1PreparedStatement[] = [];
+  const counted: number[] = [];
+  const add = (list: D1PreparedStatement[], countsChanges = false) => {
+    for (const statement of list) {
+      if (countsChanges) counted.push(statements.length);
+      statements.push(statement);
+    }
+  };
+
+  // Counters: the organization total grows by each counter's growth, then the counter itself.
+  for (const rows of chunk(counterRows, Math.floor((LIMITS.d1MaxParams - 1) / 5))) {
+    add(
+      rowStatements(
+        d1,
+        (values) => `WITH v(day, tool, event, policy_version, n) AS (VALUES ${values})
+          INSERT INTO daily_rollups (day, tool, event, policy_version, n)
+          SELECT v.day, v.tool, v.event, v.policy_version, v.n - coalesce(c.n, 0)
+          FROM v LEFT JOIN daily_counters AS c ON c.device_id = ?1 AND c.day = v.day AND c.tool = v.tool
+            AND c.event = v.event AND c.policy_version = v.policy_version
+          WHERE v.n > coalesce(c.n, 0)
+          ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET n = daily_rollups.n + excluded.n`,
+        device,
+        rows,
+      ),
+    );
+    add(
+      rowStatements(
+        d1,
+        (values) => `WITH v(day, tool, event, policy_version, n) AS (VALUES ${values})
+          INSERT INTO daily_counters (device_id, day, tool, event, policy_version, n)
+          SELECT ?1, day, tool, event, policy_version, n FROM v WHERE true
+          ON CONFLICT (device_id, day, tool, event, policy_version) DO UPDATE SET n = excluded.n
+          WHERE excluded.n > daily_counters.n`,
+        device,
+        rows,
+      ),
+      true,
+    );
+  }
+
+  if (context.webhooks) {
+    // Before device_tools learns of them: a tool no device has used yet is a discovery.
+    add(
+      rowStatements(
+        d1,
+        (values) => `WITH v(tool, day) AS (VALUES ${values})
+          INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at)
+          SELECT 'tool.discovered', json_object('tool', v.tool, 'firstSeen', v.day), ?1, ?1 FROM v
+          WHERE NOT EXISTS (SELECT 1 FROM device_tools AS d WHERE d.tool = v.tool)`,
+        [now],
+        toolSpans.map(([tool, first]) => [tool, first]),
+      ),
+    );
+  }
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(tool, first_seen, last_seen) AS (VALUES ${values})
+        INSERT INTO device_tools (device_id, tool, first_seen, last_seen)
+        SELECT ?1, tool, first_seen, last_seen FROM v WHERE true
+        ON CONFLICT (device_id, tool) DO UPDATE SET
+          first_seen = min(device_tools.first_seen, excluded.first_seen),
+          last_seen = max(device_tools.last_seen, excluded.last_seen)
+        WHERE excluded.first_seen < device_tools.first_seen OR excluded.last_seen > device_tools.last_seen`,
+      device,
+      toolSpans,
+    ),
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(policy_version, first_day, last_day) AS (VALUES ${values})
+        INSERT INTO device_acknowledgements (device_id, policy_version, first_day, last_day)
+        SELECT ?1, policy_version, first_day, last_day FROM v WHERE true
+        ON CONFLICT (device_id, policy_version) DO UPDATE SET
+          first_day = min(device_acknowledgements.first_day, excluded.first_day),
+          last_day = max(device_acknowledgements.last_day, excluded.last_day)
+        WHERE excluded.first_day < device_acknowledgements.first_day
+          OR excluded.last_day > device_acknowledgements.last_day`,
+      device,
+      acknowledgementSpans.map(([version, first, last]) => [Number(version), first, last]),
+    ),
+  );
+
+  if (context.webhooks) {
+    add(
+      rowStatements(
+        d1,
+        (values) => `WITH v(day, tool, reason, policy_version, n) AS (VALUES ${values})
+          INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at)
+          SELECT 'justification.submitted', json_object('tool', v.tool, 'reason', v.reason,
+            'policyVersion', v.policy_version, 'day', v.day, 'requests', v.n - coalesce(j.n, 0)), ?2, ?2
+          FROM v LEFT JOIN justifications AS j ON j.device_id = ?1 AND j.day = v.day AND j.tool = v.tool
+            AND j.reason = v.reason AND j.policy_version = v.policy_version
+          WHERE v.n > coalesce(j.n, 0)`,
+        [deviceId, now],
+        justificationRows,
+      ),
+    );
+  }
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, tool, reason, policy_version, n) AS (VALUES ${values})
+        INSERT INTO justifications (device_id, day, tool, reason, policy_version, n)
+        SELECT ?1, day, tool, reason, policy_version, n FROM v WHERE true
+        ON CONFLICT (device_id, day, tool, reason, policy_version) DO UPDATE SET n = excluded.n
+        WHERE excluded.n > justifications.n`,
+      device,
+      justificationRows,
+    ),
+    true,
+  );
+
+  if (context.webhooks) {
+    add(
+      rowStatements(
+        d1,
+        (values) => `WITH v(domain, day) AS (VALUES ${values})
+          INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at)
+          SELECT 'candidate.discovered', json_object('domain', v.domain, 'firstSeen', v.day), ?1, ?1 FROM v
+          WHERE NOT EXISTS (SELECT 1 FROM candidate_domains AS d WHERE d.domain = v.domain)`,
+        [now],
+        domainSpans.map(([domain, first]) => [domain, first]),
+      ),
+    );
+  }
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(domain, first_seen) AS (VALUES ${values})
+        INSERT INTO candidate_domains (domain, first_seen) SELECT domain, first_seen FROM v WHERE true
+        ON CONFLICT (domain) DO UPDATE SET first_seen = excluded.first_seen
+        WHERE excluded.first_seen < candidate_domains.first_seen`,
+      [],
+      domainSpans.map(([domain, first]) => [domain, first]),
+    ),
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, domain, n) AS (VALUES ${values})
+        INSERT INTO candidates (device_id, day, domain, n) SELECT ?1, day, domain, n FROM v WHERE true
+        ON CONFLICT (device_id, day, domain) DO UPDATE SET n = excluded.n WHERE excluded.n > candidates.n`,
+      device,
+      candidateRows,
+    ),
+    true,
+  );
+
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day) AS (VALUES ${values})
+        INSERT INTO device_days (day, device_id) SELECT day, ?1 FROM v WHERE true ON CONFLICT DO NOTHING`,
+      device,
+      days.map((day) => [day]),
+    ),
+  );
+  // SET expressions read the row as it was, so the window test sees the old window.
+  add([
+    d1
+      .prepare(
+        `UPDATE devices SET last_report_day = max(coalesce(last_report_day, ''), ?2),
+          reports_in_window = CASE WHEN report_window = ?3 THEN reports_in_window + 1 ELSE 1 END,
+          report_window = ?3
+        WHERE id = ?1`,
+      )
+      .bind(deviceId, days.at(-1) ?? "", context.rateWindow),
+  ]);
+
+  return { statements, counted, accepted: counterRows.length + justificationRows.length + candidateRows.length };
+}
