@@ -1,0 +1,257 @@
+import { sql } from "drizzle-orm";
+import type { EvidenceControl, EvidenceFigure, EvidencePack } from "../../shared/admin";
+import { daysBetween } from "../../shared/day";
+import { toolsById } from "../catalog";
+import type { Database } from "../db/client";
+import { policyHistory } from "../db/policies";
+import { suppressSmallGroups } from "../privacy";
+
+/*
+ * The evidence pack: what Shadowlight measured over a period, each figure a numerator of a
+ * denominator ("412 of 530 active devices acknowledged policy v4"), mapped to the controls
+ * it gives evidence for. Device figures come from the per-device tables (device_days,
+ * device_acknowledgements), so a period must lie within the raw retention; reviews, owners
+ * and triage are the state at generation time (the audit log holds their history).
+ */
+
+export const CONTROLS: EvidenceControl[] = [
+  { id: "iso42001-7.3", framework: "ISO/IEC 42001:2023", reference: "Clause 7.3", title: "Awareness" },
+  { id: "iso42001-A.2.2", framework: "ISO/IEC 42001:2023", reference: "Annex A.2.2", title: "AI policy" },
+  {
+    id: "iso42001-A.2.4",
+    framework: "ISO/IEC 42001:2023",
+    reference: "Annex A.2.4",
+    title: "Review of the AI policy",
+  },
+  {
+    id: "iso42001-A.3.2",
+    framework: "ISO/IEC 42001:2023",
+    reference: "Annex A.3.2",
+    title: "AI roles and responsibilities",
+  },
+  {
+    id: "iso42001-A.4",
+    framework: "ISO/IEC 42001:2023",
+    reference: "Annex A.4 (A.4.2, A.4.4)",
+    title: "Resources for AI systems: resource documentation, tooling resources",
+  },
+  {
+    id: "iso42001-A.10",
+    framework: "ISO/IEC 42001:2023",
+    reference: "Annex A.10 (A.10.2, A.10.3)",
+    title: "Third-party and customer relationships: allocating responsibilities, suppliers",
+  },
+  { id: "eu-ai-act-art4", framework: "EU AI Act", reference: "Article 4", title: "AI literacy" },
+];
+
+const MEASURED_STATUSES = new Set(["restricted", "banned", "approved_with_conditions"]);
+
+export interface EvidencePeriod {
+  from: string;
+  to: string;
+}
+
+function n(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+function startOf(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+function endOf(day: string): number {
+  return startOf(day) + 86_400_000 - 1;
+}
+
+export async function buildEvidencePack(
+  db: Database,
+  period: EvidencePeriod,
+  k: number,
+  generatedBy: string,
+): Promise<EvidencePack> {
+  const { from, to } = period;
+  const range = `${from} to ${to}`;
+  const history = await policyHistory(db);
+  // The policy in force at the end of the period (the first one if none was published by then).
+  const inForce = history.find((entry) => entry.publishedAt <= endOf(to)) ?? (history.at(-1) as (typeof history)[0]);
+  const version = inForce.version;
+
+  const all = <T>(query: ReturnType<typeof sql>) => db.all<T>(query);
+  // Totals of active and acknowledging devices are the sums over groups (one pass, not two).
+  const [fleet, groups, events, toolsUsed, reviews, requests, candidates, published] = await Promise.all([
+    all<{ enrolled: number; reporting: number }>(sql`
+        SELECT count(*) AS enrolled, count(a.device_id) AS reporting
+        FROM devices d
+        LEFT JOIN (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
+          ON a.device_id = d.id
+        WHERE d.enrolled_at <= ${endOf(to)} AND (d.revoked_at IS NULL OR d.revoked_at >= ${startOf(from)})`),
+    all<{ group: string | null; active: number; acknowledged: number }>(sql`
+        SELECT d.group_label AS "group", count(*) AS active, count(k.device_id) AS acknowledged
+        FROM (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
+        JOIN devices d ON d.id = a.device_id
+        LEFT JOIN device_acknowledgements k
+          ON k.device_id = a.device_id AND k.policy_version = ${version} AND k.first_day <= ${to}
+        GROUP BY d.group_label`),
+    all<{ event: string; n: number }>(sql`
+        SELECT event, sum(n) AS n FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} GROUP BY event`),
+    all<{ tool: string }>(sql`
+        SELECT DISTINCT tool FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} AND event = 'visit'`),
+    all<{ tool: string; status: string; owner: string | null; next_review: string | null }>(sql`
+        SELECT tool, status, owner, next_review FROM tool_reviews`),
+    all<{ tool: string; reason: string; decision: string | null }>(sql`
+        SELECT j.tool, j.reason, e.decision
+        FROM (SELECT DISTINCT tool, reason FROM justifications WHERE day BETWEEN ${from} AND ${to}) j
+        LEFT JOIN exception_decisions e ON e.tool = j.tool AND e.reason = j.reason`),
+    all<{ domain: string; state: string }>(sql`
+        SELECT c.domain, d.state
+        FROM (SELECT DISTINCT domain FROM candidates WHERE day BETWEEN ${from} AND ${to}) c
+        JOIN candidate_domains d ON d.domain = c.domain`),
+    all<{ n: number }>(sql`
+        SELECT count(*) AS n FROM policy_versions
+        WHERE published_at BETWEEN ${startOf(from)} AND ${endOf(to)}`),
+  ]);
+
+  const enrolled = Number(fleet[0]?.enrolled ?? 0);
+  const reporting = Number(fleet[0]?.reporting ?? 0);
+  const active = groups.reduce((sum, row) => sum + Number(row.active), 0);
+  const acknowledgedDevices = groups.reduce((sum, row) => sum + Number(row.acknowledged), 0);
+  const eventTotal = (event: string) => Number(events.find((row) => row.event === event)?.n ?? 0);
+  const reviewOf = new Map(reviews.map((row) => [row.tool, row]));
+  const used = toolsUsed.map((row) => row.tool).filter((tool) => toolsById.has(tool));
+  const reviewed = used.filter((tool) => (reviewOf.get(tool)?.status ?? "unreviewed") !== "unreviewed");
+  const owned = used.filter((tool) => Boolean(reviewOf.get(tool)?.owner));
+  const highRisk = used.filter((tool) => toolsById.get(tool)?.level === "high");
+  const highRiskControlled = highRisk.filter((tool) => MEASURED_STATUSES.has(reviewOf.get(tool)?.status ?? ""));
+  const reviewDue = reviewed.filter((tool) => reviewOf.get(tool)?.next_review);
+  const reviewCurrent = reviewDue.filter((tool) => (reviewOf.get(tool)?.next_review ?? "") >= to);
+  const decided = requests.filter((row) => row.decision === "granted" || row.decision === "denied");
+  const triaged = candidates.filter((row) => row.state !== "new");
+  const days = daysBetween(from, to) + 1;
+  const versionsPublished = Number(published[0]?.n ?? 0);
+  const publishedOn = new Date(inForce.publishedAt).toISOString().slice(0, 10);
+
+  const figure = (
+    id: string,
+    title: string,
+    numerator: number,
+    denominator: number,
+    denominatorLabel: string,
+    statement: string,
+    controls: string[],
+  ): EvidenceFigure => ({ id, title, numerator, denominator, denominatorLabel, statement, controls, from, to });
+
+  const figures: EvidenceFigure[] = [
+    figure(
+      "devices-reporting",
+      "Coverage of the measurement",
+      reporting,
+      enrolled,
+      "enrolled devices",
+      `${n(reporting)} of ${n(enrolled)} enrolled devices reported between ${from} and ${to}`,
+      ["iso42001-A.4"],
+    ),
+    figure(
+      "policy-acknowledged",
+      "Acknowledgement of the AI policy",
+      acknowledgedDevices,
+      active,
+      "active devices",
+      `${n(acknowledgedDevices)} of ${n(active)} active devices acknowledged policy v${version} ("${inForce.policy.name}") (${range})`,
+      ["iso42001-7.3", "iso42001-A.2.2", "eu-ai-act-art4"],
+    ),
+    figure(
+      "nudges-acknowledged",
+      "Policy reminders acknowledged",
+      eventTotal("acknowledged"),
+      eventTotal("nudge_shown"),
+      "reminders shown",
+      `${n(eventTotal("acknowledged"))} of ${n(eventTotal("nudge_shown"))} policy reminders shown at the moment of use were acknowledged (${range})`,
+      ["iso42001-7.3", "eu-ai-act-art4"],
+    ),
+    figure(
+      "policy-reviewed",
+      "Policy versions published",
+      versionsPublished,
+      days,
+      "days in the period",
+      `${n(versionsPublished)} policy ${versionsPublished === 1 ? "version" : "versions"} published in the ${n(days)} days from ${from} to ${to}; v${version} in force since ${publishedOn}`,
+      ["iso42001-A.2.2", "iso42001-A.2.4"],
+    ),
+    figure(
+      "exceptions-decided",
+      "Exception requests decided",
+      decided.length,
+      requests.length,
+      "exception requests (tool and reason)",
+      `${n(decided.length)} of ${n(requests.length)} exception requests (tool and reason) made in the period have a decision (${range})`,
+      ["iso42001-A.2.4", "iso42001-A.3.2"],
+    ),
+    figure(
+      "tools-reviewed",
+      "AI tools in use that were reviewed",
+      reviewed.length,
+      used.length,
+      "AI tools used",
+      `${n(reviewed.length)} of ${n(used.length)} third-party AI tools used in the period have a review decision (${range})`,
+      ["iso42001-A.4", "iso42001-A.10"],
+    ),
+    figure(
+      "tools-owned",
+      "AI tools in use with a named owner",
+      owned.length,
+      used.length,
+      "AI tools used",
+      `${n(owned.length)} of ${n(used.length)} third-party AI tools used in the period have a named owner (${range})`,
+      ["iso42001-A.3.2", "iso42001-A.10"],
+    ),
+    figure(
+      "high-risk-tools-controlled",
+      "High-risk AI tools under a restriction",
+      highRiskControlled.length,
+      highRisk.length,
+      "high-risk AI tools used",
+      `${n(highRiskControlled.length)} of ${n(highRisk.length)} high-risk AI tools used in the period are banned, restricted or approved with conditions (${range})`,
+      ["iso42001-A.10"],
+    ),
+    figure(
+      "reviews-current",
+      "Tool reviews not overdue",
+      reviewCurrent.length,
+      reviewDue.length,
+      "reviewed tools with a review date",
+      `${n(reviewCurrent.length)} of ${n(reviewDue.length)} reviewed AI tools in use with a next review date are not overdue on ${to}`,
+      ["iso42001-A.10"],
+    ),
+    figure(
+      "candidates-triaged",
+      "Unknown AI tools triaged",
+      triaged.length,
+      candidates.length,
+      "unknown AI domains seen",
+      `${n(triaged.length)} of ${n(candidates.length)} unknown AI domains seen in the period were triaged (${range})`,
+      ["iso42001-A.4", "iso42001-A.10"],
+    ),
+  ];
+
+  return {
+    generatedAt: Date.now(),
+    generatedBy,
+    period: { from, to, days },
+    k,
+    policy: { version, name: inForce.policy.name, publishedAt: inForce.publishedAt },
+    controls: CONTROLS,
+    figures,
+    byGroup: suppressSmallGroups(
+      groups.map((row) => ({ group: row.group, active: Number(row.active), acknowledged: Number(row.acknowledged) })),
+      k,
+    ),
+    method: [
+      "Devices are known only by random pseudonyms; no URL, page content, IP address or user agent is collected.",
+      "Active devices: devices that reported usage for at least one day of the period.",
+      `Acknowledged: active devices that confirmed policy v${version} at least once by the end of the period.`,
+      `Breakdowns by device group withhold groups of fewer than ${k} devices, and further groups where the withheld ones could otherwise be derived from the totals.`,
+      "Review decisions, owners, exception decisions and triage states are as at the time of generation; the audit log holds their history.",
+      "Counts are cumulative per device and day and merged with max(), so repeated deliveries never count twice.",
+    ],
+  };
+}
