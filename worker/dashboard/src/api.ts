@@ -1,6 +1,9 @@
 /** The dashboard's client for the admin API. */
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 const TOKEN_KEY = "shadowlight.adminToken";
+/** Fired on every 401 so the shell can ask for a token, wherever the request came from. */
+export const UNAUTHORIZED_EVENT = "shadowlight:unauthorized";
 
 /** Takes a token handed over in the URL fragment (`#token=...`), then removes it from the URL. */
 export function adoptTokenFromUrl(): void {
@@ -15,30 +18,103 @@ export function setToken(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+/** Whether a local bearer token is in use (rather than a Cloudflare Access session). */
+export function hasStoredToken(): boolean {
+  return Boolean(sessionStorage.getItem(TOKEN_KEY));
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly issues: string[] = [],
   ) {
     super(message);
   }
 }
 
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+function authHeaders(init: RequestInit): Headers {
   const headers = new Headers(init.headers);
   const token = sessionStorage.getItem(TOKEN_KEY);
+  // Behind Cloudflare Access no token is stored: the Access cookie authenticates instead.
   if (token) headers.set("Authorization", `Bearer ${token}`);
   if (init.body) headers.set("Content-Type", "application/json");
-  const response = await fetch(`/api/admin${path}`, { ...init, headers });
+  return headers;
+}
+
+/** A fetch of `/api/admin{path}` that throws an ApiError carrying the server's message. */
+export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/admin${path}`, { ...init, headers: authHeaders(init) });
+  } catch (error) {
+    throw new ApiError(0, `the server did not answer (${(error as Error).message})`);
+  }
   if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
+    let message = `${response.status} ${response.statusText}`.trim();
+    let issues: string[] = [];
     try {
-      const body = (await response.json()) as { error?: string };
-      if (body.error) message = body.error;
+      const body = (await response.json()) as { error?: unknown; issues?: unknown };
+      if (typeof body.error === "string") message = body.error;
+      if (Array.isArray(body.issues)) issues = body.issues.map(String);
     } catch {
       // Not JSON: keep the status line.
     }
-    throw new ApiError(response.status, message);
+    if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    throw new ApiError(response.status, message, issues);
   }
-  return (await response.json()) as T;
+  return response;
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return (await (await request(path, init)).json()) as T;
+}
+
+/** A JSON body sent with POST or PUT. */
+export function send<T>(method: "POST" | "PUT", path: string, body?: unknown): Promise<T> {
+  return api<T>(path, { method, body: JSON.stringify(body ?? {}) });
+}
+
+export type Resource<T> =
+  | { kind: "loading" }
+  | { kind: "error"; error: ApiError }
+  | { kind: "ready"; data: T; refreshing: boolean };
+
+/**
+ * GETs a path and keeps its state; `reload` fetches again without blanking what is shown.
+ * A late answer for a path no longer wanted is dropped.
+ */
+export function useResource<T>(path: string | null): [Resource<T>, () => void] {
+  const [state, setState] = useState<Resource<T>>({ kind: "loading" });
+  const [generation, setGeneration] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    if (path === null) return;
+    const ticket = ++latest.current;
+    setState((previous) => (previous.kind === "ready" ? { ...previous, refreshing: true } : { kind: "loading" }));
+    api<T>(path).then(
+      (data) => ticket === latest.current && setState({ kind: "ready", data, refreshing: false }),
+      (error: unknown) =>
+        ticket === latest.current &&
+        setState({ kind: "error", error: error instanceof ApiError ? error : new ApiError(0, String(error)) }),
+    );
+  }, [path, generation]);
+  const reload = useCallback(() => setGeneration((n) => n + 1), []);
+  return [state, reload];
+}
+
+/** Downloads an authenticated API response as a file (links cannot carry the bearer token). */
+export async function download(path: string, fallbackName: string): Promise<string> {
+  const response = await request(path);
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
 }

@@ -1,0 +1,243 @@
+/**
+ * Charts drawn by uPlot. Only the lazily loaded views import this module, so uPlot (about
+ * 20 KB gzipped) never weighs on the first render. Every chart carries a text summary for
+ * screen readers and a data table behind a disclosure.
+ */
+import { useEffect, useRef } from "preact/hooks";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { day as formatDay, num } from "../format";
+
+export interface SeriesSpec {
+  label: string;
+  values: Array<number | null>;
+  color: string;
+  /** Series on the right-hand axis (e.g. devices beside visits). */
+  right?: boolean;
+}
+
+/** Colors with at least 3:1 contrast on white, distinguishable with common color blindness. */
+export const COLORS = { blue: "#3b4cca", orange: "#c25400", green: "#1f7a44", purple: "#7b3fa0", grey: "#5b6675" };
+
+const AXIS = { stroke: "#5b6675", grid: { stroke: "#e6eaef", width: 1 }, ticks: { stroke: "#dde3ea", width: 1 } };
+
+/** Seconds since the epoch of a UTC day: uPlot's time scale unit. */
+function daySeconds(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 1000;
+}
+
+/**
+ * Creates a uPlot in a container; a responsive plot follows the container's width, a fixed
+ * one (the sparkline) keeps the width its options give.
+ */
+function usePlot(
+  makeOptions: (width: number) => uPlot.Options,
+  data: uPlot.AlignedData,
+  deps: unknown[],
+  responsive = true,
+) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const host = ref.current;
+    if (!host) return;
+    const width = Math.max(200, host.clientWidth);
+    const plot = new uPlot(makeOptions(width), data, host);
+    if (!responsive) return () => plot.destroy();
+    const observer = new ResizeObserver(() => {
+      const next = Math.max(200, host.clientWidth);
+      if (next !== plot.width) plot.setSize({ width: next, height: plot.height });
+    });
+    observer.observe(host);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+    };
+  }, deps);
+  return ref;
+}
+
+/** Days on the x axis, one or two series of counts (two scales when a series is `right`). */
+export function TrendChart({
+  days,
+  series,
+  height = 240,
+  label,
+}: {
+  days: string[];
+  series: SeriesSpec[];
+  height?: number;
+  label: string;
+}) {
+  const hasRight = series.some((s) => s.right);
+  const data: uPlot.AlignedData = [days.map(daySeconds), ...series.map((s) => s.values)];
+  const ref = usePlot(
+    (width) => ({
+      width,
+      height,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      series: [
+        {
+          label: "Day",
+          value: (_u, ts) => (ts == null ? "–" : formatDay(new Date(ts * 1000).toISOString().slice(0, 10))),
+        },
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          // Only the first series is filled, so overlapping areas do not muddy the colors.
+          ...(i === 0 ? { fill: `${s.color}14` } : {}),
+          scale: s.right ? "right" : "y",
+          value: (_u: uPlot, v: number | null) => num(v),
+          points: { size: 5 },
+        })),
+      ],
+      axes: [
+        { ...AXIS },
+        { ...AXIS, size: 50, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? num(v) : "")) },
+        ...(hasRight
+          ? [
+              {
+                ...AXIS,
+                scale: "right",
+                side: 1 as const,
+                grid: { show: false },
+                size: 50,
+                values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? num(v) : "")),
+              },
+            ]
+          : []),
+      ],
+    }),
+    data,
+    [JSON.stringify(days), JSON.stringify(series), height],
+  );
+  const summary = series
+    .map((s) => {
+      const values = s.values.filter((v): v is number => v !== null);
+      const total = values.reduce((a, b) => a + b, 0);
+      return `${s.label}: ${num(total)} in total, peak ${num(Math.max(0, ...values))}`;
+    })
+    .join("; ");
+  return (
+    <figure class="chart">
+      <div ref={ref} class="chart-canvas" role="img" aria-label={`${label}. ${summary}.`} />
+      <details class="chart-data">
+        <summary>Show the data</summary>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {series.map((s) => (
+                <th scope="col" class="num" key={s.label}>
+                  {s.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d, i) => (
+              <tr key={d}>
+                <th scope="row">{formatDay(d)}</th>
+                {series.map((s) => (
+                  <td class="num" key={s.label}>
+                    {num(s.values[i])}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
+
+/** A 30-day line without axes for a table cell; the numbers are in the row's label. */
+export function Sparkline({ values, label }: { values: number[]; label: string }) {
+  const ref = usePlot(
+    () => ({
+      width: 104,
+      height: 28,
+      padding: [3, 2, 3, 2],
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      axes: [{ show: false }, { show: false }],
+      series: [{}, { stroke: COLORS.blue, width: 1.5, fill: `${COLORS.blue}1f`, points: { show: false } }],
+    }),
+    [values.map((_, i) => i), values],
+    [values.join(",")],
+    false,
+  );
+  return <div ref={ref} class="sparkline" role="img" aria-label={label} />;
+}
+
+/** Horizontal bars over named categories (the nudge funnel): labels read left to right. */
+export function BarChart({
+  labels,
+  values,
+  color = COLORS.blue,
+  label,
+}: {
+  labels: string[];
+  values: number[];
+  color?: string;
+  label: string;
+}) {
+  const bars = uPlot.paths.bars?.({ size: [0.7, 28] });
+  const ref = usePlot(
+    (width) => ({
+      width,
+      height: labels.length * 30 + 36,
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      scales: {
+        // Categories run down the left side, first at the top; counts run along the bottom.
+        x: { time: false, ori: 1, dir: -1, range: () => [-0.5, labels.length - 0.5] },
+        y: { ori: 0, range: (_u, _min, max) => [0, Math.max(1, max * 1.08)] },
+      },
+      axes: [
+        {
+          ...AXIS,
+          side: 3,
+          grid: { show: false },
+          // Wide enough for the longest label at the axis font (about 7 px a character).
+          size: Math.max(60, ...labels.map((l) => l.length * 7 + 14)),
+          splits: () => labels.map((_, i) => i),
+          values: (_u, splits) => splits.map((i) => labels[i] ?? ""),
+        },
+        {
+          ...AXIS,
+          side: 2,
+          size: 30,
+          values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? num(v) : "")),
+        },
+      ],
+      series: [
+        {},
+        {
+          label: "count",
+          stroke: color,
+          fill: color,
+          width: 0,
+          points: { show: false },
+          ...(bars ? { paths: bars } : {}),
+        },
+      ],
+    }),
+    [labels.map((_, i) => i), values],
+    [labels.join(","), values.join(",")],
+  );
+  return (
+    <div
+      ref={ref}
+      class="chart-canvas"
+      role="img"
+      aria-label={`${label}: ${labels.map((l, i) => `${l} ${num(values[i])}`).join(", ")}`}
+    />
+  );
+}

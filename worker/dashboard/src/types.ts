@@ -1,0 +1,66 @@
+/**
+ * Shapes of the admin API, inferred from the zod schemas in shared/admin.ts. Type-only
+ * imports: zod itself never enters the dashboard's bundle.
+ */
+import type {
+  AuditEntry,
+  AuditResponse,
+  AwarenessResponse,
+  Candidate,
+  CandidateState,
+  DeviceEntry,
+  DevicesResponse,
+  EnrollmentTokenCreated,
+  EnrollmentTokenEntry,
+  EvidencePack,
+  ExceptionDecision,
+  ExceptionEntry,
+  InventoryTool,
+  MeResponse,
+  OverviewResponse,
+  PolicyListResponse,
+  PolicyPublishResponse,
+  PolicyValidateResponse,
+  PolicyVersionResponse,
+  ReviewRequest,
+  ToolDetailResponse,
+  ToolReview,
+} from "../../../shared/admin";
+import type { EventKind, ReviewStatus } from "../../../shared/events";
+import type { Policy } from "../../../shared/policy/schema";
+
+export type {
+  AuditEntry,
+  AuditResponse,
+  Candidate,
+  CandidateState,
+  EnrollmentTokenCreated,
+  EventKind,
+  EvidencePack,
+  ExceptionEntry,
+  InventoryTool,
+  Policy,
+  PolicyPublishResponse,
+  PolicyVersionResponse,
+  ReviewStatus,
+};
+export type Me = MeResponse;
+export type Overview = OverviewResponse;
+export type ToolDetail = ToolDetailResponse;
+export type ToolFacts = ToolDetailResponse["tool"]["facts"];
+export type Review = ToolReview;
+export type ReviewInput = ReviewRequest;
+export type Awareness = AwarenessResponse;
+export type Decision = ExceptionDecision;
+export type PolicyIndex = PolicyListResponse;
+export type Validation = PolicyValidateResponse;
+export type Devices = DevicesResponse;
+export type Device = DeviceEntry;
+export type EnrollmentToken = EnrollmentTokenEntry;
+
+/** One catalog fact as the tool detail carries it: a value, its source and when it was checked. */
+export interface Fact<T> {
+  value: T;
+  source: string;
+  checked: string;
+}

@@ -1,0 +1,307 @@
+import { useEffect, useState } from "preact/hooks";
+import { REVIEW_STATUSES } from "../../../../shared/events";
+import { ApiError, send, useResource } from "../api";
+import { catalogById, toolsByName } from "../catalog";
+import { BarChart, COLORS, TrendChart } from "../components/charts";
+import { Async, FormError, PageTitle, ReadOnlyNote, RiskBadge, SelectField, Stat, StatusBadge } from "../components/ui";
+import { day, fillDays, num, safeUrl, when, words } from "../format";
+import type { ViewProps } from "../main";
+import { useCanEdit } from "../session";
+import type { EventKind, Fact, Review, ReviewInput, ReviewStatus, ToolDetail, ToolFacts } from "../types";
+
+export default function Tool({ route }: ViewProps) {
+  const id = route.segments[1] ?? "";
+  const [detail, reload] = useResource<ToolDetail>(`/tools/${encodeURIComponent(id)}`);
+  const title = detail.kind === "ready" ? detail.data.tool.name : (catalogById.get(id)?.name ?? id);
+  return (
+    <>
+      <p class="crumbs">
+        <a href="#/inventory">Inventory</a> <span aria-hidden="true">›</span>
+      </p>
+      <PageTitle title={title} />
+      <Async resource={detail} what={`the tool "${id}"`}>
+        {(data) => <Body data={data} onSaved={reload} />}
+      </Async>
+    </>
+  );
+}
+
+function Body({ data, onSaved }: { data: ToolDetail; onSaved: () => void }) {
+  const { tool, review, usage } = data;
+  const website = safeUrl(tool.vendor.website);
+  const trend = fillDays(usage.trend, (d) => ({ day: d, visits: 0, devices: 0 }));
+  return (
+    <>
+      <section class="card tool-head" aria-label="Summary">
+        <p class="lead">{tool.description}</p>
+        <p class="tags">
+          <StatusBadge status={review?.status ?? "unreviewed"} /> <RiskBadge level={tool.level} risk={tool.risk} />{" "}
+          <span class="badge">{tool.categoryName}</span>
+        </p>
+        <p class="muted">
+          By{" "}
+          {website ? (
+            <a href={website} target="_blank" rel="noopener noreferrer">
+              {tool.vendor.name}
+            </a>
+          ) : (
+            tool.vendor.name
+          )}{" "}
+          (headquarters: {tool.vendor.country}) · recognized on{" "}
+          {[...tool.hosts, ...tool.paths.map((p) => `${p.host}${p.prefix}`)].join(", ")}
+        </p>
+      </section>
+
+      <div class="columns">
+        <section class="card" aria-labelledby="facts-title">
+          <h3 id="facts-title">Risk facts from public sources</h3>
+          <Facts facts={tool.facts} />
+        </section>
+        <section class="card" aria-labelledby="review-title">
+          <h3 id="review-title">Review</h3>
+          <ReviewForm toolId={tool.id} review={review} onSaved={onSaved} />
+        </section>
+      </div>
+
+      <section class="card" aria-labelledby="usage-title">
+        <h3 id="usage-title">Usage</h3>
+        <dl class="stats compact">
+          <Stat label="Devices, 7 days" value={num(usage.devices7)} />
+          <Stat label="Devices, 30 days" value={num(usage.devices30)} />
+          <Stat label="First seen" value={day(usage.firstSeen)} />
+          <Stat label="Last seen" value={day(usage.lastSeen)} />
+        </dl>
+        {trend.length === 0 ? (
+          <p class="muted">No device has reported this tool yet.</p>
+        ) : (
+          <TrendChart
+            label={`Visits to ${tool.name} and devices per day`}
+            days={trend.map((d) => d.day)}
+            series={[
+              { label: "Visits", values: trend.map((d) => d.visits), color: COLORS.blue },
+              { label: "Devices", values: trend.map((d) => d.devices), color: COLORS.orange, right: true },
+            ]}
+          />
+        )}
+      </section>
+
+      <section class="card" aria-labelledby="outcomes-title">
+        <h3 id="outcomes-title">Nudge outcomes</h3>
+        <Outcomes events={usage.events} name={tool.name} />
+      </section>
+    </>
+  );
+}
+
+const OUTCOMES: Array<[EventKind, string]> = [
+  ["nudge_shown", "Nudge shown"],
+  ["acknowledged", "Acknowledged"],
+  ["dismissed", "Dismissed"],
+  ["justified", "Justified"],
+  ["redirected", "Redirected"],
+  ["left", "Left the site"],
+  ["blocked", "Blocked"],
+  ["review_requested", "Review requested"],
+];
+
+function Outcomes({ events, name }: { events: Partial<Record<EventKind, number>>; name: string }) {
+  const total = OUTCOMES.reduce((sum, [kind]) => sum + (events[kind] ?? 0), 0);
+  if (total === 0) return <p class="muted">No nudge has been shown for {name} yet.</p>;
+  return (
+    <div class="outcomes">
+      <BarChart
+        label={`Nudge outcomes for ${name}`}
+        labels={OUTCOMES.map(([, label]) => label)}
+        values={OUTCOMES.map(([kind]) => events[kind] ?? 0)}
+      />
+      <table class="data compact" data-testid="outcomes">
+        <tbody>
+          {OUTCOMES.map(([kind, label]) => (
+            <tr key={kind} data-event={kind}>
+              <th scope="row">{label}</th>
+              <td class="num">{num(events[kind] ?? 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function yesNo(value: boolean): string {
+  return value ? "yes" : "no";
+}
+
+/** One line per catalog fact: what it says, where it says so, and when that was checked. */
+function Facts({ facts }: { facts: ToolFacts }) {
+  const rows: Array<[string, string, Fact<unknown>]> = [];
+  if (facts.trainsOnUserData) {
+    const tiers = Object.entries(facts.trainsOnUserData.value);
+    rows.push([
+      "Trains on what users enter",
+      tiers.map(([tier, trains]) => `${words(tier)}: ${yesNo(trains)}`).join(", "),
+      facts.trainsOnUserData,
+    ]);
+  }
+  if (facts.retention) rows.push(["Retention", facts.retention.value, facts.retention]);
+  if (facts.dataRegion) rows.push(["Data region", facts.dataRegion.value.join(", "), facts.dataRegion]);
+  if (facts.certifications) {
+    rows.push([
+      "Certifications",
+      facts.certifications.value.length ? facts.certifications.value.join(", ") : "none published",
+      facts.certifications,
+    ]);
+  }
+  if (facts.sso) rows.push(["Single sign-on", yesNo(facts.sso.value), facts.sso]);
+  if (facts.enterprisePlan) rows.push(["Enterprise plan", yesNo(facts.enterprisePlan.value), facts.enterprisePlan]);
+  if (rows.length === 0) {
+    return (
+      <p class="muted">
+        The catalog has no checked facts for this tool yet; its risk score counts every unknown as a risk.
+      </p>
+    );
+  }
+  return (
+    <table class="data facts">
+      <thead>
+        <tr>
+          <th scope="col">Fact</th>
+          <th scope="col">Value</th>
+          <th scope="col">Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, value, fact]) => {
+          const source = safeUrl(fact.source);
+          return (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>{value}</td>
+              <td>
+                {source ? (
+                  <a href={source} target="_blank" rel="noopener noreferrer">
+                    {new URL(source).hostname}
+                  </a>
+                ) : (
+                  fact.source
+                )}
+                <span class="muted small checked">checked {day(fact.checked)}</span>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** The form's fields as typed; empty text means "not set". */
+type ReviewDraft = { status: ReviewStatus } & Record<
+  "owner" | "notes" | "conditions" | "nextReview" | "alternative",
+  string
+>;
+
+function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Review | null; onSaved: () => void }) {
+  const canEdit = useCanEdit();
+  const initial = (): ReviewDraft => ({
+    status: review?.status ?? "unreviewed",
+    owner: review?.owner ?? "",
+    notes: review?.notes ?? "",
+    conditions: review?.conditions ?? "",
+    nextReview: review?.nextReview ?? "",
+    alternative: review?.alternative ?? "",
+  });
+  const [draft, setDraft] = useState<ReviewDraft>(initial);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  // A reload after saving brings the stored review: show what the server holds.
+  useEffect(() => setDraft(initial()), [review]);
+
+  const set = (field: keyof ReviewDraft) => (value: Event | string) => {
+    setSaved(false);
+    setDraft({ ...draft, [field]: typeof value === "string" ? value : (value.target as HTMLInputElement).value });
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    // The PUT replaces the whole review: an empty field is sent as null and cleared.
+    const body: ReviewInput = { status: draft.status };
+    for (const key of ["owner", "notes", "conditions", "nextReview", "alternative"] as const) {
+      body[key] = draft[key].trim() || null;
+    }
+    try {
+      await send<Review>("PUT", `/tools/${encodeURIComponent(toolId)}/review`, body);
+      setSaved(true);
+      onSaved();
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form class="form review-form" onSubmit={submit} aria-label="Review of this tool">
+      <ReadOnlyNote action="change a review" />
+      <fieldset disabled={!canEdit || saving}>
+        <SelectField label="Status" name="status" value={draft.status} onChange={set("status")}>
+          {REVIEW_STATUSES.map((status: ReviewStatus) => (
+            <option key={status} value={status}>
+              {words(status)}
+            </option>
+          ))}
+        </SelectField>
+        <label>
+          Owner
+          <input type="text" name="owner" value={draft.owner} onInput={set("owner")} maxLength={200} />
+        </label>
+        <label>
+          Conditions of use
+          <textarea name="conditions" rows={2} value={draft.conditions} onInput={set("conditions")} />
+        </label>
+        <label>
+          Notes
+          <textarea name="notes" rows={3} value={draft.notes} onInput={set("notes")} />
+        </label>
+        <div class="row">
+          <label>
+            Next review
+            <input type="date" name="nextReview" value={draft.nextReview} onInput={set("nextReview")} />
+          </label>
+          <SelectField
+            label="Approved alternative"
+            name="alternative"
+            value={draft.alternative}
+            onChange={set("alternative")}
+          >
+            <option value="">None</option>
+            {toolsByName
+              .filter((t) => t.id !== toolId)
+              .map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+          </SelectField>
+        </div>
+        <div class="actions">
+          <button type="submit">{saving ? "Saving…" : "Save review"}</button>
+          {saved && (
+            <span role="status" class="ok">
+              Saved. Devices receive the new status with their next policy fetch.
+            </span>
+          )}
+        </div>
+      </fieldset>
+      <FormError error={error} />
+      {review && (
+        <p class="muted small">
+          Last changed {when(review.updatedAt)} by {review.updatedBy}.
+        </p>
+      )}
+    </form>
+  );
+}
