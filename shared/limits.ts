@@ -21,6 +21,8 @@ export const LIMITS = {
   flushPeriodMinutes: 15,
   /** Days of counters the extension keeps locally. */
   extensionKeepDays: 35,
+  /** Distinct unknown AI domains the extension keeps per day; visits beyond are only counted. */
+  maxCandidatesPerDay: 200,
   /** Longest group label, in characters. */
   maxGroupLength: 64,
 } as const;

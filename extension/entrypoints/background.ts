@@ -9,7 +9,15 @@ import { syncBlockRules } from "../lib/blocking";
 import { CANDIDATE_FILTERS, candidateDomain } from "../lib/candidates";
 import { bundledIndex, catalog } from "../lib/catalog";
 import { loadStoredCatalog, refreshCatalog } from "../lib/catalog-cache";
-import { addCount, candidateKey, counterKey, justificationKey, pendingEntries, toReport } from "../lib/counters";
+import {
+  addCount,
+  candidateFits,
+  candidateKey,
+  counterKey,
+  justificationKey,
+  pendingEntries,
+  toReport,
+} from "../lib/counters";
 import { decide, nudgeView } from "../lib/decide";
 import { NUDGE_EVENTS, type NudgeView, type Request, type StatusView } from "../lib/messages";
 import { policyInForce, refreshPolicy } from "../lib/policy-cache";
@@ -39,7 +47,14 @@ export default defineBackground(() => {
     const { response } = await policyInForce();
     await serialized(async () => {
       const key = keyOf(response.policy.version);
-      await write("counters", addCount(await read("counters"), dayOf(Date.now()), key));
+      const book = await read("counters");
+      const day = dayOf(Date.now());
+      if (key.startsWith("d\t") && !candidateFits(book, day, key)) {
+        const notKept = await read("notKept");
+        await write("notKept", { ...notKept, candidateOverflow: notKept.candidateOverflow + 1 });
+        return;
+      }
+      await write("counters", addCount(book, day, key));
     });
   }
 
@@ -104,7 +119,7 @@ export default defineBackground(() => {
   }
 
   async function status(url: string | undefined): Promise<StatusView> {
-    const [resolved, { response, source }, device, counters, sent, lastReport, delivery, setAside] = await Promise.all([
+    const [resolved, { response, source }, device, counters, sent, lastReport, delivery, notKept] = await Promise.all([
       resolveSettings(),
       policyInForce(),
       read("device"),
@@ -112,7 +127,7 @@ export default defineBackground(() => {
       read("sent"),
       read("lastReport"),
       read("delivery"),
-      read("setAside"),
+      read("notKept"),
     ]);
     const tool = toolOfSender(url);
     const decision = tool ? decide(response, tool) : null;
@@ -135,7 +150,7 @@ export default defineBackground(() => {
       },
       queued: toReport(pending),
       queuedCount: pending.length,
-      setAside,
+      notKept,
       lastReport,
       delivery,
     };

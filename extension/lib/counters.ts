@@ -122,15 +122,32 @@ export function compact(
   sent: CounterBook,
   keepFrom: Day,
   hardFrom: Day,
-): { counters: CounterBook; sent: CounterBook } {
-  const unsent = new Set(pendingEntries(counters, sent).map((e) => e.day));
+): { counters: CounterBook; sent: CounterBook; expired: number } {
+  const pending = pendingEntries(counters, sent);
+  const unsent = new Set(pending.map((e) => e.day));
   const kept: CounterBook = {};
   for (const [day, values] of Object.entries(counters)) {
     if (day >= keepFrom || (unsent.has(day) && day >= hardFrom)) kept[day] = values;
   }
   const keptSent: CounterBook = {};
   for (const [day, values] of Object.entries(sent)) if (day in kept) keptSent[day] = values;
-  return { counters: kept, sent: keptSent };
+  // What was never delivered and is now gone: the part above the acknowledged value.
+  const expired = pending
+    .filter((e) => !(e.day in kept))
+    .reduce((sum, e) => sum + e.n - (sent[e.day]?.[e.key] ?? 0), 0);
+  return { counters: kept, sent: keptSent, expired };
+}
+
+/**
+ * Whether a new candidate domain still fits in a day's book: distinct unknown domains are
+ * bounded (LIMITS.maxCandidatesPerDay), so a flood of look-alike sites cannot grow storage.
+ */
+export function candidateFits(book: CounterBook, day: Day, key: string): boolean {
+  const values = book[day] ?? {};
+  if (key in values) return true;
+  let domains = 0;
+  for (const existing of Object.keys(values)) if (existing[0] === "d") domains++;
+  return domains < LIMITS.maxCandidatesPerDay;
 }
 
 /**

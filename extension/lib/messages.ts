@@ -1,6 +1,7 @@
 import type { CompiledTool } from "../../shared/catalog/compile";
 import type { Decision } from "../../shared/policy/evaluate";
 import type { ReportRequest } from "../../shared/protocol";
+import type { NotKept } from "./state";
 
 /** Events a page-side nudge may report; the background checks them against the page's tool. */
 export const NUDGE_EVENTS = ["nudge_shown", "acknowledged", "dismissed", "justified", "redirected", "left"] as const;
@@ -22,8 +23,8 @@ export interface StatusView {
   /** What the next report would carry, exactly as it would be sent. */
   queued: ReportRequest;
   queuedCount: number;
-  /** Counts of tools the server did not know, set aside (never sent). */
-  setAside: number;
+  /** Counts the device could not keep or send, by reason. */
+  notKept: NotKept;
   lastReport: { at: number; report: ReportRequest } | null;
   delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
 }

@@ -99,6 +99,10 @@ export async function flush(settings: Settings, version: string, now = Date.now(
         );
         await write("counters", kept.counters);
         await write("sent", kept.sent);
+        if (kept.expired > 0) {
+          const notKept = await read("notKept");
+          await write("notKept", { ...notKept, expired: notKept.expired + kept.expired });
+        }
       });
       await write("lastReport", { at: now, report });
       await write("delivery", { failures: 0, lastError: null, lastAttemptAt: now, nextAttemptAt: null });
@@ -112,7 +116,8 @@ export async function flush(settings: Settings, version: string, now = Date.now(
       await serialized(async () => {
         const { book, dropped } = dropTools(await read("counters"), unknown);
         await write("counters", book);
-        await write("setAside", (await read("setAside")) + dropped);
+        const notKept = await read("notKept");
+        await write("notKept", { ...notKept, unknownTools: notKept.unknownTools + dropped });
       });
       return flush(settings, version, now);
     }

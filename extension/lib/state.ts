@@ -23,8 +23,12 @@ export interface LocalState {
   delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
   /** The last managed settings the browser reported (enterprise policy). */
   managedSnapshot: Record<string, unknown>;
-  /** Counts of tools the server did not know, set aside so the rest could be delivered. */
-  setAside: number;
+  /**
+   * What the device could not keep or send, counted so totals stay honest: counts of tools
+   * the server does not know, unsent days past retention, and candidate visits beyond the
+   * per-day bound on distinct domains.
+   */
+  notKept: NotKept;
   /** Settings entered on the options page (managed settings win over them). */
   options: Partial<{ serverUrl: string; enrollmentToken: string; group: string; reporting: boolean }>;
 }
@@ -39,9 +43,15 @@ const DEFAULTS: LocalState = {
   lastReport: null,
   delivery: { failures: 0, lastError: null, lastAttemptAt: null, nextAttemptAt: null },
   managedSnapshot: {},
-  setAside: 0,
+  notKept: { unknownTools: 0, expired: 0, candidateOverflow: 0 },
   options: {},
 };
+
+export interface NotKept {
+  unknownTools: number;
+  expired: number;
+  candidateOverflow: number;
+}
 
 export async function read<K extends keyof LocalState>(key: K): Promise<LocalState[K]> {
   const stored = await browser.storage.local.get(key);

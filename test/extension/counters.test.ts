@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addCount,
+  candidateFits,
   candidateKey,
   compact,
   counterKey,
@@ -114,5 +115,28 @@ describe("counts of tools the server does not know", () => {
     expect(kept).toEqual({
       "2026-11-21": { [counterKey("chatgpt", "visit", 1)]: 2, [candidateKey("retired-tool.ai")]: 1 },
     });
+  });
+});
+
+describe("bounded storage", () => {
+  it("keeps at most the daily number of distinct unknown domains", () => {
+    let book = {};
+    for (let i = 0; i < LIMITS.maxCandidatesPerDay; i++) {
+      const key = candidateKey(`site${i}.ai`);
+      expect(candidateFits(book, "2026-11-21", key)).toBe(true);
+      book = addCount(book, "2026-11-21", key);
+    }
+    expect(candidateFits(book, "2026-11-21", candidateKey("one-more.ai"))).toBe(false);
+    expect(candidateFits(book, "2026-11-21", candidateKey("site3.ai"))).toBe(true);
+    expect(candidateFits(book, "2026-11-22", candidateKey("one-more.ai"))).toBe(true);
+  });
+
+  it("counts what expired undelivered", () => {
+    let book = addCount({}, "2026-06-01", KEYS[0] as string, 5);
+    book = addCount(book, "2026-11-20", KEYS[0] as string, 1);
+    const sent = markSent({}, [{ day: "2026-06-01", key: KEYS[0] as string, n: 2 }]);
+    const { expired, counters } = compact(book, sent, "2026-10-22", "2026-08-28");
+    expect(expired).toBe(3);
+    expect(Object.keys(counters)).toEqual(["2026-11-20"]);
   });
 });

@@ -22,7 +22,14 @@ export function Transparency({ view }: { view: StatusView }) {
         </summary>
         {view.lastReport && <pre data-testid="last-sent">{JSON.stringify(view.lastReport.report, null, 1)}</pre>}
       </details>
-      {view.setAside > 0 && <p class="small muted">{t("transparencySetAside", String(view.setAside))}</p>}
+      {view.notKept.unknownTools > 0 && (
+        <p class="small muted">{t("transparencySetAside", String(view.notKept.unknownTools))}</p>
+      )}
+      {view.notKept.expired + view.notKept.candidateOverflow > 0 && (
+        <p class="small muted">
+          {t("transparencyNotKept", String(view.notKept.expired + view.notKept.candidateOverflow))}
+        </p>
+      )}
       {view.delivery.lastError && (
         <p class="small warn" role="alert">
           {t("deliveryError", view.delivery.lastError)}
