@@ -5,12 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminGet,
   type Browser,
+  expectOnlyCounts,
   extensionStorage,
   launchBrowser,
+  recordServerTraffic,
   restartWorker,
   type Stack,
   startStack,
   stopWorker,
+  type Traffic,
 } from "./harness";
 
 /*
@@ -23,11 +26,14 @@ describe("the server is down, the service worker dies, the browser restarts", ()
   let stack: Stack;
   let browser: Browser;
   let profile: string;
+  // One recording per browser launch.
+  const traffic: Traffic[][] = [];
 
   beforeAll(async () => {
     stack = await startStack();
     profile = mkdtempSync(join(tmpdir(), "shadowlight-faults-profile-"));
     browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port, { profile });
+    traffic.push(recordServerTraffic(browser, stack.serverUrl));
   });
 
   afterAll(async () => {
@@ -98,6 +104,7 @@ describe("the server is down, the service worker dies, the browser restarts", ()
     // Restart the whole browser on the same profile.
     await browser.close();
     browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port, { profile });
+    traffic.push(recordServerTraffic(browser, stack.serverUrl));
     expect(await localVisits("chatgpt")).toBe(5);
     await visit("https://chatgpt.com/c/after-restart", 4);
     await expect.poll(() => localVisits("chatgpt"), { timeout: 10_000 }).toBe(9);
@@ -109,5 +116,6 @@ describe("the server is down, the service worker dies, the browser restarts", ()
     // A second send changes nothing: the server keeps the maximum, not the sum.
     expect(await sendNow()).toContain("Sent");
     expect(await visits()).toEqual({ chatgpt: 9, claude: 3 });
+    expectOnlyCounts(traffic.flat(), ["/c/offline", "after-restart", "?n="]);
   });
 });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Worker } from "playwright-core";
 import { generate } from "selfsigned";
+import { expect } from "vitest";
 import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -186,6 +187,41 @@ export async function launchBrowser(
       if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** What the fake site puts on every page: none of it may ever reach the server. */
+export const PAGE_SECRETS = [
+  "Private project plan",
+  "alice@example.com",
+  "Confidential",
+  "secret prompt",
+  "acquisition",
+];
+
+export interface Traffic {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Records every request the browser makes to the worker (the extension's, and nothing else). */
+export function recordServerTraffic(browser: Browser, serverUrl: string): Traffic[] {
+  const traffic: Traffic[] = [];
+  browser.context.on("request", (request) => {
+    if (request.url().startsWith(serverUrl) && !request.url().startsWith(`${serverUrl}/api/admin`)) {
+      traffic.push({ url: request.url(), body: request.postData() ?? "", headers: request.headers() });
+    }
+  });
+  return traffic;
+}
+
+/** The privacy promise: no path, query, page title, page text or e-mail in any request. */
+export function expectOnlyCounts(traffic: Traffic[], secrets: string[]): void {
+  expect(traffic.some((request) => request.url.endsWith("/api/v1/reports"))).toBe(true);
+  for (const request of traffic) {
+    const everything = `${request.url}\n${request.body}\n${JSON.stringify(request.headers)}`;
+    for (const secret of [...PAGE_SECRETS, ...secrets]) expect(everything).not.toContain(secret);
+  }
 }
 
 /** Everything the extension keeps in storage.local, read inside its service worker. */

@@ -2,7 +2,18 @@ import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyInput } from "../../shared/policy/schema";
-import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, type Stack, startStack } from "./harness";
+import {
+  ARTIFACTS,
+  adminGet,
+  type Browser,
+  expectOnlyCounts,
+  extensionStorage,
+  launchBrowser,
+  recordServerTraffic,
+  type Stack,
+  startStack,
+  type Traffic,
+} from "./harness";
 
 /*
  * Every nudge, in the real browser: what a person sees, what each click does, and what gets
@@ -66,6 +77,7 @@ describe("nudges for every action", () => {
   let stack: Stack;
   let browser: Browser;
   let version = 0;
+  let traffic: Traffic[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -78,6 +90,7 @@ describe("nudges for every action", () => {
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     version = (await adminGet<{ current: { version: number } }>(stack, "/policy")).current.version;
     browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
+    traffic = recordServerTraffic(browser, stack.serverUrl);
     // Wait until the extension holds the published policy (and so its block rules).
     const deadline = Date.now() + 30_000;
     const held = async () =>
@@ -201,5 +214,7 @@ describe("nudges for every action", () => {
     expect(events.deepseek?.visit).toBeUndefined();
     // Once through the redirect, once opened directly.
     expect(events.claude).toMatchObject({ visit: 2 });
+    // Nothing but counts left the browser: not the paths, queries or page content visited.
+    expectOnlyCounts(traffic, ["/search/abc", "/imagine", "/chat/xyz", "s/123", "/new"]);
   });
 });

@@ -114,11 +114,13 @@ describe("the pipeline, end to end", () => {
 
     const dashboard = await browser.context.newPage();
     await dashboard.goto(`${stack.serverUrl}/#token=${stack.tokens.admin}`);
-    const row = dashboard.locator(`tr[data-tool="${AI_TOOL}"]`);
+    await dashboard.locator(`tr[data-tool="${AI_TOOL}"]`).waitFor({ timeout: 15_000 });
+    expect(dashboard.url()).not.toContain("token=");
+    await dashboard.goto(`${stack.serverUrl}/#/inventory`);
+    const row = dashboard.locator(`table tr[data-tool="${AI_TOOL}"]`);
     await row.waitFor({ timeout: 15_000 });
     expect(await row.textContent()).toContain("ChatGPT");
-    expect(dashboard.url()).not.toContain("token=");
-    await dashboard.screenshot({ path: `${ARTIFACTS}/dashboard-inventory.png`, fullPage: true });
+    await dashboard.screenshot({ path: `${ARTIFACTS}/pipeline-inventory.png`, fullPage: true });
     await dashboard.close();
   });
 
