@@ -77,6 +77,8 @@ export const inventoryTool = z.strictObject({
   id: slug,
   name: z.string(),
   category: slug,
+  /** The category's display name from the catalog. */
+  categoryName: z.string(),
   vendor: z.string(),
   status: reviewStatus,
   risk: z.number().int(),

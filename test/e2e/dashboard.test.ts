@@ -223,6 +223,7 @@ describe("the dashboard", () => {
       expect(number(row?.cells[4] ?? "")).toBe(tool.devices30);
       expect(number(row?.cells[5] ?? "")).toBe(tool.visits);
       expect(row?.cells[1]).toBe(tool.status.replace(/_/g, " "));
+      expect(row?.cells[0]).toBe(tool.categoryName);
     }
     expect(await page.locator("table.inventory .sparkline canvas").count()).toBe(tools.length);
     // At laptop width the whole table fits its frame: no column, sparklines included, is cut off.

@@ -3,13 +3,15 @@ import { Hono } from "hono";
 import type { InventoryResponse, InventoryTool } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
-import { toolsById } from "../../catalog";
+import { catalog, toolsById } from "../../catalog";
 import { database } from "../../db/client";
 import { dailyRollups, toolReviews } from "../../db/schema";
 import { eventTotals, lastDays, toolSpans } from "../../db/usage";
 import type { AppEnv } from "../../env";
 
 /** `GET /api/admin/inventory`: every tool seen, most-used first, with 30 days of visits. */
+const categoryNames = new Map(catalog.categories.map((category) => [category.id, category.name]));
+
 export const inventory = new Hono<AppEnv>().get("/", async (c) => {
   const db = database(c.env.DB);
   const today = dayOf(Date.now());
@@ -44,6 +46,7 @@ export const inventory = new Hono<AppEnv>().get("/", async (c) => {
       id: tool.id,
       name: tool.name,
       category: tool.category,
+      categoryName: categoryNames.get(tool.category) ?? tool.category,
       vendor: tool.vendor,
       status: statusOf.get(tool.id) ?? "unreviewed",
       risk: tool.risk,

@@ -60,7 +60,9 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
   const dir = route.query.get("dir") === "asc" || route.query.get("dir") === "desc" ? route.query.get("dir") : null;
   const direction = dir ?? defaultDirection(sort);
 
-  const categories = [...new Set(tools.map((t) => t.category))].sort();
+  const categories = [...new Map(tools.map((t) => [t.category, t.categoryName]))].sort((a, b) =>
+    a[1].localeCompare(b[1]),
+  );
   const needle = q.trim().toLowerCase();
   const shown = tools
     .filter(
@@ -93,9 +95,9 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
           />
         </label>
         <Select label="Category" value={category} onChange={(v) => replaceQuery(route, { category: v })}>
-          {categories.map((c) => (
-            <option key={c} value={c}>
-              {words(c)}
+          {categories.map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
             </option>
           ))}
         </Select>
@@ -149,7 +151,7 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
                   <a href={href(["tools", tool.id])}>{tool.name}</a>
                   <span class="vendor">{tool.vendor}</span>
                 </th>
-                <td>{words(tool.category)}</td>
+                <td>{tool.categoryName}</td>
                 <td>
                   <StatusBadge status={tool.status} />
                 </td>
