@@ -26,6 +26,7 @@ import { gzipSync } from "node:zlib";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import { createMatcher } from "../../shared/catalog/matcher";
 import { BUDGETS } from "../../shared/limits";
+import { seededRandom as random } from "../support/random";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -50,18 +51,6 @@ const STRICT = process.argv.includes("--strict");
 
 // ---------------------------------------------------------------------------------------------
 // The URL mix
-
-/** A small, seeded generator (mulberry32), so every run classifies the same mix. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function corpusLines(name: string): string[] {
   const text = readFileSync(new URL(`../corpus/${name}`, import.meta.url), "utf8");

@@ -15,6 +15,7 @@ import type { EventKind } from "../../shared/events";
 import { evaluatePolicy } from "../../shared/policy/evaluate";
 import { policySchema } from "../../shared/policy/schema";
 import type { CandidateCount, JustificationCount, ReportRequest } from "../../shared/protocol";
+import { seededRandom as random } from "../support/random";
 import type { Stack } from "./harness";
 
 /** Markup that would run script if any view rendered network text as HTML. */
@@ -89,18 +90,6 @@ const CANDIDATES: Array<{ domain: string; group: string | null; daily: number }>
 ];
 
 const DAYS = 21;
-
-/** mulberry32: a small seeded generator, so every run sends the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeededDevice {
   deviceId: string;
