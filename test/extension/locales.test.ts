@@ -33,7 +33,7 @@ describe("translations", () => {
 
   it("has every key the code asks for, including the families built from the vocabularies", () => {
     const used = new Set<string>();
-    for (const file of sources(root)) {
+    for (const file of [...sources(root), ...sources(join(process.cwd(), "shared", "policy"))]) {
       for (const match of readFileSync(file, "utf8").matchAll(/\bt\("([A-Za-z_]+)"/g)) used.add(match[1] as string);
     }
     for (const action of ACTIONS) used.add(`heading_${action}`).add(`action_${action}`);

@@ -1,16 +1,10 @@
+import { whyLines as sharedWhyLines } from "../../../shared/policy/why";
 import { t } from "../../lib/i18n";
 import type { NudgeView } from "../../lib/messages";
 
-/** Why this tool matters, in sentences built from the catalog's public facts. */
+/** Why this tool matters, in the browser's language. */
 export function whyLines(view: NudgeView): string[] {
-  const { tool, decision } = view;
-  const lines: string[] = [];
-  if (tool.trains === "all") lines.push(t("whyTrainsAll", tool.name));
-  else if (tool.trains === "some") lines.push(t("whyTrainsSome", tool.name, tool.trainsOn.join(", ")));
-  else if (tool.trains === null) lines.push(t("whyTrainsUnknown", tool.name));
-  lines.push(t("whyRisk", t(`riskLevel_${tool.level}`), String(tool.risk)));
-  if (decision.status !== "approved") lines.push(t(`whyStatus_${decision.status}`));
-  return lines;
+  return sharedWhyLines(view.tool, view.decision.status, t);
 }
 
 export function WhyList({ view }: { view: NudgeView }) {

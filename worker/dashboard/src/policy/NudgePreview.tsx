@@ -6,6 +6,7 @@
 import messages from "../../../../extension/public/_locales/en/messages.json";
 import type { CompiledTool } from "../../../../shared/catalog/compile";
 import type { Decision } from "../../../../shared/policy/evaluate";
+import { whyLines as sharedWhyLines } from "../../../../shared/policy/why";
 import { catalogById } from "../catalog";
 
 type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
@@ -25,15 +26,9 @@ export function t(key: string, ...substitutions: string[]): string {
   );
 }
 
-/** The same sentences as the extension's WhyList, built from the catalog's facts. */
+/** The same sentences as the extension's nudge, in English. */
 export function whyLines(tool: CompiledTool, decision: Decision): string[] {
-  const lines: string[] = [];
-  if (tool.trains === "all") lines.push(t("whyTrainsAll", tool.name));
-  else if (tool.trains === "some") lines.push(t("whyTrainsSome", tool.name, tool.trainsOn.join(", ")));
-  else if (tool.trains === null) lines.push(t("whyTrainsUnknown", tool.name));
-  lines.push(t("whyRisk", t(`riskLevel_${tool.level}`), String(tool.risk)));
-  if (decision.status !== "approved") lines.push(t(`whyStatus_${decision.status}`));
-  return lines;
+  return sharedWhyLines(tool, decision.status, t);
 }
 
 /**
