@@ -35,6 +35,7 @@ export default defineConfig({
                 ENROLLMENT_TOKEN: "test-enrollment-token",
                 ADMIN_TOKEN: "test-admin-token",
                 VIEWER_TOKEN: "test-viewer-token",
+                LOCAL_ADMIN: "1",
                 // Webhook events are queued only when a URL is set; tests mock the delivery.
                 WEBHOOK_URL: "https://hooks.example.com/shadowlight",
                 WEBHOOK_SECRET: "test-webhook-secret",

@@ -30,11 +30,7 @@ export type EventCounts = z.infer<typeof eventCounts>;
 
 // ---------------------------------------------------------------------------- errors
 
-export const adminError = z.strictObject({
-  error: z.string(),
-  issues: z.array(z.string()).optional(),
-});
-export type AdminError = z.infer<typeof adminError>;
+// Refusals have one shape for the device and the admin API: `errorResponse` in protocol.ts.
 
 // ---------------------------------------------------------------------------- GET /me
 

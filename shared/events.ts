@@ -9,9 +9,24 @@ export const EVENTS = [
   "redirected",
   "blocked",
   "review_requested",
+  // The page removed or hid the nudge before it was answered: counted apart, never as an
+  // answer, so a page script cannot turn a nudge into an acknowledgement.
+  "nudge_tampered",
 ] as const;
 
 export type EventKind = (typeof EVENTS)[number];
+
+/**
+ * How a person answered a nudge. Each answer needs a nudge shown to that device for the same
+ * tool, day and policy version: per day, the answers together never exceed `nudge_shown`.
+ */
+export const ANSWER_EVENTS = [
+  "acknowledged",
+  "dismissed",
+  "left",
+  "justified",
+  "redirected",
+] as const satisfies ReadonlyArray<EventKind>;
 
 export const REVIEW_STATUSES = ["unreviewed", "approved", "approved_with_conditions", "restricted", "banned"] as const;
 

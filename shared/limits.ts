@@ -1,3 +1,5 @@
+import type { EventKind } from "./events";
+
 /**
  * Every budget and limit of the product, in one place. Code and the tests that hold a
  * budget import it from here, so a budget changes in exactly one line.
@@ -21,11 +23,48 @@ export const LIMITS = {
   flushPeriodMinutes: 15,
   /** Days of counters the extension keeps locally. */
   extensionKeepDays: 35,
-  /** Distinct unknown AI domains the extension keeps per day; visits beyond are only counted. */
-  maxCandidatesPerDay: 200,
+  /**
+   * Distinct unknown AI domains one device may report per day. The extension keeps no more
+   * (visits beyond are only counted locally) and the worker refuses more, so a few scripted
+   * devices cannot fill the database with invented domains.
+   */
+  maxCandidatesPerDay: 50,
+  /** Longest label of a candidate domain the worker accepts (DNS allows 63). */
+  maxCandidateLabelLength: 63,
+  /**
+   * Counter rows (tool, event, policy version) one device may hold for one day. A person who
+   * opens 40 AI tools in a day under two policy versions needs about 200.
+   */
+  maxCounterRowsPerDeviceDay: 400,
+  /** Oldest Cloudflare Access token the admin API accepts (its `iat`), in seconds. */
+  accessTokenMaxAgeSeconds: 24 * 3600,
   /** Longest group label, in characters. */
   maxGroupLength: 64,
 } as const;
+
+/**
+ * The largest value one device's counter may plausibly reach in one day, per event. Counts
+ * are self-reported, so the worker refuses anything above these (422, nothing stored): a
+ * scripted device cannot inflate a figure by more than a person could. Beyond these caps,
+ * answers are bounded by nudges shown (see ANSWER_EVENTS) and review requests by blocks.
+ */
+export const PLAUSIBLE_PER_DAY = {
+  /** Page loads of one tool in a day: a heavy user reloads a few hundred times. */
+  visit: 3_000,
+  nudge_shown: 500,
+  /** An acknowledgement is asked once per policy version (again only after days). */
+  acknowledged: 20,
+  dismissed: 500,
+  left: 500,
+  justified: 50,
+  redirected: 500,
+  blocked: 3_000,
+  review_requested: 20,
+  nudge_tampered: 500,
+} as const satisfies Record<EventKind, number>;
+
+/** Visits one device may report to one unknown AI-looking domain in a day. */
+export const PLAUSIBLE_CANDIDATE_VISITS_PER_DAY = 3_000;
 
 /** Size and speed budgets, held by `npm run bench` and by the build tests. */
 export const BUDGETS = {

@@ -4,6 +4,11 @@ export interface Env {
   ASSETS?: Fetcher;
   /** The bootstrap enrollment token (a secret in production, `.dev.vars` locally). */
   ENROLLMENT_TOKEN?: string;
+  /**
+   * "1" lets the local admin and viewer tokens sign in (only on loopback, and never when
+   * Cloudflare Access is configured). `npm start`, the tests and benchmarks set it.
+   */
+  LOCAL_ADMIN?: string;
   /** Admin and read-only bearer tokens, accepted only on requests to localhost. */
   ADMIN_TOKEN?: string;
   VIEWER_TOKEN?: string;

@@ -2,9 +2,11 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LIMITS } from "../shared/limits";
 import { scheduled } from "./cron/scheduled";
 import type { AppEnv, Env } from "./env";
+import { refuse } from "./errors";
 import { adminAuth } from "./middleware/admin-auth";
 import { DASHBOARD_CSP } from "./middleware/security";
 import { auditRoute } from "./routes/admin/audit";
@@ -28,10 +30,10 @@ const app = new Hono<AppEnv>();
 
 app.onError((error, c) => {
   if (error instanceof HTTPException) {
-    return c.json({ error: error.message || "request refused" }, error.status);
+    return refuse(c, error.status as ContentfulStatusCode, "invalid_request", error.message || "request refused");
   }
   console.error(error);
-  return c.json({ error: "internal error" }, 500);
+  return refuse(c, 500, "internal", "internal error");
 });
 
 app.use("/api/*", async (c, next) => {
@@ -53,7 +55,7 @@ app.use(
   "/api/*",
   bodyLimit({
     maxSize: LIMITS.maxBodyBytes,
-    onError: (c) => c.json({ error: `request body is larger than ${LIMITS.maxBodyBytes} bytes` }, 413),
+    onError: (c) => refuse(c, 413, "payload_too_large", `request body is larger than ${LIMITS.maxBodyBytes} bytes`),
   }),
 );
 
@@ -76,7 +78,9 @@ app.route("/api/admin/enrollment-tokens", enrollmentTokensRoute);
 app.route("/api/admin/audit", auditRoute);
 app.route("/api/admin/evidence", evidenceRoute);
 
-app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+app.all("/api/*", (c) =>
+  refuse(c, 404, "not_found", `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`),
+);
 
 // Everything else is the dashboard, served from static assets with strict headers.
 app.get("*", async (c) => {

@@ -1,6 +1,6 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { type EnrollResponse, enrollResponse } from "../../shared/protocol";
+import { type EnrollResponse, type ErrorResponse, enrollResponse, errorResponse } from "../../shared/protocol";
 import { compact, dropTools, markSent, nextBatch, pendingEntries, toReport } from "./counters";
 import type { Settings } from "./settings";
 import { read, serialized, write } from "./state";
@@ -24,20 +24,22 @@ function browserName(): "chrome" | "edge" | "firefox" | "other" {
   return agent.includes("Chrome/") ? "chrome" : "other";
 }
 
-let enrolling: Promise<EnrollResponse> | null = null;
+type Device = Pick<EnrollResponse, "deviceId" | "deviceToken">;
+
+let enrolling: Promise<Device> | null = null;
 
 /**
  * The device's pseudonym for the configured server, enrolling first when there is none.
  * Concurrent callers share one enrollment, so a device never registers twice.
  */
-export function ensureEnrolled(settings: Settings, version: string): Promise<EnrollResponse> {
+export function ensureEnrolled(settings: Settings, version: string): Promise<Device> {
   enrolling ??= enroll(settings, version).finally(() => {
     enrolling = null;
   });
   return enrolling;
 }
 
-async function enroll(settings: Settings, version: string): Promise<EnrollResponse> {
+async function enroll(settings: Settings, version: string): Promise<Device> {
   const device = await read("device");
   if (device && device.serverUrl === settings.serverUrl) return device;
   if (!settings.enrollmentToken) throw new Error("no enrollment token is configured");
@@ -51,20 +53,28 @@ async function enroll(settings: Settings, version: string): Promise<EnrollRespon
       extensionVersion: version,
     }),
   });
-  if (!response.ok) throw new Error(`enrollment refused (${response.status}): ${await errorText(response)}`);
+  if (!response.ok)
+    throw new Error(`enrollment refused (${response.status}): ${describe(await refusalOf(response), response)}`);
   const issued = enrollResponse.parse(await response.json());
-  await write("device", { serverUrl: settings.serverUrl, ...issued });
+  await write("device", { serverUrl: settings.serverUrl, deviceId: issued.deviceId, deviceToken: issued.deviceToken });
   return issued;
 }
 
-async function errorText(response: Response, withIssues = false): Promise<string> {
+/** The server's structured refusal, or null when the body is not one. */
+async function refusalOf(response: Response): Promise<ErrorResponse | null> {
   try {
-    const body = (await response.json()) as { error?: string; issues?: string[] };
-    const issues = withIssues && body.issues?.length ? ` (${body.issues.join("; ")})` : "";
-    return `${body.error ?? response.statusText}${issues}`;
+    const parsed = errorResponse.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
   } catch {
-    return response.statusText;
+    return null;
   }
+}
+
+/** The refusal in words, for the popup and the console. */
+function describe(refusal: ErrorResponse | null, response: Response): string {
+  if (!refusal) return response.statusText;
+  const issues = refusal.issues?.length ? ` (${refusal.issues.join("; ")})` : "";
+  return `${refusal.error}${issues}`;
 }
 
 /**
@@ -109,9 +119,10 @@ export async function flush(settings: Settings, version: string, now = Date.now(
       return { ok: true, sentDays: new Set(batch.map((e) => e.day)).size, sentCounters: batch.length };
     }
     if (response.status === 401) await write("device", null);
-    const text = await errorText(response, true);
-    const unknown = new Set([...text.matchAll(/unknown tool "([a-z0-9-]+)"/g)].map((m) => m[1] as string));
-    if (response.status === 422 && unknown.size > 0) {
+    const refusal = await refusalOf(response);
+    const text = describe(refusal, response);
+    const unknown = new Set(refusal?.unknownTools ?? []);
+    if (refusal?.code === "report_refused" && unknown.size > 0) {
       // The server's catalog lacks these tools: set their counts aside and send the rest now.
       await serialized(async () => {
         const { book, dropped } = dropTools(await read("counters"), unknown);

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { meResponse } from "../../shared/admin";
+import { errorResponse } from "../../shared/protocol";
 import worker from "../../worker/index";
 import { ADMIN } from "./helpers";
 
@@ -71,7 +72,9 @@ async function call(path: string, assertion: string, init: RequestInit = {}, bin
 
 async function refusal(response: Response, status: number): Promise<string> {
   expect(response.status).toBe(status);
-  return ((await response.json()) as { error: string }).error;
+  const body = errorResponse.parse(await response.json());
+  expect(body.code).toBe(status === 403 ? "forbidden" : "unauthenticated");
+  return body.error;
 }
 
 describe("Cloudflare Access", () => {
@@ -156,6 +159,6 @@ describe("Cloudflare Access", () => {
       accessEnv,
       createExecutionContext(),
     );
-    expect(await refusal(response, 403)).toMatch(/only on localhost/);
+    expect(await refusal(response, 403)).toMatch(/Cloudflare Access/);
   });
 });

@@ -122,7 +122,10 @@ export async function startWorker(options: {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.testScheduled) args.push("--test-scheduled");
-  for (const [key, value] of Object.entries(options.vars ?? {})) args.push("--var", `${key}:${value}`);
+  // The local admin token is an explicit opt-in (see middleware/admin-auth.ts).
+  for (const [key, value] of Object.entries({ LOCAL_ADMIN: "1", ...options.vars })) {
+    args.push("--var", `${key}:${value}`);
+  }
   const child = spawn(join(BIN, "wrangler"), args, {
     cwd: ROOT,
     env: WRANGLER_ENV,

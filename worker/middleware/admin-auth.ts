@@ -1,11 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { LIMITS } from "../../shared/limits";
 import { digestsEqual, sha256Hex } from "../crypto";
 import type { AppEnv, Env } from "../env";
+import { refuse } from "../errors";
 
 export type Role = "viewer" | "admin";
 
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 
 function keySet(env: Env, teamDomain: string): JWTVerifyGetKey {
@@ -20,15 +21,18 @@ function keySet(env: Env, teamDomain: string): JWTVerifyGetKey {
   return keys;
 }
 
-/** Matches an e-mail against a comma-separated list of addresses and `*@domain` entries. */
+/**
+ * Matches an e-mail against a comma-separated list of addresses and `*@domain` entries. An
+ * address must have exactly one "@": `eve@evil.example@corp.example` matches nothing.
+ */
 export function listed(email: string, list: string | undefined): boolean {
   const address = email.toLowerCase();
+  if (address.split("@").length !== 2) return false;
+  const domain = address.slice(address.indexOf("@"));
   return (list ?? "")
     .split(",")
     .map((entry) => entry.trim().toLowerCase())
-    .some(
-      (entry) => entry !== "" && (entry === address || (entry.startsWith("*@") && address.endsWith(entry.slice(1)))),
-    );
+    .some((entry) => entry !== "" && (entry === address || (entry.startsWith("*@") && entry.slice(1) === domain)));
 }
 
 async function tokenMatches(presented: string, expected: string | undefined): Promise<boolean> {
@@ -36,13 +40,32 @@ async function tokenMatches(presented: string, expected: string | undefined): Pr
   return digestsEqual(await sha256Hex(presented), await sha256Hex(expected));
 }
 
+/** Whether Cloudflare Access is configured: then only Access signs anyone in. */
+export function accessConfigured(env: Env): boolean {
+  return Boolean(env.ACCESS_TEAM_DOMAIN || env.ACCESS_AUD);
+}
+
+/**
+ * Whether a request may use the local admin token: only with the explicit opt-in
+ * LOCAL_ADMIN=1 (which `npm start` and the tests set), never when Access is configured, and
+ * only addressed to loopback by its literal name. The Host header is compared as sent, so
+ * spellings the URL parser would fold into 127.0.0.1 (`0x7f000001`, `127.1`) do not pass.
+ */
+export function localAdminAllowed(env: Env, request: Request): boolean {
+  if (env.LOCAL_ADMIN !== "1" || accessConfigured(env)) return false;
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  return LOCAL_HOST.test(host);
+}
+
+const LOCAL_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
+
 /**
  * Admin API authentication.
  * - Production: Cloudflare Access in front; the `Cf-Access-Jwt-Assertion` JWT is verified
- *   against the team's keys, issuer and audience, and the e-mail's role comes from
- *   ACCESS_ADMINS / ACCESS_VIEWERS.
- * - Local: `Authorization: Bearer $ADMIN_TOKEN` (or $VIEWER_TOKEN), refused unless the request
- *   is addressed to localhost.
+ *   against the team's keys, issuer and audience; it must carry `exp` and `iat` and be at most
+ *   LIMITS.accessTokenMaxAgeSeconds old. The e-mail's role comes from ACCESS_ADMINS /
+ *   ACCESS_VIEWERS.
+ * - Local: `Authorization: Bearer $ADMIN_TOKEN` (or $VIEWER_TOKEN), see localAdminAllowed.
  * Viewers may read everything and change nothing.
  */
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
@@ -52,9 +75,11 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const assertion = c.req.header("cf-access-jwt-assertion");
   if (assertion) {
     if (!env.ACCESS_TEAM_DOMAIN || !env.ACCESS_AUD) {
-      return c.json(
-        { error: "Cloudflare Access is not configured on this worker (ACCESS_TEAM_DOMAIN, ACCESS_AUD)" },
+      return refuse(
+        c,
         401,
+        "unauthenticated",
+        "Cloudflare Access is not configured on this worker (ACCESS_TEAM_DOMAIN, ACCESS_AUD)",
       );
     }
     const teamDomain = env.ACCESS_TEAM_DOMAIN.replace(/\/+$/, "");
@@ -62,20 +87,27 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
       const { payload } = await jwtVerify(assertion, keySet(env, teamDomain), {
         issuer: teamDomain,
         audience: env.ACCESS_AUD,
+        requiredClaims: ["exp", "iat"],
+        maxTokenAge: LIMITS.accessTokenMaxAgeSeconds,
       });
       actor = typeof payload.email === "string" ? payload.email : "";
     } catch (error) {
-      return c.json({ error: `Access token refused: ${(error as Error).message}` }, 401);
+      return refuse(c, 401, "unauthenticated", `Access token refused: ${(error as Error).message}`);
     }
-    if (!actor) return c.json({ error: "Access token has no e-mail" }, 401);
+    if (!actor) return refuse(c, 401, "unauthenticated", "Access token has no e-mail");
     role = listed(actor, env.ACCESS_ADMINS) ? "admin" : listed(actor, env.ACCESS_VIEWERS) ? "viewer" : null;
-    if (!role) return c.json({ error: `${actor} has no Shadowlight role` }, 403);
+    if (!role) return refuse(c, 403, "forbidden", `${actor} has no Shadowlight role`);
   } else {
     const header = c.req.header("authorization") ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
-    if (!token) return c.json({ error: "sign in through Cloudflare Access or send the admin token" }, 401);
-    if (!LOCAL_HOSTS.has(new URL(c.req.url).hostname)) {
-      return c.json({ error: "the admin token is accepted only on localhost; use Cloudflare Access" }, 403);
+    if (!token) return refuse(c, 401, "unauthenticated", "sign in through Cloudflare Access or send the admin token");
+    if (!localAdminAllowed(env, c.req.raw)) {
+      return refuse(
+        c,
+        403,
+        "forbidden",
+        "the admin token is accepted only on a local server started with LOCAL_ADMIN=1; use Cloudflare Access",
+      );
     }
     if (await tokenMatches(token, env.ADMIN_TOKEN)) {
       role = "admin";
@@ -84,11 +116,11 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
       role = "viewer";
       actor = "local-viewer";
     } else {
-      return c.json({ error: "admin token is not valid" }, 401);
+      return refuse(c, 401, "unauthenticated", "admin token is not valid");
     }
   }
   if (role !== "admin" && c.req.method !== "GET" && c.req.method !== "HEAD") {
-    return c.json({ error: "the viewer role can read but not change anything" }, 403);
+    return refuse(c, 403, "forbidden", "the viewer role can read but not change anything");
   }
   c.set("actor", actor);
   c.set("role", role);

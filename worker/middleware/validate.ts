@@ -1,6 +1,7 @@
 import { zValidator } from "@hono/zod-validator";
 import type * as z from "zod";
 import { describeIssues } from "../../shared/policy/schema";
+import { refuse } from "../errors";
 
 /**
  * Validates a JSON body with a shared zod schema. A refusal is a 400 naming every problem by
@@ -9,7 +10,7 @@ import { describeIssues } from "../../shared/policy/schema";
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return zValidator("json", schema, (result, c) => {
     if (!result.success) {
-      return c.json({ error: "invalid request body", issues: describeIssues(result.error) }, 400);
+      return refuse(c, 400, "invalid_request", "invalid request body", { issues: describeIssues(result.error) });
     }
   });
 }
@@ -18,7 +19,7 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 export function queryParams<T extends z.ZodType>(schema: T) {
   return zValidator("query", schema, (result, c) => {
     if (!result.success) {
-      return c.json({ error: "invalid query parameters", issues: describeIssues(result.error) }, 400);
+      return refuse(c, 400, "invalid_request", "invalid query parameters", { issues: describeIssues(result.error) });
     }
   });
 }

@@ -1,10 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
-import { enrollRequest } from "../../shared/protocol";
+import { type EnrollResponse, enrollRequest } from "../../shared/protocol";
 import { digestsEqual, randomToken, sha256Hex } from "../crypto";
 import { database } from "../db/client";
 import { devices, enrollmentTokens } from "../db/schema";
 import type { AppEnv } from "../env";
+import { refuse } from "../errors";
 import { jsonBody } from "../middleware/validate";
 
 /** `POST /api/v1/enroll`: trade the organization's enrollment token for a device pseudonym. */
@@ -21,7 +22,7 @@ export const enroll = new Hono<AppEnv>().post("/", jsonBody(enrollRequest), asyn
       .get();
     accepted = row !== undefined;
   }
-  if (!accepted) return c.json({ error: "enrollment token is not valid or was revoked" }, 401);
+  if (!accepted) return refuse(c, 401, "enrollment_token_invalid", "enrollment token is not valid or was revoked");
 
   const deviceId = crypto.randomUUID();
   const deviceToken = randomToken();
@@ -33,5 +34,5 @@ export const enroll = new Hono<AppEnv>().post("/", jsonBody(enrollRequest), asyn
     extensionVersion: body.extensionVersion ?? null,
     enrolledAt: Date.now(),
   });
-  return c.json({ deviceId, deviceToken }, 201);
+  return c.json({ deviceId, deviceToken, group: body.group ?? null } satisfies EnrollResponse, 201);
 });

@@ -3,13 +3,20 @@ import { Hono } from "hono";
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { type Policy, policySchema } from "../../shared/policy/schema";
-import { REPORT_RATE_LIMIT, type ReportRequest, reportRequest } from "../../shared/protocol";
+import {
+  REPORT_RATE_LIMIT,
+  type RefusalReason,
+  type RefusedCount,
+  type ReportRequest,
+  reportRequest,
+} from "../../shared/protocol";
 import { toolsById } from "../catalog";
 import { database } from "../db/client";
 import { planIngest } from "../db/ingest";
 import { currentPolicy } from "../db/policies";
 import { policyVersions } from "../db/schema";
 import type { AppEnv } from "../env";
+import { refuse } from "../errors";
 import { deviceAuth } from "../middleware/device-auth";
 import { jsonBody } from "../middleware/validate";
 
@@ -19,41 +26,74 @@ import { jsonBody } from "../middleware/validate";
  * shape (400), rate (429), days, tools and reasons (422).
  */
 
-/** Problems with a report that the schema cannot see: days outside the window, unknown ids. */
-export function reportProblems(
+/** Counts of a report that the schema cannot see are wrong: days outside the window, unknown ids. */
+export function refusedCounts(
   report: ReportRequest,
   today: string,
   reasonsOf: (policyVersion: number) => Set<string>,
-): string[] {
-  const problems: string[] = [];
+): RefusedCount[] {
+  const refused: RefusedCount[] = [];
   const oldest = addDays(today, -LIMITS.retentionDays);
   const newest = addDays(today, 1);
-  const checkDay = (day: string, path: string) => {
-    if (day < oldest) problems.push(`${path}: ${day} is older than the ${LIMITS.retentionDays}-day retention`);
-    if (day > newest) problems.push(`${path}: ${day} is in the future`);
+  const dayProblem = (day: string): [RefusalReason, string] | null => {
+    if (day < oldest) return ["day_out_of_window", `${day} is older than the ${LIMITS.retentionDays}-day retention`];
+    if (day > newest) return ["day_out_of_window", `${day} is in the future`];
+    return null;
   };
-  const checkTool = (tool: string, path: string) => {
-    if (!toolsById.has(tool)) problems.push(`${path}: unknown tool "${tool}"`);
-  };
-  report.days.forEach((entry, i) => {
-    checkDay(entry.day, `days.${i}.day`);
-    entry.counters.forEach((counter, j) => {
-      checkTool(counter.tool, `days.${i}.counters.${j}.tool`);
-    });
-  });
-  report.justifications?.forEach((justification, i) => {
-    checkDay(justification.day, `justifications.${i}.day`);
-    checkTool(justification.tool, `justifications.${i}.tool`);
-    if (!reasonsOf(justification.policyVersion).has(justification.reason)) {
-      problems.push(
-        `justifications.${i}.reason: "${justification.reason}" is not a reason of policy v${justification.policyVersion}`,
-      );
+  const toolProblem = (tool: string): [RefusalReason, string] | null =>
+    toolsById.has(tool) ? null : ["unknown_tool", `unknown tool "${tool}"`];
+  for (const entry of report.days) {
+    for (const counter of entry.counters) {
+      const problem = dayProblem(entry.day) ?? toolProblem(counter.tool);
+      if (problem) {
+        const { tool, event, policyVersion } = counter;
+        refused.push({
+          kind: "counter",
+          day: entry.day,
+          tool,
+          event,
+          policyVersion,
+          reason: problem[0],
+          message: problem[1],
+        });
+      }
     }
-  });
-  report.candidates?.forEach((candidate, i) => {
-    checkDay(candidate.day, `candidates.${i}.day`);
-  });
-  return problems;
+  }
+  for (const j of report.justifications ?? []) {
+    const problem =
+      dayProblem(j.day) ??
+      toolProblem(j.tool) ??
+      (reasonsOf(j.policyVersion).has(j.reason)
+        ? null
+        : (["unknown_reason", `"${j.reason}" is not a reason of policy v${j.policyVersion}`] as [
+            RefusalReason,
+            string,
+          ]));
+    if (problem) {
+      refused.push({
+        kind: "justification",
+        day: j.day,
+        tool: j.tool,
+        justification: j.reason,
+        policyVersion: j.policyVersion,
+        reason: problem[0],
+        message: problem[1],
+      });
+    }
+  }
+  for (const candidate of report.candidates ?? []) {
+    const problem = dayProblem(candidate.day);
+    if (problem) {
+      refused.push({
+        kind: "candidate",
+        day: candidate.day,
+        domain: candidate.domain,
+        reason: problem[0],
+        message: problem[1],
+      });
+    }
+  }
+  return refused;
 }
 
 /** The justification reasons of the policy versions a report names (the policy in force for unknown ones). */
@@ -89,17 +129,26 @@ export const reports = new Hono<AppEnv>().post("/", deviceAuth, jsonBody(reportR
   const limit = reportRateLimit(c.env);
   if (c.get("reportWindow") === window && c.get("reportsInWindow") >= limit) {
     const retryAfter = Math.max(1, Math.ceil((window + 1) * REPORT_RATE_LIMIT.windowSeconds - now / 1000));
-    c.header("Retry-After", String(retryAfter));
-    return c.json(
-      {
-        error: `too many reports: this device may send ${limit} per ${REPORT_RATE_LIMIT.windowSeconds / 60} minutes; retry in ${retryAfter} s (nothing was stored)`,
-      },
+    return refuse(
+      c,
       429,
+      "rate_limited",
+      `too many reports: this device may send ${limit} per ${REPORT_RATE_LIMIT.windowSeconds / 60} minutes; retry in ${retryAfter} s (nothing was stored)`,
+      { retryAfter },
     );
   }
 
-  const problems = reportProblems(report, dayOf(now), await reasonsByVersion(c.env, report));
-  if (problems.length) return c.json({ error: "report refused, nothing was stored", issues: problems }, 422);
+  const refused = refusedCounts(report, dayOf(now), await reasonsByVersion(c.env, report));
+  if (refused.length) {
+    const unknownTools = [
+      ...new Set(refused.filter((r) => r.reason === "unknown_tool").map((r) => ("tool" in r ? r.tool : ""))),
+    ];
+    return refuse(c, 422, "report_refused", "report refused, nothing was stored", {
+      issues: refused.map((r) => `${r.kind} ${r.day}: ${r.message}`),
+      refused,
+      ...(unknownTools.length ? { unknownTools } : {}),
+    });
+  }
 
   const plan = planIngest(c.env.DB, report, {
     deviceId: c.get("deviceId"),

@@ -9,6 +9,7 @@ import { policyHistory } from "../../db/policies";
 import { dailyRollups } from "../../db/schema";
 import { ACTIVE_DAYS, lastDays } from "../../db/usage";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { queryParams } from "../../middleware/validate";
 import { kAnonymity, suppressSmallGroups } from "../../privacy";
 
@@ -26,7 +27,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
   const history = await policyHistory(db);
   const version = c.req.valid("query").version ?? history[0]?.version ?? 1;
   if (!history.some((entry) => entry.version === version)) {
-    return c.json({ error: `no policy version ${version}` }, 404);
+    return refuse(c, 404, "not_found", `no policy version ${version}`);
   }
   const days = lastDays(today, 30);
   const [coverage, groups, funnelRows, trendRows] = await Promise.all([

@@ -12,6 +12,7 @@ import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
 import { candidateDomains, candidateRollups, candidates } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 
 const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismissed: 2 };
@@ -74,12 +75,12 @@ export const candidatesRoute = new Hono<AppEnv>()
   .post("/:domain", jsonBody(candidateTriageRequest), async (c) => {
     const domain = c.req.param("domain");
     if (!registrableDomain.safeParse(domain).success) {
-      return c.json({ error: `"${domain}" is not a canonical domain` }, 400);
+      return refuse(c, 400, "invalid_request", `"${domain}" is not a canonical domain`);
     }
     const { state } = c.req.valid("json");
     const db = database(c.env.DB);
     const row = await db.select().from(candidateDomains).where(eq(candidateDomains.domain, domain)).get();
-    if (!row) return c.json({ error: `no candidate domain "${domain}" was reported` }, 404);
+    if (!row) return refuse(c, 404, "not_found", `no candidate domain "${domain}" was reported`);
     if (row.state !== state) {
       await db.batch([
         db

@@ -6,6 +6,7 @@ import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
 import { devices } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { queryParams } from "../../middleware/validate";
 import { kAnonymity } from "../../privacy";
 
@@ -101,8 +102,8 @@ export const devicesRoute = new Hono<AppEnv>()
     const id = c.req.param("id");
     const db = database(c.env.DB);
     const device = await db.select(columns).from(devices).where(eq(devices.id, id)).get();
-    if (!device) return c.json({ error: `no device "${id}"` }, 404);
-    if (device.revokedAt !== null) return c.json({ error: `device "${id}" is already revoked` }, 409);
+    if (!device) return refuse(c, 404, "not_found", `no device "${id}"`);
+    if (device.revokedAt !== null) return refuse(c, 409, "conflict", `device "${id}" is already revoked`);
     const revokedAt = Date.now();
     await db.batch([
       db

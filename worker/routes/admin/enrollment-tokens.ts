@@ -6,6 +6,7 @@ import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
 import { enrollmentTokens } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 
 const columns = {
@@ -45,8 +46,8 @@ export const enrollmentTokensRoute = new Hono<AppEnv>()
     const id = c.req.param("id");
     const db = database(c.env.DB);
     const row = await db.select(columns).from(enrollmentTokens).where(eq(enrollmentTokens.id, id)).get();
-    if (!row) return c.json({ error: `no enrollment token "${id}"` }, 404);
-    if (row.revokedAt !== null) return c.json({ error: `enrollment token "${id}" is already revoked` }, 409);
+    if (!row) return refuse(c, 404, "not_found", `no enrollment token "${id}"`);
+    if (row.revokedAt !== null) return refuse(c, 409, "conflict", `enrollment token "${id}" is already revoked`);
     const revokedAt = Date.now();
     await db.batch([
       db.update(enrollmentTokens).set({ revokedAt }).where(eq(enrollmentTokens.id, id)),

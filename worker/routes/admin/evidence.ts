@@ -4,6 +4,7 @@ import { addDays, dayOf } from "../../../shared/day";
 import { LIMITS } from "../../../shared/limits";
 import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { buildEvidencePack } from "../../evidence/pack";
 import { evidenceCsv, evidenceHtml } from "../../evidence/render";
 import { queryParams } from "../../middleware/validate";
@@ -30,7 +31,7 @@ export const evidenceRoute = new Hono<AppEnv>().get("/", queryParams(evidenceQue
   if (from < oldest) {
     issues.push(`from: ${from} is older than the ${LIMITS.retentionDays}-day retention of device data (${oldest})`);
   }
-  if (issues.length) return c.json({ error: "invalid evidence period", issues }, 400);
+  if (issues.length) return refuse(c, 400, "invalid_request", "invalid evidence period", { issues });
 
   const pack = await buildEvidencePack(database(c.env.DB), { from, to }, kAnonymity(c.env), c.get("actor"));
   const name = `shadowlight-evidence-${from}-to-${to}`;

@@ -13,6 +13,7 @@ import { database } from "../../db/client";
 import { policyHistory, reasonLabels } from "../../db/policies";
 import { exceptionDecisions, justificationRollups, justifications } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 
 const DECISION_ORDER: Record<ExceptionDecision, number> = { pending: 0, granted: 1, denied: 2 };
@@ -105,7 +106,7 @@ export const exceptionsRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const [entry] = await register(db, { tool, reason });
     if (!entry)
-      return c.json({ error: `nobody has asked for an exception for "${tool}" with reason "${reason}"` }, 404);
+      return refuse(c, 404, "not_found", `nobody has asked for an exception for "${tool}" with reason "${reason}"`);
     const body = c.req.valid("json");
     const row = {
       tool,

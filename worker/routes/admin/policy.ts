@@ -12,6 +12,7 @@ import { database } from "../../db/client";
 import { currentPolicy, policyHistory } from "../../db/policies";
 import { policyVersions } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 import { checkPolicy } from "../../policy-check";
 
@@ -45,7 +46,7 @@ export const adminPolicy = new Hono<AppEnv>()
   .post("/", jsonBody(policyRequest), async (c) => {
     const db = database(c.env.DB);
     const { policy, issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
-    if (!policy) return c.json({ error: "policy refused, nothing was published", issues }, 400);
+    if (!policy) return refuse(c, 400, "change_refused", "policy refused, nothing was published", { issues });
     const publishedAt = Date.now();
     const publishedBy = c.get("actor");
     const body = JSON.stringify(policy);
@@ -76,6 +77,6 @@ export const adminPolicy = new Hono<AppEnv>()
       .from(policyVersions)
       .where(eq(policyVersions.version, version))
       .get();
-    if (!row) return c.json({ error: `no policy version ${version}` }, 404);
+    if (!row) return refuse(c, 404, "not_found", `no policy version ${version}`);
     return c.json({ policy: policySchema.parse(JSON.parse(row.body)) } satisfies PolicyVersionResponse);
   });

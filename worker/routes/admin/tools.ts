@@ -9,6 +9,7 @@ import { database } from "../../db/client";
 import { dailyCounters, dailyRollups, deviceTools, toolReviews } from "../../db/schema";
 import { eventTotals, lastDays } from "../../db/usage";
 import type { AppEnv } from "../../env";
+import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 
 function toReview(row: typeof toolReviews.$inferSelect): ToolReview {
@@ -34,7 +35,7 @@ export const toolsRoute = new Hono<AppEnv>()
     const id = c.req.param("id");
     const source = catalogToolsById.get(id);
     const compiled = toolsById.get(id);
-    if (!source || !compiled) return c.json({ error: `no tool "${id}" in the catalog` }, 404);
+    if (!source || !compiled) return refuse(c, 404, "not_found", `no tool "${id}" in the catalog`);
     const category = catalog.categories.find((entry) => entry.id === source.category);
     const vendor = catalog.vendors.find((entry) => entry.id === source.vendor);
     const db = database(c.env.DB);
@@ -103,14 +104,14 @@ export const toolsRoute = new Hono<AppEnv>()
   })
   .put("/:id/review", jsonBody(reviewRequest), async (c) => {
     const id = c.req.param("id");
-    if (!toolsById.has(id)) return c.json({ error: `no tool "${id}" in the catalog` }, 404);
+    if (!toolsById.has(id)) return refuse(c, 404, "not_found", `no tool "${id}" in the catalog`);
     const body = c.req.valid("json");
     const issues: string[] = [];
     if (body.alternative && !toolsById.has(body.alternative)) {
       issues.push(`alternative: unknown tool "${body.alternative}"`);
     }
     if (body.alternative === id) issues.push("alternative: a tool cannot be its own alternative");
-    if (issues.length) return c.json({ error: "review refused, nothing was changed", issues }, 422);
+    if (issues.length) return refuse(c, 422, "change_refused", "review refused, nothing was changed", { issues });
 
     const db = database(c.env.DB);
     const before = await db.select().from(toolReviews).where(eq(toolReviews.tool, id)).get();
