@@ -15,14 +15,15 @@ function escapeRegex(text: string): string {
 
 /**
  * The browser's own block rules for every tool the policy blocks: a main-frame request to
- * any of its hosts (or path rules, segment-exact) is redirected to the extension's blocked
- * page before the tool's page loads.
+ * any of its hosts (or path rules, segment-exact; or query rules, one exact "name=value"
+ * pair of the query) is redirected to the extension's blocked page before the tool's page
+ * loads.
  */
 export function blockRules(response: PolicyResponse): Rule[] {
   const rules: Rule[] = [];
   for (const tool of catalog().index.tools) {
     if (decide(response, tool).action !== "block") continue;
-    const { hosts, paths } = toolHosts(tool.id);
+    const { hosts, paths, queries } = toolHosts(tool.id);
     const redirect = { type: "redirect" as const, redirect: { extensionPath: `/blocked.html?tool=${tool.id}` } };
     if (hosts.length) {
       rules.push({
@@ -43,8 +44,28 @@ export function blockRules(response: PolicyResponse): Rule[] {
         },
       } as Rule);
     }
+    for (const [host, path, param, value] of queries) {
+      rules.push({
+        id: rules.length + 1,
+        priority: 3,
+        action: redirect,
+        condition: {
+          regexFilter: queryRuleRegex(host, path, param, value),
+          resourceTypes: ["main_frame" as const],
+        },
+      } as Rule);
+    }
   }
   return rules;
+}
+
+/**
+ * A query rule as a block-rule regex: the host or a subdomain, the path at a segment boundary,
+ * then a query that has the pair as one whole "name=value" (never inside another pair or in
+ * the fragment). Written the way pages write it; the matcher also decodes percent escapes.
+ */
+export function queryRuleRegex(host: string, path: string, param: string, value: string): string {
+  return `^https?://([^/?#]*\\.)?${escapeRegex(host)}(:[0-9]+)?${escapeRegex(path)}/?\\?([^#]*&)?${escapeRegex(param)}=${escapeRegex(value)}(&|#|$)`;
 }
 
 export async function syncBlockRules(response: PolicyResponse): Promise<number> {

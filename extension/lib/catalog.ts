@@ -38,8 +38,12 @@ export function useCatalog(index: CompiledIndex, source: CatalogInForce["source"
   current = build(index, source);
 }
 
-/** Every hostname and path rule of a tool, for block rules. */
-export function toolHosts(toolId: string): { hosts: string[]; paths: Array<[string, string]> } {
+/** Every hostname, path rule and query rule of a tool, for block rules. */
+export function toolHosts(toolId: string): {
+  hosts: string[];
+  paths: Array<[string, string]>;
+  queries: Array<[string, string, string, string]>;
+} {
   const { index } = current;
   const position = index.tools.findIndex((tool) => tool.id === toolId);
   const hosts = Object.entries(index.hosts)
@@ -49,5 +53,9 @@ export function toolHosts(toolId: string): { hosts: string[]; paths: Array<[stri
   for (const [host, rules] of Object.entries(index.paths)) {
     for (const [prefix, p] of rules) if (p === position) paths.push([host, prefix]);
   }
-  return { hosts, paths };
+  const queries: Array<[string, string, string, string]> = [];
+  for (const [host, rules] of Object.entries(index.queries ?? {})) {
+    for (const [path, param, value, p] of rules) if (p === position) queries.push([host, path, param, value]);
+  }
+  return { hosts, paths, queries };
 }

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { assessRisk, type RiskLevel, trainingSummary, trainingTiers } from "./risk";
-import { type Catalog, canonicalHost, slug } from "./schema";
+import { type Catalog, canonicalHost, slug, toolHostKinds } from "./schema";
 
 /** What the extension and the worker need of a tool at run time. */
 export interface CompiledTool {
@@ -12,22 +12,30 @@ export interface CompiledTool {
   home: string;
   risk: number;
   level: RiskLevel;
-  /** Whether the tool trains on inputs by default: on all tiers, some, none, or unknown. */
-  trains: "all" | "some" | "none" | null;
-  /** The tiers that train on inputs by default, for the nudge's "why". */
-  trainsOn: string[];
+  /**
+   * Whether the tool trains on inputs by default: on all tiers, some, or none; absent (or
+   * null) when the catalog has no training fact. Absent fields keep the index small.
+   */
+  trains?: "all" | "some" | "none" | null;
+  /** The tiers that train on inputs by default, for the nudge's "why"; absent when none. */
+  trainsOn?: string[];
 }
 
 /**
- * The compiled catalog. `hosts` maps a canonical hostname to a tool's position in `tools`;
- * `paths` maps a shared hostname to its path rules as `[prefix, tool position]`, longest
- * prefix first.
+ * The compiled catalog. `hosts` maps a canonical hostname (of every kind) to a tool's
+ * position in `tools`; `kinds` names the hosts that are not the product itself ("api",
+ * "docs"); `paths` maps a shared hostname to its path rules as `[prefix, tool position]`,
+ * longest prefix first; `queries` maps a shared hostname to its query rules as
+ * `[path, parameter, value, tool position]`. `kinds` and `queries` are absent when empty, so
+ * an index without them reads as before.
  */
 export interface CompiledIndex {
   format: 1;
   tools: CompiledTool[];
   hosts: Record<string, number>;
+  kinds?: Record<string, "api" | "docs">;
   paths: Record<string, Array<[string, number]>>;
+  queries?: Record<string, Array<[string, string, string, number]>>;
 }
 
 export function compileCatalog(catalog: Catalog): CompiledIndex {
@@ -35,31 +43,46 @@ export function compileCatalog(catalog: Catalog): CompiledIndex {
   const vendors = new Map(catalog.vendors.map((v) => [v.id, v]));
   const tools = [...catalog.tools].sort((a, b) => a.id.localeCompare(b.id));
   const index: CompiledIndex = { format: 1, tools: [], hosts: {}, paths: {} };
+  const kinds: NonNullable<CompiledIndex["kinds"]> = {};
+  const queries: NonNullable<CompiledIndex["queries"]> = {};
 
   tools.forEach((tool, position) => {
     const category = categories.get(tool.category);
     const vendor = vendors.get(tool.vendor);
     if (!category || !vendor) throw new Error(`${tool.id}: unknown category or vendor`);
     const { score, level } = assessRisk(tool, category, vendor);
-    index.tools.push({
+    const compiled: CompiledTool = {
       id: tool.id,
       name: tool.name,
       category: tool.category,
       vendor: vendor.name,
-      home: tool.examples[0] ?? `https://${tool.hosts[0]}/`,
+      home: tool.hosts[0] ? `https://${tool.hosts[0]}/` : (tool.examples[0] as string),
       risk: score,
       level,
-      trains: trainingSummary(tool),
-      trainsOn: trainingTiers(tool),
-    });
-    for (const host of tool.hosts) index.hosts[host] = position;
+    };
+    const trains = trainingSummary(tool);
+    if (trains) compiled.trains = trains;
+    const trainsOn = trainingTiers(tool);
+    if (trainsOn.length) compiled.trainsOn = trainsOn;
+    index.tools.push(compiled);
+    for (const [host, kind] of toolHostKinds(tool)) {
+      index.hosts[host] = position;
+      if (kind !== "web") kinds[host] = kind;
+    }
     for (const rule of tool.paths ?? []) {
       const rules = index.paths[rule.host] ?? [];
       rules.push([rule.prefix, position]);
       index.paths[rule.host] = rules;
     }
+    for (const rule of tool.queries ?? []) {
+      const rules = queries[rule.host] ?? [];
+      rules.push([rule.path, rule.param, rule.value, position]);
+      queries[rule.host] = rules;
+    }
   });
   for (const rules of Object.values(index.paths)) rules.sort((a, b) => b[0].length - a[0].length);
+  if (Object.keys(kinds).length) index.kinds = kinds;
+  if (Object.keys(queries).length) index.queries = queries;
   return index;
 }
 
@@ -75,21 +98,43 @@ export function matchPatterns(index: CompiledIndex): string[] {
   for (const [host, rules] of Object.entries(index.paths).sort()) {
     for (const [prefix] of rules) patterns.push(`*://${host}${prefix}*`, `*://*.${host}${prefix}*`);
   }
+  // A match pattern's path also covers the query: "?*udm=50*" wakes the content script only
+  // on pages that carry the pair; the background makes the exact decision.
+  for (const [host, rules] of Object.entries(index.queries ?? {}).sort()) {
+    for (const [path, param, value] of rules) {
+      patterns.push(`*://${host}${path}?*${param}=${value}*`, `*://*.${host}${path}?*${param}=${value}*`);
+    }
+  }
   return patterns;
 }
 
 /** The same set as `matchPatterns`, as `webNavigation` URL filters, so the browser itself
  * wakes the background only for catalog pages. */
-export function navigationFilters(
-  index: CompiledIndex,
-): Array<{ hostEquals?: string; hostSuffix?: string; pathPrefix?: string }> {
-  const filters: Array<{ hostEquals?: string; hostSuffix?: string; pathPrefix?: string }> = [];
+export interface NavigationFilter {
+  hostEquals?: string;
+  hostSuffix?: string;
+  pathPrefix?: string;
+  pathEquals?: string;
+  queryContains?: string;
+}
+
+export function navigationFilters(index: CompiledIndex): NavigationFilter[] {
+  const filters: NavigationFilter[] = [];
   for (const host of Object.keys(index.hosts).sort()) {
     filters.push({ hostEquals: host }, { hostSuffix: `.${host}` });
   }
   for (const [host, rules] of Object.entries(index.paths).sort()) {
     for (const [prefix] of rules) {
       filters.push({ hostEquals: host, pathPrefix: prefix }, { hostSuffix: `.${host}`, pathPrefix: prefix });
+    }
+  }
+  for (const [host, rules] of Object.entries(index.queries ?? {}).sort()) {
+    for (const [path, param, value] of rules) {
+      const queryContains = `${param}=${value}`;
+      filters.push(
+        { hostEquals: host, pathEquals: path, queryContains },
+        { hostSuffix: `.${host}`, pathEquals: path, queryContains },
+      );
     }
   }
   return filters;
@@ -112,20 +157,35 @@ export const compiledIndexSchema = z
           home: z.url({ protocol: /^https?$/ }),
           risk: z.number().int().min(0).max(100),
           level: z.enum(["low", "medium", "high"]),
-          trains: z.enum(["all", "some", "none"]).nullable(),
-          trainsOn: z.array(slug),
+          trains: z.enum(["all", "some", "none"]).nullable().optional(),
+          trainsOn: z.array(slug).optional(),
         }),
       )
       .min(1)
       .max(20_000),
     hosts: z.record(canonicalHost, z.number().int().min(0)),
+    kinds: z.record(canonicalHost, z.enum(["api", "docs"])).optional(),
     paths: z.record(canonicalHost, z.array(z.tuple([z.string().regex(/^\/[^\s?#]*$/), z.number().int().min(0)]))),
+    queries: z
+      .record(
+        canonicalHost,
+        z.array(
+          z.tuple([
+            z.string().regex(/^\/[^\s?#]*$/),
+            z.string().regex(/^[A-Za-z0-9._~-]{1,40}$/),
+            z.string().regex(/^[A-Za-z0-9._~-]{1,80}$/),
+            z.number().int().min(0),
+          ]),
+        ),
+      )
+      .optional(),
   })
   .superRefine((index, ctx) => {
     const count = index.tools.length;
     const positions = [
       ...Object.values(index.hosts),
       ...Object.values(index.paths).flatMap((rules) => rules.map(([, position]) => position)),
+      ...Object.values(index.queries ?? {}).flatMap((rules) => rules.map((rule) => rule[3])),
     ];
     if (positions.some((position) => position >= count)) {
       ctx.addIssue({ code: "custom", path: ["hosts"], message: "refers to a tool that is not in the index" });

@@ -1,4 +1,5 @@
 import type { CompiledIndex, CompiledTool } from "./compile";
+import type { HostKind } from "./schema";
 
 /*
  * The matcher: which catalog tool, if any, a URL belongs to.
@@ -13,8 +14,14 @@ import type { CompiledIndex, CompiledTool } from "./compile";
  * "b.chatgpt.com", "chatgpt.com"), and the first that resolves wins. At each suffix, path
  * rules of a shared host (github.com/copilot) are tried before the host's own tool; a prefix
  * matches only at a path-segment boundary ("/copilot" matches "/copilot" and "/copilot/x",
- * never "/copilotkit"). Nothing is ever matched as a substring, so "gemini.com",
- * "chatgpt.com.example.org" and "example.org/?u=chatgpt.com" stay unknown.
+ * never "/copilotkit"). Query rules of a shared host (google.com/search?udm=50) come before
+ * its path rules: the path matches like a path rule and one "name=value" pair of the query,
+ * percent-decoded, must equal the rule's pair exactly ("udm=500", "xudm=50" and
+ * "q=udm%3D50" do not). Nothing is ever matched as a substring, so "gemini.com",
+ * "chatgpt.com.example.org" and "example.org/?u=chatgpt.com" stay unknown. Each host also
+ * has a kind: the product itself ("web"), its API ("api") or pages about it ("docs"); the
+ * most specific host decides, so "api.smith.langchain.com" is an API host of the tool
+ * whose product is "smith.langchain.com".
  *
  * The table is keyed by a fingerprint of the hostname: its length and four of its characters
  * (first, second, middle, last). Every suffix of a URL's host gets its fingerprint in constant
@@ -35,11 +42,16 @@ import type { CompiledIndex, CompiledTool } from "./compile";
 export interface Matcher {
   /** The tool a URL belongs to, or null. Never throws. */
   classify(url: string): CompiledTool | null;
-  /** The tool for an already-normalized hostname and path. */
-  classifyHost(hostname: string, pathname: string): CompiledTool | null;
-  /** The hostname and path the matcher sees in a URL, or null for non-web URLs. */
-  normalize(url: string): { hostname: string; pathname: string } | null;
+  /** The tool a URL belongs to and the kind of page it is, or null. Never throws. */
+  match(url: string): { tool: CompiledTool; kind: HostKind } | null;
+  /** The tool for an already-normalized hostname, path and query ("" or "?..."). */
+  classifyHost(hostname: string, pathname: string, search?: string): CompiledTool | null;
+  /** The hostname, path and query the matcher sees in a URL, or null for non-web URLs. */
+  normalize(url: string): { hostname: string; pathname: string; search: string } | null;
 }
+
+const KINDS: readonly HostKind[] = ["web", "api", "docs"];
+type QueryRules = Array<[string, string, string, number]>;
 
 const SLASH = 47;
 const QUESTION = 63;
@@ -78,16 +90,27 @@ export function createMatcher(index: CompiledIndex): Matcher {
   const keys = Object.keys(index.hosts);
   const hostTools = Object.values(index.hosts);
   const hostRules: Array<Array<[string, number]> | null> = new Array(keys.length).fill(null);
-  for (const [host, rules] of Object.entries(index.paths)) {
-    let e = Object.hasOwn(index.hosts, host) ? keys.indexOf(host) : -1;
+  const hostQueries: Array<QueryRules | null> = new Array(keys.length).fill(null);
+  const entryOf = (host: string): number => {
+    let e = keys.indexOf(host);
     if (e < 0) {
       e = keys.length;
       keys.push(host);
       hostTools.push(-1);
       hostRules.push(null);
+      hostQueries.push(null);
     }
-    hostRules[e] = rules;
+    return e;
+  };
+  for (const [host, rules] of Object.entries(index.paths)) hostRules[entryOf(host)] = rules;
+  for (const [host, rules] of Object.entries(index.queries ?? {})) hostQueries[entryOf(host)] = rules;
+  const hostKinds = new Uint8Array(keys.length);
+  for (const [host, kind] of Object.entries(index.kinds ?? {})) {
+    const e = keys.indexOf(host);
+    if (e >= 0) hostKinds[e] = KINDS.indexOf(kind);
   }
+  // The kind of the last match, read by `match` right after a lookup (no allocation per URL).
+  let lastKind = 0;
 
   // Open addressing with linear probing, at most a quarter full, so a miss (the common case)
   // usually stops at the first slot. Slots hold entry + 1 (0 is empty) and its fingerprint.
@@ -138,16 +161,33 @@ export function createMatcher(index: CompiledIndex): Matcher {
     return -1;
   }
 
-  /** The slow path's lookup, for a normalized hostname and path. */
-  function lookupHost(hostname: string, pathname: string): CompiledTool | null {
+  /** The tool of a query rule matching the path and query, as a position, or -1. */
+  function matchQueries(rules: QueryRules, pathname: string, search: string): number {
+    for (const [path, param, value, position] of rules) {
+      if (matchRules([[path, position]], pathname, 0, pathname.length) >= 0 && queryHas(search, param, value)) {
+        return position;
+      }
+    }
+    return -1;
+  }
+
+  /** The slow path's lookup, for a normalized hostname, path and query. */
+  function lookupHost(hostname: string, pathname: string, search = ""): CompiledTool | null {
+    lastKind = 0;
     const end = hostname.charCodeAt(hostname.length - 1) === DOT ? hostname.length - 1 : hostname.length;
     for (let s = 0; s < end; ) {
       const e = find(hostname, s, end);
       if (e >= 0) {
+        const queries = hostQueries[e];
+        const byQuery = queries ? matchQueries(queries, pathname, search) : -1;
+        if (byQuery >= 0) return tools[byQuery] ?? null;
         const rules = hostRules[e];
         const position = rules ? matchRules(rules, pathname, 0, pathname.length) : -1;
         if (position >= 0) return tools[position] ?? null;
-        if ((hostTools[e] as number) >= 0) return tools[hostTools[e] as number] ?? null;
+        if ((hostTools[e] as number) >= 0) {
+          lastKind = hostKinds[e] as number;
+          return tools[hostTools[e] as number] ?? null;
+        }
       }
       const dot = hostname.indexOf(".", s);
       if (dot < 0) break;
@@ -158,10 +198,18 @@ export function createMatcher(index: CompiledIndex): Matcher {
 
   function parseAndLookup(url: string): CompiledTool | null {
     const parts = normalize(url);
-    return parts ? lookupHost(parts.hostname, parts.pathname) : null;
+    if (parts) return lookupHost(parts.hostname, parts.pathname, parts.search);
+    lastKind = 0;
+    return null;
+  }
+
+  function match(url: string): { tool: CompiledTool; kind: HostKind } | null {
+    const tool = classify(url);
+    return tool ? { tool, kind: KINDS[lastKind] ?? "web" } : null;
   }
 
   function classify(url: string): CompiledTool | null {
+    lastKind = 0;
     let start: number;
     if (url.startsWith("https://")) start = 8;
     else if (url.startsWith("http://")) start = 7;
@@ -208,6 +256,8 @@ export function createMatcher(index: CompiledIndex): Matcher {
       const s = labelStarts[k] as number;
       const e = find(url, s, end);
       if (e >= 0) {
+        // Query rules need the parsed, percent-decoded query: rare hosts, the parser's job.
+        if (hostQueries[e]) return parseAndLookup(url);
         const rules = hostRules[e];
         if (rules) {
           const pathEnd = plainPathEnd(url, end);
@@ -216,13 +266,37 @@ export function createMatcher(index: CompiledIndex): Matcher {
           if (position >= 0) return tools[position] ?? null;
         }
         const position = hostTools[e] as number;
-        if (position >= 0) return tools[position] ?? null;
+        if (position >= 0) {
+          lastKind = hostKinds[e] as number;
+          return tools[position] ?? null;
+        }
       }
     }
     return null;
   }
 
-  return { classify, classifyHost: lookupHost, normalize };
+  return { classify, match, classifyHost: lookupHost, normalize };
+}
+
+/** Whether one "name=value" pair of a query ("?a=1&b=2"), percent-decoded, is exactly this. */
+function queryHas(search: string, param: string, value: string): boolean {
+  if (search.length < 2) return false;
+  for (const pair of search.slice(1).split("&")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0) continue;
+    if (decodeComponent(pair.slice(0, eq)) === param && decodeComponent(pair.slice(eq + 1)) === value) return true;
+  }
+  return false;
+}
+
+/** A query component as a form decodes it ("+" is a space); malformed escapes stay as written. */
+function decodeComponent(text: string): string {
+  if (!text.includes("%") && !text.includes("+")) return text;
+  try {
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    return text;
+  }
 }
 
 /** An IPv4-looking host ("1.2.3.4", "0x7f.1") is rewritten by the parser: let it. */
@@ -259,7 +333,7 @@ function plainPathEnd(url: string, start: number): number {
   return end;
 }
 
-function normalize(url: string): { hostname: string; pathname: string } | null {
+function normalize(url: string): { hostname: string; pathname: string; search: string } | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -269,5 +343,5 @@ function normalize(url: string): { hostname: string; pathname: string } | null {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
   const hostname = parsed.hostname.endsWith(".") ? parsed.hostname.slice(0, -1) : parsed.hostname;
   if (hostname === "") return null;
-  return { hostname, pathname: parsed.pathname };
+  return { hostname, pathname: parsed.pathname, search: parsed.search };
 }

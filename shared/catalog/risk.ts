@@ -50,7 +50,8 @@ export function assessRisk(tool: Tool, category: Category, vendor: Vendor): Risk
 
   score += facts.retention ? 0 : 5;
 
-  score += EEA.has(vendor.country) ? 0 : ADEQUATE.has(vendor.country) ? 5 : 18;
+  const country = vendor.country ?? "";
+  score += EEA.has(country) ? 0 : ADEQUATE.has(country) ? 5 : 18;
 
   return { score, level: riskLevel(score) };
 }

@@ -46,6 +46,24 @@ export const pathRule = z.strictObject({
 });
 export type PathRule = z.infer<typeof pathRule>;
 
+/**
+ * AI that lives in a query parameter of a shared page: Google's AI Mode is
+ * `google.com/search?...&udm=50`. The path matches like a path rule (segment-exact); the
+ * parameter matches when one `name=value` pair of the query equals it exactly, after
+ * percent-decoding, never as a substring of another pair.
+ */
+export const queryRule = z.strictObject({
+  host: canonicalHost,
+  path: pathRule.shape.prefix,
+  param: z.string().regex(/^[A-Za-z0-9._~-]{1,40}$/, "must be a plain parameter name"),
+  value: z.string().regex(/^[A-Za-z0-9._~-]{1,80}$/, "must be a plain parameter value"),
+});
+export type QueryRule = z.infer<typeof queryRule>;
+
+/** What a matched hostname serves: the product itself, its API, or pages about it. */
+export const HOST_KINDS = ["web", "api", "docs"] as const;
+export type HostKind = (typeof HOST_KINDS)[number];
+
 export const toolSchema = z
   .strictObject({
     id: slug,
@@ -53,21 +71,43 @@ export const toolSchema = z
     vendor: slug,
     category: slug,
     description: z.string().min(1).max(240),
+    /** Hosts that serve the product itself (kind "web"). */
     hosts: z.array(canonicalHost),
+    /** Hosts that serve the tool's API to programs (kind "api"). */
+    apiHosts: z.array(canonicalHost).optional(),
+    /** The vendor's documentation and pages about the product (kind "docs"). */
+    docsHosts: z.array(canonicalHost).optional(),
     paths: z.array(pathRule).optional(),
+    queries: z.array(queryRule).optional(),
     examples: z.array(z.url({ protocol: /^https?$/ })).min(1),
     facts: toolFacts.optional(),
   })
-  .refine((tool) => tool.hosts.length > 0 || (tool.paths?.length ?? 0) > 0, {
-    message: "a tool needs at least one host or path rule",
-  });
+  .refine(
+    (tool) =>
+      tool.hosts.length + (tool.apiHosts?.length ?? 0) + (tool.docsHosts?.length ?? 0) > 0 ||
+      (tool.paths?.length ?? 0) + (tool.queries?.length ?? 0) > 0,
+    { message: "a tool needs at least one host, path or query rule" },
+  );
 export type Tool = z.infer<typeof toolSchema>;
+
+/** Every host of a tool with its kind, web hosts first. */
+export function toolHostKinds(tool: Tool): Array<[string, HostKind]> {
+  return [
+    ...tool.hosts.map((host): [string, HostKind] => [host, "web"]),
+    ...(tool.apiHosts ?? []).map((host): [string, HostKind] => [host, "api"]),
+    ...(tool.docsHosts ?? []).map((host): [string, HostKind] => [host, "docs"]),
+  ];
+}
 
 export const vendorSchema = z.strictObject({
   id: slug,
   name: z.string().min(1).max(80),
   website: z.url({ protocol: /^https$/ }),
-  country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code"),
+  /** Where the vendor is headquartered, ISO 3166 alpha-2; absent until reviewed. */
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")
+    .optional(),
 });
 export type Vendor = z.infer<typeof vendorSchema>;
 

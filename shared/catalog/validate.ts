@@ -5,6 +5,7 @@ import {
   type Category,
   categorySchema,
   type Tool,
+  toolHostKinds,
   toolSchema,
   type Vendor,
   vendorSchema,
@@ -81,23 +82,28 @@ export function validateCatalog(files: {
     if (!categoryIds.has(tool.category)) {
       errors.push(`${file.path}: category "${tool.category}" has no file in categories/`);
     }
-    if (!isSorted(tool.hosts)) errors.push(`${file.path}: hosts must be sorted and unique`);
-    for (const host of tool.hosts) {
+    for (const field of ["hosts", "apiHosts", "docsHosts"] as const) {
+      if (!isSorted(tool[field] ?? [])) errors.push(`${file.path}: ${field} must be sorted and unique`);
+    }
+    for (const [host] of toolHostKinds(tool)) {
       const owner = hostOwner.get(host);
       if (owner) errors.push(`${file.path}: host "${host}" is already owned by tool "${owner}"`);
       hostOwner.set(host, tool.id);
     }
-    for (const rule of tool.paths ?? []) {
-      const key = `${rule.host}${rule.prefix}`;
+    const rules = [
+      ...(tool.paths ?? []).map((rule) => `${rule.host}${rule.prefix}`),
+      ...(tool.queries ?? []).map((rule) => `${rule.host}${rule.path}?${rule.param}=${rule.value}`),
+    ];
+    for (const key of rules) {
       const owner = pathOwner.get(key);
-      if (owner) errors.push(`${file.path}: path "${key}" is already owned by tool "${owner}"`);
+      if (owner) errors.push(`${file.path}: rule "${key}" is already owned by tool "${owner}"`);
       pathOwner.set(key, tool.id);
     }
   }
   for (const [key, owner] of pathOwner) {
     const host = key.slice(0, key.indexOf("/"));
     const whole = hostOwner.get(host);
-    if (whole) errors.push(`tools/${owner}.json: path host "${host}" is a whole tool ("${whole}") already`);
+    if (whole) errors.push(`tools/${owner}.json: rule host "${host}" is a whole tool ("${whole}") already`);
   }
   return { catalog: { tools, vendors, categories }, errors };
 }

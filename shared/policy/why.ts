@@ -16,8 +16,8 @@ export function whyLines(
 ): string[] {
   const lines: string[] = [];
   if (tool.trains === "all") lines.push(t("whyTrainsAll", tool.name));
-  else if (tool.trains === "some") lines.push(t("whyTrainsSome", tool.name, tool.trainsOn.join(", ")));
-  else if (tool.trains === null) lines.push(t("whyTrainsUnknown", tool.name));
+  else if (tool.trains === "some") lines.push(t("whyTrainsSome", tool.name, (tool.trainsOn ?? []).join(", ")));
+  else if (!tool.trains) lines.push(t("whyTrainsUnknown", tool.name));
   lines.push(t("whyRisk", t(`riskLevel_${tool.level}`), String(tool.risk)));
   if (status !== "approved") lines.push(t(`whyStatus_${status}`));
   return lines;

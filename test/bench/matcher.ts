@@ -578,10 +578,24 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
+  // Quality next to speed: recall on the independent public lists, near misses flagged.
+  const ourMatcher = createMatcher(index);
+  const publicUrls = corpusLines("recall-public.tsv").map((line) => line.split("\t")[0] as string);
+  const recalled = publicUrls.filter((url) => ourMatcher.classify(url) !== null).length;
+  const nearMisses = corpusLines("non-ai-urls.txt");
+  const falsePositives = nearMisses.filter((url) => ourMatcher.classify(url) !== null).length;
+  const recallPublic = recalled / publicUrls.length;
+  console.log(
+    `recall on public lists ${recalled}/${publicUrls.length} = ${(recallPublic * 100).toFixed(2)}% (target >= 97%); ` +
+      `near misses flagged ${falsePositives}/${nearMisses.length}`,
+  );
+
   const round = (x: number, digits = 2) => Number(x.toFixed(digits));
   console.log(
     JSON.stringify({
       bench: "matcher",
+      recallPublic: round(recallPublic, 4),
+      nearMissFalsePositives: falsePositives,
       urls: mix.urls.length,
       aiUrls: aiCount,
       rounds: ROUNDS,

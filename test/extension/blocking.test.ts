@@ -44,6 +44,33 @@ describe("block rules", () => {
     }
   });
 
+  it("blocks a query tool only on the exact name=value pair of its path's query", () => {
+    const banned = blockRules({ ...bundledPolicy, reviews: { "google-ai-mode": { status: "banned" } } });
+    const patterns = banned
+      .filter((rule) => rule.action.redirect?.extensionPath?.endsWith("=google-ai-mode"))
+      .map((rule) => new RegExp(rule.condition.regexFilter as string));
+    expect(patterns.length).toBe(1);
+    const blocked = (url: string) => patterns.some((p) => p.test(url));
+    for (const url of [
+      "https://www.google.com/search?q=x&udm=50",
+      "https://www.google.com/search?udm=50",
+      "https://google.com/search?udm=50&q=x#top",
+    ]) {
+      expect(blocked(url), url).toBe(true);
+    }
+    for (const url of [
+      "https://www.google.com/search?q=udm%3D50",
+      "https://www.google.com/search?q=x&udm=500",
+      "https://www.google.com/search?xudm=50",
+      "https://www.google.com/search?q=x#udm=50",
+      "https://www.google.com/searchx?udm=50",
+      "https://www.google.com/?udm=50",
+      "https://google.com.evil.example/search?udm=50",
+    ]) {
+      expect(blocked(url), url).toBe(false);
+    }
+  });
+
   it("gives every rule a distinct positive id and blocks nothing the policy allows", () => {
     const ids = rules.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);

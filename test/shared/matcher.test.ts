@@ -226,3 +226,70 @@ describe("matcher lookup table", () => {
     );
   });
 });
+
+describe("query rules", () => {
+  const aiMode: Tool = {
+    ...tool("ai-mode", []),
+    queries: [{ host: "google.com", path: "/search", param: "udm", value: "50" }],
+    examples: ["https://www.google.com/search?udm=50"],
+  };
+  const withQueries = createMatcher(
+    compileCatalog({
+      ...catalog,
+      tools: [
+        ...catalog.tools,
+        aiMode,
+        { ...tool("api-tool", ["smith.example"]), apiHosts: ["api.smith.example"], docsHosts: ["docs.example"] },
+      ],
+    }),
+  );
+  const found = (url: string) => withQueries.classify(url)?.id ?? null;
+
+  it.each([
+    "https://www.google.com/search?q=x&udm=50",
+    "https://www.google.com/search?udm=50",
+    "https://google.com/search?udm=50&q=x#top",
+    "https://WWW.Google.com/search?q=a+b&udm=50",
+    "https://www.google.com/search?q=x&%75dm=5%30",
+    "https://www.google.com/search/?udm=50",
+  ])("recognizes %s", (url) => expect(found(url)).toBe("ai-mode"));
+
+  it.each([
+    "https://www.google.com/search?q=udm%3D50",
+    "https://www.google.com/search?q=udm=50",
+    "https://www.google.com/search?udm=500",
+    "https://www.google.com/search?xudm=50",
+    "https://www.google.com/search?udm=5",
+    "https://www.google.com/search?udm",
+    "https://www.google.com/searchx?udm=50",
+    "https://www.google.com/?udm=50",
+    "https://www.google.com/search#udm=50",
+    "https://www.google.com/search?q=1#&udm=50",
+    "https://google.com.example.org/search?udm=50",
+    "https://example.org/search?u=google.com/search?udm=50",
+  ])("never matches a near miss: %s", (url) => expect(found(url)).toBeNull());
+
+  it("tells the product, its API and its documentation apart", () => {
+    expect(withQueries.match("https://smith.example/app")).toMatchObject({ tool: { id: "api-tool" }, kind: "web" });
+    expect(withQueries.match("https://api.smith.example/v1")).toMatchObject({ kind: "api" });
+    expect(withQueries.match("https://docs.example/guide")).toMatchObject({ kind: "docs" });
+    expect(withQueries.match("https://www.google.com/search?udm=50")).toMatchObject({ kind: "web" });
+    expect(withQueries.match("https://example.org/")).toBeNull();
+  });
+
+  it("matches a pair only when one decoded name=value of the query equals it (property)", () => {
+    const part = fc.stringMatching(/^[a-z0-9%=+]{0,6}$/);
+    const pairs = fc.array(fc.tuple(part, part), { maxLength: 5 });
+    fc.assert(
+      fc.property(pairs, fc.boolean(), (list, include) => {
+        const query = list.map(([name, value]) => `${name}=${value}`);
+        if (include) query.splice(Math.floor(query.length / 2), 0, "udm=50");
+        const url = `https://www.google.com/search?${query.join("&")}`;
+        const search = new URL(url).searchParams;
+        const expected = search.getAll("udm").includes("50") ? "ai-mode" : null;
+        expect(found(url)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
