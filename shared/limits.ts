@@ -40,6 +40,8 @@ export const LIMITS = {
   accessTokenMaxAgeSeconds: 24 * 3600,
   /** Longest group label, in characters. */
   maxGroupLength: 64,
+  /** Days after which a catalog fact is flagged stale until its page is read again. */
+  factStaleDays: 365,
 } as const;
 
 /**

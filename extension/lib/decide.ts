@@ -25,6 +25,8 @@ export function nudgeView(response: PolicyResponse, tool: CompiledTool, decision
       level: tool.level,
       trains: tool.trains,
       trainsOn: tool.trainsOn,
+      training: tool.training,
+      checked: tool.checked,
     },
     alternatives,
     reasons: response.policy.reasons,

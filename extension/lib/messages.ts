@@ -10,7 +10,10 @@ export type NudgeEvent = (typeof NUDGE_EVENTS)[number];
 /** What a nudge needs to render: the decision, the tool's facts and the alternatives. */
 export interface NudgeView {
   decision: Decision;
-  tool: Pick<CompiledTool, "id" | "name" | "vendor" | "category" | "risk" | "level" | "trains" | "trainsOn">;
+  tool: Pick<
+    CompiledTool,
+    "id" | "name" | "vendor" | "category" | "risk" | "level" | "trains" | "trainsOn" | "training" | "checked"
+  >;
   alternatives: Array<{ id: string; name: string; url: string }>;
   reasons: Array<{ id: string; label: string }>;
 }

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { assessRisk, type RiskLevel, trainingSummary, trainingTiers } from "./risk";
-import { type Catalog, canonicalHost, slug, toolHostKinds } from "./schema";
+import { type Catalog, canonicalHost, slug, TIERS, type Tier, toolHostKinds, UNSTATED } from "./schema";
 
 /** What the extension and the worker need of a tool at run time. */
 export interface CompiledTool {
@@ -19,6 +19,10 @@ export interface CompiledTool {
   trains?: "all" | "some" | "none" | null;
   /** The tiers that train on inputs by default, for the nudge's "why"; absent when none. */
   trainsOn?: string[];
+  /** Training by tier as the catalog records it ("unstated": a checked page is silent). */
+  training?: Partial<Record<Tier, boolean | "unstated">>;
+  /** Present when the catalog holds sourced facts about the tool; absent: not yet reviewed. */
+  checked?: true;
 }
 
 /**
@@ -50,7 +54,7 @@ export function compileCatalog(catalog: Catalog): CompiledIndex {
     const category = categories.get(tool.category);
     const vendor = vendors.get(tool.vendor);
     if (!category || !vendor) throw new Error(`${tool.id}: unknown category or vendor`);
-    const { score, level } = assessRisk(tool, category, vendor);
+    const { score, level, reviewed } = assessRisk(tool, category, vendor);
     const compiled: CompiledTool = {
       id: tool.id,
       name: tool.name,
@@ -64,6 +68,9 @@ export function compileCatalog(catalog: Catalog): CompiledIndex {
     if (trains) compiled.trains = trains;
     const trainsOn = trainingTiers(tool);
     if (trainsOn.length) compiled.trainsOn = trainsOn;
+    const training = tool.facts?.trainsOnUserData?.value;
+    if (training) compiled.training = training;
+    if (reviewed) compiled.checked = true;
     index.tools.push(compiled);
     for (const [host, kind] of toolHostKinds(tool)) {
       index.hosts[host] = position;
@@ -159,6 +166,8 @@ export const compiledIndexSchema = z
           level: z.enum(["low", "medium", "high"]),
           trains: z.enum(["all", "some", "none"]).nullable().optional(),
           trainsOn: z.array(slug).optional(),
+          training: z.partialRecord(z.enum(TIERS), z.union([z.boolean(), z.literal(UNSTATED)])).optional(),
+          checked: z.literal(true).optional(),
         }),
       )
       .min(1)

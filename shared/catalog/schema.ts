@@ -21,19 +21,52 @@ export const canonicalHost = z
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
 
+/**
+ * Where a fact comes from: the vendor's own page (the build checks that the URL is on the
+ * vendor's or the tool's domain), the day it was read, and a short excerpt of the vendor's
+ * own words on that page.
+ */
+const provenance = {
+  source: z.url({ protocol: /^https$/ }),
+  checked: isoDay,
+  excerpt: z.string().min(8).max(400).optional(),
+};
+
 function fact<T extends z.ZodType>(value: T) {
-  return z.strictObject({
-    value,
-    source: z.url({ protocol: /^https$/ }),
-    checked: isoDay,
-  });
+  return z.strictObject({ value, ...provenance });
 }
+
+/**
+ * Plan tiers facts are recorded for: the free plan, a paid plan for one person, a team or
+ * business plan, an enterprise agreement, the API; "all" when the page speaks of every plan.
+ */
+export const TIERS = ["free", "individual", "team", "enterprise", "api", "all"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** The tiers a person most likely uses, most likely first: a personal account, or a company agreement's. */
+export const PERSONAL_TIERS: readonly Tier[] = ["free", "individual", "all"];
+export const AGREEMENT_TIERS: readonly Tier[] = ["enterprise", "team", "all"];
+
+/** A checked page that does not say: recorded as such, never as unknown. */
+export const UNSTATED = "unstated";
 
 export const toolFacts = z.strictObject({
   /** Plan tier -> whether inputs may train the vendor's models by default on that tier. */
-  trainsOnUserData: fact(z.record(slug, z.boolean())).optional(),
-  retention: fact(z.string().min(1).max(200)).optional(),
+  trainsOnUserData: fact(z.partialRecord(z.enum(TIERS), z.union([z.boolean(), z.literal(UNSTATED)]))).optional(),
+  /**
+   * What the vendor says about keeping inputs; `days` is the longest it keeps them by default
+   * on a personal account (null: until the user deletes them, or without a limit), absent when
+   * the page gives no length.
+   */
+  retention: z
+    .strictObject({
+      value: z.string().min(1).max(200),
+      days: z.number().int().min(0).max(36_500).nullable().optional(),
+      ...provenance,
+    })
+    .optional(),
   dataRegion: fact(z.array(z.string().regex(/^(?:[A-Z]{2}|EU)$/)).min(1)).optional(),
+  /** Certifications the vendor states; an empty list records a checked page that names none. */
   certifications: fact(z.array(z.string().min(2).max(40))).optional(),
   sso: fact(z.boolean()).optional(),
   enterprisePlan: fact(z.boolean()).optional(),
@@ -103,11 +136,17 @@ export const vendorSchema = z.strictObject({
   id: slug,
   name: z.string().min(1).max(80),
   website: z.url({ protocol: /^https$/ }),
-  /** Where the vendor is headquartered, ISO 3166 alpha-2; absent until reviewed. */
+  /** Where the vendor is headquartered (ISO 3166 alpha-2), as listed; not a reviewed fact. */
   country: z
     .string()
     .regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")
     .optional(),
+  /** Other domains, or exact hosts, the vendor publishes its own pages on (trust portals, help centers). */
+  domains: z.array(canonicalHost).optional(),
+  /** Headquarters as a sourced fact, read on the vendor's own page: the risk score uses only this. */
+  hq: fact(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")).optional(),
+  /** Whether the vendor states it is certified under the EU-US Data Privacy Framework. */
+  dataPrivacyFramework: fact(z.boolean()).optional(),
 });
 export type Vendor = z.infer<typeof vendorSchema>;
 

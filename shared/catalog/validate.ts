@@ -1,3 +1,4 @@
+import { getDomain } from "tldts";
 import type * as z from "zod";
 import { describeIssues, type Policy, policySchema } from "../policy/schema";
 import {
@@ -100,12 +101,50 @@ export function validateCatalog(files: {
       pathOwner.set(key, tool.id);
     }
   }
+  const vendorsById = new Map(vendors.map((v) => [v.id, v]));
+  for (const tool of tools) {
+    const vendor = vendorsById.get(tool.vendor);
+    if (!vendor) continue;
+    for (const [name, fact] of Object.entries(tool.facts ?? {})) {
+      if (!onVendorsDomain(fact.source, vendor, tool)) {
+        errors.push(`tools/${tool.id}.json: facts.${name}.source is not a page of the vendor (${fact.source})`);
+      }
+    }
+  }
+  for (const vendor of vendors) {
+    for (const name of ["hq", "dataPrivacyFramework"] as const) {
+      const fact = vendor[name];
+      if (fact && !onVendorsDomain(fact.source, vendor, null)) {
+        errors.push(`vendors/${vendor.id}.json: ${name}.source is not a page of the vendor (${fact.source})`);
+      }
+    }
+  }
   for (const [key, owner] of pathOwner) {
     const host = key.slice(0, key.indexOf("/"));
     const whole = hostOwner.get(host);
     if (whole) errors.push(`tools/${owner}.json: rule host "${host}" is a whole tool ("${whole}") already`);
   }
   return { catalog: { tools, vendors, categories }, errors };
+}
+
+/**
+ * Whether a fact's source is the vendor's own page: its host is, or is under, the registrable
+ * domain of the vendor's website, one of the vendor's listed domains or hosts, or a host of
+ * the tool itself.
+ */
+export function onVendorsDomain(source: string, vendor: Vendor, tool: Tool | null): boolean {
+  let host: string;
+  try {
+    host = new URL(source).hostname;
+  } catch {
+    return false;
+  }
+  const owned = [
+    getDomain(new URL(vendor.website).hostname) ?? "",
+    ...(vendor.domains ?? []),
+    ...(tool ? toolHostKinds(tool).map(([h]) => getDomain(h) ?? h) : []),
+  ].filter((domain) => domain !== "");
+  return owned.some((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
 /** Validates the default policy against its schema and the catalog it refers to. */

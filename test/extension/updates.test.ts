@@ -25,7 +25,14 @@ describe("catalog and policy updates", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("puts a valid server catalog in force and keeps it across restarts", async () => {
-    const smaller = { ...bundledIndex, tools: bundledIndex.tools.slice(0, 1), hosts: {}, paths: {} };
+    const smaller = {
+      ...bundledIndex,
+      tools: bundledIndex.tools.slice(0, 1),
+      hosts: {},
+      kinds: {},
+      paths: {},
+      queries: {},
+    };
     const first = bundledIndex.tools[0];
     if (!first) throw new Error("empty catalog");
     smaller.hosts = { "new-ai-tool.example": 0 };

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { isStale } from "../../../../shared/catalog/facts";
 import { REVIEW_STATUSES } from "../../../../shared/events";
 import { ApiError, send, useResource } from "../api";
 import { catalogById, toolsByName } from "../catalog";
@@ -128,8 +129,8 @@ function Outcomes({ events, name }: { events: Partial<Record<EventKind, number>>
   );
 }
 
-function yesNo(value: boolean): string {
-  return value ? "yes" : "no";
+function yesNo(value: boolean | "unstated"): string {
+  return value === "unstated" ? "the checked terms do not say" : value ? "yes" : "no";
 }
 
 /** One line per catalog fact: what it says, where it says so, and when that was checked. */
@@ -157,7 +158,8 @@ function Facts({ facts }: { facts: ToolFacts }) {
   if (rows.length === 0) {
     return (
       <p class="muted">
-        The catalog has no checked facts for this tool yet; its risk score counts every unknown as a risk.
+        Not yet reviewed by the catalog: it holds no checked facts for this tool, so its risk score is an estimate from
+        the kind of tool.
       </p>
     );
   }
@@ -186,6 +188,9 @@ function Facts({ facts }: { facts: ToolFacts }) {
                   fact.source
                 )}
                 <span class="muted small checked">checked {day(fact.checked)}</span>
+                {isStale(fact.checked, new Date().toISOString().slice(0, 10)) ? (
+                  <span class="badge stale">stale</span>
+                ) : null}
               </td>
             </tr>
           );

@@ -1,0 +1,12 @@
+import { LIMITS } from "../limits";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether a fact checked on `checked` (YYYY-MM-DD) is older than the configured age on `today`
+ * (YYYY-MM-DD): such a fact is shown, flagged stale, until someone reads the page again.
+ */
+export function isStale(checked: string, today: string, maxDays: number = LIMITS.factStaleDays): boolean {
+  const age = (Date.parse(`${today}T00:00:00Z`) - Date.parse(`${checked}T00:00:00Z`)) / DAY_MS;
+  return Number.isFinite(age) && age > maxDays;
+}
