@@ -17,7 +17,7 @@ import { AGREEMENT_TIERS, type Category, PERSONAL_TIERS, type Tier, type Tool, U
  * Unknown parts cost half their worst case, and together never more than UNKNOWN_CAP: a tool
  * the catalog has not reviewed lands in the middle, never above a tool known to be risky. Such
  * a tool is flagged `reviewed: false` and shown as "not yet reviewed", apart from its level.
- * Levels: low < 30 <= medium < 55 <= high.
+ * Levels: low < 30 <= medium < 60 <= high (the high limit is v1's).
  */
 const EEA = new Set(
   "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split(" "),
@@ -28,7 +28,7 @@ const EEA = new Set(
 // Framework, so a US vendor counts as adequate only with that fact.
 const ADEQUATE = new Set("AD AR BR CA CH FO GB GG IL IM JE JP KR NZ UY".split(" "));
 
-export const LEVEL_LIMITS = { medium: 30, high: 55 } as const;
+export const LEVEL_LIMITS = { medium: 30, high: 60 } as const;
 export const UNKNOWN_CAP = 15;
 
 export type RiskLevel = "low" | "medium" | "high";

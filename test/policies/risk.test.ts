@@ -16,11 +16,11 @@ const english = (key: string, ...subs: string[]) => [key, ...subs].join("|");
  * to the facts or the formula that moves one of them must change this table on purpose.
  */
 const golden: Array<[string, "low" | "medium" | "high", boolean, string]> = [
-  ["chatgpt", "high", true, "free plan trains by default, chats kept until deleted"],
-  ["claude", "high", true, "free and paid personal plans train by default"],
+  ["chatgpt", "medium", true, "free plan trains by default, chats kept until deleted"],
+  ["claude", "medium", true, "free and paid personal plans train by default"],
   ["google-gemini", "high", true, "free plan trains; activity kept 18 months"],
-  ["microsoft-copilot", "high", true, "free plan trains by default"],
-  ["deepseek", "high", true, "free plan trains; data stored in China"],
+  ["microsoft-copilot", "medium", true, "free plan trains by default"],
+  ["deepseek", "medium", true, "free plan trains; data stored in China"],
   ["character-ai", "high", true, "companion app (base risk 3) that trains on free chats"],
   ["perplexity", "medium", true, "free plan trains, but SOC 2 and an enterprise plan are stated"],
   ["mistral-le-chat", "medium", true, "free plan trains; EU data region, SOC 2 and ISO 27001"],
