@@ -42,6 +42,37 @@ export const LIMITS = {
   maxGroupLength: 64,
   /** Days after which a catalog fact is flagged stale until its page is read again. */
   factStaleDays: 365,
+
+  // The sensitive-data guard (shared/guard): everything it does is bounded, so no paste and
+  // no policy can keep the page busy for long.
+  /** Characters of one paste the guard reads; the rest counts as unscanned. */
+  guardMaxScanChars: 4_000_000,
+  /** Characters one step of a scan covers before the scanner may hand the page back. */
+  guardChunkChars: 65_536,
+  /** Longest stretch a sliced scan keeps the page busy before it yields, in milliseconds. */
+  guardSliceMs: 8,
+  /** Total time a scan may take; past it the scan stops and the rest counts as unscanned. */
+  guardTimeBudgetMs: 1_500,
+  /** Hits kept for the preview of one paste (every hit is still counted). */
+  guardMaxHits: 500,
+  /** Classification markings one policy may configure, and the longest one. */
+  guardMaxMarkings: 50,
+  guardMarkingMaxLength: 100,
+  /** Organization patterns one policy may define. */
+  guardMaxPatterns: 20,
+  /** Longest pattern source, in characters. */
+  guardPatternMaxSource: 300,
+  /** Largest compiled pattern program (instructions after counted repeats are unrolled). */
+  guardPatternMaxProgram: 1_000,
+  /** Largest count in a pattern's {n,m} repeat. */
+  guardPatternMaxRepeat: 100,
+  /** Longest text one organization-pattern match may span. */
+  guardPatternMaxMatch: 256,
+  /**
+   * Pattern-engine steps (characters x program size) in one step of a scan: a pattern with a
+   * large program reads fewer characters per step, so every step stays short.
+   */
+  guardPatternStepsPerChunk: 500_000,
 } as const;
 
 /**
@@ -88,4 +119,7 @@ export const BUDGETS = {
   matcherSpeedupVsGhostery: 10,
   matcherSpeedupVsUbo: 4,
   matcherMaxRatioToParseFloor: 1.3,
+  /** Time the guard may add to a paste (p95, default policy), held by `npm run bench:guard`. */
+  guardScan10KbP95Ms: 5,
+  guardScan1MbP95Ms: 30,
 } as const;

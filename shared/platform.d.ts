@@ -7,3 +7,4 @@ declare class URL {
   readonly protocol: string;
   readonly href: string;
 }
+declare function atob(data: string): string;

@@ -1,0 +1,63 @@
+import { LIMITS } from "../limits";
+import type { DetectorId } from "./ids";
+import type { Finder, Hit } from "./types";
+
+/** Characters of context a detector's lookbehind and lookahead may need around a stretch. */
+const CONTEXT = 64;
+
+export interface RegexFinderOptions {
+  detector: DetectorId;
+  /**
+   * A global regular expression whose matches are at most `maxLength` long (bounded
+   * quantifiers only; a conventions test checks every detector's pattern).
+   */
+  pattern: RegExp;
+  maxLength: number;
+  /**
+   * Decides on a candidate: returns where the accepted match ends (usually the candidate's
+   * end), or -1 to reject it. Gets the whole text, for checks that look around.
+   */
+  accept?: (match: RegExpExecArray, text: string, start: number) => number;
+  preview: (matched: string, match: RegExpExecArray) => string;
+  /** Which configured item a match stands for (a marking, a pattern). */
+  label?: (match: RegExpExecArray) => string | undefined;
+}
+
+/**
+ * A finder driven by one regular expression plus a check (checksum, issuer range, context).
+ * Each call runs the expression over the stretch plus enough text around it for its
+ * lookarounds and for a match that starts near the end, so results do not depend on where
+ * the scanner cut the text.
+ */
+export function regexFinder(options: RegexFinderOptions): Finder {
+  const { detector, pattern, maxLength, accept, preview, label } = options;
+  if (!pattern.global) throw new Error(`${detector}: the pattern must be global`);
+  return {
+    detector,
+    maxLength,
+    chunkChars: LIMITS.guardChunkChars,
+    find(text, from, to, out) {
+      const base = Math.max(0, from - CONTEXT);
+      const stop = Math.min(text.length, to + maxLength + CONTEXT);
+      const window = base === 0 && stop === text.length ? text : text.slice(base, stop);
+      pattern.lastIndex = from - base;
+      let resume = to;
+      for (let match = pattern.exec(window); match !== null; match = pattern.exec(window)) {
+        const start = base + match.index;
+        if (start >= to) break;
+        const candidateEnd = start + match[0].length;
+        const end = accept ? accept(match, text, start) : candidateEnd;
+        if (end > start) {
+          const hit: Hit = { detector, start, end, preview: preview(text.slice(start, end), match) };
+          const named = label?.(match);
+          if (named !== undefined) hit.label = named;
+          out.push(hit);
+          if (end !== candidateEnd) pattern.lastIndex = end - base;
+        }
+        resume = Math.max(resume, end > start ? end : candidateEnd);
+        if (match[0].length === 0) pattern.lastIndex++;
+      }
+      return resume;
+    },
+  };
+}

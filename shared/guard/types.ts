@@ -1,0 +1,52 @@
+import type { DetectorCategory, DetectorId } from "./ids";
+
+/** One match in pasted text. Stays on the device: the preview is for the employee's own screen. */
+export interface Hit {
+  detector: DetectorId;
+  /** UTF-16 offsets into the scanned text, end exclusive. */
+  start: number;
+  end: number;
+  /** The match with its sensitive part masked, for the warning the employee sees. */
+  preview: string;
+  /** Which configured marking or organization pattern matched. */
+  label?: string;
+}
+
+/** What the organization's policy asks the guard to look for (see shared/policy/guard.ts). */
+export interface GuardSettings {
+  /** Detectors that are on. */
+  detectors: readonly DetectorId[];
+  /** Distinct e-mail addresses that make a list worth a warning. */
+  emailListMin: number;
+  markings: readonly { text: string; caseSensitive: boolean }[];
+  patterns: readonly { id: string; pattern: string; caseInsensitive: boolean }[];
+}
+
+/**
+ * One detector's search over one scan. The scanner calls `find` on consecutive stretches of
+ * the text; a finder reports every match that starts inside the stretch (it may read past
+ * it, at most `maxLength` characters) and returns where the next search must resume, so a
+ * match that crosses a stretch's end is found once and never cut.
+ */
+export interface Finder {
+  readonly detector: DetectorId;
+  /** Longest text one match can span. */
+  readonly maxLength: number;
+  /** How many characters one call should cover, so every call stays short. */
+  readonly chunkChars: number;
+  find(text: string, from: number, to: number, out: Hit[]): number;
+  /** After the whole text: keep or drop hits that only count together. */
+  settle?(hits: Hit[], text: string): Hit[];
+}
+
+export interface Detector {
+  readonly id: DetectorId;
+  /** Short English name for docs and the dashboard. */
+  readonly name: string;
+  readonly category: DetectorCategory;
+  /**
+   * Makers of fresh finders for one scan (finders may keep per-scan state): usually one,
+   * one per organization pattern, none when the settings leave nothing to look for.
+   */
+  prepare(settings: GuardSettings): (() => Finder)[];
+}
