@@ -48,7 +48,7 @@ export const LIMITS = {
   /** Characters of one paste the guard reads; the rest counts as unscanned. */
   guardMaxScanChars: 4_000_000,
   /** Characters one step of a scan covers before the scanner may hand the page back. */
-  guardChunkChars: 65_536,
+  guardChunkChars: 32_768,
   /** Longest stretch a sliced scan keeps the page busy before it yields, in milliseconds. */
   guardSliceMs: 8,
   /** Total time a scan may take; past it the scan stops and the rest counts as unscanned. */
@@ -72,7 +72,7 @@ export const LIMITS = {
    * Pattern-engine steps (characters x program size) in one step of a scan: a pattern with a
    * large program reads fewer characters per step, so every step stays short.
    */
-  guardPatternStepsPerChunk: 500_000,
+  guardPatternStepsPerChunk: 150_000,
 } as const;
 
 /**

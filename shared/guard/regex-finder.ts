@@ -1,6 +1,6 @@
 import { LIMITS } from "../limits";
 import type { DetectorId } from "./ids";
-import type { Finder, Hit } from "./types";
+import type { Finder, Found } from "./types";
 
 /** Characters of context a detector's lookbehind and lookahead may need around a stretch. */
 const CONTEXT = 64;
@@ -18,7 +18,7 @@ export interface RegexFinderOptions {
    * end), or -1 to reject it. Gets the whole text, for checks that look around.
    */
   accept?: (match: RegExpExecArray, text: string, start: number) => number;
-  preview: (matched: string, match: RegExpExecArray) => string;
+  preview: (matched: string) => string;
   /** Which configured item a match stands for (a marking, a pattern). */
   label?: (match: RegExpExecArray) => string | undefined;
 }
@@ -36,6 +36,7 @@ export function regexFinder(options: RegexFinderOptions): Finder {
     detector,
     maxLength,
     chunkChars: LIMITS.guardChunkChars,
+    preview,
     find(text, from, to, out) {
       const base = Math.max(0, from - CONTEXT);
       const stop = Math.min(text.length, to + maxLength + CONTEXT);
@@ -48,7 +49,7 @@ export function regexFinder(options: RegexFinderOptions): Finder {
         const candidateEnd = start + match[0].length;
         const end = accept ? accept(match, text, start) : candidateEnd;
         if (end > start) {
-          const hit: Hit = { detector, start, end, preview: preview(text.slice(start, end), match) };
+          const hit: Found = { detector, start, end };
           const named = label?.(match);
           if (named !== undefined) hit.label = named;
           out.push(hit);

@@ -17,7 +17,7 @@
 import { LIMITS } from "../limits";
 import type { DetectorId } from "./ids";
 import { DETECTORS } from "./registry";
-import type { Finder, GuardSettings, Hit } from "./types";
+import type { Finder, Found, GuardSettings, Hit } from "./types";
 
 export interface ScanResult {
   /** Hits in text order, at most LIMITS.guardMaxHits. */
@@ -46,7 +46,7 @@ interface Lane {
   finder: Finder;
   /** Where this finder's next stretch starts. */
   next: number;
-  hits: Hit[];
+  hits: Found[];
   /** Matches found, including those past the kept hits. */
   found: number;
 }
@@ -75,7 +75,7 @@ class Scan {
     }
     if (lane === undefined) return false;
     const to = Math.min(this.limit, lane.next + lane.finder.chunkChars);
-    const found: Hit[] = [];
+    const found: Found[] = [];
     lane.next = Math.max(to, lane.finder.find(this.text, lane.next, to, found));
     lane.found += found.length;
     for (const hit of found) if (lane.hits.length < LANE_HIT_CAP) lane.hits.push(hit);
@@ -83,19 +83,24 @@ class Scan {
   }
 
   result(complete: boolean): ScanResult {
-    const hits: Hit[] = [];
+    const kept: { found: Found; finder: Finder }[] = [];
     const counts: Partial<Record<DetectorId, number>> = {};
     for (const lane of this.lanes) {
-      const kept = lane.finder.settle ? lane.finder.settle(lane.hits, this.text) : lane.hits;
-      if (kept.length === 0) continue;
+      const settled = lane.finder.settle ? lane.finder.settle(lane.hits, this.text) : lane.hits;
+      if (settled.length === 0) continue;
       const detector = lane.finder.detector;
-      counts[detector] = (counts[detector] ?? 0) + (kept.length === lane.hits.length ? lane.found : kept.length);
-      hits.push(...kept);
+      counts[detector] = (counts[detector] ?? 0) + (settled.length === lane.hits.length ? lane.found : settled.length);
+      for (const found of settled) kept.push({ found, finder: lane.finder });
     }
-    hits.sort((a, b) => a.start - b.start || a.end - b.end);
+    kept.sort((a, b) => a.found.start - b.found.start || a.found.end - b.found.end);
+    // Previews are made for the hits shown only: a paste with thousands of matches stays cheap.
+    const hits: Hit[] = kept.slice(0, LIMITS.guardMaxHits).map(({ found, finder }) => ({
+      ...found,
+      preview: finder.preview(this.text.slice(found.start, found.end)),
+    }));
     const scanned = Math.min(this.limit, ...this.lanes.map((lane) => lane.next));
     return {
-      hits: hits.slice(0, LIMITS.guardMaxHits),
+      hits,
       counts,
       complete: complete && scanned >= this.text.length,
       scannedChars: this.lanes.length === 0 ? this.limit : scanned,

@@ -1,15 +1,19 @@
 import type { DetectorCategory, DetectorId } from "./ids";
 
-/** One match in pasted text. Stays on the device: the preview is for the employee's own screen. */
-export interface Hit {
+/** Where a finder found a match. */
+export interface Found {
   detector: DetectorId;
   /** UTF-16 offsets into the scanned text, end exclusive. */
   start: number;
   end: number;
-  /** The match with its sensitive part masked, for the warning the employee sees. */
-  preview: string;
   /** Which configured marking or organization pattern matched. */
   label?: string;
+}
+
+/** One match in pasted text. Stays on the device: the preview is for the employee's own screen. */
+export interface Hit extends Found {
+  /** The match with its sensitive part masked, for the warning the employee sees. */
+  preview: string;
 }
 
 /** What the organization's policy asks the guard to look for (see shared/policy/guard.ts). */
@@ -34,9 +38,11 @@ export interface Finder {
   readonly maxLength: number;
   /** How many characters one call should cover, so every call stays short. */
   readonly chunkChars: number;
-  find(text: string, from: number, to: number, out: Hit[]): number;
-  /** After the whole text: keep or drop hits that only count together. */
-  settle?(hits: Hit[], text: string): Hit[];
+  find(text: string, from: number, to: number, out: Found[]): number;
+  /** The employee's view of a match (made only for the hits shown). */
+  preview(matched: string): string;
+  /** After the whole text: keep or drop matches that only count together. */
+  settle?(found: Found[], text: string): Found[];
 }
 
 export interface Detector {

@@ -1,20 +1,28 @@
 import * as z from "zod";
 import { slug } from "../catalog/schema";
 import { REVIEW_STATUSES } from "../events";
+import { DETECTOR_IDS } from "../guard/ids";
+import { compilePattern } from "../guard/pattern/program";
+import { LIMITS } from "../limits";
 
 export const ACTIONS = ["allow", "inform", "acknowledge", "justify", "redirect", "block"] as const;
 export type PolicyAction = (typeof ACTIONS)[number];
 
 export const reviewStatus = z.enum(REVIEW_STATUSES);
 
+/** The conditions on a tool that policy rules and guard rules share. */
+const toolConditions = {
+  tools: z.array(slug).min(1).optional(),
+  categories: z.array(slug).min(1).optional(),
+  statuses: z.array(reviewStatus).min(1).optional(),
+};
+
 export const policyRule = z.strictObject({
   id: slug,
   description: z.string().max(300).optional(),
   /** Every condition given must hold; a list matches when any of its entries does. */
   when: z.strictObject({
-    tools: z.array(slug).min(1).optional(),
-    categories: z.array(slug).min(1).optional(),
-    statuses: z.array(reviewStatus).min(1).optional(),
+    ...toolConditions,
     riskLevels: z
       .array(z.enum(["low", "medium", "high"]))
       .min(1)
@@ -32,6 +40,71 @@ export const policyRule = z.strictObject({
   cooldownHours: z.number().int().min(0).max(8760).optional(),
 });
 export type PolicyRule = z.infer<typeof policyRule>;
+
+/** What the guard does when a paste holds sensitive data. */
+export const GUARD_ACTIONS = ["allow", "warn", "block"] as const;
+export type GuardAction = (typeof GUARD_ACTIONS)[number];
+
+export const detectorId = z.enum(DETECTOR_IDS);
+
+/** When a guard rule applies: every condition given must hold; a list matches when any entry does. */
+export const guardRule = z.strictObject({
+  id: slug,
+  description: z.string().max(300).optional(),
+  when: z.strictObject({
+    ...toolConditions,
+    /** The detectors whose hits this rule decides on; absent: every detector. */
+    detectors: z.array(detectorId).min(1).optional(),
+  }),
+  /** allow: paste quietly; warn: show what matched, offer "paste anyway"; block: refuse the paste. */
+  action: z.enum(GUARD_ACTIONS),
+  /** The organization's reason, shown in the warning or the refusal. */
+  message: z.string().min(1).max(500).optional(),
+  /** "Paste anyway" first asks for one of the policy's reasons. */
+  requireReason: z.boolean().optional(),
+});
+export type GuardRule = z.infer<typeof guardRule>;
+
+export const guardMarking = z.strictObject({
+  text: z
+    .string()
+    .max(LIMITS.guardMarkingMaxLength)
+    .refine((text) => text.trim().length > 0, "a marking needs at least one visible character"),
+  /** Exact letter case by default, so "CONFIDENTIAL" does not fire on "confidential" in a sentence. */
+  caseSensitive: z.boolean().default(true),
+});
+
+export const guardPattern = z.strictObject({
+  id: slug,
+  /** What the pattern stands for, shown to the employee ("customer number"). */
+  label: z.string().min(1).max(120),
+  /** The pattern, in the guard's safe syntax (see shared/guard/README.md). */
+  pattern: z.string().min(1).max(LIMITS.guardPatternMaxSource),
+  caseInsensitive: z.boolean().default(false),
+});
+
+/**
+ * The sensitive-data guard's part of the policy. Optional, so policies written before it
+ * stay valid; a policy without it turns the guard off.
+ */
+export const guardSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Detectors that are on; absent: every detector (markings and patterns run when configured). */
+  detectors: z.array(detectorId).min(1).optional(),
+  /** Distinct e-mail addresses in one paste that make it a list. */
+  emailListMin: z.number().int().min(2).max(1000).default(10),
+  markings: z.array(guardMarking).max(LIMITS.guardMaxMarkings).default([]),
+  patterns: z.array(guardPattern).max(LIMITS.guardMaxPatterns).default([]),
+  /** Ordered: for each detector that hit, the first rule whose conditions hold decides. */
+  rules: z.array(guardRule).max(100).default([]),
+  /** What happens on a hit no rule decides. */
+  fallback: z.enum(GUARD_ACTIONS).default("warn"),
+  /** The reason shown when the fallback decides. */
+  message: z.string().min(1).max(500).optional(),
+  /** What happens when a paste is too long to scan fully in the guard's budget. */
+  unscanned: z.enum(GUARD_ACTIONS).default("warn"),
+});
+export type GuardSettingsPolicy = z.infer<typeof guardSettingsSchema>;
 
 export const justificationReason = z.strictObject({
   id: slug,
@@ -51,6 +124,8 @@ export const policySchema = z
     rules: z.array(policyRule).max(200),
     /** What happens on a catalog tool no rule matches. */
     fallback: z.enum(ACTIONS).default("inform"),
+    /** The sensitive-data guard on pastes and drops into AI tools; absent: off. */
+    guard: guardSettingsSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Set<string>();
@@ -67,8 +142,39 @@ export const policySchema = z
         });
       }
     });
+    if (policy.guard) checkGuard(policy.guard, policy.reasons.length > 0, ctx);
   });
 export type Policy = z.infer<typeof policySchema>;
+
+function duplicates(values: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((value, i) => {
+    const repeated = seen.has(value);
+    seen.add(value);
+    return repeated ? [i] : [];
+  });
+}
+
+/** Cross-field checks of the guard section; every problem names its field. */
+function checkGuard(guard: GuardSettingsPolicy, hasReasons: boolean, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path: ["guard", ...path], message });
+  for (const i of duplicates(guard.rules.map((rule) => rule.id))) issue(["rules", i, "id"], "duplicate guard rule id");
+  guard.rules.forEach((rule, i) => {
+    if (rule.requireReason && !hasReasons)
+      issue(["rules", i, "requireReason"], "asking for a reason needs the policy's reasons");
+  });
+  for (const i of duplicates(guard.patterns.map((pattern) => pattern.id)))
+    issue(["patterns", i, "id"], "duplicate pattern id");
+  guard.patterns.forEach((pattern, i) => {
+    // A pattern over the length limit is already refused by its field.
+    if (pattern.pattern.length > LIMITS.guardPatternMaxSource) return;
+    const compiled = compilePattern(pattern.pattern, pattern.caseInsensitive);
+    if (!compiled.ok) issue(["patterns", i, "pattern"], compiled.error);
+  });
+  const markings = guard.markings.map((marking) => marking.text.trim().replace(/\s+/g, " "));
+  for (const i of duplicates(markings)) issue(["markings", i, "text"], "duplicate marking");
+}
 export type PolicyInput = z.input<typeof policySchema>;
 
 /** Human-readable problems of a zod error, each naming the field: "rules.2.action: ...". */

@@ -31,9 +31,7 @@ export const awsAccessKey = fixedDetector(
     pattern: PATTERN,
     maxLength: 90,
     accept: (match, _text, start) => (match[0].endsWith("EXAMPLE") ? -1 : start + match[0].length),
-    preview(matched, match) {
-      const secret = match[1];
-      return secret === undefined ? mask(matched, 4, 2) : `${matched.slice(0, -40)}${mask(secret, 0, 2)}`;
-    },
+    preview: (matched) =>
+      /^A[KSBC][IC]A/.test(matched) ? mask(matched, 4, 2) : `${matched.slice(0, -40)}${mask(matched.slice(-40), 0, 2)}`,
   }),
 );

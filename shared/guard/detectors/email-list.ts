@@ -14,7 +14,7 @@
  */
 import { LIMITS } from "../../limits";
 import { mask } from "../redact";
-import type { Detector, Finder, Hit } from "../types";
+import type { Detector, Finder, Found } from "../types";
 
 const LOCAL_MAX = 64;
 /** The domain after "@": labels of letters, digits and hyphens, a letter-only top-level label. */
@@ -60,6 +60,7 @@ const finder: Finder = {
   detector: "email-list",
   maxLength: LOCAL_MAX + 1 + 9 * 64 + 24,
   chunkChars: LIMITS.guardChunkChars,
+  preview: previewAddress,
   find(text, from, to, out) {
     let resume = to;
     for (let at = text.indexOf("@", from); at !== -1 && at < to + LOCAL_MAX + 1; at = text.indexOf("@", at + 1)) {
@@ -68,7 +69,7 @@ const finder: Finder = {
       const [start, end] = address;
       if (start < from) continue;
       if (start >= to) break;
-      out.push({ detector: "email-list", start, end, preview: previewAddress(text.slice(start, end)) });
+      out.push({ detector: "email-list", start, end });
       resume = Math.max(resume, end);
       at = end - 1;
     }
@@ -85,9 +86,9 @@ export const emailList: Detector = {
     return [
       () => ({
         ...finder,
-        settle(hits: Hit[], text: string): Hit[] {
-          const distinct = new Set(hits.map((hit) => text.slice(hit.start, hit.end).toLowerCase()));
-          return distinct.size >= minimum ? hits : [];
+        settle(found: Found[], text: string): Found[] {
+          const distinct = new Set(found.map((hit) => text.slice(hit.start, hit.end).toLowerCase()));
+          return distinct.size >= minimum ? found : [];
         },
       }),
     ];

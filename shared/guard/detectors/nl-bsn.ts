@@ -32,7 +32,7 @@ export const nlBsn = fixedDetector(
   "national-id",
   regexFinder({
     detector: "nl-bsn",
-    pattern: /(?<![\w.-]|\d[ ,])(\d{4})(\.?)(\d{2})\2(\d{3})(?![\w-]|[.,]\d)/g,
+    pattern: /(\d(?<!(?:[\w.-]|\d[ ,])\d)\d{3})(\.?)(\d{2})\2(\d{3})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {
       const digits = match[0].replace(/\./g, "");

@@ -34,19 +34,14 @@ export const orgPattern: Detector = {
         detector: "org-pattern",
         maxLength: LIMITS.guardPatternMaxMatch,
         chunkChars: Math.max(256, Math.floor(LIMITS.guardPatternStepsPerChunk / program.size)),
+        preview: (matched) => mask(matched, 2, 2),
         find(text, from, to, out) {
           let resume = to;
           for (let pos = from; pos < to; ) {
             const match = program.exec(text, pos, to);
             if (match === null) break;
             const [start, end] = match;
-            out.push({
-              detector: "org-pattern",
-              start,
-              end,
-              preview: mask(text.slice(start, end), 2, 2),
-              label: pattern.id,
-            });
+            out.push({ detector: "org-pattern", start, end, label: pattern.id });
             resume = Math.max(resume, end);
             pos = end;
           }

@@ -31,17 +31,27 @@ function isBase64(code: number): boolean {
   );
 }
 
-/** Where the first run of at least BODY_MIN base64 characters after `from` ends, or -1. */
+/** Longest first line of a key body that counts toward the hit. */
+const LINE_MAX = 128;
+
+/**
+ * The end of the first line of the key's body: a run of at least BODY_MIN base64 characters
+ * starting within BODY_WITHIN characters after `from`; -1 when there is none.
+ */
 export function keyBodyEnd(text: string, from: number): number {
   const limit = Math.min(text.length, from + BODY_WITHIN + BODY_MIN);
   let run = 0;
   for (let pos = from; pos < limit; pos++) {
-    if (isBase64(text.charCodeAt(pos))) {
-      run++;
-      if (run >= BODY_MIN) return pos + 1;
-    } else {
+    if (!isBase64(text.charCodeAt(pos))) {
       run = 0;
+      continue;
     }
+    run++;
+    if (run < BODY_MIN) continue;
+    let end = pos + 1;
+    const stop = Math.min(text.length, end + LINE_MAX - BODY_MIN);
+    while (end < stop && (isBase64(text.charCodeAt(end)) || text.charCodeAt(end) === 61)) end++;
+    return end;
   }
   return -1;
 }
@@ -53,7 +63,7 @@ export const privateKey = fixedDetector(
   regexFinder({
     detector: "private-key",
     pattern: /-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----/g,
-    maxLength: 80 + BODY_WITHIN + BODY_MIN,
+    maxLength: 80 + BODY_WITHIN + LINE_MAX,
     accept: (match, text, start) => keyBodyEnd(text, start + match[0].length),
     preview: (matched) => `${matched.slice(0, matched.indexOf("-----", 5) + 5)} \u2022\u2022\u2022\u2022`,
   }),

@@ -34,7 +34,7 @@ export const usSsn = fixedDetector(
   "national-id",
   regexFinder({
     detector: "us-ssn",
-    pattern: /(?<![\w-]|\d[ .,])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g,
+    pattern: /(\d(?<!(?:[\w-]|\d[ .,])\d)\d{2})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {
       const [whole, area, separator, group, serial] = match as unknown as string[];

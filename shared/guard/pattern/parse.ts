@@ -80,6 +80,22 @@ export function foldCase(ranges: Ranges): Ranges {
   return normalize(out);
 }
 
+/** Whether a part of a pattern can match empty text. */
+export function canBeEmpty(node: Node): boolean {
+  switch (node.type) {
+    case "set":
+      return false;
+    case "boundary":
+      return true;
+    case "seq":
+      return node.items.every(canBeEmpty);
+    case "alt":
+      return node.options.some(canBeEmpty);
+    case "repeat":
+      return node.min === 0 || canBeEmpty(node.node);
+  }
+}
+
 class Parser {
   private pos = 0;
   private depth = 0;
@@ -133,6 +149,10 @@ class Parser {
     else return atom;
     if (char !== "{") this.pos++;
     if (atom.type === "boundary") this.fail("a word boundary cannot be repeated");
+    if (canBeEmpty(atom)) {
+      this.pos = start;
+      this.fail("a repeated part must match at least one character each time");
+    }
     const next = this.peek();
     if (next === "?" || next === "+") this.fail("lazy and possessive quantifiers are not supported");
     if (next === "*" || next === "{") this.fail("a quantifier cannot follow a quantifier");
@@ -218,9 +238,14 @@ class Parser {
 
   /** An escape at the current position (a backslash), as ranges; consumes it. */
   private escapeRanges(inClass: boolean): Ranges {
+    const start = this.pos;
     const char = this.source[this.pos + 1];
     if (char === undefined) this.fail("a pattern cannot end with a backslash");
     this.pos += 2;
+    const refuse = (message: string): never => {
+      this.pos = start;
+      return this.fail(message);
+    };
     switch (char) {
       case "d":
         return DIGIT;
@@ -248,15 +273,15 @@ class Parser {
       case "u": {
         const width = char === "x" ? 2 : 4;
         const hex = this.source.slice(this.pos, this.pos + width);
-        if (!new RegExp(`^[0-9A-Fa-f]{${width}}$`).test(hex)) this.fail(`\\${char} needs ${width} hex digits`);
+        if (!new RegExp(`^[0-9A-Fa-f]{${width}}$`).test(hex)) refuse(`\\${char} needs ${width} hex digits`);
         this.pos += width;
         const code = Number.parseInt(hex, 16);
         return [code, code];
       }
       default: {
         const code = char.charCodeAt(0);
-        if (/[0-9]/.test(char)) this.fail("backreferences are not supported");
-        if (/[A-Za-z]/.test(char)) this.fail(`\\${char} is not a supported escape${inClass ? " inside [...]" : ""}`);
+        if (/[0-9]/.test(char)) refuse("backreferences are not supported");
+        if (/[A-Za-z]/.test(char)) refuse(`\\${char} is not a supported escape${inClass ? " inside [...]" : ""}`);
         return [code, code];
       }
     }
@@ -277,6 +302,7 @@ class Parser {
       if (char === "]" && !first) break;
       if (char === "]") this.fail("an empty class [] matches nothing");
       first = false;
+      const rangeStart = this.pos;
       const lo = this.classAtom();
       if (this.peek() === "-" && this.source[this.pos + 1] !== "]" && this.source[this.pos + 1] !== undefined) {
         this.pos++;
@@ -284,7 +310,10 @@ class Parser {
         if (lo.length !== 2 || lo[0] !== lo[1] || hi.length !== 2 || hi[0] !== hi[1]) {
           this.fail("a range in [...] needs a single character at each end");
         }
-        if ((hi[0] as number) < (lo[0] as number)) this.fail("a range in [...] is out of order");
+        if ((hi[0] as number) < (lo[0] as number)) {
+          this.pos = rangeStart;
+          this.fail("a range in [...] is out of order");
+        }
         ranges.push(lo[0] as number, hi[0] as number);
       } else {
         ranges.push(...lo);

@@ -18,7 +18,7 @@
  * set), so a pattern costs about one table lookup per character of ordinary text.
  */
 import { LIMITS } from "../../limits";
-import { type Node, PatternError, parsePattern, type Ranges } from "./parse";
+import { canBeEmpty, type Node, PatternError, parsePattern, type Ranges } from "./parse";
 
 const CHAR = 0;
 const SPLIT = 1;
@@ -50,21 +50,6 @@ class CharSet {
       if (code <= (wide[i + 1] as number)) return true;
     }
     return false;
-  }
-}
-
-function nullable(node: Node): boolean {
-  switch (node.type) {
-    case "set":
-      return false;
-    case "boundary":
-      return true;
-    case "seq":
-      return node.items.every(nullable);
-    case "alt":
-      return node.options.some(nullable);
-    case "repeat":
-      return node.min === 0 || nullable(node.node);
   }
 }
 
@@ -299,7 +284,7 @@ export type CompiledPattern = { ok: true; program: Program } | { ok: false; erro
 export function compilePattern(source: string, caseInsensitive = false): CompiledPattern {
   try {
     const tree = parsePattern(source, caseInsensitive);
-    if (nullable(tree))
+    if (canBeEmpty(tree))
       return { ok: false, error: "the pattern can match empty text; it must match at least one character" };
     const emitter = new Emitter();
     emitter.node(tree);
