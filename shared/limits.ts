@@ -122,4 +122,11 @@ export const BUDGETS = {
   /** Time the guard may add to a paste (p95, default policy), held by `npm run bench:guard`. */
   guardScan10KbP95Ms: 5,
   guardScan1MbP95Ms: 30,
+  /**
+   * The same budget as a ratio that holds on a busy machine, held by a test in `npm test`:
+   * scanning 1 MB may take at most this many times a reference workload of simple regular
+   * expressions over the same text (test/support/guard-timing.ts), measured back to back.
+   * About 1.2 when the guard meets guardScan1MbP95Ms; 3 means it got clearly slower.
+   */
+  guardScanMaxReferenceRatio: 3,
 } as const;

@@ -79,3 +79,35 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
+
+/**
+ * A reference workload for a speed gate that holds on a busy machine: a few simple regular
+ * expressions run over the same text, on the same engine the detectors use, taking about
+ * as long as the guard. Machine load slows both alike, so their ratio barely moves.
+ */
+const REFERENCE = [/\d{4,}/g, /[A-Z]{2}\d{2}/g, /\w+@\w+/g, /\b[a-z]{3,}\b/g, /[0-9a-f]{8,}/g, /\s{2,}/g];
+
+export function reference(text: string): number {
+  let count = 0;
+  for (const pattern of REFERENCE) {
+    pattern.lastIndex = 0;
+    while (pattern.exec(text) !== null) count++;
+  }
+  return count;
+}
+
+/** Median over rounds of the guard's time divided by the reference's, measured back to back. */
+export function referenceRatio(texts: string[], rounds: number, guard: Guard = defaultGuard()): number {
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const text of texts) {
+      let started = performance.now();
+      scan(text, guard);
+      const guardMs = performance.now() - started;
+      started = performance.now();
+      reference(text);
+      ratios.push(guardMs / (performance.now() - started));
+    }
+  }
+  return percentile(ratios, 50);
+}

@@ -291,6 +291,7 @@ export const CASES: Record<DetectorId, DetectorCases> = {
         .slice(0, 10)
         .map((email) => `⟦${email}⟧`)
         .join("\n"),
+      `name,email\n${emails.map((email, i) => `Person ${i},⟦${email.toUpperCase()}⟧`).join("\n")}`,
     ],
     nearMisses: [
       `Contact ${emails[0]} or ${emails[1]}.`,
