@@ -129,8 +129,12 @@ describe("honest unknowns in the nudge", () => {
   it("speaks of the personal tier unless the organization has an agreement", () => {
     const copilot = compiled.get("github-copilot");
     if (!copilot) throw new Error("github-copilot missing");
-    expect(whyLines(copilot, "unreviewed", english)[0]).toBe("whyTrainsNotReviewed|GitHub Copilot|tier_personal");
+    expect(whyLines(copilot, "unreviewed", english)[0]).toBe("whyTrainsTier|GitHub Copilot|tier_free");
     expect(whyLines(copilot, "unreviewed", english, true)[0]).toBe("whyNoTrainingTier|GitHub Copilot|tier_enterprise");
+    const claude = compiled.get("claude");
+    if (!claude) throw new Error("claude missing");
+    expect(whyLines(claude, "unreviewed", english)[0]).toBe("whyTrainsNotReviewed|Claude|tier_personal");
+    expect(whyLines(claude, "unreviewed", english, true)[0]).toBe("whyNoTrainingTier|Claude|tier_enterprise");
     const chatgpt = compiled.get("chatgpt");
     if (!chatgpt) throw new Error("chatgpt missing");
     expect(whyLines(chatgpt, "unreviewed", english)[0]).toBe("whyTrainsTier|ChatGPT|tier_free");
