@@ -4,7 +4,7 @@ import { WxtVitest } from "wxt/testing/vitest-plugin";
 
 /*
  * One vitest run, four projects:
- *   shared     environment-free code in Node (unit and property tests)
+ *   shared     environment-free code in Node (unit and property tests), packages and policy files
  *   extension  extension modules with WXT's fake browser
  *   worker     the worker inside workerd against local D1 with the real migrations
  *   e2e        the built extension in Debian's Chromium against the local worker
@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "shared",
-          include: ["test/shared/**/*.test.ts", "test/policies/**/*.test.ts"],
+          include: ["test/shared/**/*.test.ts", "test/policies/**/*.test.ts", "test/deploy/**/*.test.ts"],
           environment: "node",
         },
       },

@@ -19,9 +19,10 @@ const hostPermissions = [...new Set(patterns.matches.map((m) => m.replace(/^(\*:
 export const GECKO_ID = "shadowlight@shadowlight.dev";
 
 /**
- * The public key that pins the Chrome extension id to oicjdjaeakeiccgmieahkaodgcalfmic for unpacked and
- * self-hosted installs, so enterprise policy can address it (3rdparty.extensions.<id>).
- * The stores assign their own id and refuse the key: SHADOWLIGHT_STORE_BUILD=1 leaves it out.
+ * The public key that pins the Chrome extension id to oicjdjaeakeiccgmieahkaodgcalfmic for unpacked
+ * development builds, so enterprise policy can address them (3rdparty.extensions.<id>).
+ * The stores assign their own id and refuse the key: SHADOWLIGHT_STORE_BUILD=1 leaves it out;
+ * `npm run package` signs the self-hosted CRX with the organization's own key instead.
  */
 export const CHROME_EXTENSION_ID = "oicjdjaeakeiccgmieahkaodgcalfmic";
 const CHROME_KEY =
@@ -53,9 +54,11 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: GECKO_ID,
-              strict_min_version: "128.0",
+              // 140 (the current ESR) is the first to know data_collection_permissions.
+              strict_min_version: "140.0",
               data_collection_permissions: { required: ["none"] },
             },
+            gecko_android: { strict_min_version: "142.0" },
           },
         }
       : {
