@@ -37,6 +37,7 @@ import { GECKO_ID } from "../../wxt.config";
 import { CHROME_ID_PATTERN, chromeExtensionId, publicKeyDer } from "./chrome-id";
 import { firefoxLintProblems } from "./firefox-lint";
 import { readManifest, storeManifestProblems } from "./manifest-rules";
+import { deploymentUrl } from "./urls";
 
 type Crx3 = (zip: NodeJS.ReadableStream, options: { keyPath: string; crxPath: string }) => Promise<{ appId: string }>;
 const crx3 = createRequire(import.meta.url)("crx3") as Crx3;
@@ -74,18 +75,9 @@ export interface PackageSummary {
 }
 
 function httpsUrl(name: string, value: string, { base }: { base: boolean }): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${name} must be a URL, got "${value}"`);
-  }
-  const local = url.hostname === "127.0.0.1" || url.hostname === "localhost";
-  if (url.protocol !== "https:" && !(local && url.protocol === "http:")) {
-    throw new Error(`${name} must use https (http only for localhost), got "${value}"`);
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new Error(`${name} must not carry credentials, a query or a fragment`);
+  const url = deploymentUrl(name, value);
+  if (url.search || url.hash) {
+    throw new Error(`${name} must not carry a query or a fragment`);
   }
   if (base && !url.pathname.endsWith("/")) throw new Error(`${name} must end with "/", got "${value}"`);
   return url.href;
@@ -304,7 +296,9 @@ export async function buildPackages(options: PackageOptions): Promise<PackageSum
           "SHADOWLIGHT_UPDATE_URL (where updates.xml and the CRX are served).",
       );
     }
-    if (updateUrl) {
+    if (updateUrl?.startsWith("http:")) {
+      notes.push("No self-distributed Firefox add-on: Firefox requires an https update URL.");
+    } else if (updateUrl) {
       const xpi = await selfHostedFirefox({ ...options, updateUrl }, join(build, "firefox-mv2"), version, notes);
       for (const file of xpi) files.push(describe(file, "self-hosted", GECKO_ID));
     } else {

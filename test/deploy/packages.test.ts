@@ -132,7 +132,7 @@ describe("npm run package", () => {
     const manifest = await manifestOf(fileOf(`shadowlight-${summary.version}-firefox.zip`));
     expect(manifest.browser_specific_settings).toMatchObject({ gecko: { id: GECKO_ID } });
     expect(JSON.stringify(manifest)).not.toContain("update_url");
-  });
+  }, 60_000);
 
   it("the self-hosted CRX is a CRX3 signed with the organization's key, and updates.xml points at it", async () => {
     const crx = readFileSync(fileOf(`shadowlight-${summary.version}.crx`));
