@@ -60,6 +60,10 @@ export default defineConfig({
             },
             gecko_android: { strict_min_version: "142.0" },
           },
+          // Firefox redirects a blocked navigation (declarativeNetRequest) only to a page the web
+          // may load; Chrome needs no such entry. A page cannot find it: its address holds the
+          // random internal UUID Firefox gives the add-on in each profile.
+          web_accessible_resources: ["blocked.html"],
         }
       : {
           storage: { managed_schema: "managed_schema.json" },
