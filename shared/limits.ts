@@ -129,4 +129,12 @@ export const BUDGETS = {
    * About 1.2 when the guard meets guardScan1MbP95Ms; 3 means it got clearly slower.
    */
   guardScanMaxReferenceRatio: 3,
+  // D1 rows written (what Cloudflare bills) by device requests, metered in
+  // test/worker/cost.test.ts; the README's cost estimate rests on them.
+  /** A device's first report of a day, three counters (measured: 28). */
+  rowsWrittenPerFirstReport: 32,
+  /** A later report in which one counter grew (measured: 4). */
+  rowsWrittenPerReport: 6,
+  /** A re-send in which nothing grew (measured: 2, the device's last-report day). */
+  rowsWrittenPerResend: 2,
 } as const;
