@@ -42,7 +42,7 @@ describe("the backend deployment guide", () => {
 
   it("names only settings the worker reads", () => {
     const named = new Set([...guide.matchAll(/wrangler secret put ([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]));
-    for (const match of guide.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)) named.add(match[1]);
+    for (const match of guide.matchAll(/^\| `([A-Z][A-Z0-9_]+)`\s*\|/gm)) named.add(match[1]);
     expect(named.size).toBeGreaterThan(3);
     for (const name of named) expect(settings, `${name} is documented but the worker never reads it`).toContain(name);
   });
