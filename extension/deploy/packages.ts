@@ -14,6 +14,7 @@
  * that leaks is harmless; this script refuses to build one with either set.
  */
 
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -144,6 +145,23 @@ export function zipFolder(dir: string): JSZip {
   };
   add(dir);
   return zip;
+}
+
+/** The files git tracks in this checkout, zipped with fixed dates. */
+async function writeSourcesZip(path: string): Promise<void> {
+  let tracked: string[];
+  try {
+    tracked = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  } catch (error) {
+    throw new Error(`the AMO sources zip is made from the git checkout's tracked files: ${(error as Error).message}`);
+  }
+  const zip = new JSZip();
+  for (const file of tracked.sort()) {
+    if (existsSync(join(ROOT, file))) {
+      zip.file(file, readFileSync(join(ROOT, file)), { date: new Date("2000-01-01T00:00:00Z") });
+    }
+  }
+  writeFileSync(path, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
 }
 
 async function writeZip(dir: string, path: string): Promise<void> {
@@ -282,6 +300,9 @@ export async function buildPackages(options: PackageOptions): Promise<PackageSum
     take(`shadowlight-${version}-chrome.zip`, "chrome-web-store");
     take(`shadowlight-${version}-edge.zip`, "edge-add-ons");
     take(`shadowlight-${version}-firefox.zip`, "firefox-amo", GECKO_ID);
+    // AMO's reviewers rebuild the add-on from these sources: the repository's tracked files,
+    // so nothing generated, local or secret (.dev.vars, keys, test artifacts) is uploaded.
+    await writeSourcesZip(join(build, `shadowlight-${version}-sources.zip`));
     take(`shadowlight-${version}-sources.zip`, "firefox-amo-sources");
 
     let chromeId: string | undefined;

@@ -121,6 +121,17 @@ describe("npm run package", () => {
     expect(() => optionsFromEnv({ SHADOWLIGHT_CRX_KEY: keyFile })).toThrow(/needs SHADOWLIGHT_UPDATE_URL/);
   });
 
+  it("the AMO sources are the repository's tracked files, nothing generated or secret", async () => {
+    const zip = await JSZip.loadAsync(readFileSync(fileOf(`shadowlight-${summary.version}-sources.zip`)));
+    const names = Object.keys(zip.files);
+    expect(names).toContain("package.json");
+    expect(names).toContain("wxt.config.ts");
+    expect(names).toContain("extension/public/managed_schema.json");
+    for (const name of names) {
+      expect(name).not.toMatch(/^(node_modules|\.output|dist|policies\/dist|test\/artifacts)\/|^\.dev\.vars$|\.pem$/);
+    }
+  });
+
   it("the Firefox package is AMO-clean: no errors, only the explained library warnings", async () => {
     const dir = await unzipTo(fileOf(`shadowlight-${summary.version}-firefox.zip`), join(work, "firefox"));
     const report = await firefoxLint(dir, { selfHosted: false });
