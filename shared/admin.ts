@@ -2,7 +2,9 @@ import * as z from "zod";
 import { canonicalHost, pathRule, slug, toolFacts } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_STATUSES } from "./events";
+import { LIMITS } from "./limits";
 import { policySchema } from "./policy/schema";
+import { groupLabel } from "./protocol";
 
 /*
  * The admin API between the worker and the dashboard (worker/ADMIN-API.md describes the
@@ -11,8 +13,11 @@ import { policySchema } from "./policy/schema";
  * with them, so the dashboard and the worker cannot drift apart silently.
  *
  * Conventions: timestamps are milliseconds since the epoch (UTC); days are `YYYY-MM-DD`
- * (UTC); counts are non-negative integers. A row of a breakdown by device group that covers
- * fewer than k devices is `suppressed: true` with null numbers.
+ * (UTC); counts are non-negative integers. k-anonymity: every figure that covers fewer than
+ * k devices is null (withheld), in every view; a tool's or domain's existence stays visible,
+ * with its first and last seen coarsened to the Monday of their week. A breakdown by device
+ * group shows each group of at least k devices and merges the others into one row
+ * (`group: null, other: true`) whose figures are withheld unless together they reach k.
  */
 
 const day = z.string().refine(isValidDay, "must be a calendar day YYYY-MM-DD");
@@ -44,7 +49,8 @@ export type MeResponse = z.infer<typeof meResponse>;
 
 // ---------------------------------------------------------------------------- GET /overview
 
-export const usageDay = z.strictObject({ day, visits: count, devices: count });
+/** One day of use: visits and distinct devices, both withheld when fewer than k devices. */
+export const usageDay = z.strictObject({ day, visits: maskedCount, devices: maskedCount });
 export type UsageDay = z.infer<typeof usageDay>;
 
 export const overviewResponse = z.strictObject({
@@ -53,17 +59,25 @@ export const overviewResponse = z.strictObject({
   /** Tools first seen in the last 7 days. */
   toolsNewThisWeek: count,
   /** Devices that used any AI tool in the last 7 days. */
-  activeDevices7: count,
+  activeDevices7: maskedCount,
   /** Devices enrolled and not revoked. */
-  enrolledDevices: count,
+  enrolledDevices: maskedCount,
   /** Devices that sent a report about the last 7 days. */
-  reportingDevices7: count,
+  reportingDevices7: maskedCount,
   /** The policy in force: active devices (last 30 days) that acknowledged it. */
-  ackCoverage: z.strictObject({ policyVersion: z.number().int(), acknowledged: count, active: count }),
+  ackCoverage: z.strictObject({ policyVersion: z.number().int(), acknowledged: maskedCount, active: maskedCount }),
+  /** The most used tools and categories of the last 7 days, among those used by at least k devices. */
   topTools: z.array(z.strictObject({ id: slug, name: z.string(), category: slug, devices7: count })),
   topCategories: z.array(z.strictObject({ category: slug, name: z.string(), devices7: count })),
   /** The last 30 days, oldest first. */
   trend: z.array(usageDay),
+  /** The database: its size now and over the last 30 days (D1's own figure), for capacity. */
+  storage: z.strictObject({
+    bytes: count,
+    counterRows: count,
+    devices: count,
+    history: z.array(z.strictObject({ day, bytes: count })),
+  }),
 });
 export type OverviewResponse = z.infer<typeof overviewResponse>;
 
@@ -80,15 +94,20 @@ export const inventoryTool = z.strictObject({
   risk: z.number().int(),
   level: riskLevel,
   /** Devices that used the tool in the last 30 days (the same as devices30). */
-  devices: count,
-  devices7: count,
-  devices30: count,
-  visits: count,
+  devices: maskedCount,
+  devices7: maskedCount,
+  devices30: maskedCount,
+  /**
+   * True when fewer than k devices ever used the tool (within the retention window): visits,
+   * events and trend are withheld and first/last seen are the Monday of their week.
+   */
+  withheld: z.boolean(),
+  visits: maskedCount,
   events: eventCounts,
   firstSeen: day,
   lastSeen: day,
-  /** Visits per day over the last 30 days, oldest first (30 numbers). */
-  trend: z.array(count).length(30),
+  /** Visits per day over the last 30 days, oldest first; null where fewer than k devices. */
+  trend: z.array(maskedCount).length(30),
 });
 export type InventoryTool = z.infer<typeof inventoryTool>;
 
@@ -127,9 +146,12 @@ export const toolDetailResponse = z.strictObject({
   usage: z.strictObject({
     /** The last 30 days, oldest first. */
     trend: z.array(usageDay),
+    /** Withheld (empty) when fewer than k devices ever used the tool. */
     events: eventCounts,
-    devices7: count,
-    devices30: count,
+    devices7: maskedCount,
+    devices30: maskedCount,
+    withheld: z.boolean(),
+    /** Coarsened to the Monday of the week when withheld. */
     firstSeen: day.nullable(),
     lastSeen: day.nullable(),
   }),
@@ -157,11 +179,14 @@ export type CandidateState = z.infer<typeof candidateState>;
 
 export const candidate = z.strictObject({
   domain: canonicalHost,
+  /** Coarsened to the Monday of the week when fewer than k devices visited it. */
   firstSeen: day,
   lastSeen: day,
+  /** Fewer than k devices visited it within the retention window: its figures are withheld. */
+  fewerThanK: z.boolean(),
   /** Distinct devices that visited it within the raw-data retention window. */
-  devices: count,
-  visits: count,
+  devices: maskedCount,
+  visits: maskedCount,
   state: candidateState,
 });
 export type Candidate = z.infer<typeof candidate>;
@@ -186,36 +211,53 @@ export const FUNNEL_EVENTS = [
   "blocked",
   "dismissed",
   "left",
+  "nudge_tampered",
 ] as const satisfies ReadonlyArray<(typeof EVENTS)[number]>;
+
+/**
+ * Acknowledgement coverage of one device group. Groups below k devices are merged into one
+ * row with `other: true` (and `group: null`); `suppressed` rows carry no figures.
+ */
+export const groupCoverage = z.strictObject({
+  /** The device group label; null for devices enrolled without one, and for the merged row. */
+  group: z.string().nullable(),
+  /** This row merges every group of fewer than k devices. */
+  other: z.boolean(),
+  acknowledged: maskedCount,
+  active: maskedCount,
+  suppressed: z.boolean(),
+});
+export type GroupCoverage = z.infer<typeof groupCoverage>;
 
 export const awarenessResponse = z.strictObject({
   k: z.number().int().min(1),
   policyVersion: z.number().int(),
-  /** Active = devices that reported about any of the last 30 days and are not revoked. */
+  /**
+   * Active = devices that reported about any of the last 30 days, are not revoked and are not
+   * flagged for review. A device counts as having acknowledged a version once, however often.
+   */
   versions: z.array(
-    z.strictObject({ version: z.number().int(), publishedAt: timestamp, acknowledged: count, active: count }),
-  ),
-  byGroup: z.array(
     z.strictObject({
-      /** The device group label; null for devices enrolled without one. */
-      group: z.string().nullable(),
+      version: z.number().int(),
+      publishedAt: timestamp,
       acknowledged: maskedCount,
       active: maskedCount,
-      suppressed: z.boolean(),
     }),
   ),
-  /** Event totals under this policy version. */
+  byGroup: z.array(groupCoverage),
+  /** Distinct devices with each outcome under this policy version (within the retention window). */
   funnel: z.strictObject({
-    nudge_shown: count,
-    acknowledged: count,
-    justified: count,
-    redirected: count,
-    blocked: count,
-    dismissed: count,
-    left: count,
+    nudge_shown: maskedCount,
+    acknowledged: maskedCount,
+    justified: maskedCount,
+    redirected: maskedCount,
+    blocked: maskedCount,
+    dismissed: maskedCount,
+    left: maskedCount,
+    nudge_tampered: maskedCount,
   }),
-  /** The last 30 days, oldest first. */
-  trend: z.array(z.strictObject({ day, nudge_shown: count, acknowledged: count })),
+  /** Distinct devices per day over the last 30 days, oldest first. */
+  trend: z.array(z.strictObject({ day, nudge_shown: maskedCount, acknowledged: maskedCount })),
 });
 export type AwarenessResponse = z.infer<typeof awarenessResponse>;
 
@@ -229,10 +271,11 @@ export const exceptionEntry = z.strictObject({
   toolName: z.string(),
   reason: slug,
   reasonLabel: z.string(),
-  /** Times people gave this reason for this tool. */
-  requests: count,
-  /** Distinct devices that gave it within the raw-data retention window. */
-  devices: count,
+  /** Times people gave this reason for this tool (withheld below k devices). */
+  requests: maskedCount,
+  /** Distinct devices that gave it within the raw-data retention window (withheld below k). */
+  devices: maskedCount,
+  /** Coarsened to the Monday of the week when fewer than k devices. */
   firstSeen: day,
   lastSeen: day,
   owner: z.string().nullable(),
@@ -284,6 +327,24 @@ export type PolicyPublishResponse = z.infer<typeof policyPublishResponse>;
 
 // ---------------------------------------------------------------------------- devices
 
+/** An ISO week, `2026-W48`: the finest time the device list shows (no days, no times). */
+export const isoWeek = z.string().regex(/^\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3])$/, "must be an ISO week YYYY-Www");
+
+export const FLAG_STATES = ["pending", "kept", "excluded"] as const;
+export const flagState = z.enum(FLAG_STATES);
+export type FlagState = z.infer<typeof flagState>;
+
+/** Why the cron flagged a device: a measure of its counts far above the fleet's. */
+export const deviceFlag = z.strictObject({
+  reason: z.string(),
+  /** The device's value and the fleet's median on the flagged day, in words. */
+  detail: z.string(),
+  flaggedWeek: isoWeek,
+  state: flagState,
+});
+export type DeviceFlag = z.infer<typeof deviceFlag>;
+
+/** A device as the (admin-only) device list shows it: coarse on purpose. */
 export const deviceEntry = z.strictObject({
   id: z.string(),
   /** Null when the device has no group or its group has fewer than k enrolled devices. */
@@ -291,9 +352,11 @@ export const deviceEntry = z.strictObject({
   groupSuppressed: z.boolean(),
   browser: z.string().nullable(),
   extensionVersion: z.string().nullable(),
-  enrolledAt: timestamp,
-  lastReportDay: day.nullable(),
-  revokedAt: timestamp.nullable(),
+  enrolledWeek: isoWeek,
+  /** The week of its latest report; null before the first. */
+  lastReportWeek: isoWeek.nullable(),
+  revoked: z.boolean(),
+  flag: deviceFlag.nullable(),
 });
 export type DeviceEntry = z.infer<typeof deviceEntry>;
 
@@ -303,6 +366,8 @@ export const devicesResponse = z.strictObject({
   /** Not revoked and reported about any of the last 7 days. */
   reporting7: count,
   revoked: count,
+  /** Flagged devices waiting for review (kept out of the evidence pack meanwhile). */
+  flaggedPending: count,
   /** Every device row (revoked ones too), for paging with `limit` and `offset`. */
   total: count,
   devices: z.array(deviceEntry),
@@ -312,14 +377,31 @@ export type DevicesResponse = z.infer<typeof devicesResponse>;
 export const devicesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),
+  /** Only flagged devices (any state). */
+  flagged: z.enum(["true", "false"]).optional(),
 });
+
+/** `PUT /devices/:id/flag`: keep a flagged device's counts in the evidence, or exclude them. */
+export const flagReviewRequest = z.strictObject({ state: z.enum(["kept", "excluded"]) });
+export type FlagReviewRequest = z.infer<typeof flagReviewRequest>;
 
 // ---------------------------------------------------------------------------- enrollment tokens
 
 export const enrollmentTokenEntry = z.strictObject({
+  /** "bootstrap" for the ENROLLMENT_TOKEN secret, which cannot be revoked here. */
   id: z.string(),
   label: z.string(),
-  createdAt: timestamp,
+  bootstrap: z.boolean(),
+  group: z.string().nullable(),
+  /** Most devices that may be enrolled with it at once (the group's expected headcount). */
+  maxDevices: z.number().int().min(1),
+  /** Devices enrolled with it and not revoked. */
+  devices: count,
+  /** Enrollments in the last 24 hours. */
+  enrolledLast24h: count,
+  /** Enrollments jumped: more in the last 24 hours than LIMITS.enrollmentJump allows. */
+  enrollmentJump: z.boolean(),
+  createdAt: timestamp.nullable(),
   revokedAt: timestamp.nullable(),
 });
 export type EnrollmentTokenEntry = z.infer<typeof enrollmentTokenEntry>;
@@ -327,11 +409,28 @@ export type EnrollmentTokenEntry = z.infer<typeof enrollmentTokenEntry>;
 export const enrollmentTokensResponse = z.strictObject({ tokens: z.array(enrollmentTokenEntry) });
 export type EnrollmentTokensResponse = z.infer<typeof enrollmentTokensResponse>;
 
-export const enrollmentTokenRequest = z.strictObject({ label: z.string().trim().min(1).max(80) });
+const maxDevices = z.number().int().min(1).max(LIMITS.maxDevicesPerToken);
+
+export const enrollmentTokenRequest = z.strictObject({
+  label: z.string().trim().min(1).max(80),
+  /** The group its devices belong to; a device never chooses its own group. */
+  group: groupLabel.nullable().optional(),
+  maxDevices,
+});
 export type EnrollmentTokenRequest = z.infer<typeof enrollmentTokenRequest>;
 
+/** `PATCH /enrollment-tokens/:id`: change the cap (the group's headcount changed). */
+export const enrollmentTokenUpdate = z.strictObject({ maxDevices });
+export type EnrollmentTokenUpdate = z.infer<typeof enrollmentTokenUpdate>;
+
 /** The token itself is shown once, here; the server keeps only its hash. */
-export const enrollmentTokenCreated = z.strictObject({ id: z.string(), label: z.string(), token: z.string() });
+export const enrollmentTokenCreated = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  group: z.string().nullable(),
+  maxDevices: z.number().int(),
+  token: z.string(),
+});
 export type EnrollmentTokenCreated = z.infer<typeof enrollmentTokenCreated>;
 
 // ---------------------------------------------------------------------------- audit
@@ -403,15 +502,8 @@ export const evidencePack = z.strictObject({
   policy: z.strictObject({ version: z.number().int(), name: z.string(), publishedAt: timestamp }),
   controls: z.array(evidenceControl),
   figures: z.array(evidenceFigure),
-  /** Acknowledgement of the policy in force by device group, suppressed below k devices. */
-  byGroup: z.array(
-    z.strictObject({
-      group: z.string().nullable(),
-      acknowledged: maskedCount,
-      active: maskedCount,
-      suppressed: z.boolean(),
-    }),
-  ),
+  /** Acknowledgement of the policy in force by device group, small groups merged and suppressed. */
+  byGroup: z.array(groupCoverage),
   /** How each figure is measured and what it cannot show. */
   method: z.array(z.string()),
 });

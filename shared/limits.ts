@@ -36,6 +36,15 @@ export const LIMITS = {
    * opens 40 AI tools in a day under two policy versions needs about 200.
    */
   maxCounterRowsPerDeviceDay: 400,
+  /** Largest device cap an enrollment token may have. */
+  maxDevicesPerToken: 100_000,
+  /** Device cap of the bootstrap ENROLLMENT_TOKEN unless ENROLLMENT_TOKEN_MAX_DEVICES says otherwise. */
+  bootstrapMaxDevices: 10_000,
+  /**
+   * An enrollment token's enrollments "jump" (flagged on the dashboard) when more devices
+   * enrolled with it in 24 hours than this share of its cap, and at least `minimum`.
+   */
+  enrollmentJump: { shareOfCap: 0.25, minimum: 10 },
   /** Oldest Cloudflare Access token the admin API accepts (its `iat`), in seconds. */
   accessTokenMaxAgeSeconds: 24 * 3600,
   /** Longest group label, in characters. */
@@ -95,6 +104,13 @@ export const PLAUSIBLE_PER_DAY = {
   review_requested: 20,
   nudge_tampered: 500,
 } as const satisfies Record<EventKind, number>;
+
+/**
+ * When a device's day stands out against the fleet (flagged for review, kept out of evidence
+ * until then): total visits or total answers to nudges above both the minimum and `factor`
+ * times the fleet's median of that day.
+ */
+export const OUTLIERS = { factor: 10, minVisits: 300, minAnswers: 30 } as const;
 
 /** Visits one device may report to one unknown AI-looking domain in a day. */
 export const PLAUSIBLE_CANDIDATE_VISITS_PER_DAY = 3_000;

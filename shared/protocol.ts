@@ -118,13 +118,6 @@ export const reportRequest = z
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
-/**
- * How many reports one device may send per window. The extension flushes every 15 minutes
- * and on "Send now", retrying with backoff, so this leaves a wide margin; a device above it
- * gets a 429 with Retry-After. The worker's REPORT_RATE_LIMIT variable overrides `reports`.
- */
-export const REPORT_RATE_LIMIT = { windowSeconds: 3600, reports: 120 } as const;
-
 export const reportResponse = z.strictObject({
   accepted: z.number().int(),
   changed: z.number().int(),

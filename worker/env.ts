@@ -24,8 +24,12 @@ export interface Env {
   REPORTING?: string;
   /** Smallest device group any breakdown shows (default LIMITS.kAnonymity). */
   K_ANONYMITY?: string;
-  /** Reports one device may send per rate window (default REPORT_RATE_LIMIT.reports). */
-  REPORT_RATE_LIMIT?: string;
+  /** Device cap of the bootstrap ENROLLMENT_TOKEN (default LIMITS.bootstrapMaxDevices). */
+  ENROLLMENT_TOKEN_MAX_DEVICES?: string;
+  /** Rate Limiting bindings (wrangler.toml `[[ratelimits]]`, see middleware/rate-limit.ts). */
+  ENROLL_BY_ADDRESS?: RateLimit;
+  ENROLL_BY_TOKEN?: RateLimit;
+  DEVICE_REQUESTS?: RateLimit;
   /** Where the cron posts webhook events, and the secret their HMAC-SHA256 signature uses. */
   WEBHOOK_URL?: string;
   WEBHOOK_SECRET?: string;
@@ -35,9 +39,6 @@ export type AppEnv = {
   Bindings: Env;
   Variables: {
     deviceId: string;
-    /** The device's report rate window and the reports it sent in it (see routes/reports.ts). */
-    reportWindow: number;
-    reportsInWindow: number;
     actor: string;
     role: "viewer" | "admin";
   };

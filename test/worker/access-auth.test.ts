@@ -88,7 +88,7 @@ describe("Cloudflare Access", () => {
     const change = await call("/enrollment-tokens", viewer, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ label: "x" }),
+      body: JSON.stringify({ label: "x", maxDevices: 10 }),
     });
     expect(await refusal(change, 403)).toMatch(/viewer role can read but not change/);
   });
@@ -97,7 +97,7 @@ describe("Cloudflare Access", () => {
     const response = await call("/enrollment-tokens", await token(), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ label: "via access" }),
+      body: JSON.stringify({ label: "via access", maxDevices: 10 }),
     });
     expect(response.status).toBe(201);
     const rows = await env.DB.prepare("select actor from audit_log where action = 'enrollment-token.create'").all();

@@ -4,7 +4,7 @@ import { awarenessResponse, meResponse, overviewResponse, policyPublishResponse 
 import { addDays } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { suppressSmallGroups } from "../../worker/privacy";
-import { admin, adminJson, counters, enrollDevice, expectJson, report, today, VIEWER } from "./helpers";
+import { admin, adminJson, counters, enrollDevice, enrollInGroup, expectJson, report, today, VIEWER } from "./helpers";
 
 /*
  * Awareness and overview on a known population (storage is per test file, so every figure
@@ -24,7 +24,7 @@ const devices: Record<string, Array<{ deviceId: string; deviceToken: string }>> 
 
 beforeAll(async () => {
   const enroll = async (name: string, n: number, group?: string) => {
-    devices[name] = await Promise.all(Array.from({ length: n }, () => enrollDevice(group)));
+    devices[name] = await Promise.all(Array.from({ length: n }, () => (group ? enrollInGroup(group) : enrollDevice())));
   };
   await enroll("finance", 6, "Finance");
   await enroll("sales", 5, "Sales");
@@ -70,6 +70,7 @@ beforeAll(async () => {
     0,
     counters(day, [
       ["chatgpt", "visit", 1],
+      ["chatgpt", "nudge_shown", 1],
       ["chatgpt", "acknowledged", 1],
     ]),
   );
@@ -79,6 +80,7 @@ beforeAll(async () => {
     0,
     counters(addDays(day, -40), [
       ["chatgpt", "visit", 1],
+      ["chatgpt", "nudge_shown", 1],
       ["chatgpt", "acknowledged", 1],
     ]),
   );
@@ -114,8 +116,10 @@ describe("GET /api/admin/overview", () => {
     expect(overview.topCategories).toEqual([{ category: "chat", name: expect.any(String), devices7: 14 }]);
     expect(overview.trend).toHaveLength(30);
     expect(overview.trend.at(-1)).toEqual({ day, visits: 6 * 3 + 5 * 2 + 1, devices: 12 });
-    expect(overview.trend.at(-2)).toEqual({ day: addDays(day, -1), visits: 2, devices: 2 });
-    expect(overview.trend.at(-11)).toEqual({ day: addDays(day, -10), visits: 5, devices: 1 });
+    // Days on which fewer than k devices reported show no figures.
+    expect(overview.trend.at(-2)).toEqual({ day: addDays(day, -1), visits: null, devices: null });
+    expect(overview.trend.at(-11)).toEqual({ day: addDays(day, -10), visits: null, devices: null });
+    expect(overview.trend.at(-3)).toEqual({ day: addDays(day, -2), visits: 0, devices: 0 });
   });
 });
 
@@ -126,25 +130,28 @@ describe("GET /api/admin/awareness", () => {
     expect(awareness.policyVersion).toBe(1);
     expect(awareness.versions).toEqual([{ version: 1, publishedAt: expect.any(Number), acknowledged: 10, active: 14 }]);
     // Legal (2) and the unlabelled device (1) are below k; together 3 < k, so the smallest
-    // visible group (Sales) is hidden too, or subtraction from the totals would reveal them.
+    // other group (Sales, 5) joins them in one "other groups" row of 8, or subtraction from
+    // the totals would reveal them. No label of a small group appears.
     expect(awareness.byGroup).toEqual([
-      { group: "Finance", active: 6, acknowledged: 4, suppressed: false },
-      { group: null, active: null, acknowledged: null, suppressed: true },
-      { group: "Legal", active: null, acknowledged: null, suppressed: true },
-      { group: "Sales", active: null, acknowledged: null, suppressed: true },
+      { group: "Finance", other: false, active: 6, acknowledged: 4, suppressed: false },
+      { group: null, other: true, active: 8, acknowledged: 6, suppressed: false },
     ]);
+    expect(JSON.stringify(awareness)).not.toContain("Legal");
+    // Distinct devices, each counted once however many acknowledgements it reported; the
+    // revoked and the stale device did acknowledge v1 within the retention window.
     expect(awareness.funnel).toEqual({
-      nudge_shown: 6 + 5 + 2,
+      nudge_shown: 6 + 5 + 2 + 1 + 1,
       acknowledged: 4 + 5 + 1 + 1 + 1,
       justified: 0,
       redirected: 0,
       blocked: 0,
       dismissed: 0,
       left: 0,
+      nudge_tampered: 0,
     });
     expect(awareness.trend).toHaveLength(30);
-    expect(awareness.trend.at(-1)).toEqual({ day, nudge_shown: 11, acknowledged: 10 });
-    expect(awareness.trend.at(-2)).toEqual({ day: addDays(day, -1), nudge_shown: 2, acknowledged: 1 });
+    expect(awareness.trend.at(-1)).toEqual({ day, nudge_shown: 12, acknowledged: 10 });
+    expect(awareness.trend.at(-2)).toEqual({ day: addDays(day, -1), nudge_shown: null, acknowledged: null });
   });
 
   it("follows a new policy version", async () => {
@@ -156,7 +163,14 @@ describe("GET /api/admin/awareness", () => {
     );
     expect(published.version).toBe(2);
     const finance = devices.finance?.[0];
-    await report(finance?.deviceToken ?? "", counters(day, [["chatgpt", "acknowledged", 1, 2]]));
+    const answered = await report(
+      finance?.deviceToken ?? "",
+      counters(day, [
+        ["chatgpt", "nudge_shown", 1, 2],
+        ["chatgpt", "acknowledged", 1, 2],
+      ]),
+    );
+    expect(answered.status).toBe(200);
 
     const latest = await expectJson(await admin("/awareness"), 200, awarenessResponse);
     expect(latest.policyVersion).toBe(2);
@@ -166,11 +180,13 @@ describe("GET /api/admin/awareness", () => {
     ]);
     expect(latest.byGroup.find((row) => row.group === "Finance")).toEqual({
       group: "Finance",
+      other: false,
       active: 6,
       acknowledged: 1,
       suppressed: false,
     });
-    expect(latest.funnel.acknowledged).toBe(1);
+    // One device: withheld.
+    expect(latest.funnel.acknowledged).toBe(null);
     const overview = await expectJson(await admin("/overview"), 200, overviewResponse);
     expect(overview.ackCoverage).toEqual({ policyVersion: 2, acknowledged: 1, active: 14 });
 
@@ -190,19 +206,19 @@ describe("k-anonymity suppression", () => {
     { group: null, active: 1, acknowledged: 0 },
   ];
 
-  it("hides every group below k, and more while the hidden ones could be recovered", () => {
-    const visible = (k: number) =>
-      suppressSmallGroups(rows, k)
-        .filter((row) => !row.suppressed)
-        .map((row) => row.group);
-    expect(visible(1)).toEqual(["A", "C", "B", null]);
-    // k = 2: only the 1-device group is small; alone it could be recovered, so B (4) hides too.
-    expect(visible(2)).toEqual(["A", "C"]);
-    // k = 5: B and the null group hide (5 devices together): enough.
-    expect(visible(5)).toEqual(["A", "C"]);
-    // k = 7: C, B and null hide (11 together).
-    expect(visible(7)).toEqual(["A"]);
-    expect(visible(11)).toEqual([]);
+  it("merges every group below k into one row, with more groups while it could be recovered", () => {
+    const shown = (k: number) =>
+      suppressSmallGroups(rows, k).map((row) => (row.other ? `other:${row.active ?? "withheld"}` : row.group));
+    expect(shown(1)).toEqual(["A", "C", "B", null]);
+    // k = 2: only the 1-device group is small; alone it could be recovered, so B (4) joins it.
+    expect(shown(2)).toEqual(["A", "C", "other:5"]);
+    // k = 5: B and the null group merge (5 devices together): enough.
+    expect(shown(5)).toEqual(["A", "C", "other:5"]);
+    // k = 7: C, B and null merge (11 together).
+    expect(shown(7)).toEqual(["A", "other:11"]);
+    expect(shown(11)).toEqual(["other:21"]);
+    // Everyone together below k: the merged row carries no figures.
+    expect(shown(22)).toEqual(["other:withheld"]);
   });
 
   it("never shows a number for a hidden group", () => {

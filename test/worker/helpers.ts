@@ -19,10 +19,47 @@ export function json(path: string, body: unknown, headers: Record<string, string
   });
 }
 
-export async function enrollDevice(group?: string): Promise<{ deviceId: string; deviceToken: string }> {
-  const response = await json("/api/v1/enroll", { token: ENROLLMENT, ...(group ? { group } : {}) });
+let addresses = 0;
+
+/**
+ * A client address of its own for each enrolling device, as in a real fleet: enrollment is
+ * rate limited per address, which a test of that limit exercises on purpose.
+ */
+export function nextAddress(): string {
+  addresses++;
+  return `10.${(addresses >> 16) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`;
+}
+
+/** Enrolls a device with the bootstrap token, or with `token` (which may carry a group). */
+export async function enrollDevice(
+  group?: string,
+  token = ENROLLMENT,
+): Promise<{ deviceId: string; deviceToken: string; group: string | null }> {
+  const response = await json(
+    "/api/v1/enroll",
+    { token, ...(group ? { group } : {}) },
+    { "CF-Connecting-IP": nextAddress() },
+  );
   if (response.status !== 201) throw new Error(`enroll failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { deviceId: string; deviceToken: string };
+  return (await response.json()) as { deviceId: string; deviceToken: string; group: string | null };
+}
+
+/** Creates an enrollment token for a group (the way groups come to exist) and returns it. */
+export async function groupToken(group: string, maxDevices = 1000): Promise<string> {
+  const response = await adminJson("/enrollment-tokens", "POST", { label: `${group} devices`, group, maxDevices });
+  if (response.status !== 201) throw new Error(`token failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Enrolls a device into a group, creating the group's token on first use. */
+const groupTokens = new Map<string, string>();
+export async function enrollInGroup(group: string) {
+  let token = groupTokens.get(group);
+  if (!token) {
+    token = await groupToken(group);
+    groupTokens.set(group, token);
+  }
+  return enrollDevice(undefined, token);
 }
 
 export function report(deviceToken: string, body: ReportRequest | unknown): Promise<Response> {

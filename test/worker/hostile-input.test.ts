@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call, enrollDevice, json, query, report, today } from "./helpers";
+import { call, enrollDevice, groupToken, json, query, report, today } from "./helpers";
 
 /*
  * Hostile input against every public endpoint: wrong types, huge and negative numbers,
@@ -150,6 +150,7 @@ describe("hostile input", () => {
 
 describe("the privacy promise, on the server", () => {
   it("stores no IP address and no User-Agent, whatever the request carries", async () => {
+    const privacyToken = await groupToken("Privacy");
     const markers = {
       "CF-Connecting-IP": "203.0.113.77",
       "X-Forwarded-For": "198.51.100.23, 203.0.113.77",
@@ -159,7 +160,7 @@ describe("the privacy promise, on the server", () => {
     const enroll = await call("/api/v1/enroll", {
       method: "POST",
       headers: { "Content-Type": "application/json", ...markers },
-      body: JSON.stringify({ token: "test-enrollment-token", group: "Privacy", browser: "chrome" }),
+      body: JSON.stringify({ token: privacyToken, browser: "chrome" }),
     });
     expect(enroll.status).toBe(201);
     const { deviceToken } = (await enroll.json()) as { deviceToken: string };

@@ -25,14 +25,17 @@ describe("justifications and candidates", () => {
     const { deviceId, deviceToken } = await enrollDevice();
     const day = today();
     const body = (n: number): ReportRequest => ({
-      days: [],
+      ...counters(day, [
+        ["otter", "nudge_shown", n],
+        ["otter", "justified", n],
+      ]),
       justifications: [{ day, tool: "otter", reason: REASON, policyVersion: 1, n }],
       candidates: [{ day, domain: "newthing.ai", n: n * 2 }],
     });
-    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 2, changed: 2 });
-    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 2, changed: 0 });
-    expect(await expectJson(await report(deviceToken, body(3)), 200)).toEqual({ accepted: 2, changed: 2 });
-    expect(await expectJson(await report(deviceToken, body(1)), 200)).toEqual({ accepted: 2, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 4, changed: 4 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 4, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(3)), 200)).toEqual({ accepted: 4, changed: 4 });
+    expect(await expectJson(await report(deviceToken, body(1)), 200)).toEqual({ accepted: 4, changed: 0 });
     expect(
       await query("select tool, reason, policy_version, n from justifications where device_id = ?", deviceId),
     ).toEqual([{ tool: "otter", reason: REASON, policy_version: 1, n: 3 }]);
@@ -156,49 +159,55 @@ describe("organization totals (daily_rollups)", () => {
     ).toBeGreaterThanOrEqual(fleet.length);
   });
 
-  it("records acknowledgements per device and policy version", async () => {
+  it("records each event's first and last day per device and policy version", async () => {
     const { deviceId, deviceToken } = await enrollDevice();
     const day = today();
-    await report(deviceToken, counters(addDays(day, -2), [["perplexity", "acknowledged", 1, 1]]));
-    await report(deviceToken, counters(day, [["perplexity", "acknowledged", 1, 1]]));
-    await report(deviceToken, counters(day, [["perplexity", "visit", 4, 2]]));
+    const answered = (on: string): ReportRequest =>
+      counters(on, [
+        ["perplexity", "nudge_shown", 1],
+        ["perplexity", "acknowledged", 1],
+      ]);
+    expect((await report(deviceToken, answered(addDays(day, -2)))).status).toBe(200);
+    expect((await report(deviceToken, answered(day))).status).toBe(200);
+    expect((await report(deviceToken, counters(day, [["perplexity", "visit", 4]]))).status).toBe(200);
     expect(
       await query(
-        "select policy_version, first_day, last_day from device_acknowledgements where device_id = ?",
+        "select policy_version, event, first_day, last_day from device_events where device_id = ? order by event",
         deviceId,
       ),
-    ).toEqual([{ policy_version: 1, first_day: addDays(day, -2), last_day: day }]);
-  });
-});
-
-describe("webhook events from ingest", () => {
-  it("queues a discovery once per new tool and domain, and a justification only when it grows", async () => {
-    const day = today();
-    const first = await enrollDevice();
-    const second = await enrollDevice();
-    const outbox = () => query<{ kind: string; data: string }>("select kind, data from webhook_outbox order by id");
-    const before = (await outbox()).length;
-    await report(first.deviceToken, {
-      ...counters(day, [["phind", "visit", 1]]),
-      candidates: [{ day, domain: "brandnew.ai", n: 1 }],
-      justifications: [{ day, tool: "phind", reason: REASON, policyVersion: 1, n: 1 }],
-    });
-    await report(first.deviceToken, {
-      ...counters(day, [["phind", "visit", 2]]),
-      candidates: [{ day, domain: "brandnew.ai", n: 2 }],
-      justifications: [{ day, tool: "phind", reason: REASON, policyVersion: 1, n: 1 }],
-    });
-    await report(second.deviceToken, {
-      ...counters(day, [["phind", "visit", 5]]),
-      candidates: [{ day, domain: "brandnew.ai", n: 1 }],
-      justifications: [{ day, tool: "phind", reason: REASON, policyVersion: 1, n: 2 }],
-    });
-    const events = (await outbox()).slice(before).map((row) => ({ kind: row.kind, ...JSON.parse(row.data) }));
-    expect(events).toEqual([
-      { kind: "tool.discovered", tool: "phind", firstSeen: day },
-      { kind: "justification.submitted", tool: "phind", reason: REASON, policyVersion: 1, day, requests: 1 },
-      { kind: "candidate.discovered", domain: "brandnew.ai", firstSeen: day },
-      { kind: "justification.submitted", tool: "phind", reason: REASON, policyVersion: 1, day, requests: 2 },
+    ).toEqual([
+      { policy_version: 1, event: "acknowledged", first_day: addDays(day, -2), last_day: day },
+      { policy_version: 1, event: "nudge_shown", first_day: addDays(day, -2), last_day: day },
+      { policy_version: 1, event: "visit", first_day: day, last_day: day },
     ]);
+  });
+
+  it("counts each device once per tool and day, and once per event and day, however often it reports", async () => {
+    const day = today();
+    const dayBefore = addDays(day, -3);
+    const devicesOf = async (table: "tool_days" | "event_days", where: string, ...params: unknown[]) =>
+      (await query<{ devices: number }>(`select devices from ${table} where ${where}`, ...params))[0]?.devices ?? 0;
+    const before = await devicesOf("tool_days", "day = ? and tool = 'poe'", dayBefore);
+    const shownBefore = await devicesOf(
+      "event_days",
+      "day = ? and event = 'nudge_shown' and policy_version = 1",
+      dayBefore,
+    );
+    for (let i = 0; i < 3; i++) {
+      const { deviceToken } = await enrollDevice();
+      for (let n = 1; n <= 3; n++) {
+        const body = counters(dayBefore, [
+          ["poe", "visit", n],
+          ["poe", "nudge_shown", n],
+          ["poe", "dismissed", 1],
+        ]);
+        expect((await report(deviceToken, body)).status).toBe(200);
+        expect((await report(deviceToken, counters(dayBefore, [["you-com", "nudge_shown", n]]))).status).toBe(200);
+      }
+    }
+    expect(await devicesOf("tool_days", "day = ? and tool = 'poe'", dayBefore)).toBe(before + 3);
+    expect(await devicesOf("event_days", "day = ? and event = 'nudge_shown' and policy_version = 1", dayBefore)).toBe(
+      shownBefore + 3,
+    );
   });
 });

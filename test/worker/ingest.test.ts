@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { call, enrollDevice, json, query, report, today } from "./helpers";
+import { call, enrollDevice, groupToken, json, query, report, today } from "./helpers";
 
 const TOOL = "chatgpt";
 const OTHER = "claude";
@@ -17,7 +17,9 @@ async function total(tool: string, event = "visit"): Promise<number> {
 
 describe("POST /api/v1/enroll", () => {
   it("issues a device pseudonym and keeps only a hash of its token", async () => {
+    await groupToken("Finance");
     const device = await enrollDevice("Finance");
+    expect(device.group).toBe("Finance");
     expect(device.deviceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(device.deviceToken.length).toBeGreaterThanOrEqual(40);
     const rows = await query<{ token_hash: string; group_label: string }>(

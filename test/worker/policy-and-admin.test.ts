@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { inventoryResponse } from "../../shared/admin";
+import { weekStart } from "../../shared/day";
 import { errorResponse, policyResponse } from "../../shared/protocol";
-import { ADMIN, admin, call, enrollDevice, report, today, VIEWER } from "./helpers";
+import { ADMIN, admin, call, counters, enrollDevice, expectJson, report, today, VIEWER } from "./helpers";
 
 describe("GET /api/v1/policy", () => {
   it("returns the seeded default policy with an ETag, then a 304", async () => {
@@ -46,48 +48,43 @@ describe("admin API authentication", () => {
 });
 
 describe("GET /api/admin/inventory", () => {
-  it("lists every tool seen with devices, visits and first/last seen", async () => {
-    const a = await enrollDevice();
-    const b = await enrollDevice();
+  it("lists every tool seen; figures only for tools used by at least k devices", async () => {
     const day = today();
-    await report(a.deviceToken, {
-      days: [
-        {
-          day,
-          counters: [
-            { tool: "perplexity", event: "visit", policyVersion: 1, n: 4 },
-            { tool: "perplexity", event: "acknowledged", policyVersion: 1, n: 1 },
-          ],
-        },
-      ],
-    });
-    await report(b.deviceToken, {
-      days: [{ day, counters: [{ tool: "perplexity", event: "visit", policyVersion: 1, n: 2 }] }],
-    });
-    const response = await admin("/inventory");
-    expect(response.status).toBe(200);
-    const { tools } = (await response.json()) as {
-      tools: Array<{
-        id: string;
-        name: string;
-        devices: number;
-        visits: number;
-        firstSeen: string;
-        lastSeen: string;
-        status: string;
-        events: Record<string, number>;
-      }>;
-    };
-    const tool = tools.find((t) => t.id === "perplexity");
-    expect(tool).toMatchObject({
+    const fleet = await Promise.all([1, 2, 3, 4, 5].map(() => enrollDevice()));
+    for (const [i, device] of fleet.entries()) {
+      const body = counters(day, [
+        ["perplexity", "visit", i + 1],
+        ["perplexity", "nudge_shown", 1],
+        ["perplexity", "acknowledged", 1],
+      ]);
+      expect((await report(device.deviceToken, body)).status).toBe(200);
+    }
+    const loner = await enrollDevice();
+    expect((await report(loner.deviceToken, counters(day, [["kagi-assistant", "visit", 3]]))).status).toBe(200);
+    const { tools } = await expectJson(await admin("/inventory"), 200, inventoryResponse);
+    expect(tools.find((t) => t.id === "perplexity")).toMatchObject({
       name: "Perplexity",
-      devices: 2,
-      visits: 6,
+      devices: 5,
+      devices7: 5,
+      withheld: false,
+      visits: 15,
+      events: { visit: 15, nudge_shown: 5, acknowledged: 5 },
       firstSeen: day,
       lastSeen: day,
       status: "unreviewed",
     });
-    expect(tool?.events.acknowledged).toBe(1);
+    // One person's use: the tool is listed, its figures are not, and its days are coarsened.
+    expect(tools.find((t) => t.id === "kagi-assistant")).toMatchObject({
+      devices: null,
+      devices7: null,
+      devices30: null,
+      withheld: true,
+      visits: null,
+      events: {},
+      firstSeen: weekStart(day),
+      lastSeen: weekStart(day),
+    });
+    expect(tools.find((t) => t.id === "kagi-assistant")?.trend.every((point) => point === null)).toBe(true);
   });
 
   it("answers unknown admin paths with a JSON 404", async () => {

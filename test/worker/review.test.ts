@@ -9,7 +9,7 @@ import {
   toolDetailResponse,
   toolReview,
 } from "../../shared/admin";
-import { addDays } from "../../shared/day";
+import { addDays, weekStart } from "../../shared/day";
 import { policyResponse } from "../../shared/protocol";
 import {
   admin,
@@ -33,40 +33,40 @@ async function devicePolicy(deviceToken: string) {
 }
 
 describe("tool detail and review", () => {
-  it("shows catalog facts and 30 days of usage", async () => {
-    const a = await enrollDevice();
-    const b = await enrollDevice();
+  it("shows catalog facts and 30 days of usage, each day's figures only for k devices or more", async () => {
     const day = today();
-    await report(a.deviceToken, counters(day, [["midjourney", "visit", 3]]));
-    await report(a.deviceToken, counters(addDays(day, -10), [["midjourney", "visit", 2]]));
-    await report(
-      b.deviceToken,
-      counters(day, [
-        ["midjourney", "visit", 4],
-        ["midjourney", "nudge_shown", 1],
-      ]),
-    );
+    const fleet = await Promise.all([1, 2, 3, 4, 5].map(() => enrollDevice()));
+    for (const [i, device] of fleet.entries()) {
+      const entries: Array<[string, string, number]> = [["midjourney", "visit", i + 1]];
+      if (i === 4) entries.push(["midjourney", "nudge_shown", 1]);
+      expect((await report(device.deviceToken, counters(day, entries))).status).toBe(200);
+    }
+    const earlier = counters(addDays(day, -10), [["midjourney", "visit", 2]]);
+    expect((await report(fleet[0]?.deviceToken ?? "", earlier)).status).toBe(200);
     const detail = await expectJson(await admin("/tools/midjourney"), 200, toolDetailResponse);
     expect(detail.tool).toMatchObject({ id: "midjourney", name: "Midjourney" });
     expect(detail.tool.vendor.name).toBeTruthy();
     expect(detail.tool.hosts).toContain("midjourney.com");
     expect(detail.review).toBeNull();
     expect(detail.usage).toMatchObject({
-      devices7: 2,
-      devices30: 2,
+      devices7: 5,
+      devices30: 5,
+      withheld: false,
       firstSeen: addDays(day, -10),
       lastSeen: day,
-      events: { visit: 9, nudge_shown: 1 },
+      events: { visit: 17, nudge_shown: 1 },
     });
     expect(detail.usage.trend).toHaveLength(30);
-    expect(detail.usage.trend.at(-1)).toEqual({ day, visits: 7, devices: 2 });
-    expect(detail.usage.trend.at(-11)).toEqual({ day: addDays(day, -10), visits: 2, devices: 1 });
+    expect(detail.usage.trend.at(-1)).toEqual({ day, visits: 15, devices: 5 });
+    // One device that day: its visits are not shown.
+    expect(detail.usage.trend.at(-11)).toEqual({ day: addDays(day, -10), visits: null, devices: null });
+    expect(detail.usage.trend.at(-12)).toEqual({ day: addDays(day, -11), visits: 0, devices: 0 });
 
     const { tools } = await expectJson(await admin("/inventory"), 200, inventoryResponse);
     const row = tools.find((tool) => tool.id === "midjourney");
-    expect(row?.trend.at(-1)).toBe(7);
-    expect(row?.trend.at(-11)).toBe(2);
-    expect(row?.trend.reduce((sum, n) => sum + n, 0)).toBe(row?.visits);
+    expect(row?.trend.at(-1)).toBe(15);
+    expect(row?.trend.at(-11)).toBe(null);
+    expect(row?.visits).toBe(17);
 
     expect((await admin("/tools/not-a-tool")).status).toBe(404);
   });
@@ -133,23 +133,37 @@ describe("tool detail and review", () => {
 describe("candidates", () => {
   it("lists unknown domains with devices and visits, and triages them (audit-logged)", async () => {
     const day = today();
-    const a = await enrollDevice();
-    const b = await enrollDevice();
-    await report(a.deviceToken, { days: [], candidates: [{ day, domain: "shinytool.ai", n: 3 }] });
-    await report(b.deviceToken, {
+    const fleet = await Promise.all([1, 2, 3, 4, 5].map(() => enrollDevice()));
+    for (const device of fleet.slice(1)) {
+      const body = { days: [], candidates: [{ day, domain: "shinytool.ai", n: 3 }] };
+      expect((await report(device.deviceToken, body)).status).toBe(200);
+    }
+    const first = await report(fleet[0]?.deviceToken ?? "", {
       days: [],
       candidates: [
         { day: addDays(day, -1), domain: "shinytool.ai", n: 1 },
         { day, domain: "other-gpt.com", n: 1 },
       ],
     });
+    expect(first.status).toBe(200);
     const { candidates } = await expectJson(await admin("/candidates"), 200, candidatesResponse);
     expect(candidates.find((c) => c.domain === "shinytool.ai")).toEqual({
       domain: "shinytool.ai",
       firstSeen: addDays(day, -1),
       lastSeen: day,
-      devices: 2,
-      visits: 4,
+      fewerThanK: false,
+      devices: 5,
+      visits: 13,
+      state: "new",
+    });
+    // Seen by one device: listed for triage, without figures, its day coarsened to the week.
+    expect(candidates.find((c) => c.domain === "other-gpt.com")).toEqual({
+      domain: "other-gpt.com",
+      firstSeen: weekStart(day),
+      lastSeen: weekStart(day),
+      fewerThanK: true,
+      devices: null,
+      visits: null,
       state: "new",
     });
 
@@ -175,10 +189,15 @@ describe("candidates", () => {
 describe("exceptions register", () => {
   it("groups justifications by tool and reason, and records the decision", async () => {
     const day = today();
-    const devices = await Promise.all([1, 2, 3].map(() => enrollDevice()));
+    const devices = await Promise.all([1, 2, 3, 4, 5].map(() => enrollDevice()));
+    const justified = (on: string, n: number) =>
+      counters(on, [
+        ["fireflies", "nudge_shown", n],
+        ["fireflies", "justified", n],
+      ]).days;
     for (const [i, device] of devices.entries()) {
-      await report(device.deviceToken, {
-        days: [],
+      const response = await report(device.deviceToken, {
+        days: [...justified(day, i + 1), ...(i === 0 ? justified(addDays(day, -3), 1) : [])],
         justifications: [
           { day, tool: "fireflies", reason: "customer-requirement", policyVersion: 1, n: i + 1 },
           ...(i === 0
@@ -186,6 +205,7 @@ describe("exceptions register", () => {
             : []),
         ],
       });
+      expect(response.status).toBe(200);
     }
     const { exceptions } = await expectJson(await admin("/exceptions"), 200, exceptionsResponse);
     const entry = exceptions.find((e) => e.tool === "fireflies" && e.reason === "customer-requirement");
@@ -194,8 +214,8 @@ describe("exceptions register", () => {
       toolName: "Fireflies.ai",
       reason: "customer-requirement",
       reasonLabel: "A customer or partner requires this tool",
-      requests: 6,
-      devices: 3,
+      requests: 15,
+      devices: 5,
       firstSeen: day,
       lastSeen: day,
       owner: null,
@@ -212,11 +232,17 @@ describe("exceptions register", () => {
       200,
       exceptionEntry,
     );
-    expect(decided).toMatchObject({ decision: "granted", owner: "legal@example.com", requests: 6 });
+    expect(decided).toMatchObject({ decision: "granted", owner: "legal@example.com", requests: 15 });
     const again = await expectJson(await admin("/exceptions"), 200, exceptionsResponse);
     expect(again.exceptions.find((e) => e.reason === "customer-requirement")).toMatchObject({ decision: "granted" });
-    // Pending requests come first.
-    expect(again.exceptions[0]).toMatchObject({ reason: "evaluating", decision: "pending" });
+    // Pending requests come first; one device's request carries no figures.
+    expect(again.exceptions[0]).toMatchObject({
+      reason: "evaluating",
+      decision: "pending",
+      requests: null,
+      devices: null,
+      firstSeen: weekStart(addDays(day, -3)),
+    });
     expect(await query("select action from audit_log where target = 'fireflies/customer-requirement'")).toEqual([
       { action: "exception.decide" },
     ]);
@@ -228,14 +254,14 @@ describe("exceptions register", () => {
 
 describe("audit log", () => {
   it("pages newest first with before=", async () => {
-    for (const label of ["a", "b", "c"]) await adminJson("/enrollment-tokens", "POST", { label });
+    for (const label of ["a", "b", "c"]) await adminJson("/enrollment-tokens", "POST", { label, maxDevices: 9 });
     const first = await expectJson(await admin("/audit?limit=2"), 200, auditResponse);
     expect(first.entries).toHaveLength(2);
-    expect(first.entries[0]?.detail).toEqual({ label: "c" });
+    expect(first.entries[0]?.detail).toEqual({ label: "c", group: null, maxDevices: 9 });
     expect(first.nextBefore).toBe(first.entries[1]?.id);
     const second = await expectJson(await admin(`/audit?limit=2&before=${first.nextBefore}`), 200, auditResponse);
     expect(second.entries[0]?.id).toBeLessThan(first.entries[1]?.id ?? 0);
-    expect(second.entries[0]?.detail).toEqual({ label: "a" });
+    expect(second.entries[0]?.detail).toEqual({ label: "a", group: null, maxDevices: 9 });
     expect((await admin("/audit?limit=0")).status).toBe(400);
     expect((await admin("/audit", {}, VIEWER)).status).toBe(200);
   });

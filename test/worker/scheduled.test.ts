@@ -1,14 +1,14 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { candidatesResponse, exceptionsResponse, inventoryResponse } from "../../shared/admin";
-import { addDays } from "../../shared/day";
+import { candidatesResponse, exceptionsResponse } from "../../shared/admin";
+import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { deliverWebhooks, MAX_ATTEMPTS, retryDelay } from "../../worker/cron/webhooks";
 import worker from "../../worker/index";
 import { admin, counters, enrollDevice, expectJson, query, report, today } from "./helpers";
 
-/* The cron trigger: retention with rollups, and signed webhooks with retries (outbound fetch mocked). */
+/* The cron trigger: retention with rollups, daily aggregate webhooks, signed, with retries (outbound fetch mocked). */
 
 const DAY_MS = 86_400_000;
 
@@ -68,19 +68,22 @@ describe("retention", () => {
     const b = await enrollDevice();
     const old = addDays(day, -2);
     const kept = addDays(day, -1);
-    await report(a.deviceToken, {
+    const sent = await report(a.deviceToken, {
       ...counters(old, [
         ["copy-ai", "visit", 3],
-        ["copy-ai", "nudge_shown", 1],
+        ["copy-ai", "nudge_shown", 2],
+        ["copy-ai", "justified", 2],
       ]),
       justifications: [{ day: old, tool: "copy-ai", reason: "evaluating", policyVersion: 1, n: 2 }],
       candidates: [{ day: old, domain: "retained.ai", n: 4 }],
     });
+    expect(sent.status).toBe(200);
     await report(b.deviceToken, counters(old, [["copy-ai", "visit", 2]]));
     await report(b.deviceToken, counters(kept, [["copy-ai", "visit", 7]]));
     const visits = async () =>
-      (await expectJson(await admin("/inventory"), 200, inventoryResponse)).tools.find((t) => t.id === "copy-ai")
-        ?.visits;
+      (
+        await query<{ n: number }>("select sum(n) as n from daily_rollups where tool = 'copy-ai' and event = 'visit'")
+      )[0]?.n;
     expect(await visits()).toBe(12);
 
     // Run as if LIMITS.retentionDays days had passed: `old` falls out of the window, `kept` not yet.
@@ -94,7 +97,8 @@ describe("retention", () => {
     expect(
       await query("select event, n, devices from daily_rollups where day = ? and tool = 'copy-ai' order by event", old),
     ).toEqual([
-      { event: "nudge_shown", n: 1, devices: 1 },
+      { event: "justified", n: 2, devices: 1 },
+      { event: "nudge_shown", n: 2, devices: 1 },
       { event: "visit", n: 5, devices: 2 },
     ]);
     expect(await query("select n, devices from daily_rollups where day = ?", kept)).toEqual([{ n: 7, devices: null }]);
@@ -105,12 +109,13 @@ describe("retention", () => {
       { domain: "retained.ai", n: 4, devices: 1 },
     ]);
 
-    // The views keep their totals; distinct devices are only counted within the raw window.
+    // The totals stay; the views still list what one device did, without its figures.
     expect(await visits()).toBe(12);
     const { exceptions } = await expectJson(await admin("/exceptions"), 200, exceptionsResponse);
-    expect(exceptions.find((e) => e.tool === "copy-ai")).toMatchObject({ requests: 2, devices: 0, firstSeen: old });
+    expect(exceptions.find((e) => e.tool === "copy-ai")).toMatchObject({ requests: null, devices: 0 });
+    // An untriaged domain nobody reported within the window is gone with its raw rows.
     const { candidates } = await expectJson(await admin("/candidates"), 200, candidatesResponse);
-    expect(candidates.find((c) => c.domain === "retained.ai")).toMatchObject({ visits: 4, devices: 0 });
+    expect(candidates.find((c) => c.domain === "retained.ai")).toBeUndefined();
 
     // A second run finds nothing more to do and changes nothing.
     const before = await query("select * from daily_rollups order by day, tool, event");
@@ -119,19 +124,95 @@ describe("retention", () => {
   });
 });
 
+it("keeps no device-level row older than the retention window, 200 days later", async () => {
+  const day = today();
+  const quiet = await enrollDevice();
+  const revoked = await enrollDevice();
+  const active = await enrollDevice();
+  const first = await report(quiet.deviceToken, {
+    ...counters(day, [
+      ["jasper", "visit", 1],
+      ["jasper", "nudge_shown", 1],
+      ["jasper", "justified", 1],
+    ]),
+    justifications: [{ day, tool: "jasper", reason: "evaluating", policyVersion: 1, n: 1 }],
+    candidates: [{ day, domain: "forgotten.ai", n: 1 }],
+  });
+  expect(first.status, await first.clone().text()).toBe(200);
+  expect((await report(revoked.deviceToken, counters(day, [["jasper", "visit", 1]]))).status).toBe(200);
+  await admin(`/devices/${revoked.deviceId}/revoke`, { method: "POST" });
+  await env.DB.prepare(
+    "INSERT INTO device_flags (device_id, reason, detail, flagged_day) VALUES (?1, 'visits', 'test', ?2)",
+  )
+    .bind(quiet.deviceId, day)
+    .run();
+  expect((await report(active.deviceToken, counters(day, [["jasper", "visit", 1]]))).status).toBe(200);
+  // 200 days later, the cron having run (a run rolls up at most a few days: run it enough).
+  const later = Date.now() + 200 * DAY_MS;
+  for (let run = 0; run < 25; run++) await runCron(later);
+  const cutoff = addDays(dayOf(later), -LIMITS.retentionDays);
+  const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
+  const old = async (sql: string, ...params: unknown[]) => (await query<{ n: number }>(sql, ...params))[0]?.n;
+  expect(await old("select count(*) as n from daily_counters where day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from device_days where day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from device_tools where last_seen < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from device_events where last_day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from justifications where day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from candidates where day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from device_flags where flagged_day < ?", cutoff)).toBe(0);
+  expect(
+    await old(
+      `select count(*) as n from devices where (revoked_at is not null and revoked_at < ?2)
+        or last_report_day < ?1 or (last_report_day is null and enrolled_at < ?2)`,
+      cutoff,
+      cutoffMs,
+    ),
+  ).toBe(0);
+  expect(await old("select count(*) as n from candidate_domains where state = 'new' and last_seen < ?", cutoff)).toBe(
+    0,
+  );
+  expect(
+    await query("select id from devices where id in (?, ?, ?)", quiet.deviceId, revoked.deviceId, active.deviceId),
+  ).toEqual([]);
+  // What holds no device id stays: the totals.
+  expect(await old("select sum(n) as n from daily_rollups where tool = 'jasper' and event = 'visit'")).toBe(3);
+});
+
 describe("webhooks", () => {
-  it("posts each event once, signed with HMAC-SHA256, and marks it delivered", async () => {
+  /** Five devices use a tool today and justify it; one more uses another tool alone. */
+  async function fleetUses(tool: string, reason: string, day: string) {
+    for (let i = 0; i < LIMITS.kAnonymity; i++) {
+      const { deviceToken } = await enrollDevice();
+      const response = await report(deviceToken, {
+        ...counters(day, [
+          [tool, "visit", 1],
+          [tool, "nudge_shown", 1],
+          [tool, "justified", 1],
+        ]),
+        justifications: [{ day, tool, reason, policyVersion: 1, n: 1 }],
+      });
+      expect(response.status).toBe(200);
+    }
+  }
+
+  /** Runs the cron as if a day had passed since `day`, so the day's aggregates are due. */
+  async function runDailyAfter(day: string, now: number) {
+    await env.DB.prepare("DELETE FROM storage_days WHERE day = ?").bind(addDays(day, 1)).run();
+    await runCron(now);
+  }
+
+  it("posts daily aggregates of at least k devices once, signed with HMAC-SHA256, without device ids or times", async () => {
     const { received } = mockWebhookReceiver(() => new Response("ok"));
-    const device = await enrollDevice();
-    const day = today();
-    await report(device.deviceToken, {
-      ...counters(day, [["tome", "visit", 1]]),
-      justifications: [{ day, tool: "tome", reason: "public-data-only", policyVersion: 1, n: 1 }],
+    const yesterday = addDays(today(), -1);
+    await fleetUses("tome", "public-data-only", yesterday);
+    const loner = await enrollDevice();
+    await report(loner.deviceToken, {
+      ...counters(yesterday, [["gamma", "visit", 1]]),
+      candidates: [{ day: yesterday, domain: "lonely.ai", n: 1 }],
     });
     const now = Date.now();
-    await runCron(now);
+    await runDailyAfter(yesterday, now);
     const events = received.filter((r) => r.url === env.WEBHOOK_URL);
-    expect(events).toHaveLength(2);
     const bodies = [];
     for (const request of events) {
       expect(request.method).toBe("POST");
@@ -142,29 +223,43 @@ describe("webhooks", () => {
       expect(request.headers.get("x-shadowlight-delivery")).toBe(String(body.id));
       bodies.push(body);
     }
-    expect(bodies.map((body) => body.type)).toEqual(["tool.discovered", "justification.submitted"]);
-    expect(bodies[0]).toMatchObject({ tool: { id: "tome", name: "Tome" }, firstSeen: day, attempt: 1 });
-    expect(bodies[1]).toMatchObject({
+    expect(bodies.map((body) => body.type).sort()).toEqual(["justifications.daily", "tool.discovered"]);
+    expect(bodies.find((b) => b.type === "tool.discovered")).toMatchObject({
+      tool: { id: "tome", name: "Tome" },
+      devices: 5,
+      day: yesterday,
+      attempt: 1,
+    });
+    expect(bodies.find((b) => b.type === "justifications.daily")).toMatchObject({
       tool: { id: "tome" },
       reason: { id: "public-data-only", label: "I only use public, non-confidential information" },
       policyVersion: 1,
-      day,
-      requests: 1,
+      day: yesterday,
+      devices: 5,
+      requests: 5,
     });
-    expect(JSON.stringify(bodies)).not.toContain(device.deviceId);
-    const rows = await query<{ delivered_at: number | null; attempts: number }>(
-      "select delivered_at, attempts from webhook_outbox where kind in ('tool.discovered', 'justification.submitted') and data like '%tome%'",
-    );
-    expect(rows).toEqual([
-      { delivered_at: now, attempts: 1 },
-      { delivered_at: now, attempts: 1 },
-    ]);
+    // One device's tool and domain cause no event; no event names a device or a time of day.
+    expect(JSON.stringify(bodies)).not.toMatch(/gamma|lonely\.ai/);
+    expect(JSON.stringify(bodies)).not.toContain(loner.deviceId);
+    for (const body of bodies) expect(Object.keys(body).sort()).not.toContain("occurredAt");
 
-    // Delivered events are not sent again.
+    // Delivered events are not sent again, and a later day does not repeat a discovery.
     received.length = 0;
     await runCron(now + 60_000);
     expect(received).toHaveLength(0);
+    await runDailyAfter(today(), now + DAY_MS);
+    expect(received.filter((r) => r.headers.get("x-shadowlight-event") === "tool.discovered")).toHaveLength(0);
   });
+
+  /** An event waiting in the outbox, as the daily job writes it. */
+  async function queued(tool: string, now: number) {
+    await env.DB.prepare("DELETE FROM webhook_outbox").run();
+    await env.DB.prepare(
+      "INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at) VALUES ('tool.discovered', ?1, ?2, ?2)",
+    )
+      .bind(JSON.stringify({ tool, devices: 5, day: today() }), now)
+      .run();
+  }
 
   it("retries a failed delivery with backoff, treats a redirect as a failure, and gives up at last", async () => {
     const answers = [
@@ -172,27 +267,26 @@ describe("webhooks", () => {
       new Response(null, { status: 302, headers: { Location: "https://elsewhere.example" } }),
     ];
     const { received } = mockWebhookReceiver(() => answers.shift() ?? new Response("ok"));
-    const device = await enrollDevice();
-    await report(device.deviceToken, counters(today(), [["gamma", "visit", 1]]));
+    const start = Date.now();
+    await queued("gamma", start);
     const outbox = async () =>
       (
         await query<{ attempts: number; next_attempt_at: number; delivered_at: number | null; last_error: string }>(
           "select attempts, next_attempt_at, delivered_at, last_error from webhook_outbox where data like '%\"gamma\"%'",
         )
       )[0];
-    const start = Date.now();
-    await runCron(start);
+    await deliverWebhooks(env, start);
     expect(await outbox()).toMatchObject({
       attempts: 1,
       next_attempt_at: start + retryDelay(1),
       last_error: "HTTP 503",
     });
     // Not due yet: nothing is sent.
-    await runCron(start + retryDelay(1) - 1);
+    await deliverWebhooks(env, start + retryDelay(1) - 1);
     expect(received).toHaveLength(1);
-    await runCron(start + retryDelay(1));
+    await deliverWebhooks(env, start + retryDelay(1));
     expect(await outbox()).toMatchObject({ attempts: 2, last_error: "HTTP 302", delivered_at: null });
-    await runCron(start + retryDelay(1) + retryDelay(2));
+    await deliverWebhooks(env, start + retryDelay(1) + retryDelay(2));
     expect(await outbox()).toMatchObject({ attempts: 3, delivered_at: start + retryDelay(1) + retryDelay(2) });
     expect(received).toHaveLength(3);
     expect(retryDelay(1)).toBe(60_000);
@@ -204,14 +298,11 @@ describe("webhooks", () => {
     mockWebhookReceiver(() => {
       throw new Error("connection refused");
     });
-    const device = await enrollDevice();
-    await report(device.deviceToken, counters(today(), [["jasper", "visit", 1]]));
-    await env.DB.prepare(
-      "update webhook_outbox set attempts = ? where data like '%\"jasper\"%' and delivered_at is null",
-    )
+    await queued("jasper", Date.now());
+    await env.DB.prepare("update webhook_outbox set attempts = ? where data like '%\"jasper\"%'")
       .bind(MAX_ATTEMPTS - 1)
       .run();
-    await runCron(Date.now());
+    await deliverWebhooks(env, Date.now());
     const [row] = await query<{ failed_at: number | null; attempts: number; last_error: string }>(
       "select failed_at, attempts, last_error from webhook_outbox where data like '%\"jasper\"%'",
     );
@@ -221,8 +312,7 @@ describe("webhooks", () => {
 
   it("keeps events queued rather than sending them unsigned", async () => {
     const { spy } = mockWebhookReceiver(() => new Response("ok"));
-    const device = await enrollDevice();
-    await report(device.deviceToken, counters(today(), [["writesonic", "visit", 1]]));
+    await queued("writesonic", Date.now());
     const result = await deliverWebhooks({ ...env, WEBHOOK_SECRET: undefined }, Date.now());
     expect(result).toEqual({ delivered: 0, retried: 0, failed: 0 });
     expect(spy).not.toHaveBeenCalled();

@@ -3,7 +3,11 @@ import { LIMITS } from "../../shared/limits";
 
 /*
  * Retention: raw per-device rows older than the window are summarized into per-day rollups
- * (with that day's distinct-device counts) and deleted, one day per transaction.
+ * (with that day's distinct-device counts) and deleted, one day per transaction; then every
+ * other per-device row whose last day left the window goes too: device_tools, device_events,
+ * devices that fell silent or were revoked before it (with their flags), and candidate
+ * domains nobody triaged or reported within it. After a run no table holds a device-level row
+ * older than the window. policies/PRIVACY.md lists each table and what it keeps.
  *
  * Ingest accepts days back to today - retentionDays; the purge starts one day further back,
  * so no report that passed validation just before midnight can write into a day the cron has
@@ -26,7 +30,7 @@ export function purgeBefore(today: string): string {
 export interface RetentionResult {
   /** Days rolled up and purged, oldest first. */
   days: string[];
-  /** Raw rows deleted (counters, justifications, candidates, device days). */
+  /** Rows deleted (raw counts, then per-device rows past the window). */
   rowsDeleted: number;
 }
 
@@ -78,6 +82,23 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
     ]);
     rowsDeleted += batch.slice(3).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   }
+  const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
+  const perDevice = await d1.batch([
+    d1.prepare("DELETE FROM device_tools WHERE last_seen < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM device_events WHERE last_day < ?1").bind(cutoff),
+    d1
+      .prepare(
+        `DELETE FROM devices WHERE (revoked_at IS NOT NULL AND revoked_at < ?2)
+           OR (last_report_day IS NOT NULL AND last_report_day < ?1)
+           OR (last_report_day IS NULL AND enrolled_at < ?2)`,
+      )
+      .bind(cutoff, cutoffMs),
+    d1
+      .prepare("DELETE FROM device_flags WHERE device_id NOT IN (SELECT id FROM devices) OR flagged_day < ?1")
+      .bind(cutoff),
+    d1.prepare("DELETE FROM candidate_domains WHERE state = 'new' AND last_seen < ?1").bind(cutoff),
+  ]);
+  rowsDeleted += perDevice.reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   await d1
     .prepare(
       `DELETE FROM webhook_outbox

@@ -4,13 +4,14 @@ import { policyHistory, reasonLabels } from "../db/policies";
 import type { Env } from "../env";
 
 /*
- * Webhook delivery from the outbox (written by ingest in the report's own transaction).
+ * Webhook delivery from the outbox (written by the cron's daily aggregates, cron/daily.ts).
  * Each event is POSTed as JSON signed with HMAC-SHA256 over the exact body bytes:
  *   X-Shadowlight-Signature: sha256=<hex>   (secret: WEBHOOK_SECRET)
  * Delivery is at least once: the receiver de-duplicates by the body's `id` (also in
  * X-Shadowlight-Delivery). A failure (network, timeout, redirect, non-2xx) is retried with
  * exponential backoff; after MAX_ATTEMPTS the event is marked failed and kept for a while.
- * Events carry no device identifier: a tool id, a reason, a domain, counts and days.
+ * Events carry no device identifier and no time finer than a day: a tool id, a reason, a
+ * domain, counts of at least k devices, and the day.
  */
 
 export const MAX_ATTEMPTS = 8;
@@ -59,20 +60,22 @@ function eventBody(row: OutboxRow, labels: Map<string, string>, now: number): Re
   const base = {
     id: row.id,
     type: row.kind,
-    occurredAt: new Date(row.created_at).toISOString(),
+    day: data.day,
     sentAt: new Date(now).toISOString(),
     attempt: row.attempts + 1,
   };
   switch (row.kind) {
     case "tool.discovered":
-      return { ...base, tool: toolSummary(String(data.tool)), firstSeen: data.firstSeen };
-    case "justification.submitted":
+      return { ...base, tool: toolSummary(String(data.tool)), devices: data.devices };
+    case "candidate.discovered":
+      return { ...base, domain: data.domain, devices: data.devices };
+    case "justifications.daily":
       return {
         ...base,
         tool: toolSummary(String(data.tool)),
         reason: { id: data.reason, label: labels.get(String(data.reason)) ?? data.reason },
         policyVersion: data.policyVersion,
-        day: data.day,
+        devices: data.devices,
         requests: data.requests,
       };
     default:
@@ -102,7 +105,7 @@ export async function deliverWebhooks(env: Env, now = Date.now()): Promise<Deliv
     .bind(now, BATCH_SIZE)
     .all<OutboxRow>();
   if (due.length === 0) return result;
-  const labels = due.some((row) => row.kind === "justification.submitted")
+  const labels = due.some((row) => row.kind === "justifications.daily")
     ? reasonLabels(await policyHistory(database(env.DB)))
     : new Map<string, string>();
 

@@ -1,5 +1,3 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../env";
 import type { Database } from "./client";
 import { auditLog } from "./schema";
 
@@ -9,14 +7,14 @@ import { auditLog } from "./schema";
  */
 export function auditEntry(
   db: Database,
-  c: Context<AppEnv>,
+  actor: string,
   action: string,
   target: string | null,
   detail: Record<string, unknown> | null,
 ) {
   return db.insert(auditLog).values({
     at: Date.now(),
-    actor: c.get("actor"),
+    actor,
     action,
     target,
     detail: detail ? JSON.stringify(detail) : null,

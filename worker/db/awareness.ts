@@ -1,24 +1,38 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNull, notExists, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { deviceAcknowledgements, devices } from "./schema";
-import { activeDevicesSince } from "./usage";
+import { deviceEvents, deviceFlags, devices, eventDays } from "./schema";
 
 /*
- * Acknowledgement coverage: of the devices active since a day (enrolled, not revoked, and
- * reporting about that day or later), how many acknowledged a policy version. Both sides
- * come from per-device tables, so the figure is exact and survives the raw retention.
+ * Awareness: of the devices counted as active, how many did something under a policy version.
+ * Every figure is a number of distinct devices from the per-device tables (device_events),
+ * never a sum of self-reported counts, so a device that claims a million acknowledgements
+ * still counts once. Active devices are enrolled, not revoked, reported about `since` or a
+ * later day, and not flagged as outliers (pending or excluded): a flagged device stays out of
+ * awareness and evidence until an admin keeps it.
  */
+
+/** Devices whose flag is not "kept": left out of awareness and evidence. */
+export function unflagged() {
+  return notExists(
+    sql`(SELECT 1 FROM ${deviceFlags} WHERE ${deviceFlags.deviceId} = ${devices.id} AND ${deviceFlags.state} <> 'kept')`,
+  );
+}
+
+/** Enrolled, not revoked, reported about `since` or later, and not set aside as an outlier. */
+export function countedDevicesSince(since: string) {
+  return and(isNull(devices.revokedAt), gte(devices.lastReportDay, since), unflagged());
+}
 
 /** Active devices since `since`, and of them those that acknowledged each policy version. */
 export async function coverageByVersion(db: Database, since: string) {
   const [active, acknowledged] = await Promise.all([
-    db.select({ n: count() }).from(devices).where(activeDevicesSince(since)).get(),
+    db.select({ n: count() }).from(devices).where(countedDevicesSince(since)).get(),
     db
-      .select({ version: deviceAcknowledgements.policyVersion, n: count() })
-      .from(deviceAcknowledgements)
-      .innerJoin(devices, eq(devices.id, deviceAcknowledgements.deviceId))
-      .where(activeDevicesSince(since))
-      .groupBy(deviceAcknowledgements.policyVersion)
+      .select({ version: deviceEvents.policyVersion, n: count() })
+      .from(deviceEvents)
+      .innerJoin(devices, eq(devices.id, deviceEvents.deviceId))
+      .where(and(eq(deviceEvents.event, "acknowledged"), countedDevicesSince(since)))
+      .groupBy(deviceEvents.policyVersion)
       .all(),
   ]);
   return {
@@ -33,15 +47,40 @@ export async function coverageByGroup(db: Database, since: string, version: numb
     .select({
       group: devices.groupLabel,
       active: count(),
-      acknowledged: sql<number>`count(${deviceAcknowledgements.deviceId})`,
+      acknowledged: sql<number>`count(${deviceEvents.deviceId})`,
     })
     .from(devices)
     .leftJoin(
-      deviceAcknowledgements,
-      and(eq(deviceAcknowledgements.deviceId, devices.id), eq(deviceAcknowledgements.policyVersion, version)),
+      deviceEvents,
+      and(
+        eq(deviceEvents.deviceId, devices.id),
+        eq(deviceEvents.policyVersion, version),
+        eq(deviceEvents.event, "acknowledged"),
+      ),
     )
-    .where(activeDevicesSince(since))
+    .where(countedDevicesSince(since))
     .groupBy(devices.groupLabel)
     .all();
   return rows.map((row) => ({ group: row.group, active: row.active, acknowledged: Number(row.acknowledged) }));
+}
+
+/** Distinct counted devices with each event under a version (within the retention window). */
+export async function devicesPerEvent(db: Database, version: number, events: readonly string[]) {
+  const rows = await db
+    .select({ event: deviceEvents.event, n: count() })
+    .from(deviceEvents)
+    .innerJoin(devices, eq(devices.id, deviceEvents.deviceId))
+    .where(and(eq(deviceEvents.policyVersion, version), inArray(deviceEvents.event, [...events]), unflagged()))
+    .groupBy(deviceEvents.event)
+    .all();
+  return new Map(rows.map((row) => [row.event, row.n]));
+}
+
+/** Distinct devices per day with each event under a version, from `since` on. */
+export async function devicesPerEventDay(db: Database, version: number, events: readonly string[], since: string) {
+  return db
+    .select({ day: eventDays.day, event: eventDays.event, devices: eventDays.devices })
+    .from(eventDays)
+    .where(and(eq(eventDays.policyVersion, version), inArray(eventDays.event, [...events]), gte(eventDays.day, since)))
+    .all();
 }

@@ -3,17 +3,20 @@ import type { ReportRequest } from "../../shared/protocol";
 
 /*
  * How one report becomes rows: one list of D1 statements, sent as one batch (one
- * transaction, so the report applies completely or not at all).
+ * transaction, so the report applies completely or not at all). routes/reports.ts has
+ * already refused every implausible count, so everything here is merged as it comes.
  *
  * Counters are cumulative per day, so every table keyed by device keeps max(stored,
  * received): a retry, duplicate or late delivery never adds twice, and the upsert's WHERE
- * skips rows that did not grow, so re-sends write nothing. The organization-wide
- * `daily_rollups` must add, not max; it adds exactly the growth of each device's counter,
- * computed against the stored value by a statement that runs just before that counter's
- * upsert inside the same transaction. The same trick, "does the stored row already hold
- * this?", decides which webhook events a report causes (a tool no device had used, a domain
- * never reported, a justification count that grew) and writes them to the outbox in the same
- * transaction, so an event exists exactly when its data does.
+ * skips rows that did not grow, so re-sends write nothing. The organization-wide tables must
+ * add, not max; each adds exactly what a device's counter contributes, computed against the
+ * stored rows by a statement that runs just before that counter's upsert inside the same
+ * transaction:
+ *   daily_rollups  the counter's growth (sum of n per day, tool, event, version)
+ *   tool_days      one device more, when it is the device's first counter of that day and tool
+ *   event_days     one device more, when it is its first of that day, event and version
+ * Those three hold no device id and outlive the raw retention; k is compared with their
+ * device counts.
  *
  * Rows travel as `WITH v(...) AS (VALUES ...)` with the device id bound once as ?1, so a
  * statement carries as many rows as fit under D1's 100 bound parameters. The body limit
@@ -22,11 +25,6 @@ import type { ReportRequest } from "../../shared/protocol";
 
 export interface IngestContext {
   deviceId: string;
-  now: number;
-  /** The device's current report-rate window (see routes/reports.ts). */
-  rateWindow: number;
-  /** Whether to write webhook events (only when a webhook URL is configured). */
-  webhooks: boolean;
 }
 
 export interface IngestPlan {
@@ -86,7 +84,7 @@ function spans<T>(rows: T[], keyOf: (row: T) => string, dayOf: (row: T) => strin
 }
 
 export function planIngest(d1: D1Database, report: ReportRequest, context: IngestContext): IngestPlan {
-  const { deviceId, now } = context;
+  const { deviceId } = context;
   const device: Row = [deviceId];
   const counterRows = report.days.flatMap((entry) =>
     entry.counters.map((c): Row => [entry.day, c.tool, c.event, c.policyVersion, c.n]),
@@ -105,9 +103,9 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     (row) => String(row[1]),
     (row) => String(row[0]),
   );
-  const acknowledgementSpans = spans(
-    counterRows.filter((row) => row[2] === "acknowledged"),
-    (row) => String(row[3]),
+  const eventSpans = spans(
+    counterRows,
+    (row) => `${row[3]}|${row[2]}`,
     (row) => String(row[0]),
   );
   const days = [
@@ -123,51 +121,45 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     }
   };
 
-  // Counters: the organization total grows by each counter's growth, then the counter itself.
+  // Counters: the organization-wide tables grow by what each counter adds, then the counter.
   for (const rows of chunk(counterRows, Math.floor((LIMITS.d1MaxParams - 1) / 5))) {
-    add(
+    const statements = (sql: string) =>
       rowStatements(
         d1,
-        (values) => `WITH v(day, tool, event, policy_version, n) AS (VALUES ${values})
-          INSERT INTO daily_rollups (day, tool, event, policy_version, n)
-          SELECT v.day, v.tool, v.event, v.policy_version, v.n - coalesce(c.n, 0)
-          FROM v LEFT JOIN daily_counters AS c ON c.device_id = ?1 AND c.day = v.day AND c.tool = v.tool
-            AND c.event = v.event AND c.policy_version = v.policy_version
-          WHERE v.n > coalesce(c.n, 0)
-          ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET n = daily_rollups.n + excluded.n`,
+        (values) => `WITH v(day, tool, event, policy_version, n) AS (VALUES ${values}) ${sql}`,
         device,
         rows,
-      ),
+      );
+    add(
+      statements(`INSERT INTO daily_rollups (day, tool, event, policy_version, n)
+        SELECT v.day, v.tool, v.event, v.policy_version, v.n - coalesce(c.n, 0)
+        FROM v LEFT JOIN daily_counters AS c ON c.device_id = ?1 AND c.day = v.day AND c.tool = v.tool
+          AND c.event = v.event AND c.policy_version = v.policy_version
+        WHERE v.n > coalesce(c.n, 0)
+        ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET n = daily_rollups.n + excluded.n`),
     );
     add(
-      rowStatements(
-        d1,
-        (values) => `WITH v(day, tool, event, policy_version, n) AS (VALUES ${values})
-          INSERT INTO daily_counters (device_id, day, tool, event, policy_version, n)
-          SELECT ?1, day, tool, event, policy_version, n FROM v WHERE true
-          ON CONFLICT (device_id, day, tool, event, policy_version) DO UPDATE SET n = excluded.n
-          WHERE excluded.n > daily_counters.n`,
-        device,
-        rows,
-      ),
+      statements(`INSERT INTO tool_days (day, tool, devices)
+        SELECT DISTINCT v.day, v.tool, 1 FROM v
+        WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = ?1 AND c.day = v.day AND c.tool = v.tool)
+        ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + 1`),
+    );
+    add(
+      statements(`INSERT INTO event_days (day, event, policy_version, devices)
+        SELECT DISTINCT v.day, v.event, v.policy_version, 1 FROM v
+        WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = ?1 AND c.day = v.day
+          AND c.event = v.event AND c.policy_version = v.policy_version)
+        ON CONFLICT (day, event, policy_version) DO UPDATE SET devices = event_days.devices + 1`),
+    );
+    add(
+      statements(`INSERT INTO daily_counters (device_id, day, tool, event, policy_version, n)
+        SELECT ?1, day, tool, event, policy_version, n FROM v WHERE true
+        ON CONFLICT (device_id, day, tool, event, policy_version) DO UPDATE SET n = excluded.n
+        WHERE excluded.n > daily_counters.n`),
       true,
     );
   }
 
-  if (context.webhooks) {
-    // Before device_tools learns of them: a tool no device has used yet is a discovery.
-    add(
-      rowStatements(
-        d1,
-        (values) => `WITH v(tool, day) AS (VALUES ${values})
-          INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at)
-          SELECT 'tool.discovered', json_object('tool', v.tool, 'firstSeen', v.day), ?1, ?1 FROM v
-          WHERE NOT EXISTS (SELECT 1 FROM device_tools AS d WHERE d.tool = v.tool)`,
-        [now],
-        toolSpans.map(([tool, first]) => [tool, first]),
-      ),
-    );
-  }
   add(
     rowStatements(
       d1,
@@ -185,35 +177,20 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
   add(
     rowStatements(
       d1,
-      (values) => `WITH v(policy_version, first_day, last_day) AS (VALUES ${values})
-        INSERT INTO device_acknowledgements (device_id, policy_version, first_day, last_day)
-        SELECT ?1, policy_version, first_day, last_day FROM v WHERE true
-        ON CONFLICT (device_id, policy_version) DO UPDATE SET
-          first_day = min(device_acknowledgements.first_day, excluded.first_day),
-          last_day = max(device_acknowledgements.last_day, excluded.last_day)
-        WHERE excluded.first_day < device_acknowledgements.first_day
-          OR excluded.last_day > device_acknowledgements.last_day`,
+      (values) => `WITH v(policy_version, event, first_day, last_day) AS (VALUES ${values})
+        INSERT INTO device_events (device_id, policy_version, event, first_day, last_day)
+        SELECT ?1, policy_version, event, first_day, last_day FROM v WHERE true
+        ON CONFLICT (device_id, policy_version, event) DO UPDATE SET
+          first_day = min(device_events.first_day, excluded.first_day),
+          last_day = max(device_events.last_day, excluded.last_day)
+        WHERE excluded.first_day < device_events.first_day OR excluded.last_day > device_events.last_day`,
       device,
-      acknowledgementSpans.map(([version, first, last]) => [Number(version), first, last]),
+      eventSpans.map(([key, first, last]) => {
+        const [version = "0", event = ""] = key.split("|");
+        return [Number(version), event, first, last];
+      }),
     ),
   );
-
-  if (context.webhooks) {
-    add(
-      rowStatements(
-        d1,
-        (values) => `WITH v(day, tool, reason, policy_version, n) AS (VALUES ${values})
-          INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at)
-          SELECT 'justification.submitted', json_object('tool', v.tool, 'reason', v.reason,
-            'policyVersion', v.policy_version, 'day', v.day, 'requests', v.n - coalesce(j.n, 0)), ?2, ?2
-          FROM v LEFT JOIN justifications AS j ON j.device_id = ?1 AND j.day = v.day AND j.tool = v.tool
-            AND j.reason = v.reason AND j.policy_version = v.policy_version
-          WHERE v.n > coalesce(j.n, 0)`,
-        [deviceId, now],
-        justificationRows,
-      ),
-    );
-  }
   add(
     rowStatements(
       d1,
@@ -227,29 +204,18 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     ),
     true,
   );
-
-  if (context.webhooks) {
-    add(
-      rowStatements(
-        d1,
-        (values) => `WITH v(domain, day) AS (VALUES ${values})
-          INSERT INTO webhook_outbox (kind, data, created_at, next_attempt_at)
-          SELECT 'candidate.discovered', json_object('domain', v.domain, 'firstSeen', v.day), ?1, ?1 FROM v
-          WHERE NOT EXISTS (SELECT 1 FROM candidate_domains AS d WHERE d.domain = v.domain)`,
-        [now],
-        domainSpans.map(([domain, first]) => [domain, first]),
-      ),
-    );
-  }
   add(
     rowStatements(
       d1,
-      (values) => `WITH v(domain, first_seen) AS (VALUES ${values})
-        INSERT INTO candidate_domains (domain, first_seen) SELECT domain, first_seen FROM v WHERE true
-        ON CONFLICT (domain) DO UPDATE SET first_seen = excluded.first_seen
-        WHERE excluded.first_seen < candidate_domains.first_seen`,
+      (values) => `WITH v(domain, first_seen, last_seen) AS (VALUES ${values})
+        INSERT INTO candidate_domains (domain, first_seen, last_seen)
+        SELECT domain, first_seen, last_seen FROM v WHERE true
+        ON CONFLICT (domain) DO UPDATE SET
+          first_seen = min(candidate_domains.first_seen, excluded.first_seen),
+          last_seen = max(candidate_domains.last_seen, excluded.last_seen)
+        WHERE excluded.first_seen < candidate_domains.first_seen OR excluded.last_seen > candidate_domains.last_seen`,
       [],
-      domainSpans.map(([domain, first]) => [domain, first]),
+      domainSpans,
     ),
   );
   add(
@@ -273,16 +239,10 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
       days.map((day) => [day]),
     ),
   );
-  // SET expressions read the row as it was, so the window test sees the old window.
   add([
     d1
-      .prepare(
-        `UPDATE devices SET last_report_day = max(coalesce(last_report_day, ''), ?2),
-          reports_in_window = CASE WHEN report_window = ?3 THEN reports_in_window + 1 ELSE 1 END,
-          report_window = ?3
-        WHERE id = ?1`,
-      )
-      .bind(deviceId, days.at(-1) ?? "", context.rateWindow),
+      .prepare("UPDATE devices SET last_report_day = max(coalesce(last_report_day, ''), ?2) WHERE id = ?1")
+      .bind(deviceId, days.at(-1) ?? ""),
   ]);
 
   return { statements, counted, accepted: counterRows.length + justificationRows.length + candidateRows.length };

@@ -5,11 +5,17 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
  * a page title, an IP address or a User-Agent: the tables have no column for them.
  */
 
-/** Enrollment tokens an admin created; only their SHA-256 hash is kept. */
+/**
+ * Enrollment tokens an admin created; only their SHA-256 hash is kept. A token carries the
+ * group its devices belong to (the server decides groups, never the client) and a cap on
+ * the devices enrolled with it: the group's expected headcount.
+ */
 export const enrollmentTokens = sqliteTable("enrollment_tokens", {
   id: text("id").primaryKey(),
   label: text("label").notNull(),
   tokenHash: text("token_hash").notNull().unique(),
+  groupLabel: text("group_label"),
+  maxDevices: integer("max_devices").notNull().default(1000),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
 });
@@ -20,21 +26,21 @@ export const devices = sqliteTable(
     id: text("id").primaryKey(),
     tokenHash: text("token_hash").notNull().unique(),
     groupLabel: text("group_label"),
+    /** The enrollment token it enrolled with; null for the bootstrap ENROLLMENT_TOKEN. */
+    enrollmentTokenId: text("enrollment_token_id"),
     browser: text("browser"),
     extensionVersion: text("extension_version"),
+    /** Internal only (enrollment-rate alarms); views show the week at most. */
     enrolledAt: integer("enrolled_at").notNull(),
     /** Day of the latest report: the coverage measure. */
     lastReportDay: text("last_report_day"),
     revokedAt: integer("revoked_at"),
-    /**
-     * Fixed-window rate limit of reports: the window's number (epoch seconds / window length)
-     * and the reports accepted in it. Kept on the device row, which every report updates
-     * anyway, so limiting costs no extra read or row written.
-     */
-    reportWindow: integer("report_window").notNull().default(0),
-    reportsInWindow: integer("reports_in_window").notNull().default(0),
   },
-  (t) => [index("devices_last_report_day").on(t.lastReportDay)],
+  (t) => [
+    index("devices_last_report_day").on(t.lastReportDay),
+    index("devices_enrollment_token").on(t.enrollmentTokenId, t.enrolledAt),
+    index("devices_group").on(t.groupLabel),
+  ],
 );
 
 /**
@@ -140,22 +146,73 @@ export const deviceDays = sqliteTable(
 );
 
 /**
- * Which policy versions each device acknowledged (first and last day): acknowledgement
- * coverage without scanning counters, and it outlives the raw-counter retention.
+ * Per device, policy version and event: the first and last day it happened. Awareness and
+ * evidence count distinct devices from here ("412 devices acknowledged v4"), never sums of
+ * self-reported `n`. Purged like every per-device table once `last_day` leaves the retention.
  */
-export const deviceAcknowledgements = sqliteTable(
-  "device_acknowledgements",
+export const deviceEvents = sqliteTable(
+  "device_events",
   {
     deviceId: text("device_id").notNull(),
     policyVersion: integer("policy_version").notNull(),
+    event: text("event").notNull(),
     firstDay: text("first_day").notNull(),
     lastDay: text("last_day").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.deviceId, t.policyVersion] }),
-    index("device_acknowledgements_version").on(t.policyVersion),
+    primaryKey({ columns: [t.deviceId, t.policyVersion, t.event] }),
+    index("device_events_version_event").on(t.policyVersion, t.event, t.lastDay),
   ],
 );
+
+/**
+ * Distinct devices that reported anything about a tool on a day: what k is compared with for
+ * every per-day cell of a tool (trends, first seen). Grown by ingest when a device's first
+ * counter of that day and tool arrives; holds no device id, so it is kept after the raw purge.
+ */
+export const toolDays = sqliteTable(
+  "tool_days",
+  {
+    day: text("day").notNull(),
+    tool: text("tool").notNull(),
+    devices: integer("devices").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.tool] }), index("tool_days_tool").on(t.tool, t.day)],
+);
+
+/** Distinct devices with an event under a policy version on a day, across tools (awareness trends). */
+export const eventDays = sqliteTable(
+  "event_days",
+  {
+    day: text("day").notNull(),
+    event: text("event").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    devices: integer("devices").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.event, t.policyVersion] })],
+);
+
+/**
+ * Devices whose counts stand out against the fleet (found by the cron). Until an admin
+ * reviews one, it is kept out of the evidence pack; `state` is pending, kept or excluded.
+ */
+export const deviceFlags = sqliteTable("device_flags", {
+  deviceId: text("device_id").primaryKey(),
+  reason: text("reason").notNull(),
+  detail: text("detail").notNull(),
+  flaggedDay: text("flagged_day").notNull(),
+  state: text("state").notNull().default("pending"),
+  reviewedAt: integer("reviewed_at"),
+  reviewedBy: text("reviewed_by"),
+});
+
+/** The database's size each day (from D1's own figure), so growth is visible on the dashboard. */
+export const storageDays = sqliteTable("storage_days", {
+  day: text("day").primaryKey(),
+  bytes: integer("bytes").notNull(),
+  counterRows: integer("counter_rows").notNull(),
+  devices: integer("devices").notNull(),
+});
 
 /** Cumulative per-device, per-day counts of a justification reason chosen for a tool (max-merged). */
 export const justifications = sqliteTable(
@@ -213,13 +270,15 @@ export const candidateRollups = sqliteTable(
 );
 
 /**
- * Every candidate domain ever reported, with the security team's triage. The first report of
- * a domain creates the row (that is what "discovered" means for the webhook); triage sets
- * `state` and who changed it.
+ * Every candidate domain reported within the retention window, with the security team's
+ * triage (`state` and who changed it). Holds no device id; untriaged domains that no device
+ * reported within the window are purged with the raw rows.
  */
 export const candidateDomains = sqliteTable("candidate_domains", {
   domain: text("domain").primaryKey(),
   firstSeen: text("first_seen").notNull(),
+  /** Untriaged domains no device reported within the retention window are purged. */
+  lastSeen: text("last_seen").notNull().default(""),
   state: text("state").notNull().default("new"),
   updatedAt: integer("updated_at"),
   updatedBy: text("updated_by"),
@@ -241,9 +300,22 @@ export const exceptionDecisions = sqliteTable(
 );
 
 /**
- * Webhook events waiting for delivery by the cron (the outbox pattern): written in the same
- * transaction as the report that caused them, delivered at least once, retried with backoff.
- * `data` holds ids only; the body is composed and signed at delivery.
+ * Aggregate webhook events already written to the outbox, so the cron emits each once: a tool
+ * or candidate domain reaching k devices, a day's justification requests per tool and reason.
+ */
+export const webhookEmitted = sqliteTable(
+  "webhook_emitted",
+  {
+    kind: text("kind").notNull(),
+    subject: text("subject").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.subject] })],
+);
+
+/**
+ * Webhook events waiting for delivery by the cron (the outbox pattern): daily aggregates that
+ * cover at least k devices, written by the cron, delivered at least once, retried with
+ * backoff. `data` holds ids, days and counts only; the body is composed and signed at delivery.
  */
 export const webhookOutbox = sqliteTable(
   "webhook_outbox",

@@ -1,17 +1,26 @@
-import { and, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import type { EventCounts } from "../../shared/admin";
 import { addDays } from "../../shared/day";
 import type { Database } from "./client";
-import { dailyRollups, devices, deviceTools } from "./schema";
+import { dailyRollups, devices, deviceTools, toolDays } from "./schema";
 
 /*
  * Queries several admin views share. Totals read `daily_rollups` (a few rows per day and
- * tool, kept beyond the raw retention); "active" device counts read the per-device tables
- * (`devices.last_report_day`, `device_tools`, `device_days`), never the raw counters.
+ * tool, kept beyond the raw retention); device counts read the per-device tables
+ * (`devices.last_report_day`, `device_tools`, `device_days`) within the retention window and
+ * `tool_days` (distinct devices per tool and day, kept) beyond it; never the raw counters.
  */
 
 /** Days an active device may be silent and still count as active in awareness figures. */
 export const ACTIVE_DAYS = 30;
+
+/** The windows the views speak of: "last 7 days", "last 30 days", each ending today. */
+export const WINDOWS = { week: 7, month: 30 } as const;
+
+/** The first day of the window of `days` days that ends with `today`. */
+export function windowStart(today: string, days: number): string {
+  return addDays(today, -(days - 1));
+}
 
 /** The `n` days ending with `today`, oldest first. */
 export function lastDays(today: string, n: number): string[] {
@@ -23,20 +32,84 @@ export function activeDevicesSince(since: string) {
   return and(isNull(devices.revokedAt), gte(devices.lastReportDay, since));
 }
 
-/** Per tool: first and last day seen and devices that used it since each given day. */
-export async function toolSpans(db: Database, since7: string, since30: string) {
-  const rows = await db
-    .select({
-      tool: deviceTools.tool,
-      firstSeen: sql<string>`min(${deviceTools.firstSeen})`,
-      lastSeen: sql<string>`max(${deviceTools.lastSeen})`,
-      devices7: sql<number>`sum(${deviceTools.lastSeen} >= ${since7})`,
-      devices30: sql<number>`sum(${deviceTools.lastSeen} >= ${since30})`,
-    })
-    .from(deviceTools)
-    .groupBy(deviceTools.tool)
+export interface ToolSpan {
+  tool: string;
+  firstSeen: string;
+  lastSeen: string;
+  devices7: number;
+  devices30: number;
+  /**
+   * Distinct devices known to have used the tool: those within the retention window, or the
+   * most on any one day when that is more (after the raw purge only daily counts remain).
+   */
+  population: number;
+}
+
+/** Per tool (optionally some tools only): first and last day seen and how many devices used it. */
+export async function toolSpans(db: Database, today: string, tools?: string[]): Promise<ToolSpan[]> {
+  const since7 = windowStart(today, WINDOWS.week);
+  const since30 = windowStart(today, WINDOWS.month);
+  const [recent, daily] = await Promise.all([
+    db
+      .select({
+        tool: deviceTools.tool,
+        devices: sql<number>`count(*)`,
+        devices7: sql<number>`sum(${deviceTools.lastSeen} >= ${since7})`,
+        devices30: sql<number>`sum(${deviceTools.lastSeen} >= ${since30})`,
+      })
+      .from(deviceTools)
+      .where(tools ? inArray(deviceTools.tool, tools) : undefined)
+      .groupBy(deviceTools.tool)
+      .all(),
+    db
+      .select({
+        tool: toolDays.tool,
+        firstSeen: sql<string>`min(${toolDays.day})`,
+        lastSeen: sql<string>`max(${toolDays.day})`,
+        busiest: sql<number>`max(${toolDays.devices})`,
+      })
+      .from(toolDays)
+      .where(tools ? inArray(toolDays.tool, tools) : undefined)
+      .groupBy(toolDays.tool)
+      .all(),
+  ]);
+  const recentOf = new Map(recent.map((row) => [row.tool, row]));
+  return daily.map((row) => {
+    const window = recentOf.get(row.tool);
+    return {
+      tool: row.tool,
+      firstSeen: row.firstSeen,
+      lastSeen: row.lastSeen,
+      devices7: Number(window?.devices7 ?? 0),
+      devices30: Number(window?.devices30 ?? 0),
+      population: Math.max(Number(window?.devices ?? 0), Number(row.busiest)),
+    };
+  });
+}
+
+/** Distinct devices per tool and day from `since` on. */
+export async function toolDevicesPerDay(db: Database, since: string, tool?: string) {
+  return db
+    .select({ tool: toolDays.tool, day: toolDays.day, devices: toolDays.devices })
+    .from(toolDays)
+    .where(and(gte(toolDays.day, since), tool ? eq(toolDays.tool, tool) : undefined))
     .all();
-  return rows.map((row) => ({ ...row, devices7: Number(row.devices7), devices30: Number(row.devices30) }));
+}
+
+/** Visits per tool and day from `since` on. */
+export async function visitsPerDay(db: Database, since: string, tool?: string) {
+  return db
+    .select({ tool: dailyRollups.tool, day: dailyRollups.day, n: sql<number>`sum(${dailyRollups.n})` })
+    .from(dailyRollups)
+    .where(
+      and(
+        gte(dailyRollups.day, since),
+        eq(dailyRollups.event, "visit"),
+        tool ? eq(dailyRollups.tool, tool) : undefined,
+      ),
+    )
+    .groupBy(dailyRollups.tool, dailyRollups.day)
+    .all();
 }
 
 /** All-time event totals per tool (optionally for some tools only). */

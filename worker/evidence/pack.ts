@@ -10,8 +10,10 @@ import { suppressSmallGroups } from "../privacy";
  * The evidence pack: what Shadowlight measured over a period, each figure a numerator of a
  * denominator ("412 of 530 active devices acknowledged policy v4"), mapped to the controls
  * it gives evidence for. Device figures come from the per-device tables (device_days,
- * device_acknowledgements), so a period must lie within the raw retention; reviews, owners
- * and triage are the state at generation time (the audit log holds their history).
+ * device_events), so a period must lie within the raw retention; reviews, owners and triage
+ * are the state at generation time (the audit log holds their history). Device figures count
+ * distinct devices, never sums of self-reported counts, and leave out devices flagged as
+ * outliers until an admin has kept them.
  */
 
 export const CONTROLS: EvidenceControl[] = [
@@ -43,6 +45,9 @@ export const CONTROLS: EvidenceControl[] = [
   },
   { id: "eu-ai-act-art4", framework: "EU AI Act", reference: "Article 4", title: "AI literacy" },
 ];
+
+/** Devices counted in evidence: not flagged as outliers, unless an admin kept them. */
+const COUNTED = sql.raw("NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')");
 
 const MEASURED_STATUSES = new Set(["restricted", "banned", "approved_with_conditions"]);
 
@@ -84,16 +89,26 @@ export async function buildEvidencePack(
         FROM devices d
         LEFT JOIN (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
           ON a.device_id = d.id
-        WHERE d.enrolled_at <= ${endOf(to)} AND (d.revoked_at IS NULL OR d.revoked_at >= ${startOf(from)})`),
+        WHERE d.enrolled_at <= ${endOf(to)} AND (d.revoked_at IS NULL OR d.revoked_at >= ${startOf(from)})
+          AND ${COUNTED}`),
     all<{ group: string | null; active: number; acknowledged: number }>(sql`
         SELECT d.group_label AS "group", count(*) AS active, count(k.device_id) AS acknowledged
         FROM (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
         JOIN devices d ON d.id = a.device_id
-        LEFT JOIN device_acknowledgements k
-          ON k.device_id = a.device_id AND k.policy_version = ${version} AND k.first_day <= ${to}
+        LEFT JOIN device_events k ON k.device_id = a.device_id AND k.policy_version = ${version}
+          AND k.event = 'acknowledged' AND k.first_day <= ${to}
+        WHERE ${COUNTED}
         GROUP BY d.group_label`),
-    all<{ event: string; n: number }>(sql`
-        SELECT event, sum(n) AS n FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} GROUP BY event`),
+    // Devices shown a reminder in the period, and of them those that acknowledged one then.
+    all<{ shown: number; acknowledged: number }>(sql`
+        SELECT count(*) AS shown, count(a.device_id) AS acknowledged
+        FROM (SELECT DISTINCT device_id FROM device_events
+              WHERE event = 'nudge_shown' AND first_day <= ${to} AND last_day >= ${from}) s
+        JOIN devices d ON d.id = s.device_id
+        LEFT JOIN (SELECT DISTINCT device_id FROM device_events
+              WHERE event = 'acknowledged' AND first_day <= ${to} AND last_day >= ${from}) a
+          ON a.device_id = s.device_id
+        WHERE ${COUNTED}`),
     all<{ tool: string }>(sql`
         SELECT DISTINCT tool FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} AND event = 'visit'`),
     all<{ tool: string; status: string; owner: string | null; next_review: string | null }>(sql`
@@ -115,7 +130,8 @@ export async function buildEvidencePack(
   const reporting = Number(fleet[0]?.reporting ?? 0);
   const active = groups.reduce((sum, row) => sum + Number(row.active), 0);
   const acknowledgedDevices = groups.reduce((sum, row) => sum + Number(row.acknowledged), 0);
-  const eventTotal = (event: string) => Number(events.find((row) => row.event === event)?.n ?? 0);
+  const remindedDevices = Number(events[0]?.shown ?? 0);
+  const remindedAcknowledged = Number(events[0]?.acknowledged ?? 0);
   const reviewOf = new Map(reviews.map((row) => [row.tool, row]));
   const used = toolsUsed.map((row) => row.tool).filter((tool) => toolsById.has(tool));
   const reviewed = used.filter((tool) => (reviewOf.get(tool)?.status ?? "unreviewed") !== "unreviewed");
@@ -161,11 +177,11 @@ export async function buildEvidencePack(
     ),
     figure(
       "nudges-acknowledged",
-      "Policy reminders acknowledged",
-      eventTotal("acknowledged"),
-      eventTotal("nudge_shown"),
-      "reminders shown",
-      `${n(eventTotal("acknowledged"))} of ${n(eventTotal("nudge_shown"))} policy reminders shown at the moment of use were acknowledged (${range})`,
+      "Reminded devices that acknowledged",
+      remindedAcknowledged,
+      remindedDevices,
+      "devices shown a policy reminder",
+      `${n(remindedAcknowledged)} of ${n(remindedDevices)} devices shown a policy reminder at the moment of use acknowledged it (${range})`,
       ["iso42001-7.3", "eu-ai-act-art4"],
     ),
     figure(

@@ -19,6 +19,12 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** How a row of the group breakdown is named: its label, or the merged small groups. */
+export function groupName(group: EvidencePack["byGroup"][number], k: number): string {
+  if (group.other) return `Other groups (each fewer than ${k} devices)`;
+  return group.group ?? "(no group)";
+}
+
 export function evidenceCsv(pack: EvidencePack): string {
   const controls = new Map(pack.controls.map((control) => [control.id, control]));
   const rows: Array<Array<string | number | null>> = [
@@ -53,7 +59,7 @@ export function evidenceCsv(pack: EvidencePack): string {
     }
   }
   for (const group of pack.byGroup) {
-    const label = group.group ?? "(no group)";
+    const label = groupName(group, pack.k);
     rows.push([
       "ISO/IEC 42001:2023",
       "Clause 7.3",
@@ -95,7 +101,7 @@ export function evidenceHtml(pack: EvidencePack): string {
   const groups = pack.byGroup
     .map(
       (group) =>
-        `<tr><td>${escapeHtml(group.group ?? "(no group)")}</td>` +
+        `<tr><td>${escapeHtml(groupName(group, pack.k))}</td>` +
         (group.suppressed
           ? `<td colspan="2">withheld (fewer than ${escapeHtml(pack.k)} devices)</td>`
           : `<td>${escapeHtml(group.acknowledged ?? 0)}</td><td>${escapeHtml(group.active ?? 0)}</td>`) +

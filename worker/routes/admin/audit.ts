@@ -2,9 +2,11 @@ import { desc, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { type AuditEntry, type AuditResponse, auditQuery } from "../../../shared/admin";
 import { database } from "../../db/client";
-import { auditLog } from "../../db/schema";
+import { smallGroupTest } from "../../db/enrollment";
+import { auditLog, enrollmentTokens } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { queryParams } from "../../middleware/validate";
+import { kAnonymity } from "../../privacy";
 
 function parseDetail(detail: string | null): AuditEntry["detail"] {
   if (detail === null) return null;
@@ -18,19 +20,49 @@ function parseDetail(detail: string | null): AuditEntry["detail"] {
   }
 }
 
+/** Shown instead of the label of a group with fewer than k devices. */
+export const SMALL_GROUP = "(a group of fewer than k devices)";
+
+/**
+ * The detail with a small group masked: a token's entries name its group, and the token's
+ * label usually names it too, so both go from every entry about that token.
+ */
+function maskGroups(row: { target: string | null; detail: AuditEntry["detail"] }, smallTokens: Set<string>) {
+  const { detail } = row;
+  if (!detail || row.target === null || !smallTokens.has(row.target)) return detail;
+  return {
+    ...detail,
+    ...("group" in detail ? { group: SMALL_GROUP } : {}),
+    ...("label" in detail ? { label: SMALL_GROUP } : {}),
+  };
+}
+
 /** `GET /api/admin/audit?limit=&before=`: admin actions, newest first, paged by id. */
 export const auditRoute = new Hono<AppEnv>().get("/", queryParams(auditQuery), async (c) => {
   const { limit, before } = c.req.valid("query");
-  const rows = await database(c.env.DB)
-    .select()
-    .from(auditLog)
-    .where(before === undefined ? undefined : lt(auditLog.id, before))
-    .orderBy(desc(auditLog.id))
-    .limit(limit + 1)
+  const db = database(c.env.DB);
+  const k = kAnonymity(c.env);
+  const [rows, small] = await Promise.all([
+    db
+      .select()
+      .from(auditLog)
+      .where(before === undefined ? undefined : lt(auditLog.id, before))
+      .orderBy(desc(auditLog.id))
+      .limit(limit + 1)
+      .all(),
+    smallGroupTest(db, k),
+  ]);
+  const tokens = await db
+    .select({ id: enrollmentTokens.id, group: enrollmentTokens.groupLabel })
+    .from(enrollmentTokens)
     .all();
+  const smallTokens = new Set(tokens.filter((token) => token.group !== null && small(token.group)).map((t) => t.id));
   const page = rows.slice(0, limit);
   const response: AuditResponse = {
-    entries: page.map((row) => ({ ...row, detail: parseDetail(row.detail) })),
+    entries: page.map((row) => ({
+      ...row,
+      detail: maskGroups({ ...row, detail: parseDetail(row.detail) }, smallTokens),
+    })),
     nextBefore: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
   return c.json(response);

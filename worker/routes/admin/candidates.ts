@@ -1,4 +1,3 @@
-import { countDistinct, eq, max, min, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import {
   type Candidate,
@@ -9,65 +8,43 @@ import {
 } from "../../../shared/admin";
 import { registrableDomain } from "../../../shared/protocol";
 import { auditEntry } from "../../db/audit";
+import { candidateDomain, candidateUsage, triageCandidate } from "../../db/candidates";
 import { database } from "../../db/client";
-import { candidateDomains, candidateRollups, candidates } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
+import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
 
 const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismissed: 2 };
 
 /**
  * `GET /api/admin/candidates`: unknown AI-looking domains the extensions reported (the
- * registrable domain only), new ones first; `POST /api/admin/candidates/:domain` triages one:
- * "added" once the tool is in the catalog, "dismissed" when it is not AI or not relevant.
+ * registrable domain only), new ones first. A domain seen by fewer than k devices is listed
+ * for triage as "seen by fewer than k devices", with no figures and its days coarsened to the
+ * week. `POST /api/admin/candidates/:domain` triages one: "added" once the tool is in the
+ * catalog, "dismissed" when it is not AI or not relevant.
  */
 export const candidatesRoute = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const db = database(c.env.DB);
-    const [domains, recent, older] = await Promise.all([
-      db.select().from(candidateDomains).all(),
-      db
-        .select({
-          domain: candidates.domain,
-          lastSeen: max(candidates.day),
-          devices: countDistinct(candidates.deviceId),
-          visits: sql<number>`sum(${candidates.n})`,
-        })
-        .from(candidates)
-        .groupBy(candidates.domain)
-        .all(),
-      db
-        .select({
-          domain: candidateRollups.domain,
-          firstSeen: min(candidateRollups.day),
-          lastSeen: max(candidateRollups.day),
-          visits: sql<number>`sum(${candidateRollups.n})`,
-        })
-        .from(candidateRollups)
-        .groupBy(candidateRollups.domain)
-        .all(),
-    ]);
-    const recentOf = new Map(recent.map((row) => [row.domain, row]));
-    const olderOf = new Map(older.map((row) => [row.domain, row]));
-    const list: Candidate[] = domains.map((row) => {
-      const raw = recentOf.get(row.domain);
-      const rolled = olderOf.get(row.domain);
-      const lastSeen = [raw?.lastSeen, rolled?.lastSeen, row.firstSeen].filter(Boolean).sort().at(-1) as string;
+    const k = kAnonymity(c.env);
+    const usage = await candidateUsage(database(c.env.DB));
+    const list: Candidate[] = usage.map((row) => {
+      const fewerThanK = row.population < k;
       return {
         domain: row.domain,
-        firstSeen: row.firstSeen,
-        lastSeen,
-        devices: Number(raw?.devices ?? 0),
-        visits: Number(raw?.visits ?? 0) + Number(rolled?.visits ?? 0),
-        state: row.state as CandidateState,
+        firstSeen: coarseDay(row.firstSeen, row.population, k),
+        lastSeen: coarseDay(row.lastSeen, row.population, k),
+        fewerThanK,
+        devices: atLeastK(row.devices, row.devices, k),
+        visits: fewerThanK ? null : row.visits,
+        state: row.state,
       };
     });
     list.sort(
       (a, b) =>
         STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
-        b.devices - a.devices ||
-        b.visits - a.visits ||
+        (b.devices ?? -1) - (a.devices ?? -1) ||
+        (b.visits ?? -1) - (a.visits ?? -1) ||
         a.domain.localeCompare(b.domain),
     );
     return c.json({ candidates: list } satisfies CandidatesResponse);
@@ -79,15 +56,12 @@ export const candidatesRoute = new Hono<AppEnv>()
     }
     const { state } = c.req.valid("json");
     const db = database(c.env.DB);
-    const row = await db.select().from(candidateDomains).where(eq(candidateDomains.domain, domain)).get();
+    const row = await candidateDomain(db, domain);
     if (!row) return refuse(c, 404, "not_found", `no candidate domain "${domain}" was reported`);
     if (row.state !== state) {
       await db.batch([
-        db
-          .update(candidateDomains)
-          .set({ state, updatedAt: Date.now(), updatedBy: c.get("actor") })
-          .where(eq(candidateDomains.domain, domain)),
-        auditEntry(db, c, "candidate.triage", domain, { before: row.state, after: state }),
+        triageCandidate(db, domain, state, c.get("actor"), Date.now()),
+        auditEntry(db, c.get("actor"), "candidate.triage", domain, { before: row.state, after: state }),
       ]);
     }
     return c.json({ domain, state } satisfies CandidateTriageResponse);

@@ -1,116 +1,103 @@
-import { and, count, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { type DeviceEntry, type DevicesResponse, devicesQuery } from "../../../shared/admin";
-import { addDays, dayOf } from "../../../shared/day";
+import {
+  type DeviceEntry,
+  type DevicesResponse,
+  devicesQuery,
+  type FlagState,
+  flagReviewRequest,
+} from "../../../shared/admin";
+import { addDays, dayOf, isoWeekOf } from "../../../shared/day";
 import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
-import { devices } from "../../db/schema";
+import {
+  deviceRow,
+  deviceTotals,
+  type ListedDevice,
+  listDevices,
+  readmitDevice,
+  reviewFlag,
+  revokeDevice,
+} from "../../db/devices";
+import { smallGroupTest } from "../../db/enrollment";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
-import { queryParams } from "../../middleware/validate";
+import { jsonBody, queryParams } from "../../middleware/validate";
 import { kAnonymity } from "../../privacy";
 
-const columns = {
-  id: devices.id,
-  groupLabel: devices.groupLabel,
-  browser: devices.browser,
-  extensionVersion: devices.extensionVersion,
-  enrolledAt: devices.enrolledAt,
-  lastReportDay: devices.lastReportDay,
-  revokedAt: devices.revokedAt,
-};
-
-type DeviceRow = { [K in keyof typeof columns]: (typeof devices.$inferSelect)[K] };
-
-/** A device as the dashboard sees it; the label of a group below k devices is withheld. */
-function toEntry(row: DeviceRow, smallGroups: Set<string>): DeviceEntry {
-  const suppressed = row.groupLabel !== null && smallGroups.has(row.groupLabel);
+/** A device as the list shows it: weeks, never days or times; a group below k is withheld. */
+function toEntry(row: ListedDevice, small: (group: string) => boolean): DeviceEntry {
+  const suppressed = row.groupLabel !== null && small(row.groupLabel);
   return {
     id: row.id,
     group: suppressed ? null : row.groupLabel,
     groupSuppressed: suppressed,
     browser: row.browser,
     extensionVersion: row.extensionVersion,
-    enrolledAt: row.enrolledAt,
-    lastReportDay: row.lastReportDay,
-    revokedAt: row.revokedAt,
+    enrolledWeek: isoWeekOf(dayOf(row.enrolledAt)),
+    lastReportWeek: row.lastReportDay ? isoWeekOf(row.lastReportDay) : null,
+    revoked: row.revokedAt !== null,
+    flag: row.flagReason
+      ? {
+          reason: row.flagReason,
+          detail: row.flagDetail ?? "",
+          flaggedWeek: isoWeekOf(row.flaggedDay ?? dayOf(row.enrolledAt)),
+          state: (row.flagState ?? "pending") as FlagState,
+        }
+      : null,
   };
 }
 
-async function smallGroups(db: ReturnType<typeof database>, k: number): Promise<Set<string>> {
-  const sizes = await db
-    .select({ group: devices.groupLabel, devices: count() })
-    .from(devices)
-    .where(and(isNull(devices.revokedAt), isNotNull(devices.groupLabel)))
-    .groupBy(devices.groupLabel)
-    .all();
-  const small = new Set<string>(sizes.filter((row) => row.devices < k).map((row) => row.group as string));
-  // Groups whose devices are all revoked have no enrolled devices: below any k.
-  const all = await db
-    .selectDistinct({ group: devices.groupLabel })
-    .from(devices)
-    .where(isNotNull(devices.groupLabel))
-    .all();
-  for (const row of all) if (!sizes.some((size) => size.group === row.group)) small.add(row.group as string);
-  return small;
-}
+const smallGroups = (c: { env: AppEnv["Bindings"] }) => smallGroupTest(database(c.env.DB), kAnonymity(c.env));
 
 /**
- * `GET /api/admin/devices` (paged with `limit` and `offset`, most recent reporters first) and
- * `POST /api/admin/devices/:id/revoke`: a revoked device's token stops working at once; what
- * it reported stays in the totals.
+ * The device list is for admins only: even coarse, it is a list of pseudonyms with groups.
+ * `GET /api/admin/devices` (paged, most recent reporters first; `flagged=true` for flagged
+ * devices only), `POST /:id/revoke` (its token stops working at once; what it reported stays
+ * in the totals), `POST /:id/readmit` (a revoked device may report again with its token),
+ * `PUT /:id/flag` (keep a flagged device's counts in the evidence, or exclude them).
  */
 export const devicesRoute = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    if (c.get("role") !== "admin") return refuse(c, 403, "forbidden", "the device list is for admins only");
+    await next();
+  })
   .get("/", queryParams(devicesQuery), async (c) => {
-    const { limit, offset } = c.req.valid("query");
+    const { limit, offset, flagged } = c.req.valid("query");
     const db = database(c.env.DB);
-    const since7 = addDays(dayOf(Date.now()), -6);
     const [totals, rows, small] = await Promise.all([
-      db
-        .select({
-          total: count(),
-          enrolled: sql<number>`coalesce(sum(${devices.revokedAt} is null), 0)`,
-          reporting7: sql<number>`coalesce(sum(${devices.revokedAt} is null and ${devices.lastReportDay} >= ${since7}), 0)`,
-          revoked: sql<number>`coalesce(sum(${devices.revokedAt} is not null), 0)`,
-        })
-        .from(devices)
-        .get(),
-      db
-        .select(columns)
-        .from(devices)
-        .orderBy(
-          sql`${devices.lastReportDay} is null`,
-          desc(devices.lastReportDay),
-          desc(devices.enrolledAt),
-          devices.id,
-        )
-        .limit(limit)
-        .offset(offset)
-        .all(),
-      smallGroups(db, kAnonymity(c.env)),
+      deviceTotals(db, addDays(dayOf(Date.now()), -6)),
+      listDevices(db, { limit, offset, flaggedOnly: flagged === "true" }),
+      smallGroups(c),
     ]);
-    const response: DevicesResponse = {
-      enrolled: Number(totals?.enrolled ?? 0),
-      reporting7: Number(totals?.reporting7 ?? 0),
-      revoked: Number(totals?.revoked ?? 0),
-      total: Number(totals?.total ?? 0),
-      devices: rows.map((row) => toEntry(row, small)),
-    };
-    return c.json(response);
+    return c.json({ ...totals, devices: rows.map((row) => toEntry(row, small)) } satisfies DevicesResponse);
   })
   .post("/:id/revoke", async (c) => {
     const id = c.req.param("id");
     const db = database(c.env.DB);
-    const device = await db.select(columns).from(devices).where(eq(devices.id, id)).get();
+    const device = await deviceRow(db, id);
     if (!device) return refuse(c, 404, "not_found", `no device "${id}"`);
     if (device.revokedAt !== null) return refuse(c, 409, "conflict", `device "${id}" is already revoked`);
-    const revokedAt = Date.now();
+    await db.batch([revokeDevice(db, id, Date.now()), auditEntry(db, c.get("actor"), "device.revoke", id, null)]);
+    return c.json(toEntry({ ...device, revokedAt: Date.now() }, await smallGroups(c)));
+  })
+  .post("/:id/readmit", async (c) => {
+    const id = c.req.param("id");
+    const db = database(c.env.DB);
+    const device = await deviceRow(db, id);
+    if (!device) return refuse(c, 404, "not_found", `no device "${id}"`);
+    if (device.revokedAt === null) return refuse(c, 409, "conflict", `device "${id}" is not revoked`);
+    await db.batch([readmitDevice(db, id), auditEntry(db, c.get("actor"), "device.readmit", id, null)]);
+    return c.json(toEntry({ ...device, revokedAt: null }, await smallGroups(c)));
+  })
+  .put("/:id/flag", jsonBody(flagReviewRequest), async (c) => {
+    const id = c.req.param("id");
+    const { state } = c.req.valid("json");
+    const db = database(c.env.DB);
+    const device = await deviceRow(db, id);
+    if (!device?.flagReason) return refuse(c, 404, "not_found", `device "${id}" is not flagged`);
     await db.batch([
-      db
-        .update(devices)
-        .set({ revokedAt })
-        .where(and(eq(devices.id, id), isNull(devices.revokedAt))),
-      auditEntry(db, c, "device.revoke", id, { group: device.groupLabel, lastReportDay: device.lastReportDay }),
+      reviewFlag(db, id, state, c.get("actor"), Date.now()),
+      auditEntry(db, c.get("actor"), "device.flag-review", id, { state }),
     ]);
-    return c.json(toEntry({ ...device, revokedAt }, await smallGroups(db, kAnonymity(c.env))));
+    return c.json(toEntry({ ...device, flagState: state }, await smallGroups(c)));
   });

@@ -1,66 +1,83 @@
-import { and, eq, gte, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { InventoryResponse, InventoryTool } from "../../../shared/admin";
-import { addDays, dayOf } from "../../../shared/day";
+import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
 import { catalog, toolsById } from "../../catalog";
 import { database } from "../../db/client";
-import { dailyRollups, toolReviews } from "../../db/schema";
-import { eventTotals, lastDays, toolSpans } from "../../db/usage";
+import { reviewStatuses } from "../../db/reviews";
+import { eventTotals, lastDays, toolDevicesPerDay, toolSpans, visitsPerDay, WINDOWS } from "../../db/usage";
 import type { AppEnv } from "../../env";
+import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
 
-/** `GET /api/admin/inventory`: every tool seen, most-used first, with 30 days of visits. */
 const categoryNames = new Map(catalog.categories.map((category) => [category.id, category.name]));
 
-export const inventory = new Hono<AppEnv>().get("/", async (c) => {
-  const db = database(c.env.DB);
-  const today = dayOf(Date.now());
-  const days = lastDays(today, 30);
-  const [spans, totals, reviews, daily] = await Promise.all([
-    toolSpans(db, addDays(today, -6), addDays(today, -29)),
-    eventTotals(db),
-    db.select({ tool: toolReviews.tool, status: toolReviews.status }).from(toolReviews).all(),
-    db
-      .select({ tool: dailyRollups.tool, day: dailyRollups.day, n: sql<number>`sum(${dailyRollups.n})` })
-      .from(dailyRollups)
-      .where(and(gte(dailyRollups.day, days[0] as string), eq(dailyRollups.event, "visit")))
-      .groupBy(dailyRollups.tool, dailyRollups.day)
-      .all(),
-  ]);
-  const statusOf = new Map(reviews.map((row) => [row.tool, row.status as ReviewStatus]));
+/** Per tool, the 30 daily points: visits where at least k devices reported that day, else null. */
+function trends(
+  days: string[],
+  visits: Array<{ tool: string; day: string; n: number }>,
+  devices: Array<{ tool: string; day: string; devices: number }>,
+  k: number,
+): Map<string, Array<number | null>> {
   const position = new Map(days.map((day, i) => [day, i]));
-  const trends = new Map<string, number[]>();
-  for (const row of daily) {
+  const devicesOn = new Map(devices.map((row) => [`${row.tool}|${row.day}`, row.devices]));
+  const result = new Map<string, Array<number | null>>();
+  for (const row of visits) {
     const i = position.get(row.day);
     if (i === undefined) continue;
-    const trend = trends.get(row.tool) ?? new Array<number>(days.length).fill(0);
-    trend[i] = Number(row.n);
-    trends.set(row.tool, trend);
+    const trend = result.get(row.tool) ?? new Array<number | null>(days.length).fill(0);
+    trend[i] = atLeastK(Number(row.n), devicesOn.get(`${row.tool}|${row.day}`) ?? 0, k);
+    result.set(row.tool, trend);
   }
+  return result;
+}
+
+/**
+ * `GET /api/admin/inventory`: every tool seen, most-used first. A tool used by fewer than k
+ * devices is listed (the security team must know it is in use) with its figures withheld and
+ * its first and last seen coarsened to the week.
+ */
+export const inventory = new Hono<AppEnv>().get("/", async (c) => {
+  const db = database(c.env.DB);
+  const k = kAnonymity(c.env);
+  const today = dayOf(Date.now());
+  const days = lastDays(today, WINDOWS.month);
+  const [spans, totals, statuses, visits, devices] = await Promise.all([
+    toolSpans(db, today),
+    eventTotals(db),
+    reviewStatuses(db),
+    visitsPerDay(db, days[0] as string),
+    toolDevicesPerDay(db, days[0] as string),
+  ]);
+  const trendOf = trends(days, visits, devices, k);
   const tools: InventoryTool[] = [];
   for (const span of spans) {
     const tool = toolsById.get(span.tool);
     if (!tool) continue;
-    const events = totals.get(span.tool) ?? {};
+    const withheld = span.population < k;
+    const events = withheld ? {} : (totals.get(span.tool) ?? {});
     tools.push({
       id: tool.id,
       name: tool.name,
       category: tool.category,
       categoryName: categoryNames.get(tool.category) ?? tool.category,
       vendor: tool.vendor,
-      status: statusOf.get(tool.id) ?? "unreviewed",
+      status: (statuses.get(tool.id) ?? "unreviewed") as ReviewStatus,
       risk: tool.risk,
       level: tool.level,
-      devices: span.devices30,
-      devices7: span.devices7,
-      devices30: span.devices30,
-      visits: events.visit ?? 0,
+      devices: atLeastK(span.devices30, span.devices30, k),
+      devices7: atLeastK(span.devices7, span.devices7, k),
+      devices30: atLeastK(span.devices30, span.devices30, k),
+      withheld,
+      visits: withheld ? null : (events.visit ?? 0),
       events,
-      firstSeen: span.firstSeen,
-      lastSeen: span.lastSeen,
-      trend: trends.get(tool.id) ?? new Array<number>(days.length).fill(0),
+      firstSeen: coarseDay(span.firstSeen, span.population, k),
+      lastSeen: coarseDay(span.lastSeen, span.population, k),
+      trend: withheld ? new Array(days.length).fill(null) : (trendOf.get(tool.id) ?? new Array(days.length).fill(0)),
     });
   }
-  tools.sort((a, b) => b.devices30 - a.devices30 || b.visits - a.visits || a.name.localeCompare(b.name));
+  tools.sort(
+    (a, b) =>
+      (b.devices30 ?? -1) - (a.devices30 ?? -1) || (b.visits ?? -1) - (a.visits ?? -1) || a.name.localeCompare(b.name),
+  );
   return c.json({ tools } satisfies InventoryResponse);
 });

@@ -7,8 +7,10 @@ import { coverageByVersion } from "../../db/awareness";
 import { database } from "../../db/client";
 import { currentPolicy } from "../../db/policies";
 import { dailyRollups, deviceDays, devices, deviceTools } from "../../db/schema";
+import { storageNow } from "../../db/storage";
 import { ACTIVE_DAYS, lastDays, toolSpans } from "../../db/usage";
 import type { AppEnv } from "../../env";
+import { atLeastK, kAnonymity } from "../../privacy";
 
 const TOP = 10;
 // Tool -> category, bound as one JSON parameter so SQLite can count distinct devices per category.
@@ -22,8 +24,9 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
   const since7 = addDays(today, -6);
   const days = lastDays(today, 30);
   const policy = await currentPolicy(db);
-  const [spans, active7, enrolled, coverage, categories, visits, reporting] = await Promise.all([
-    toolSpans(db, since7, days[0] as string),
+  const k = kAnonymity(c.env);
+  const [spans, active7, enrolled, coverage, categories, visits, reporting, storage] = await Promise.all([
+    toolSpans(db, today),
     // Fleet figures count enrolled devices only; per-tool usage keeps what revoked devices did.
     // Walking the catalog's tools first turns each into a range of the covering
     // (tool, last_seen, device_id) index instead of a scan of every device's tools.
@@ -58,6 +61,7 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
       .where(gte(deviceDays.day, days[0] as string))
       .groupBy(deviceDays.day)
       .all(),
+    storageNow(c.env.DB, days[0] as string),
   ]);
   const known = spans.filter((span) => toolsById.has(span.tool));
   const visitsOn = new Map(visits.map((row) => [row.day, Number(row.n)]));
@@ -65,16 +69,16 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
   const response: OverviewResponse = {
     toolsTotal: known.length,
     toolsNewThisWeek: known.filter((span) => span.firstSeen >= since7).length,
-    activeDevices7: Number(active7?.n ?? 0),
-    enrolledDevices: enrolled?.enrolled ?? 0,
-    reportingDevices7: Number(enrolled?.reporting7 ?? 0),
+    activeDevices7: atLeastK(Number(active7?.n ?? 0), Number(active7?.n ?? 0), k),
+    enrolledDevices: atLeastK(enrolled?.enrolled ?? 0, enrolled?.enrolled ?? 0, k),
+    reportingDevices7: atLeastK(Number(enrolled?.reporting7 ?? 0), Number(enrolled?.reporting7 ?? 0), k),
     ackCoverage: {
       policyVersion: policy.version,
-      acknowledged: coverage.acknowledged.get(policy.version) ?? 0,
-      active: coverage.active,
+      acknowledged: coverage.active >= k ? (coverage.acknowledged.get(policy.version) ?? 0) : null,
+      active: atLeastK(coverage.active, coverage.active, k),
     },
     topTools: known
-      .filter((span) => span.devices7 > 0)
+      .filter((span) => span.devices7 >= k)
       .sort((a, b) => b.devices7 - a.devices7 || a.tool.localeCompare(b.tool))
       .slice(0, TOP)
       .map((span) => {
@@ -87,6 +91,7 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
         };
       }),
     topCategories: categories
+      .filter((row) => Number(row.devices) >= k)
       .map((row) => ({
         category: row.category,
         name: categoryNames.get(row.category) ?? row.category,
@@ -94,7 +99,11 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
       }))
       .sort((a, b) => b.devices7 - a.devices7 || a.category.localeCompare(b.category))
       .slice(0, TOP),
-    trend: days.map((day) => ({ day, visits: visitsOn.get(day) ?? 0, devices: reportingOn.get(day) ?? 0 })),
+    trend: days.map((day) => {
+      const devices = reportingOn.get(day) ?? 0;
+      return { day, visits: atLeastK(visitsOn.get(day) ?? 0, devices, k), devices: atLeastK(devices, devices, k) };
+    }),
+    storage,
   };
   return c.json(response);
 });

@@ -1,16 +1,17 @@
-import { and, countDistinct, eq, gte, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { reviewRequest, type ToolDetailResponse, type ToolReview } from "../../../shared/admin";
-import { addDays, dayOf } from "../../../shared/day";
+import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
 import { catalog, catalogToolsById, toolsById } from "../../catalog";
 import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
-import { dailyCounters, dailyRollups, deviceTools, toolReviews } from "../../db/schema";
-import { eventTotals, lastDays } from "../../db/usage";
+import { toolReview, upsertReview } from "../../db/reviews";
+import type { toolReviews } from "../../db/schema";
+import { eventTotals, lastDays, toolDevicesPerDay, toolSpans, visitsPerDay, WINDOWS } from "../../db/usage";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
+import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
 
 function toReview(row: typeof toolReviews.$inferSelect): ToolReview {
   return {
@@ -39,38 +40,21 @@ export const toolsRoute = new Hono<AppEnv>()
     const category = catalog.categories.find((entry) => entry.id === source.category);
     const vendor = catalog.vendors.find((entry) => entry.id === source.vendor);
     const db = database(c.env.DB);
+    const k = kAnonymity(c.env);
     const today = dayOf(Date.now());
-    const days = lastDays(today, 30);
+    const days = lastDays(today, WINDOWS.month);
     const since = days[0] as string;
-    const [review, span, totals, visits, devicesPerDay] = await Promise.all([
-      db.select().from(toolReviews).where(eq(toolReviews.tool, id)).get(),
-      db
-        .select({
-          firstSeen: sql<string | null>`min(${deviceTools.firstSeen})`,
-          lastSeen: sql<string | null>`max(${deviceTools.lastSeen})`,
-          devices7: sql<number>`coalesce(sum(${deviceTools.lastSeen} >= ${addDays(today, -6)}), 0)`,
-          devices30: sql<number>`coalesce(sum(${deviceTools.lastSeen} >= ${since}), 0)`,
-        })
-        .from(deviceTools)
-        .where(eq(deviceTools.tool, id))
-        .get(),
+    const [review, spans, totals, visits, devicesPerDay] = await Promise.all([
+      toolReview(db, id),
+      toolSpans(db, today, [id]),
       eventTotals(db, [id]),
-      db
-        .select({ day: dailyRollups.day, n: sql<number>`sum(${dailyRollups.n})` })
-        .from(dailyRollups)
-        .where(and(gte(dailyRollups.day, since), eq(dailyRollups.tool, id), eq(dailyRollups.event, "visit")))
-        .groupBy(dailyRollups.day)
-        .all(),
-      // Distinct devices per day need the raw counters; 30 days are always within retention.
-      db
-        .select({ day: dailyCounters.day, devices: countDistinct(dailyCounters.deviceId) })
-        .from(dailyCounters)
-        .where(and(gte(dailyCounters.day, since), eq(dailyCounters.tool, id), eq(dailyCounters.event, "visit")))
-        .groupBy(dailyCounters.day)
-        .all(),
+      visitsPerDay(db, since, id),
+      toolDevicesPerDay(db, since, id),
     ]);
+    const span = spans[0];
+    const withheld = (span?.population ?? 0) < k;
     const visitsOn = new Map(visits.map((row) => [row.day, Number(row.n)]));
-    const devicesOn = new Map(devicesPerDay.map((row) => [row.day, Number(row.devices)]));
+    const devicesOn = new Map(devicesPerDay.map((row) => [row.day, row.devices]));
     const response: ToolDetailResponse = {
       tool: {
         id,
@@ -92,12 +76,16 @@ export const toolsRoute = new Hono<AppEnv>()
       },
       review: review ? toReview(review) : null,
       usage: {
-        trend: days.map((day) => ({ day, visits: visitsOn.get(day) ?? 0, devices: devicesOn.get(day) ?? 0 })),
-        events: totals.get(id) ?? {},
-        devices7: Number(span?.devices7 ?? 0),
-        devices30: Number(span?.devices30 ?? 0),
-        firstSeen: span?.firstSeen ?? null,
-        lastSeen: span?.lastSeen ?? null,
+        trend: days.map((day) => {
+          const devices = devicesOn.get(day) ?? 0;
+          return { day, visits: atLeastK(visitsOn.get(day) ?? 0, devices, k), devices: atLeastK(devices, devices, k) };
+        }),
+        events: withheld ? {} : (totals.get(id) ?? {}),
+        devices7: atLeastK(span?.devices7 ?? 0, span?.devices7 ?? 0, k),
+        devices30: atLeastK(span?.devices30 ?? 0, span?.devices30 ?? 0, k),
+        withheld,
+        firstSeen: span ? coarseDay(span.firstSeen, span.population, k) : null,
+        lastSeen: span ? coarseDay(span.lastSeen, span.population, k) : null,
       },
     };
     return c.json(response);
@@ -114,7 +102,7 @@ export const toolsRoute = new Hono<AppEnv>()
     if (issues.length) return refuse(c, 422, "change_refused", "review refused, nothing was changed", { issues });
 
     const db = database(c.env.DB);
-    const before = await db.select().from(toolReviews).where(eq(toolReviews.tool, id)).get();
+    const before = await toolReview(db, id);
     const row = {
       tool: id,
       status: body.status,
@@ -126,10 +114,9 @@ export const toolsRoute = new Hono<AppEnv>()
       updatedAt: Date.now(),
       updatedBy: c.get("actor"),
     };
-    const { tool: _tool, ...changes } = row;
     await db.batch([
-      db.insert(toolReviews).values(row).onConflictDoUpdate({ target: toolReviews.tool, set: changes }),
-      auditEntry(db, c, "review.update", id, {
+      upsertReview(db, row),
+      auditEntry(db, c.get("actor"), "review.update", id, {
         before: before ? toReview(before) : null,
         after: toReview(row),
       }),

@@ -1,0 +1,65 @@
+import { dayOf } from "../../shared/day";
+import { policySchema } from "../../shared/policy/schema";
+import type { ReportRequest } from "../../shared/protocol";
+import type { StoredState } from "../plausibility";
+
+/**
+ * What the plausibility checks need besides the report, read in one D1 round trip: the
+ * device's stored counters, justification reasons and candidate domains for the report's
+ * days, every published policy version's day, and the reasons of the versions it names.
+ */
+export async function readStoredState(d1: D1Database, deviceId: string, report: ReportRequest): Promise<StoredState> {
+  const days = [
+    ...new Set([
+      ...report.days.map((entry) => entry.day),
+      ...(report.justifications ?? []).map((j) => j.day),
+      ...(report.candidates ?? []).map((c) => c.day),
+    ]),
+  ];
+  const versions = [...new Set((report.justifications ?? []).map((j) => j.policyVersion))];
+  // Days are at most LIMITS.maxDaysPerReport (40) plus the device id: under 100 parameters.
+  const dayList = days.map((_, i) => `?${i + 2}`).join(", ") || "NULL";
+  const versionList = versions.map((_, i) => `?${i + 1}`).join(", ") || "NULL";
+  const [counters, justifications, candidates, published, bodies] = await d1.batch([
+    d1
+      .prepare(
+        `SELECT day, tool, event, policy_version AS version, n FROM daily_counters
+         WHERE device_id = ?1 AND day IN (${dayList})`,
+      )
+      .bind(deviceId, ...days),
+    d1
+      .prepare(
+        `SELECT day, tool, reason, policy_version AS version, n FROM justifications
+         WHERE device_id = ?1 AND day IN (${dayList})`,
+      )
+      .bind(deviceId, ...days),
+    d1
+      .prepare(`SELECT day, domain FROM candidates WHERE device_id = ?1 AND day IN (${dayList})`)
+      .bind(deviceId, ...days),
+    d1.prepare("SELECT version, published_at AS publishedAt FROM policy_versions"),
+    d1.prepare(`SELECT version, body FROM policy_versions WHERE version IN (${versionList})`).bind(...versions),
+  ]);
+  type Row = Record<string, string | number>;
+  const rows = (result: D1Result | undefined) => (result?.results ?? []) as Row[];
+  const state: StoredState = {
+    counters: new Map(rows(counters).map((r) => [`${r.day}|${r.tool}|${r.event}|${r.version}`, Number(r.n)])),
+    justifications: new Map(
+      rows(justifications).map((r) => [`${r.day}|${r.tool}|${r.reason}|${r.version}`, Number(r.n)]),
+    ),
+    candidates: new Map(),
+    published: new Map(rows(published).map((r) => [Number(r.version), dayOf(Number(r.publishedAt))])),
+    reasons: new Map(
+      rows(bodies).map((r) => [
+        Number(r.version),
+        new Set(policySchema.parse(JSON.parse(String(r.body))).reasons.map((reason) => reason.id)),
+      ]),
+    ),
+  };
+  for (const row of rows(candidates)) {
+    const day = String(row.day);
+    const domains = state.candidates.get(day) ?? new Set<string>();
+    domains.add(String(row.domain));
+    state.candidates.set(day, domains);
+  }
+  return state;
+}

@@ -1,0 +1,19 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "./client";
+import { toolReviews } from "./schema";
+
+/** The review status of every reviewed tool. */
+export async function reviewStatuses(db: Database): Promise<Map<string, string>> {
+  const rows = await db.select({ tool: toolReviews.tool, status: toolReviews.status }).from(toolReviews).all();
+  return new Map(rows.map((row) => [row.tool, row.status]));
+}
+
+export async function toolReview(db: Database, tool: string) {
+  return db.select().from(toolReviews).where(eq(toolReviews.tool, tool)).get();
+}
+
+/** The whole review of a tool, replacing the previous one (an omitted field is cleared). */
+export function upsertReview(db: Database, row: typeof toolReviews.$inferInsert) {
+  const { tool: _tool, ...changes } = row;
+  return db.insert(toolReviews).values(row).onConflictDoUpdate({ target: toolReviews.tool, set: changes });
+}

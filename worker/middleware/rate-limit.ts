@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, Env } from "../env";
+import { refuse } from "../errors";
+
+/*
+ * Rate limits through Cloudflare's Rate Limiting bindings (wrangler.toml `[[ratelimits]]`):
+ * counters kept by Cloudflare per location, keyed by any string. Keys here are a client
+ * address (read from CF-Connecting-IP for the check, never stored), an enrollment token's
+ * hash or a device pseudonym. Every binding's period is 60 seconds.
+ */
+
+export type Limiter = "ENROLL_BY_ADDRESS" | "ENROLL_BY_TOKEN" | "DEVICE_REQUESTS";
+
+const PERIOD_SECONDS = 60;
+
+/** The client's address as Cloudflare reports it; "local" when there is none (wrangler dev without it). */
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "local";
+}
+
+/** Whether `key` is still within `limiter`'s budget (always, when the binding is absent). */
+export async function withinLimit(env: Env, limiter: Limiter, key: string): Promise<boolean> {
+  const binding = env[limiter];
+  if (!binding) return true;
+  const { success } = await binding.limit({ key });
+  return success;
+}
+
+export function rateLimited(c: Context<AppEnv>, what: string): Response {
+  return refuse(c, 429, "rate_limited", `too many ${what}: try again in ${PERIOD_SECONDS} s (nothing was stored)`, {
+    retryAfter: PERIOD_SECONDS,
+  });
+}
+
+/** Middleware: refuse with 429 once `keyOf` has used `limiter`'s budget. */
+export function rateLimit(limiter: Limiter, what: string, keyOf: (c: Context<AppEnv>) => string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!(await withinLimit(c.env, limiter, keyOf(c)))) return rateLimited(c, what);
+    await next();
+  });
+}

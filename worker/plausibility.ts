@@ -1,0 +1,223 @@
+import { parse } from "tldts";
+import { addDays } from "../shared/day";
+import { ANSWER_EVENTS, type EventKind } from "../shared/events";
+import { LIMITS, PLAUSIBLE_CANDIDATE_VISITS_PER_DAY, PLAUSIBLE_PER_DAY } from "../shared/limits";
+import type { JustificationCount, RefusalReason, RefusedCount, ReportRequest } from "../shared/protocol";
+
+/*
+ * Which counts of a report a device could not honestly have made. Counts are self-reported
+ * and any employee can script the device API with the enrollment token, so the worker refuses
+ * (and stores nothing of the report) when a count:
+ *   - names a day outside the retention window, a tool the catalog lacks, or a justification
+ *     reason its policy version does not have;
+ *   - names a policy version never published, or a day before that version was published;
+ *   - exceeds what one person could do in a day (PLAUSIBLE_PER_DAY);
+ *   - makes the answers to nudges (acknowledged, dismissed, left, justified, redirected)
+ *     outnumber the nudges shown that day for the tool and version, review requests
+ *     outnumber blocks, or justification reasons outnumber justifications;
+ *   - grows a device's day past LIMITS.maxCandidatesPerDay distinct candidate domains or
+ *     LIMITS.maxCounterRowsPerDeviceDay counter rows, or is not a registrable domain.
+ * Stored values take part: counters are cumulative and max-merged, so a check compares what
+ * the day would hold after the merge. Everything here is pure; routes/reports.ts reads the
+ * stored state and the published versions first.
+ */
+
+/** What the device already stored for the report's days, and what the server published. */
+export interface StoredState {
+  /** `day|tool|event|version` -> n */
+  counters: Map<string, number>;
+  /** `day|tool|reason|version` -> n */
+  justifications: Map<string, number>;
+  /** day -> candidate domains stored for the device */
+  candidates: Map<string, Set<string>>;
+  /** version -> day it was published (UTC) */
+  published: Map<number, string>;
+  /** version -> its justification reason ids (only versions the report's justifications name) */
+  reasons: Map<number, Set<string>>;
+}
+
+export interface Catalog {
+  has(tool: string): boolean;
+}
+
+const counterKey = (day: string, tool: string, event: string, version: number) => `${day}|${tool}|${event}|${version}`;
+
+/** Whether `domain` is exactly a registrable domain under an ICANN public suffix. */
+export function isRegistrableDomain(domain: string): boolean {
+  if (domain.split(".").some((label) => label.length > LIMITS.maxCandidateLabelLength)) return false;
+  const parsed = parse(domain, { allowPrivateDomains: false });
+  return parsed.isIcann === true && parsed.domain === domain;
+}
+
+type Problem = [RefusalReason, string];
+
+export function implausibleCounts(
+  report: ReportRequest,
+  stored: StoredState,
+  tools: Catalog,
+  today: string,
+): RefusedCount[] {
+  const refused: RefusedCount[] = [];
+  const oldest = addDays(today, -LIMITS.retentionDays);
+  const newest = addDays(today, 1);
+
+  const dayProblem = (day: string): Problem | null => {
+    if (day < oldest) return ["day_out_of_window", `${day} is older than the ${LIMITS.retentionDays}-day retention`];
+    if (day > newest) return ["day_out_of_window", `${day} is in the future`];
+    return null;
+  };
+  const toolProblem = (tool: string): Problem | null =>
+    tools.has(tool) ? null : ["unknown_tool", `unknown tool "${tool}"`];
+  const versionProblem = (day: string, version: number): Problem | null => {
+    const published = stored.published.get(version);
+    if (published === undefined) return ["unpublished_version", `policy v${version} was never published`];
+    if (day < published)
+      return ["before_publication", `policy v${version} was published on ${published}, after ${day}`];
+    return null;
+  };
+
+  // Counters: each on its own, then the counts of one day, tool and version together.
+  const accepted = new Map<string, number>();
+  const counterRefusal = (
+    day: string,
+    counter: { tool: string; event: string; policyVersion: number },
+    [reason, message]: Problem,
+  ) => {
+    const { tool, event, policyVersion } = counter;
+    refused.push({ kind: "counter", day, tool, event, policyVersion, reason, message });
+  };
+  const rowsPerDay = new Map<string, Set<string>>();
+  for (const entry of report.days) {
+    const storedKeys = [...stored.counters.keys()].filter((key) => key.startsWith(`${entry.day}|`));
+    const rows = new Set(storedKeys);
+    rowsPerDay.set(entry.day, rows);
+    for (const counter of entry.counters) {
+      const key = counterKey(entry.day, counter.tool, counter.event, counter.policyVersion);
+      const cap = PLAUSIBLE_PER_DAY[counter.event];
+      const problem =
+        dayProblem(entry.day) ??
+        toolProblem(counter.tool) ??
+        versionProblem(entry.day, counter.policyVersion) ??
+        (counter.n > cap ? ([`over_cap`, `${counter.event} ${counter.n} > ${cap} in one day`] as Problem) : null) ??
+        (!rows.has(key) && rows.size >= LIMITS.maxCounterRowsPerDeviceDay
+          ? (["too_many", `more than ${LIMITS.maxCounterRowsPerDeviceDay} counters in one day`] as Problem)
+          : null);
+      if (problem) counterRefusal(entry.day, counter, problem);
+      else {
+        accepted.set(key, counter.n);
+        rows.add(key);
+      }
+    }
+  }
+  /** The value a counter would hold after the merge (0 when it does not exist). */
+  const merged = (day: string, tool: string, event: EventKind, version: number) => {
+    const key = counterKey(day, tool, event, version);
+    return Math.max(stored.counters.get(key) ?? 0, accepted.get(key) ?? 0);
+  };
+  const grew = (key: string) => (accepted.get(key) ?? 0) > (stored.counters.get(key) ?? 0);
+  const groups = new Map<string, { day: string; tool: string; version: number }>();
+  for (const key of accepted.keys()) {
+    const [day = "", tool = "", , version = "0"] = key.split("|");
+    groups.set(`${day}|${tool}|${version}`, { day, tool, version: Number(version) });
+  }
+  for (const { day, tool, version } of groups.values()) {
+    const shown = merged(day, tool, "nudge_shown", version);
+    const answers = ANSWER_EVENTS.reduce((sum, event) => sum + merged(day, tool, event, version), 0);
+    if (answers > shown) {
+      for (const event of ANSWER_EVENTS) {
+        const key = counterKey(day, tool, event, version);
+        if (!grew(key)) continue;
+        accepted.delete(key);
+        counterRefusal(day, { tool, event, policyVersion: version }, [
+          "answer_without_nudge",
+          `${answers} answers to ${shown} nudges shown`,
+        ]);
+      }
+    }
+    const requests = merged(day, tool, "review_requested", version);
+    const blocks = merged(day, tool, "blocked", version);
+    const requestKey = counterKey(day, tool, "review_requested", version);
+    if (requests > blocks && grew(requestKey)) {
+      accepted.delete(requestKey);
+      counterRefusal(day, { tool, event: "review_requested", policyVersion: version }, [
+        "answer_without_nudge",
+        `${requests} review requests to ${blocks} blocked visits`,
+      ]);
+    }
+  }
+
+  // Justification reasons: each on its own, then all reasons of one day, tool and version
+  // against the justifications counted.
+  const reasonTotals = new Map<string, { total: number; grown: JustificationCount[] }>();
+  for (const j of report.justifications ?? []) {
+    const reasons = stored.reasons.get(j.policyVersion);
+    const problem =
+      dayProblem(j.day) ??
+      toolProblem(j.tool) ??
+      versionProblem(j.day, j.policyVersion) ??
+      (reasons?.has(j.reason)
+        ? null
+        : (["unknown_reason", `"${j.reason}" is not a reason of policy v${j.policyVersion}`] as Problem)) ??
+      (j.n > PLAUSIBLE_PER_DAY.justified
+        ? (["over_cap", `reason ${j.n} > ${PLAUSIBLE_PER_DAY.justified} in one day`] as Problem)
+        : null);
+    const base = { kind: "justification", day: j.day, tool: j.tool, justification: j.reason } as const;
+    if (problem) {
+      refused.push({ ...base, policyVersion: j.policyVersion, reason: problem[0], message: problem[1] });
+      continue;
+    }
+    const group = `${j.day}|${j.tool}|${j.policyVersion}`;
+    const totals = reasonTotals.get(group) ?? { total: 0, grown: [] };
+    const before = stored.justifications.get(`${j.day}|${j.tool}|${j.reason}|${j.policyVersion}`) ?? 0;
+    totals.total += Math.max(before, j.n) - before;
+    if (j.n > before) totals.grown.push(j);
+    reasonTotals.set(group, totals);
+  }
+  for (const [group, totals] of reasonTotals) {
+    const [day = "", tool = "", version = "0"] = group.split("|");
+    let storedTotal = 0;
+    for (const [key, n] of stored.justifications)
+      if (key.startsWith(`${day}|${tool}|`) && key.endsWith(`|${version}`)) storedTotal += n;
+    const justified = merged(day, tool, "justified", Number(version));
+    if (storedTotal + totals.total <= justified) continue;
+    for (const j of totals.grown) {
+      refused.push({
+        kind: "justification",
+        day: j.day,
+        tool: j.tool,
+        justification: j.reason,
+        policyVersion: j.policyVersion,
+        reason: "answer_without_nudge",
+        message: `${storedTotal + totals.total} reasons given for ${justified} justifications`,
+      });
+    }
+  }
+
+  // Candidate domains: registrable, plausible, and few per device and day.
+  const domainsPerDay = new Map([...stored.candidates].map(([day, domains]) => [day, new Set(domains)]));
+  for (const candidate of report.candidates ?? []) {
+    const domains = domainsPerDay.get(candidate.day) ?? new Set<string>();
+    domainsPerDay.set(candidate.day, domains);
+    const problem =
+      dayProblem(candidate.day) ??
+      (isRegistrableDomain(candidate.domain)
+        ? null
+        : (["invalid_domain", `"${candidate.domain}" is not a registrable domain under a public suffix`] as Problem)) ??
+      (candidate.n > PLAUSIBLE_CANDIDATE_VISITS_PER_DAY
+        ? (["over_cap", `${candidate.n} visits > ${PLAUSIBLE_CANDIDATE_VISITS_PER_DAY} in one day`] as Problem)
+        : null) ??
+      (!domains.has(candidate.domain) && domains.size >= LIMITS.maxCandidatesPerDay
+        ? (["too_many", `more than ${LIMITS.maxCandidatesPerDay} candidate domains in one day`] as Problem)
+        : null);
+    if (problem) {
+      refused.push({
+        kind: "candidate",
+        day: candidate.day,
+        domain: candidate.domain,
+        reason: problem[0],
+        message: problem[1],
+      });
+    } else domains.add(candidate.domain);
+  }
+  return refused;
+}
