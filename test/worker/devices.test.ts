@@ -164,11 +164,12 @@ describe("devices", () => {
     ]);
   });
 
-  it("is for admins only", async () => {
+  it("is for admins only, like the enrollment tokens", async () => {
     for (const [path, method] of [
       ["/devices", "GET"],
       ["/devices/x/revoke", "POST"],
       ["/devices/x/readmit", "POST"],
+      ["/enrollment-tokens", "GET"],
     ] as const) {
       const response = await admin(path, { method }, VIEWER);
       expect(response.status).toBe(403);

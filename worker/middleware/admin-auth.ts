@@ -126,3 +126,11 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   c.set("role", role);
   await next();
 });
+
+/** Refuses the viewer role even for reading: for views that list pseudonyms or groups. */
+export function adminsOnly(reason: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("role") !== "admin") return refuse(c, 403, "forbidden", reason);
+    await next();
+  });
+}

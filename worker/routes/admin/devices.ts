@@ -21,6 +21,7 @@ import {
 import { smallGroupTest } from "../../db/enrollment";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
+import { adminsOnly } from "../../middleware/admin-auth";
 import { jsonBody, queryParams } from "../../middleware/validate";
 import { kAnonymity } from "../../privacy";
 
@@ -57,10 +58,7 @@ const smallGroups = (c: { env: AppEnv["Bindings"] }) => smallGroupTest(database(
  * `PUT /:id/flag` (keep a flagged device's counts in the evidence, or exclude them).
  */
 export const devicesRoute = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    if (c.get("role") !== "admin") return refuse(c, 403, "forbidden", "the device list is for admins only");
-    await next();
-  })
+  .use(adminsOnly("the device list is for admins only"))
   .get("/", queryParams(devicesQuery), async (c) => {
     const { limit, offset, flagged } = c.req.valid("query");
     const db = database(c.env.DB);

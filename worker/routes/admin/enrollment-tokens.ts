@@ -15,6 +15,7 @@ import { BOOTSTRAP_TOKEN_ID, enrollmentJumped, enrollmentsByToken } from "../../
 import { enrollmentTokens } from "../../db/schema";
 import type { AppEnv, Env } from "../../env";
 import { refuse } from "../../errors";
+import { adminsOnly } from "../../middleware/admin-auth";
 import { jsonBody } from "../../middleware/validate";
 
 const DAY_MS = 86_400_000;
@@ -64,8 +65,10 @@ async function tokenEntries(db: Database, env: Env, now: number): Promise<Enroll
  * devices' group and a device cap (the group's expected headcount, editable); the list flags
  * a token whose enrollments jumped. The token is shown once at creation; only its SHA-256 hash
  * is stored. Revoking one stops new enrollments with it; enrolled devices keep their tokens.
+ * Admins only: the list names groups with their enrolled devices.
  */
 export const enrollmentTokensRoute = new Hono<AppEnv>()
+  .use(adminsOnly("enrollment tokens are for admins only"))
   .get("/", async (c) => {
     const tokens = await tokenEntries(database(c.env.DB), c.env, Date.now());
     return c.json({ tokens } satisfies EnrollmentTokensResponse);
