@@ -30,7 +30,7 @@ describe("the server is down, the service worker dies, the browser restarts", ()
   const traffic: Traffic[][] = [];
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
     profile = mkdtempSync(join(tmpdir(), "shadowlight-faults-profile-"));
     browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port, { profile });
     traffic.push(recordServerTraffic(browser, stack.serverUrl));

@@ -62,13 +62,20 @@ export interface Stack {
   port: number;
   serverUrl: string;
   persistTo: string;
+  /** The worker's variables, kept for a restart. */
+  vars: Record<string, string>;
   extensionPath: string;
   tokens: { enrollment: string; admin: string; viewer: string };
   close(): Promise<void>;
 }
 
 /** The fake site, a migrated local D1, the worker and a preconfigured extension build. */
-export async function startStack(): Promise<Stack> {
+/**
+ * `vars` are extra worker variables: tests of the counting pipeline itself run with
+ * K_ANONYMITY=1 so one test device's counts are visible through the admin API; the
+ * k rules have their own tests (worker, and the dashboard on seeded data).
+ */
+export async function startStack(options: { vars?: Record<string, string> } = {}): Promise<Stack> {
   const base = mkdtempSync(join(tmpdir(), "shadowlight-e2e-"));
   const persistTo = join(base, "state");
   const tokens = { enrollment: "e2e-enrollment-token", admin: "e2e-admin-token", viewer: "e2e-viewer-token" };
@@ -79,11 +86,13 @@ export async function startStack(): Promise<Stack> {
     buildExtension({ serverUrl, enrollmentToken: tokens.enrollment, outDir: join(base, "extension") }),
     applyMigrations(persistTo),
   ]);
-  const worker = await startWorker({
-    port,
-    persistTo,
-    vars: { ENROLLMENT_TOKEN: tokens.enrollment, ADMIN_TOKEN: tokens.admin, VIEWER_TOKEN: tokens.viewer },
-  });
+  const vars = {
+    ENROLLMENT_TOKEN: tokens.enrollment,
+    ADMIN_TOKEN: tokens.admin,
+    VIEWER_TOKEN: tokens.viewer,
+    ...options.vars,
+  };
+  const worker = await startWorker({ port, persistTo, vars });
   // Publish the default policy into the fresh database, as `npm start` does.
   await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
   const stack: Stack = {
@@ -92,6 +101,7 @@ export async function startStack(): Promise<Stack> {
     port,
     serverUrl,
     persistTo,
+    vars,
     extensionPath: built.chrome,
     tokens,
     close: async () => {
@@ -110,15 +120,7 @@ export async function stopWorker(stack: Stack): Promise<void> {
 
 /** Starts the worker again on the same port and data. */
 export async function restartWorker(stack: Stack): Promise<void> {
-  stack.worker = await startWorker({
-    port: stack.port,
-    persistTo: stack.persistTo,
-    vars: {
-      ENROLLMENT_TOKEN: stack.tokens.enrollment,
-      ADMIN_TOKEN: stack.tokens.admin,
-      VIEWER_TOKEN: stack.tokens.viewer,
-    },
-  });
+  stack.worker = await startWorker({ port: stack.port, persistTo: stack.persistTo, vars: stack.vars });
 }
 
 export interface Browser {

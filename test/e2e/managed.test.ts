@@ -55,6 +55,13 @@ describe.skipIf(!canWritePolicies())("managed settings (enterprise policy)", () 
   });
 
   it("enrolls with the managed server, token and group, and locks those fields", async () => {
+    // A group exists once an admin made a token for it; a managed group may pick it.
+    const created = await fetch(`${stack.serverUrl}/api/admin/enrollment-tokens`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${stack.tokens.admin}` },
+      body: JSON.stringify({ label: "Finance laptops", group: "Finance", maxDevices: 10 }),
+    });
+    expect(created.status).toBe(201);
     writePolicy({ serverUrl: stack.serverUrl, enrollmentToken: stack.tokens.enrollment, group: "Finance" });
     browser = await launchBrowser(unconfigured, ["chatgpt.com"], stack.site.port);
     expect(browser.extensionId).toBe(CHROME_EXTENSION_ID);

@@ -81,7 +81,7 @@ describe("nudges for every action", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack();
+    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
     const response = await fetch(`${stack.serverUrl}/api/admin/policy`, {
       method: "POST",
       headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },

@@ -27,7 +27,7 @@ describe("the pipeline, end to end", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack();
+    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
     browser = await launchBrowser(stack.extensionPath, ["chatgpt.com", "www.example.org"], stack.site.port);
     browser.context.on("request", (request: Request) => {
       if (request.url().startsWith(stack.serverUrl)) {
