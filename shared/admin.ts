@@ -477,12 +477,22 @@ export const evidenceControl = z.strictObject({
 });
 export type EvidenceControl = z.infer<typeof evidenceControl>;
 
+/**
+ * Where a figure comes from: counts the devices reported themselves, or the organization's
+ * own records (reviews, decisions, policy versions), which no device can change.
+ */
+export const evidenceBasis = z.enum(["device-reports", "admin-records"]);
+
 /** One measured figure: numerator of denominator over the period, in words and in numbers. */
 export const evidenceFigure = z.strictObject({
   id: slug,
   title: z.string(),
+  /** Never above the denominator. */
   numerator: count,
   denominator: count,
+  basis: evidenceBasis,
+  /** What the figure shows, what it cannot, and what would prove it wrong. */
+  trust: z.string(),
   /** What the denominator counts, e.g. "active devices". */
   denominatorLabel: z.string(),
   /** "412 of 530 active devices acknowledged policy v4 (2026-08-01 to 2026-10-29)". */
@@ -506,5 +516,9 @@ export const evidencePack = z.strictObject({
   byGroup: z.array(groupCoverage),
   /** How each figure is measured and what it cannot show. */
   method: z.array(z.string()),
+  /** What a dishonest device can and cannot do to these figures. */
+  trustModel: z.array(z.string()),
+  /** Devices flagged as outliers and left out of every device figure until reviewed. */
+  excludedDevices: count,
 });
 export type EvidencePack = z.infer<typeof evidencePack>;

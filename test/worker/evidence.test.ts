@@ -145,6 +145,22 @@ describe("GET /api/admin/evidence (JSON)", () => {
     ]);
   });
 
+  it("says beside every figure whether devices reported it and what it cannot prove", async () => {
+    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
+    const basis = Object.fromEntries(pack.figures.map((f) => [f.id, f.basis]));
+    expect(basis["policy-acknowledged"]).toBe("device-reports");
+    expect(basis["devices-reporting"]).toBe("device-reports");
+    expect(basis["policy-reviewed"]).toBe("admin-records");
+    for (const entry of pack.figures) {
+      expect(entry.trust.length, entry.id).toBeGreaterThan(40);
+      expect(entry.numerator, entry.id).toBeLessThanOrEqual(entry.denominator);
+    }
+    expect(pack.trustModel.join(" ")).toMatch(/under-report/);
+    expect(pack.excludedDevices).toBe(0);
+    const audit = await expectJson<{ entries: Array<{ action: string }> }>(await admin("/audit?limit=1"), 200);
+    expect(audit.entries[0]?.action).toBe("evidence.generate");
+  });
+
   it("covers exactly the period asked for", async () => {
     const past = addDays(day, -3);
     const pack = await expectJson(await admin(`/evidence?from=${past}&to=${past}`), 200, evidencePack);

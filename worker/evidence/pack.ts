@@ -46,6 +46,58 @@ export const CONTROLS: EvidenceControl[] = [
   { id: "eu-ai-act-art4", framework: "EU AI Act", reference: "Article 4", title: "AI literacy" },
 ];
 
+const SELF_REPORTED =
+  "Counted from what the devices reported; the worker refuses counts an honest extension could not have sent, and each device counts once.";
+const TOOLS_FROM_DEVICES =
+  "The list of tools in use comes from device reports: a tool used where no extension runs (another browser, a phone) is not in it.";
+
+/** Where each figure comes from, what it shows and cannot show, and what would prove it wrong. */
+export const TRUST = {
+  "devices-reporting": {
+    basis: "device-reports",
+    trust: `${SELF_REPORTED} It shows how much of the fleet the other device figures rest on. A device switched off, uninstalled or kept from the server is not counted; an MDM inventory listing more browsers with the extension than enrolled devices would show such a gap.`,
+  },
+  "policy-acknowledged": {
+    basis: "device-reports",
+    trust: `${SELF_REPORTED} A device counts when it confirmed this version after being shown it; the nudge accepts only a real click or key press, never a page script. It shows the policy was put in front of people and confirmed, not that it was read or understood. A device can under-report or stay silent, never count twice.`,
+  },
+  "nudges-acknowledged": {
+    basis: "device-reports",
+    trust: `${SELF_REPORTED} Answers without a reminder shown that day are refused. It shows reminders at the moment of use were confirmed, not that they changed behaviour.`,
+  },
+  "policy-reviewed": {
+    basis: "admin-records",
+    trust:
+      "From the server's record of publications, which no device can change; each publication is in the audit log.",
+  },
+  "exceptions-decided": {
+    basis: "admin-records",
+    trust:
+      "The requests come from devices (reasons from the policy's list only); the decisions from the exceptions register, recorded with who made them in the audit log.",
+  },
+  "tools-reviewed": {
+    basis: "admin-records",
+    trust: `The reviews are the security team's records, each change in the audit log. ${TOOLS_FROM_DEVICES}`,
+  },
+  "tools-owned": {
+    basis: "admin-records",
+    trust: `Owners are the security team's records. ${TOOLS_FROM_DEVICES}`,
+  },
+  "high-risk-tools-controlled": {
+    basis: "admin-records",
+    trust: `Risk levels come from the public catalog's sourced facts; statuses from the reviews. ${TOOLS_FROM_DEVICES}`,
+  },
+  "reviews-current": {
+    basis: "admin-records",
+    trust: "Review dates are the security team's records, compared with the last day of the period.",
+  },
+  "candidates-triaged": {
+    basis: "admin-records",
+    trust:
+      "Unknown domains come from devices (registrable domain only, at most 50 a day per device); triage states from the security team's records.",
+  },
+} as const satisfies Record<string, { basis: EvidenceFigure["basis"]; trust: string }>;
+
 /** Devices counted in evidence: not flagged as outliers, unless an admin kept them. */
 const COUNTED = sql.raw("NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')");
 
@@ -83,7 +135,7 @@ export async function buildEvidencePack(
 
   const all = <T>(query: ReturnType<typeof sql>) => db.all<T>(query);
   // Totals of active and acknowledging devices are the sums over groups (one pass, not two).
-  const [fleet, groups, events, toolsUsed, reviews, requests, candidates, published] = await Promise.all([
+  const [fleet, groups, events, toolsUsed, reviews, requests, candidates, published, flagged] = await Promise.all([
     all<{ enrolled: number; reporting: number }>(sql`
         SELECT count(*) AS enrolled, count(a.device_id) AS reporting
         FROM devices d
@@ -124,7 +176,9 @@ export async function buildEvidencePack(
     all<{ n: number }>(sql`
         SELECT count(*) AS n FROM policy_versions
         WHERE published_at BETWEEN ${startOf(from)} AND ${endOf(to)}`),
+    all<{ n: number }>(sql`SELECT count(*) AS n FROM device_flags WHERE state <> 'kept'`),
   ]);
+  const excludedDevices = Number(flagged[0]?.n ?? 0);
 
   const enrolled = Number(fleet[0]?.enrolled ?? 0);
   const reporting = Number(fleet[0]?.reporting ?? 0);
@@ -147,14 +201,18 @@ export async function buildEvidencePack(
   const publishedOn = new Date(inForce.publishedAt).toISOString().slice(0, 10);
 
   const figure = (
-    id: string,
+    id: keyof typeof TRUST,
     title: string,
     numerator: number,
     denominator: number,
     denominatorLabel: string,
     statement: string,
     controls: string[],
-  ): EvidenceFigure => ({ id, title, numerator, denominator, denominatorLabel, statement, controls, from, to });
+  ): EvidenceFigure => {
+    if (numerator > denominator) throw new Error(`evidence figure ${id}: ${numerator} of ${denominator}`);
+    const { basis, trust } = TRUST[id];
+    return { id, title, numerator, denominator, basis, trust, denominatorLabel, statement, controls, from, to };
+  };
 
   const figures: EvidenceFigure[] = [
     figure(
@@ -261,6 +319,14 @@ export async function buildEvidencePack(
       groups.map((row) => ({ group: row.group, active: Number(row.active), acknowledged: Number(row.acknowledged) })),
       k,
     ),
+    excludedDevices,
+    trustModel: [
+      "Device figures are self-reported by the browser extension. The worker refuses, with nothing stored, counts for unpublished policy versions or dated before a version's publication, answers outnumbering the reminders shown that day, and values above what one person could do in a day.",
+      "Every device figure counts distinct devices, never sums of reported counts: one device moves a figure by one at most.",
+      `Devices whose daily counts stood far above the fleet's are left out until an administrator reviews them (${excludedDevices} left out for this pack).`,
+      "A dishonest device can still under-report, stay silent or be uninstalled, and can claim plausible behaviour that did not happen; the figures are therefore a record of the awareness measures in place and a lower bound of use.",
+      "Enrollment tokens carry their group and a device cap, so no device can invent a group or fill a small one with fake devices.",
+    ],
     method: [
       "Devices are known only by random pseudonyms; no URL, page content, IP address or user agent is collected.",
       "Active devices: devices that reported usage for at least one day of the period.",

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { evidenceQuery } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
 import { LIMITS } from "../../../shared/limits";
+import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
@@ -33,7 +34,10 @@ export const evidenceRoute = new Hono<AppEnv>().get("/", queryParams(evidenceQue
   }
   if (issues.length) return refuse(c, 400, "invalid_request", "invalid evidence period", { issues });
 
-  const pack = await buildEvidencePack(database(c.env.DB), { from, to }, kAnonymity(c.env), c.get("actor"));
+  const db = database(c.env.DB);
+  const pack = await buildEvidencePack(db, { from, to }, kAnonymity(c.env), c.get("actor"));
+  // Generating a pack is recorded: comparing many packs is how one could narrow down a few devices.
+  await auditEntry(db, c.get("actor"), "evidence.generate", null, { from, to, format: query.format });
   const name = `shadowlight-evidence-${from}-to-${to}`;
   if (query.format === "csv") {
     return c.body(evidenceCsv(pack), 200, {
