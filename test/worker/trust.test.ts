@@ -225,6 +225,22 @@ describe("enrollment", () => {
     );
   });
 
+  it("slows a flood with one token from many addresses, then its cap stops it", async () => {
+    const created = await expectJson<{ token: string }>(
+      await adminJson("/enrollment-tokens", "POST", { label: "Leaked", maxDevices: 60 }),
+      201,
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 130; i++) {
+      const response = await json("/api/v1/enroll", { token: created.token }, { "CF-Connecting-IP": nextAddress() });
+      statuses.push(response.status);
+    }
+    // 60 enrolled (the cap), then refused as full, until the token's minute ran out: 429.
+    expect(statuses.filter((status) => status === 201)).toHaveLength(60);
+    expect(statuses.slice(60, 100).every((status) => status === 403)).toBe(true);
+    expect(statuses.slice(100).every((status) => status === 429)).toBe(true);
+  });
+
   it("lets no client lift a small group over k with fake devices", async () => {
     // Without a token for it, the server knows no such group.
     const unknown = await json(
