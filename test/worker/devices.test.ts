@@ -237,7 +237,7 @@ describe("GET /api/v1/catalog", () => {
     expect(index.tools.some((tool) => tool.id === "chatgpt")).toBe(true);
     expect(index.hosts["chatgpt.com"]).toBeTypeOf("number");
     const etag = first.headers.get("etag") ?? "";
-    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
     const second = await call("/api/v1/catalog", { headers: { ...headers, "If-None-Match": etag } });
     expect(second.status).toBe(304);
     expect(await second.text()).toBe("");

@@ -13,7 +13,7 @@ describe("GET /api/v1/policy", () => {
     expect(body.policy.version).toBeGreaterThanOrEqual(1);
     expect(body.policy.rules.length).toBeGreaterThan(0);
     const etag = first.headers.get("etag");
-    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
     const second = await call("/api/v1/policy", {
       headers: { Authorization: `Bearer ${deviceToken}`, "If-None-Match": etag ?? "" },
     });
