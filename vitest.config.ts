@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
+import { newEvidenceKey } from "./worker/dev/local";
 
 /*
  * One vitest run, four projects:
@@ -15,7 +16,12 @@ export default defineConfig({
       {
         test: {
           name: "shared",
-          include: ["test/shared/**/*.test.ts", "test/policies/**/*.test.ts", "test/deploy/**/*.test.ts"],
+          include: [
+            "test/shared/**/*.test.ts",
+            "test/policies/**/*.test.ts",
+            "test/deploy/**/*.test.ts",
+            "test/dev/**/*.test.ts",
+          ],
           environment: "node",
         },
       },
@@ -36,6 +42,7 @@ export default defineConfig({
                 ADMIN_TOKEN: "test-admin-token",
                 VIEWER_TOKEN: "test-viewer-token",
                 LOCAL_ADMIN: "1",
+                EVIDENCE_SIGNING_KEY: newEvidenceKey(),
                 // Webhook events are queued only when a URL is set; tests mock the delivery.
                 WEBHOOK_URL: "https://hooks.example.com/shadowlight",
                 WEBHOOK_SECRET: "test-webhook-secret",

@@ -504,7 +504,43 @@ export const evidenceFigure = z.strictObject({
 });
 export type EvidenceFigure = z.infer<typeof evidenceFigure>;
 
+/** A figure that is a count, not a share ("2 policy versions published in the period"). */
+export const evidenceCount = z.strictObject({
+  id: slug,
+  title: z.string(),
+  value: count,
+  statement: z.string(),
+  basis: evidenceBasis,
+  trust: z.string(),
+  controls: z.array(z.string()).min(1),
+});
+export type EvidenceCount = z.infer<typeof evidenceCount>;
+
+/** A tool used in the period, as the AI-system inventory lists it (ISO/IEC 42001 A.4, A.10). */
+export const evidenceTool = z.strictObject({
+  id: slug,
+  name: z.string(),
+  category: z.string(),
+  vendor: z.string(),
+  level: riskLevel,
+  status: reviewStatus,
+  owner: z.string().nullable(),
+  nextReview: day.nullable(),
+  conditions: z.string().nullable(),
+  /** Devices that used it in the period (withheld below k). */
+  devices: maskedCount,
+});
+
+export const evidenceSignature = z.strictObject({
+  algorithm: z.literal("Ed25519"),
+  /** base64url of the 32-byte public key; compare with the one the server publishes. */
+  publicKey: z.string(),
+  value: z.string(),
+});
+
 export const evidencePack = z.strictObject({
+  /** The pack format. */
+  format: z.literal(2),
   generatedAt: timestamp,
   generatedBy: z.string(),
   period: z.strictObject({ from: day, to: day, days: count }),
@@ -512,13 +548,42 @@ export const evidencePack = z.strictObject({
   policy: z.strictObject({ version: z.number().int(), name: z.string(), publishedAt: timestamp }),
   controls: z.array(evidenceControl),
   figures: z.array(evidenceFigure),
+  counts: z.array(evidenceCount),
   /** Acknowledgement of the policy in force by device group, small groups merged and suppressed. */
   byGroup: z.array(groupCoverage),
+  /** Every AI tool used in the period, with its review, owner and next review date. */
+  inventory: z.array(evidenceTool),
+  /** The exceptions register: requests made in the period and their decisions. */
+  exceptions: z.array(
+    z.strictObject({
+      tool: slug,
+      toolName: z.string(),
+      reason: slug,
+      reasonLabel: z.string(),
+      requests: maskedCount,
+      devices: maskedCount,
+      decision: z.enum(["pending", "granted", "denied"]),
+      owner: z.string().nullable(),
+      expiry: day.nullable(),
+    }),
+  ),
+  /** Every policy version published up to the end of the period. */
+  policyVersions: z.array(
+    z.strictObject({ version: z.number().int(), name: z.string(), publishedAt: timestamp, publishedBy: z.string() }),
+  ),
   /** How each figure is measured and what it cannot show. */
   method: z.array(z.string()),
   /** What a dishonest device can and cannot do to these figures. */
   trustModel: z.array(z.string()),
+  /** Why a figure here may differ from the dashboard's views. */
+  notes: z.array(z.string()),
   /** Devices flagged as outliers and left out of every device figure until reviewed. */
   excludedDevices: count,
+  /** SHA-256 of the pack generated before this one on this server (null for the first). */
+  previousHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+  signature: evidenceSignature,
 });
 export type EvidencePack = z.infer<typeof evidencePack>;

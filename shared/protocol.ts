@@ -168,6 +168,8 @@ export const ERROR_CODES = [
   "report_refused",
   /** An admin change was refused, nothing changed (400 or 422); `issues` names each problem. */
   "change_refused",
+  /** The server lacks a setting this request needs (503), e.g. the evidence signing key. */
+  "not_configured",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -30,6 +30,8 @@ export interface Env {
   ENROLL_BY_ADDRESS?: RateLimit;
   ENROLL_BY_TOKEN?: RateLimit;
   DEVICE_REQUESTS?: RateLimit;
+  /** Ed25519 private key (JWK) that signs evidence packs; `npm run --silent evidence-key` makes one. */
+  EVIDENCE_SIGNING_KEY?: string;
   /** Where the cron posts webhook events, and the secret their HMAC-SHA256 signature uses. */
   WEBHOOK_URL?: string;
   WEBHOOK_SECRET?: string;

@@ -11,7 +11,13 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Worker } from "playwright-core";
 import { generate } from "selfsigned";
 import { expect } from "vitest";
-import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
+import {
+  applyMigrations,
+  buildExtension,
+  newEvidenceKey,
+  type RunningWorker,
+  startWorker,
+} from "../../worker/dev/local";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
@@ -90,6 +96,7 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
     ENROLLMENT_TOKEN: tokens.enrollment,
     ADMIN_TOKEN: tokens.admin,
     VIEWER_TOKEN: tokens.viewer,
+    EVIDENCE_SIGNING_KEY: newEvidenceKey(),
     ...options.vars,
   };
   const worker = await startWorker({ port, persistTo, vars });

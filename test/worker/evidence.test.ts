@@ -1,10 +1,13 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type EvidencePack, evidencePack } from "../../shared/admin";
 import { addDays } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { toolsById } from "../../worker/catalog";
+import { sha256Hex } from "../../worker/crypto";
 import { csvCell, escapeHtml } from "../../worker/evidence/render";
+import { canonicalJson, verifyPackText } from "../../worker/evidence/signature";
 import { admin, adminJson, counters, enrollInGroup, expectJson, report, today } from "./helpers";
 
 /*
@@ -103,7 +106,6 @@ describe("GET /api/admin/evidence (JSON)", () => {
       "devices-reporting": [12, 13],
       "policy-acknowledged": [8, 12],
       "nudges-acknowledged": [8, 12],
-      "policy-reviewed": [0, LIMITS.retentionDays],
       "exceptions-decided": [1, 2],
       "tools-reviewed": [2, 3],
       "tools-owned": [1, 3],
@@ -114,12 +116,17 @@ describe("GET /api/admin/evidence (JSON)", () => {
     expect(figure(pack, "policy-acknowledged").statement).toBe(
       `8 of 12 active devices acknowledged policy v1 ("Acceptable use of AI tools") (${from} to ${day})`,
     );
-    expect(figure(pack, "policy-reviewed").statement).toMatch(
-      new RegExp(
-        `^0 policy versions published in the ${LIMITS.retentionDays} days from ${from} to ${day}; v1 in force since \\d{4}-\\d{2}-\\d{2}$`,
-      ),
-    );
-    for (const entry of pack.figures.filter((f) => f.id !== "policy-reviewed")) {
+    expect(pack.counts).toEqual([
+      expect.objectContaining({
+        id: "policy-versions-published",
+        value: 0,
+        basis: "admin-records",
+        statement: expect.stringMatching(
+          new RegExp(`^0 policy versions published from ${from} to ${day}; v1 in force since \\d{4}-\\d{2}-\\d{2}$`),
+        ),
+      }),
+    ]);
+    for (const entry of pack.figures) {
       expect(entry.statement).toContain(`${entry.numerator} of ${entry.denominator.toLocaleString("en-US")}`);
       expect(entry.from).toBe(from);
       expect(entry.to).toBe(day);
@@ -150,7 +157,7 @@ describe("GET /api/admin/evidence (JSON)", () => {
     const basis = Object.fromEntries(pack.figures.map((f) => [f.id, f.basis]));
     expect(basis["policy-acknowledged"]).toBe("device-reports");
     expect(basis["devices-reporting"]).toBe("device-reports");
-    expect(basis["policy-reviewed"]).toBe("admin-records");
+    expect(basis["tools-reviewed"]).toBe("admin-records");
     for (const entry of pack.figures) {
       expect(entry.trust.length, entry.id).toBeGreaterThan(40);
       expect(entry.numerator, entry.id).toBeLessThanOrEqual(entry.denominator);
@@ -168,7 +175,6 @@ describe("GET /api/admin/evidence (JSON)", () => {
     expect(figure(pack, "devices-reporting")).toMatchObject({ numerator: 1, denominator: 13 });
     expect(figure(pack, "policy-acknowledged")).toMatchObject({ numerator: 1, denominator: 1 });
     expect(figure(pack, "tools-reviewed")).toMatchObject({ numerator: 0, denominator: 1 });
-    expect(figure(pack, "policy-reviewed")).toMatchObject({ numerator: 0, denominator: 1 });
     expect(pack.byGroup).toEqual([{ group: null, other: true, active: null, acknowledged: null, suppressed: true }]);
   });
 
@@ -187,21 +193,83 @@ describe("GET /api/admin/evidence (JSON)", () => {
   });
 });
 
+describe("the pack's content and integrity", () => {
+  it("holds the inventory with reviews, the exceptions register and the policy versions", async () => {
+    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
+    expect(pack.inventory.map((tool) => tool.id).sort()).toEqual(["chatgpt", "claude", "perplexity"]);
+    expect(pack.inventory.find((tool) => tool.id === "chatgpt")).toMatchObject({
+      status: "approved",
+      owner: "it@example.com",
+      nextReview: addDays(day, 365),
+      devices: 6,
+    });
+    // One device used perplexity: listed, without a figure.
+    expect(pack.inventory.find((tool) => tool.id === "perplexity")).toMatchObject({ devices: null });
+    expect(pack.exceptions.map((entry) => [entry.tool, entry.reason, entry.decision])).toEqual([
+      ["otter", "customer-requirement", "pending"],
+      ["otter", "evaluating", "denied"],
+    ]);
+    expect(pack.exceptions.every((entry) => entry.requests === null && entry.devices === null)).toBe(true);
+    expect(pack.policyVersions.map((entry) => entry.version)).toEqual([1]);
+    expect(pack.notes.join(" ")).toMatch(/overview counts every tool/);
+  });
+
+  it("is delivered exactly as signed, chained to the previous pack, and any changed byte shows", async () => {
+    const first = await (await admin("/evidence")).text();
+    const response = await admin("/evidence");
+    const text = await response.text();
+    const key = await expectJson<{ publicKey: string }>(await admin("/evidence/key"), 200);
+    const result = await verifyPackText(text, key.publicKey);
+    expect(result).toMatchObject({ ok: true, publicKey: key.publicKey, previousHash: await sha256Hex(first) });
+    expect(response.headers.get("x-evidence-sha256")).toBe(await sha256Hex(text));
+    // Every kind of change is caught: a figure, a letter, whitespace, a reordered key, the key itself.
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const tampered = [
+      text.replace('"numerator":8', '"numerator":9'),
+      text.replace("Acknowledgement", "Acknowledgment"),
+      text.replace(",", ", "),
+      `${text}\n`,
+      JSON.stringify({ k: parsed.k, ...parsed }),
+      canonicalJson({ ...parsed, k: 1 }),
+    ];
+    for (const changed of tampered) {
+      expect(changed).not.toBe(text);
+      expect((await verifyPackText(changed)).ok, changed.slice(0, 80)).toBe(false);
+    }
+    expect((await verifyPackText(text, "AAAA")).ok).toBe(false);
+  });
+
+  it("refuses to produce a pack without a signing key", async () => {
+    const { default: worker } = await import("../../worker/index");
+    const response = await worker.fetch(
+      new Request("http://localhost/api/admin/evidence", { headers: { Authorization: "Bearer test-admin-token" } }),
+      { ...env, EVIDENCE_SIGNING_KEY: undefined },
+      createExecutionContext(),
+    );
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { code: string }).code).toBe("not_configured");
+  });
+});
+
 describe("GET /api/admin/evidence (CSV and HTML)", () => {
   it("writes one CSV row per figure and control, plus the groups", async () => {
     const response = await admin("/evidence?format=csv");
     expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="shadowlight-evidence-/);
-    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
+    const sha256 = response.headers.get("x-evidence-sha256");
     const lines = (await response.text()).trimEnd().split("\r\n");
+    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
     expect(lines[0]).toBe(
-      "framework,reference,control,figure,statement,numerator,denominator,denominator_label,from,to",
+      "framework,reference,control,figure,statement,numerator,denominator,denominator_label,from,to,basis",
     );
-    const mappings = pack.figures.reduce((sum, entry) => sum + entry.controls.length, 0);
-    expect(lines).toHaveLength(1 + mappings + pack.byGroup.length);
+    const mappings = [...pack.figures, ...pack.counts].reduce((sum, entry) => sum + entry.controls.length, 0);
+    expect(lines).toHaveLength(1 + mappings + pack.byGroup.length + 1);
     expect(lines).toContain(
-      `ISO/IEC 42001:2023,Clause 7.3,Awareness,policy-acknowledged,"8 of 12 active devices acknowledged policy v1 (""Acceptable use of AI tools"") (${pack.period.from} to ${pack.period.to})",8,12,active devices,${pack.period.from},${pack.period.to}`,
+      `ISO/IEC 42001:2023,Clause 7.3,Awareness,policy-acknowledged,"8 of 12 active devices acknowledged policy v1 (""Acceptable use of AI tools"") (${pack.period.from} to ${pack.period.to})",8,12,active devices,${pack.period.from},${pack.period.to},device-reports`,
     );
+    // The last row names the signed JSON the CSV was made from.
+    expect(lines.at(-1)).toContain(`pack-sha256,SHA-256 of the signed JSON pack`);
+    expect(lines.at(-1)).toContain(String(sha256));
     expect(lines.some((line) => line.includes("Other groups (each fewer than 5 devices): 3 of 6"))).toBe(true);
     expect(lines.join("\n")).not.toMatch(/Ops|Sales/);
   });

@@ -215,7 +215,8 @@ describe("enrollment", () => {
       guesses++;
     }
     expect(status).toBe(429);
-    expect(guesses).toBeLessThanOrEqual(21);
+    // 20 attempts a minute; the limiter's windows are fixed minutes, so one may end mid-flood.
+    expect(guesses).toBeLessThanOrEqual(41);
     // The right token from the same address waits too; another address is not affected.
     const blocked = await enroll(ENROLLMENT);
     expect(blocked.status).toBe(429);
@@ -231,14 +232,17 @@ describe("enrollment", () => {
       201,
     );
     const statuses: number[] = [];
-    for (let i = 0; i < 130; i++) {
+    // Until the token's minute is used up (the limiter's windows are fixed minutes: a window
+    // that ends during the flood only delays the 429).
+    while (!statuses.includes(429) && statuses.length < 400) {
       const response = await json("/api/v1/enroll", { token: created.token }, { "CF-Connecting-IP": nextAddress() });
       statuses.push(response.status);
     }
-    // 60 enrolled (the cap), then refused as full, until the token's minute ran out: 429.
+    // 60 enrolled (the cap), then refused as full, then 429 once the token's budget ran out.
     expect(statuses.filter((status) => status === 201)).toHaveLength(60);
-    expect(statuses.slice(60, 100).every((status) => status === 403)).toBe(true);
-    expect(statuses.slice(100).every((status) => status === 429)).toBe(true);
+    expect(statuses.slice(0, 60).every((status) => status === 201)).toBe(true);
+    expect(statuses.slice(60, -1).every((status) => status === 403)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
   });
 
   it("lets no client lift a small group over k with fake devices", async () => {

@@ -333,3 +333,16 @@ export const webhookOutbox = sqliteTable(
   },
   (t) => [index("webhook_outbox_pending").on(t.deliveredAt, t.failedAt, t.nextAttemptAt)],
 );
+
+/**
+ * Every evidence pack generated, as a chain: each names the SHA-256 of the one before, and
+ * carries it inside its signed content, so a series of downloaded packs is tamper-evident.
+ */
+export const evidencePacks = sqliteTable("evidence_packs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  generatedAt: integer("generated_at").notNull(),
+  periodFrom: text("period_from").notNull(),
+  periodTo: text("period_to").notNull(),
+  sha256: text("sha256").notNull().unique(),
+  previousSha256: text("previous_sha256"),
+});

@@ -3,7 +3,7 @@
  * Everything here runs offline: wrangler's local mode with D1 under a persist folder.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -47,13 +47,21 @@ export interface DevVars {
   ENROLLMENT_TOKEN: string;
   ADMIN_TOKEN: string;
   VIEWER_TOKEN: string;
+  EVIDENCE_SIGNING_KEY: string;
+}
+
+/** A new Ed25519 private key as JWK text: what EVIDENCE_SIGNING_KEY holds. */
+export function newEvidenceKey(): string {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, d, x } = privateKey.export({ format: "jwk" });
+  return JSON.stringify({ kty, crv, d, x });
 }
 
 function parseVars(text: string): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const line of text.split("\n")) {
     const match = /^\s*([A-Z_][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match?.[1]) vars[match[1]] = (match[2] ?? "").replace(/^"(.*)"$/, "$1");
+    if (match?.[1]) vars[match[1]] = (match[2] ?? "").replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1");
   }
   return vars;
 }
@@ -68,8 +76,14 @@ export function ensureDevVars(): { vars: DevVars; created: boolean } {
     writeFileSync(path, filled, { mode: 0o600 });
     created = true;
   }
-  const vars = parseVars(readFileSync(path, "utf8"));
-  for (const key of ["ENROLLMENT_TOKEN", "ADMIN_TOKEN", "VIEWER_TOKEN"] as const) {
+  let vars = parseVars(readFileSync(path, "utf8"));
+  if (!vars.EVIDENCE_SIGNING_KEY || vars.EVIDENCE_SIGNING_KEY === "replace-with-a-generated-key") {
+    // A .dev.vars from before evidence was signed, or a fresh copy of the example: add a key.
+    const text = readFileSync(path, "utf8").replace(/^EVIDENCE_SIGNING_KEY=.*\n?/m, "");
+    writeFileSync(path, `${text.trimEnd()}\nEVIDENCE_SIGNING_KEY='${newEvidenceKey()}'\n`, { mode: 0o600 });
+    vars = parseVars(readFileSync(path, "utf8"));
+  }
+  for (const key of ["ENROLLMENT_TOKEN", "ADMIN_TOKEN", "VIEWER_TOKEN", "EVIDENCE_SIGNING_KEY"] as const) {
     if (!vars[key] || vars[key] === "replace-with-a-random-value") {
       throw new Error(`.dev.vars has no ${key}: delete .dev.vars to have it created again`);
     }

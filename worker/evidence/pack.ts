@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
-import type { EvidenceControl, EvidenceFigure, EvidencePack } from "../../shared/admin";
+import type { EvidenceControl, EvidenceCount, EvidenceFigure, EvidencePack } from "../../shared/admin";
 import { daysBetween } from "../../shared/day";
+import type { ReviewStatus } from "../../shared/events";
 import { toolsById } from "../catalog";
 import type { Database } from "../db/client";
-import { policyHistory } from "../db/policies";
-import { suppressSmallGroups } from "../privacy";
+import { policyHistory, reasonLabels } from "../db/policies";
+import { atLeastK, suppressSmallGroups } from "../privacy";
+import { NOTES, TRUST, trustModel } from "./trust";
 
 /*
  * The evidence pack: what Shadowlight measured over a period, each figure a numerator of a
@@ -46,58 +48,6 @@ export const CONTROLS: EvidenceControl[] = [
   { id: "eu-ai-act-art4", framework: "EU AI Act", reference: "Article 4", title: "AI literacy" },
 ];
 
-const SELF_REPORTED =
-  "Counted from what the devices reported; the worker refuses counts an honest extension could not have sent, and each device counts once.";
-const TOOLS_FROM_DEVICES =
-  "The list of tools in use comes from device reports: a tool used where no extension runs (another browser, a phone) is not in it.";
-
-/** Where each figure comes from, what it shows and cannot show, and what would prove it wrong. */
-export const TRUST = {
-  "devices-reporting": {
-    basis: "device-reports",
-    trust: `${SELF_REPORTED} It shows how much of the fleet the other device figures rest on. A device switched off, uninstalled or kept from the server is not counted; an MDM inventory listing more browsers with the extension than enrolled devices would show such a gap.`,
-  },
-  "policy-acknowledged": {
-    basis: "device-reports",
-    trust: `${SELF_REPORTED} A device counts when it confirmed this version after being shown it; the nudge accepts only a real click or key press, never a page script. It shows the policy was put in front of people and confirmed, not that it was read or understood. A device can under-report or stay silent, never count twice.`,
-  },
-  "nudges-acknowledged": {
-    basis: "device-reports",
-    trust: `${SELF_REPORTED} Answers without a reminder shown that day are refused. It shows reminders at the moment of use were confirmed, not that they changed behaviour.`,
-  },
-  "policy-reviewed": {
-    basis: "admin-records",
-    trust:
-      "From the server's record of publications, which no device can change; each publication is in the audit log.",
-  },
-  "exceptions-decided": {
-    basis: "admin-records",
-    trust:
-      "The requests come from devices (reasons from the policy's list only); the decisions from the exceptions register, recorded with who made them in the audit log.",
-  },
-  "tools-reviewed": {
-    basis: "admin-records",
-    trust: `The reviews are the security team's records, each change in the audit log. ${TOOLS_FROM_DEVICES}`,
-  },
-  "tools-owned": {
-    basis: "admin-records",
-    trust: `Owners are the security team's records. ${TOOLS_FROM_DEVICES}`,
-  },
-  "high-risk-tools-controlled": {
-    basis: "admin-records",
-    trust: `Risk levels come from the public catalog's sourced facts; statuses from the reviews. ${TOOLS_FROM_DEVICES}`,
-  },
-  "reviews-current": {
-    basis: "admin-records",
-    trust: "Review dates are the security team's records, compared with the last day of the period.",
-  },
-  "candidates-triaged": {
-    basis: "admin-records",
-    trust:
-      "Unknown domains come from devices (registrable domain only, at most 50 a day per device); triage states from the security team's records.",
-  },
-} as const satisfies Record<string, { basis: EvidenceFigure["basis"]; trust: string }>;
-
 /** Devices counted in evidence: not flagged as outliers, unless an admin kept them. */
 const COUNTED = sql.raw("NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')");
 
@@ -120,12 +70,16 @@ function endOf(day: string): number {
   return startOf(day) + 86_400_000 - 1;
 }
 
+/** A pack before it is signed. */
+export type UnsignedPack = Omit<EvidencePack, "signature">;
+
 export async function buildEvidencePack(
   db: Database,
   period: EvidencePeriod,
   k: number,
   generatedBy: string,
-): Promise<EvidencePack> {
+  previousHash: string | null,
+): Promise<UnsignedPack> {
   const { from, to } = period;
   const range = `${from} to ${to}`;
   const history = await policyHistory(db);
@@ -161,13 +115,32 @@ export async function buildEvidencePack(
               WHERE event = 'acknowledged' AND first_day <= ${to} AND last_day >= ${from}) a
           ON a.device_id = s.device_id
         WHERE ${COUNTED}`),
-    all<{ tool: string }>(sql`
-        SELECT DISTINCT tool FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} AND event = 'visit'`),
-    all<{ tool: string; status: string; owner: string | null; next_review: string | null }>(sql`
-        SELECT tool, status, owner, next_review FROM tool_reviews`),
-    all<{ tool: string; reason: string; decision: string | null }>(sql`
-        SELECT j.tool, j.reason, e.decision
-        FROM (SELECT DISTINCT tool, reason FROM justifications WHERE day BETWEEN ${from} AND ${to}) j
+    // Tools used in the period, with the most devices on one day (the raw window has exact
+    // distinct devices; a period is within it, so count them there).
+    all<{ tool: string; devices: number }>(sql`
+        SELECT r.tool, coalesce(c.devices, 0) AS devices
+        FROM (SELECT DISTINCT tool FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} AND event = 'visit') r
+        LEFT JOIN (SELECT tool, count(DISTINCT device_id) AS devices FROM daily_counters
+                   WHERE day BETWEEN ${from} AND ${to} GROUP BY tool) c ON c.tool = r.tool`),
+    all<{
+      tool: string;
+      status: string;
+      owner: string | null;
+      next_review: string | null;
+      conditions: string | null;
+    }>(sql`SELECT tool, status, owner, next_review, conditions FROM tool_reviews`),
+    all<{
+      tool: string;
+      reason: string;
+      requests: number;
+      devices: number;
+      decision: string | null;
+      owner: string | null;
+      expiry: string | null;
+    }>(sql`
+        SELECT j.tool, j.reason, j.requests, j.devices, e.decision, e.owner, e.expiry
+        FROM (SELECT tool, reason, sum(n) AS requests, count(DISTINCT device_id) AS devices FROM justifications
+              WHERE day BETWEEN ${from} AND ${to} GROUP BY tool, reason) j
         LEFT JOIN exception_decisions e ON e.tool = j.tool AND e.reason = j.reason`),
     all<{ domain: string; state: string }>(sql`
         SELECT c.domain, d.state
@@ -199,6 +172,14 @@ export async function buildEvidencePack(
   const days = daysBetween(from, to) + 1;
   const versionsPublished = Number(published[0]?.n ?? 0);
   const publishedOn = new Date(inForce.publishedAt).toISOString().slice(0, 10);
+
+  const count = (
+    id: keyof typeof TRUST,
+    title: string,
+    value: number,
+    statement: string,
+    controls: string[],
+  ): EvidenceCount => ({ id, title, value, statement, controls, ...TRUST[id] });
 
   const figure = (
     id: keyof typeof TRUST,
@@ -241,15 +222,6 @@ export async function buildEvidencePack(
       "devices shown a policy reminder",
       `${n(remindedAcknowledged)} of ${n(remindedDevices)} devices shown a policy reminder at the moment of use acknowledged it (${range})`,
       ["iso42001-7.3", "eu-ai-act-art4"],
-    ),
-    figure(
-      "policy-reviewed",
-      "Policy versions published",
-      versionsPublished,
-      days,
-      "days in the period",
-      `${n(versionsPublished)} policy ${versionsPublished === 1 ? "version" : "versions"} published in the ${n(days)} days from ${from} to ${to}; v${version} in force since ${publishedOn}`,
-      ["iso42001-A.2.2", "iso42001-A.2.4"],
     ),
     figure(
       "exceptions-decided",
@@ -307,7 +279,20 @@ export async function buildEvidencePack(
     ),
   ];
 
+  const counts: EvidenceCount[] = [
+    count(
+      "policy-versions-published",
+      "Policy versions published",
+      versionsPublished,
+      `${n(versionsPublished)} policy ${versionsPublished === 1 ? "version" : "versions"} published from ${from} to ${to}; v${version} in force since ${publishedOn}`,
+      ["iso42001-A.2.2", "iso42001-A.2.4"],
+    ),
+  ];
+
+  const usage = new Map(toolsUsed.map((row) => [row.tool, Number(row.devices)]));
+  const labels = reasonLabels(history);
   return {
+    format: 2,
     generatedAt: Date.now(),
     generatedBy,
     period: { from, to, days },
@@ -315,25 +300,61 @@ export async function buildEvidencePack(
     policy: { version, name: inForce.policy.name, publishedAt: inForce.publishedAt },
     controls: CONTROLS,
     figures,
+    counts,
     byGroup: suppressSmallGroups(
       groups.map((row) => ({ group: row.group, active: Number(row.active), acknowledged: Number(row.acknowledged) })),
       k,
     ),
-    excludedDevices,
-    trustModel: [
-      "Device figures are self-reported by the browser extension. The worker refuses, with nothing stored, counts for unpublished policy versions or dated before a version's publication, answers outnumbering the reminders shown that day, and values above what one person could do in a day.",
-      "Every device figure counts distinct devices, never sums of reported counts: one device moves a figure by one at most.",
-      `Devices whose daily counts stood far above the fleet's are left out until an administrator reviews them (${excludedDevices} left out for this pack).`,
-      "A dishonest device can still under-report, stay silent or be uninstalled, and can claim plausible behaviour that did not happen; the figures are therefore a record of the awareness measures in place and a lower bound of use.",
-      "Enrollment tokens carry their group and a device cap, so no device can invent a group or fill a small one with fake devices.",
-    ],
+    inventory: used
+      .map((tool) => {
+        const entry = toolsById.get(tool);
+        const review = reviewOf.get(tool);
+        const devices = usage.get(tool) ?? 0;
+        return {
+          id: tool,
+          name: entry?.name ?? tool,
+          category: entry?.category ?? "",
+          vendor: entry?.vendor ?? "",
+          level: entry?.level ?? "medium",
+          status: (review?.status ?? "unreviewed") as ReviewStatus,
+          owner: review?.owner ?? null,
+          nextReview: review?.next_review ?? null,
+          conditions: review?.conditions ?? null,
+          devices: atLeastK(devices, devices, k),
+        };
+      })
+      .sort((a, b) => (b.devices ?? -1) - (a.devices ?? -1) || a.name.localeCompare(b.name)),
+    exceptions: requests
+      .map((row) => ({
+        tool: row.tool,
+        toolName: toolsById.get(row.tool)?.name ?? row.tool,
+        reason: row.reason,
+        reasonLabel: labels.get(row.reason) ?? row.reason,
+        requests: Number(row.devices) >= k ? Number(row.requests) : null,
+        devices: atLeastK(Number(row.devices), Number(row.devices), k),
+        decision: (row.decision ?? "pending") as EvidencePack["exceptions"][number]["decision"],
+        owner: row.owner,
+        expiry: row.expiry,
+      }))
+      .sort((a, b) => a.toolName.localeCompare(b.toolName) || a.reason.localeCompare(b.reason)),
+    policyVersions: history
+      .filter((entry) => entry.publishedAt <= endOf(to))
+      .map((entry) => ({
+        version: entry.version,
+        name: entry.policy.name,
+        publishedAt: entry.publishedAt,
+        publishedBy: entry.publishedBy,
+      })),
     method: [
       "Devices are known only by random pseudonyms; no URL, page content, IP address or user agent is collected.",
       "Active devices: devices that reported usage for at least one day of the period.",
       `Acknowledged: active devices that confirmed policy v${version} at least once by the end of the period.`,
-      `Breakdowns by device group withhold groups of fewer than ${k} devices, and further groups where the withheld ones could otherwise be derived from the totals.`,
-      "Review decisions, owners, exception decisions and triage states are as at the time of generation; the audit log holds their history.",
+      `Every figure covering fewer than ${k} devices is withheld; groups below ${k} devices are merged into one row, with further groups while the merged ones could be derived from the totals.`,
       "Counts are cumulative per device and day and merged with max(), so repeated deliveries never count twice.",
     ],
+    trustModel: trustModel(excludedDevices),
+    notes: NOTES,
+    excludedDevices,
+    previousHash,
   };
 }

@@ -1,10 +1,11 @@
 import type { EvidencePack } from "../../shared/admin";
 
 /*
- * The evidence pack as CSV (one row per figure and control, the mapping an auditor files)
- * and as a printable HTML page. Group labels come from devices' configuration and every
- * string is treated as untrusted: HTML-escaped, and CSV cells that a spreadsheet would run
- * as a formula are prefixed with an apostrophe.
+ * The evidence pack as CSV (one row per figure and control, the mapping an auditor files,
+ * then the counts, the groups and the pack's hash) and as a printable HTML page with every
+ * section of the signed JSON. Every string is treated as untrusted: HTML-escaped, and CSV
+ * cells that a spreadsheet would run as a formula are prefixed with an apostrophe. Both name
+ * the SHA-256 of the signed JSON they were made from; that JSON is the pack to verify.
  */
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -25,9 +26,11 @@ export function groupName(group: EvidencePack["byGroup"][number], k: number): st
   return group.group ?? "(no group)";
 }
 
-export function evidenceCsv(pack: EvidencePack): string {
+type Cell = string | number | null;
+
+export function evidenceCsv(pack: EvidencePack, sha256: string): string {
   const controls = new Map(pack.controls.map((control) => [control.id, control]));
-  const rows: Array<Array<string | number | null>> = [
+  const rows: Cell[][] = [
     [
       "framework",
       "reference",
@@ -39,24 +42,53 @@ export function evidenceCsv(pack: EvidencePack): string {
       "denominator_label",
       "from",
       "to",
+      "basis",
     ],
   ];
-  for (const figure of pack.figures) {
-    for (const id of figure.controls) {
+  const mapped = (
+    ids: string[],
+    cells: (control: { framework: string; reference: string; title: string }) => Cell[],
+  ) => {
+    for (const id of ids) {
       const control = controls.get(id);
-      rows.push([
-        control?.framework ?? "",
-        control?.reference ?? id,
-        control?.title ?? "",
-        figure.id,
-        figure.statement,
-        figure.numerator,
-        figure.denominator,
-        figure.denominatorLabel,
-        figure.from,
-        figure.to,
-      ]);
+      rows.push(
+        cells({
+          framework: control?.framework ?? "",
+          reference: control?.reference ?? id,
+          title: control?.title ?? "",
+        }),
+      );
     }
+  };
+  for (const figure of pack.figures) {
+    mapped(figure.controls, (control) => [
+      control.framework,
+      control.reference,
+      control.title,
+      figure.id,
+      figure.statement,
+      figure.numerator,
+      figure.denominator,
+      figure.denominatorLabel,
+      figure.from,
+      figure.to,
+      figure.basis,
+    ]);
+  }
+  for (const count of pack.counts) {
+    mapped(count.controls, (control) => [
+      control.framework,
+      control.reference,
+      control.title,
+      count.id,
+      count.statement,
+      count.value,
+      null,
+      "count",
+      pack.period.from,
+      pack.period.to,
+      count.basis,
+    ]);
   }
   for (const group of pack.byGroup) {
     const label = groupName(group, pack.k);
@@ -66,56 +98,71 @@ export function evidenceCsv(pack: EvidencePack): string {
       "Awareness",
       "policy-acknowledged-by-group",
       group.suppressed
-        ? `${label}: withheld (fewer than ${pack.k} devices, or derivable from other groups)`
+        ? `${label}: withheld (fewer than ${pack.k} devices together)`
         : `${label}: ${group.acknowledged} of ${group.active} active devices acknowledged policy v${pack.policy.version}`,
       group.acknowledged,
       group.active,
       "active devices in the group",
       pack.period.from,
       pack.period.to,
+      "device-reports",
     ]);
   }
+  rows.push([
+    "",
+    "",
+    "",
+    "pack-sha256",
+    `SHA-256 of the signed JSON pack (Ed25519 key ${pack.signature.publicKey})`,
+    sha256,
+    null,
+    "",
+    pack.period.from,
+    pack.period.to,
+    "",
+  ]);
   return `${rows.map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }
 
-export function evidenceHtml(pack: EvidencePack): string {
-  const controls = new Map(pack.controls.map((control) => [control.id, control]));
+const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+const list = (items: string[]) => `<ul>\n${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("\n")}\n</ul>`;
+const table = (head: string[], body: Cell[][]) =>
+  `<table>\n<tr>${head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join("")}</tr>\n${body
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell ?? "withheld")}</td>`).join("")}</tr>`)
+    .join("\n")}\n</table>`;
+
+export function evidenceHtml(pack: EvidencePack, sha256: string): string {
   const generated = new Date(pack.generatedAt).toISOString().replace("T", " ").slice(0, 16);
   const byControl = pack.controls
     .map((control) => {
       const figures = pack.figures.filter((figure) => figure.controls.includes(control.id));
-      if (figures.length === 0) return "";
-      const items = figures
-        .map(
+      const counts = pack.counts.filter((count) => count.controls.includes(control.id));
+      if (figures.length + counts.length === 0) return "";
+      const items = [
+        ...figures.map(
           (figure) =>
             `<tr><td class="figure">${escapeHtml(figure.numerator)} / ${escapeHtml(figure.denominator)}</td>` +
-            `<td>${escapeHtml(figure.statement)}<div class="id">${escapeHtml(figure.id)}</div></td></tr>`,
-        )
-        .join("\n");
+            `<td>${escapeHtml(figure.statement)}<div class="trust">${escapeHtml(figure.trust)}</div>` +
+            `<div class="id">${escapeHtml(figure.id)} · ${escapeHtml(figure.basis)}</div></td></tr>`,
+        ),
+        ...counts.map(
+          (count) =>
+            `<tr><td class="figure">${escapeHtml(count.value)}</td>` +
+            `<td>${escapeHtml(count.statement)}<div class="trust">${escapeHtml(count.trust)}</div>` +
+            `<div class="id">${escapeHtml(count.id)} · ${escapeHtml(count.basis)}</div></td></tr>`,
+        ),
+      ].join("\n");
       return `<section>
 <h2>${escapeHtml(control.framework)} ${escapeHtml(control.reference)}: ${escapeHtml(control.title)}</h2>
 <table>${items}</table>
 </section>`;
     })
     .join("\n");
-  const groups = pack.byGroup
-    .map(
-      (group) =>
-        `<tr><td>${escapeHtml(groupName(group, pack.k))}</td>` +
-        (group.suppressed
-          ? `<td colspan="2">withheld (fewer than ${escapeHtml(pack.k)} devices)</td>`
-          : `<td>${escapeHtml(group.acknowledged ?? 0)}</td><td>${escapeHtml(group.active ?? 0)}</td>`) +
-        "</tr>",
-    )
-    .join("\n");
-  const mapping = pack.figures
-    .map(
-      (figure) =>
-        `<tr><td>${escapeHtml(figure.id)}</td><td>${figure.controls
-          .map((id) => escapeHtml(controls.get(id)?.reference ?? id))
-          .join(", ")}</td></tr>`,
-    )
-    .join("\n");
+  const groups = pack.byGroup.map((group): Cell[] =>
+    group.suppressed
+      ? [groupName(group, pack.k), `withheld (fewer than ${pack.k} devices together)`, ""]
+      : [groupName(group, pack.k), group.acknowledged, group.active],
+  );
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -128,7 +175,8 @@ h2 { font-size: 1.05rem; margin: 1.5rem 0 0.5rem; border-bottom: 1px solid #999;
 table { border-collapse: collapse; width: 100%; }
 td, th { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem; border-bottom: 1px solid #ddd; }
 td.figure { white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; width: 8rem; }
-.id, .meta { color: #555; font-size: 0.85em; }
+.id, .meta, .trust { color: #555; font-size: 0.85em; }
+.hash { font-family: ui-monospace, monospace; font-size: 0.8em; word-break: break-all; }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
 </style>
 </head>
@@ -140,23 +188,60 @@ Generated ${escapeHtml(generated)} UTC by ${escapeHtml(pack.generatedBy)} with S
 ${byControl}
 <section>
 <h2>Acknowledgement of policy v${escapeHtml(pack.policy.version)} by device group</h2>
-<table>
-<tr><th>Group</th><th>Acknowledged</th><th>Active devices</th></tr>
-${groups}
-</table>
+${table(["Group", "Acknowledged", "Active devices"], groups)}
 </section>
 <section>
-<h2>Figures and controls</h2>
-<table>
-<tr><th>Figure</th><th>Controls</th></tr>
-${mapping}
-</table>
+<h2>AI systems in use: inventory</h2>
+${table(
+  ["Tool", "Category", "Risk", "Review status", "Owner", "Next review", "Conditions", "Devices"],
+  pack.inventory.map((tool) => [
+    tool.name,
+    tool.category,
+    tool.level,
+    tool.status.replace(/_/g, " "),
+    tool.owner ?? "",
+    tool.nextReview ?? "",
+    tool.conditions ?? "",
+    tool.devices,
+  ]),
+)}
 </section>
 <section>
-<h2>Method</h2>
-<ul>
-${pack.method.map((line) => `<li>${escapeHtml(line)}</li>`).join("\n")}
-</ul>
+<h2>Exceptions register</h2>
+${table(
+  ["Tool", "Reason", "Requests", "Devices", "Decision", "Owner", "Expires"],
+  pack.exceptions.map((entry) => [
+    entry.toolName,
+    entry.reasonLabel,
+    entry.requests,
+    entry.devices,
+    entry.decision,
+    entry.owner ?? "",
+    entry.expiry ?? "",
+  ]),
+)}
+</section>
+<section>
+<h2>Policy versions</h2>
+${table(
+  ["Version", "Name", "Published", "By"],
+  pack.policyVersions.map((entry) => [`v${entry.version}`, entry.name, day(entry.publishedAt), entry.publishedBy]),
+)}
+</section>
+<section>
+<h2>What these figures can and cannot prove</h2>
+${list(pack.trustModel)}
+</section>
+<section>
+<h2>Method and notes</h2>
+${list([...pack.method, ...pack.notes])}
+</section>
+<section>
+<h2>Integrity</h2>
+<p>This page shows the signed JSON pack whose SHA-256 is <span class="hash">${escapeHtml(sha256)}</span>,
+signed with the Ed25519 key <span class="hash">${escapeHtml(pack.signature.publicKey)}</span>.
+The pack before it: <span class="hash">${escapeHtml(pack.previousHash ?? "none (the first pack)")}</span>.
+Download the JSON pack and check it with <code>npm run --silent verify-evidence FILE</code>.</p>
 </section>
 </body>
 </html>
