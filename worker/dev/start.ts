@@ -16,7 +16,14 @@ await run("vite", ["build", "--config", "worker/dashboard/vite.config.ts", "--lo
 const extension = await buildExtension({ serverUrl, enrollmentToken: vars.ENROLLMENT_TOKEN });
 console.log("Applying migrations to local D1…");
 await applyMigrations();
-const worker = await startWorker({ port, inherit: true });
+// Local wrangler does not run cron triggers by itself: this process runs the scheduled jobs
+// (daily aggregates, webhooks, retention) every 5 minutes, as the cron does in production.
+const worker = await startWorker({ port, inherit: true, testScheduled: true });
+const runScheduled = () =>
+  fetch(`${serverUrl}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch((error: Error) =>
+    console.error(`scheduled jobs did not run: ${error.message}`),
+  );
+const cron = setInterval(runScheduled, 5 * 60_000);
 
 // Publishes the default policy into the fresh database (idempotent).
 await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${vars.ADMIN_TOKEN}` } });
@@ -38,11 +45,15 @@ Load the extension (already configured for this server and token):
                    choose ${extension.firefox}/manifest.json
 Then open an AI tool (for example https://chatgpt.com), and press "Send now" in the
 extension's popup to see it in the dashboard at once (otherwise it reports every 15 minutes).
+The scheduled jobs (daily totals, webhooks, retention) run every 5 minutes while this runs.
 
 Data lives in ${ROOT}.wrangler/state. Press Ctrl+C to stop.
 `);
 
+await runScheduled();
+
 const stop = async () => {
+  clearInterval(cron);
   await worker.stop();
   process.exit(0);
 };
