@@ -1,7 +1,7 @@
+import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
-import { newEvidenceKey } from "./worker/dev/local";
 
 /*
  * One vitest run, four projects:
@@ -42,7 +42,9 @@ export default defineConfig({
                 ADMIN_TOKEN: "test-admin-token",
                 VIEWER_TOKEN: "test-viewer-token",
                 LOCAL_ADMIN: "1",
-                EVIDENCE_SIGNING_KEY: newEvidenceKey(),
+                EVIDENCE_SIGNING_KEY: JSON.stringify(
+                  generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }),
+                ),
                 // Webhook events are queued only when a URL is set; tests mock the delivery.
                 WEBHOOK_URL: "https://hooks.example.com/shadowlight",
                 WEBHOOK_SECRET: "test-webhook-secret",
