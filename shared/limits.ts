@@ -19,6 +19,11 @@ export const LIMITS = {
   retentionDays: 90,
   /** Bound parameters D1 accepts in one statement. */
   d1MaxParams: 100,
+  /**
+   * D1's hard cap on one database's size (10 GB on the Workers Paid plan, in decimal bytes):
+   * the dashboard's overview shows the database's growth against it.
+   */
+  d1MaxDatabaseBytes: 10_000_000_000,
   /** Minutes between two scheduled flushes of the extension. */
   flushPeriodMinutes: 15,
   /** Days of counters the extension keeps locally. */

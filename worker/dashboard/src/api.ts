@@ -1,5 +1,6 @@
 /** The dashboard's client for the admin API. */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { ErrorCode, ErrorResponse } from "../../../shared/protocol";
 
 const TOKEN_KEY = "shadowlight.adminToken";
 /** Fired on every 401 so the shell can ask for a token, wherever the request came from. */
@@ -23,14 +24,24 @@ export function hasStoredToken(): boolean {
   return Boolean(sessionStorage.getItem(TOKEN_KEY));
 }
 
+/**
+ * A refusal as the worker sends it (`errorResponse` in shared/protocol.ts): the status and the
+ * stable `code` are what the dashboard acts on; `message` is the server's English, only shown.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly issues: string[] = [],
+    readonly code: ErrorCode | null = null,
   ) {
     super(message);
   }
+}
+
+/** Any failure as an ApiError, so every view shows one kind of problem. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError(0, String(error));
 }
 
 function authHeaders(init: RequestInit): Headers {
@@ -53,15 +64,17 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`.trim();
     let issues: string[] = [];
+    let code: ErrorCode | null = null;
     try {
-      const body = (await response.json()) as { error?: unknown; issues?: unknown };
+      const body = (await response.json()) as Partial<Record<keyof ErrorResponse, unknown>>;
       if (typeof body.error === "string") message = body.error;
+      if (typeof body.code === "string") code = body.code as ErrorCode;
       if (Array.isArray(body.issues)) issues = body.issues.map(String);
     } catch {
       // Not JSON: keep the status line.
     }
     if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
-    throw new ApiError(response.status, message, issues);
+    throw new ApiError(response.status, message, issues, code);
   }
   return response;
 }
@@ -70,9 +83,33 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return (await (await request(path, init)).json()) as T;
 }
 
-/** A JSON body sent with POST or PUT. */
-export function send<T>(method: "POST" | "PUT", path: string, body?: unknown): Promise<T> {
+/** A JSON body sent with POST, PUT or PATCH. */
+export function send<T>(method: "POST" | "PUT" | "PATCH", path: string, body?: unknown): Promise<T> {
   return api<T>(path, { method, body: JSON.stringify(body ?? {}) });
+}
+
+/**
+ * A change made from a view: `run` marks it busy, keeps the refusal to show next to the
+ * control, and calls `onDone` after a success (typically the view's reload).
+ */
+export function useAction(onDone: () => void = () => {}) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = async <T>(action: () => Promise<T>, what = "action"): Promise<T | null> => {
+    setBusy(what);
+    setError(null);
+    try {
+      const result = await action();
+      onDone();
+      return result;
+    } catch (caught) {
+      setError(asApiError(caught));
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  };
+  return { busy, error, run, clearError: () => setError(null) };
 }
 
 export type Resource<T> =
@@ -94,9 +131,7 @@ export function useResource<T>(path: string | null): [Resource<T>, () => void] {
     setState((previous) => (previous.kind === "ready" ? { ...previous, refreshing: true } : { kind: "loading" }));
     api<T>(path).then(
       (data) => ticket === latest.current && setState({ kind: "ready", data, refreshing: false }),
-      (error: unknown) =>
-        ticket === latest.current &&
-        setState({ kind: "error", error: error instanceof ApiError ? error : new ApiError(0, String(error)) }),
+      (error: unknown) => ticket === latest.current && setState({ kind: "error", error: asApiError(error) }),
     );
   }, [path, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);

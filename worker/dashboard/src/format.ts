@@ -1,17 +1,59 @@
-/** Formatting shared by every view: one locale, tabular numbers, "n of d" figures. */
+/**
+ * The dashboard's formatting layer for numbers, dates and plurals: every figure, day and
+ * counted noun on screen goes through here (names of statuses and events: `labels.ts`). One
+ * locale, Intl everywhere, tabular numbers; "–" stands for "no value", never for a withheld one.
+ */
 
-const integer = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
-const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
-const dateOnly = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const LOCALE = "en";
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 0 });
+const plurals = new Intl.PluralRules(LOCALE);
+const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" });
+const shortDate = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", timeZone: "UTC" });
 
 export function num(value: number | null | undefined): string {
   return value === null || value === undefined ? "–" : integer.format(value);
 }
 
-/** A share as a whole percentage; "–" when the denominator is zero. */
+/** A share as a whole percentage; "–" when either side is missing or the denominator is zero. */
 export function pct(part: number | null | undefined, whole: number | null | undefined): string {
   if (part == null || !whole) return "–";
-  return `${Math.round((part / whole) * 100)}%`;
+  return percent.format(part / whole);
+}
+
+/** The noun for a count: `noun(1, "request")` is "request", `noun(3, "request")` "requests". */
+export function noun(value: number, one: string, other = `${one}s`): string {
+  return plurals.select(value) === "one" ? one : other;
+}
+
+/** A count with its noun: "1 request", "1,204 requests", "3 policies" (with `other`). */
+export function count(value: number, one: string, other = `${one}s`): string {
+  return `${integer.format(value)} ${noun(value, one, other)}`;
+}
+
+/** "a, b and c": the items of a short list as a sentence. */
+export function list(items: string[]): string {
+  return new Intl.ListFormat(LOCALE, { style: "long", type: "conjunction" }).format(items);
+}
+
+const BYTE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as const;
+
+/** A size in decimal units as D1 states its limits: "812 kB", "1.4 GB". */
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "–";
+  let scaled = Math.max(0, value);
+  let unit = 0;
+  while (scaled >= 1000 && unit < BYTE_UNITS.length - 1) {
+    scaled /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat(LOCALE, {
+    style: "unit",
+    unit: BYTE_UNITS[unit],
+    unitDisplay: "short",
+    maximumFractionDigits: scaled < 10 && unit > 0 ? 1 : 0,
+  }).format(scaled);
 }
 
 /** Epoch milliseconds (or an ISO string) as a local date and time. */
@@ -28,8 +70,6 @@ export function day(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : dateOnly.format(date);
 }
 
-const shortDate = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" });
-
 /** A day in a dense table: "Nov 6", with the year only when it is not this year's. */
 export function shortDay(value: string | null | undefined): string {
   if (!value) return "–";
@@ -38,7 +78,37 @@ export function shortDay(value: string | null | undefined): string {
   return value.slice(0, 4) === todayUtc().slice(0, 4) ? shortDate.format(date) : dateOnly.format(date);
 }
 
-/** `approved_with_conditions` -> `approved with conditions`. */
+/**
+ * A day the API coarsened to the Monday of its week (k-anonymity): "week of Nov 23", so it
+ * never reads as the exact day it is not.
+ */
+export function weekOfDay(monday: string | null | undefined): string {
+  return monday ? `week of ${shortDay(monday)}` : "–";
+}
+
+/** The Monday of an ISO week `2026-W48` as `YYYY-MM-DD`; null for anything else. */
+export function mondayOfIsoWeek(week: string): string | null {
+  const match = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!match) return null;
+  const jan4 = new Date(Date.UTC(Number(match[1]), 0, 4));
+  const mondayOfWeek1 = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86_400_000;
+  return new Date(mondayOfWeek1 + (Number(match[2]) - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** An ISO week as people read it: "week of Nov 23" (the `2026-W48` form is kept for titles). */
+export function isoWeek(week: string | null | undefined): string {
+  if (!week) return "–";
+  const monday = mondayOfIsoWeek(week);
+  return monday ? weekOfDay(monday) : week;
+}
+
+/** A span of days: one day, or "Nov 3 – Nov 9"; coarsened days read as weeks. */
+export function daySpan(first: string, last: string, coarse = false): string {
+  const show = coarse ? weekOfDay : shortDay;
+  return first === last ? show(first) : `${show(first)} – ${show(last)}`;
+}
+
+/** `approved_with_conditions` -> `approved with conditions`: the last resort for an unknown id. */
 export function words(id: string): string {
   return id.replace(/[_-]+/g, " ");
 }

@@ -5,8 +5,11 @@
 import { type ComponentType, render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, adoptTokenFromUrl, api, setToken, UNAUTHORIZED_EVENT } from "./api";
-import "./styles.css";
-import { ErrorMessage, Loading } from "./components/ui";
+import "./styles/base.css";
+import "./styles/components.css";
+import "./styles/tables.css";
+import "./styles/forms.css";
+import { Loading, Problem } from "./components/ui";
 import { type Route, useRoute } from "./router";
 import { MeContext } from "./session";
 import type { Me } from "./types";
@@ -16,8 +19,11 @@ export interface ViewProps {
 }
 type Loader = () => Promise<{ default: ComponentType<ViewProps> }>;
 
-/** Navigation order; `tools` is reached from the inventory and has no entry of its own. */
-const VIEWS: Array<{ id: string; title: string; load: Loader; nav: boolean }> = [
+/**
+ * Navigation order; `tools` is reached from the inventory and has no entry of its own. Views
+ * for admins only are left out of a viewer's navigation (and say so if opened by address).
+ */
+const VIEWS: Array<{ id: string; title: string; load: Loader; nav: boolean; adminOnly?: boolean }> = [
   { id: "overview", title: "Overview", load: () => import("./views/Overview"), nav: true },
   { id: "inventory", title: "Inventory", load: () => import("./views/Inventory"), nav: true },
   { id: "tools", title: "Tool", load: () => import("./views/Tool"), nav: false },
@@ -25,7 +31,7 @@ const VIEWS: Array<{ id: string; title: string; load: Loader; nav: boolean }> = 
   { id: "awareness", title: "Awareness", load: () => import("./views/Awareness"), nav: true },
   { id: "policy", title: "Policy", load: () => import("./views/Policy"), nav: true },
   { id: "exceptions", title: "Exceptions", load: () => import("./views/Exceptions"), nav: true },
-  { id: "devices", title: "Devices", load: () => import("./views/Devices"), nav: true },
+  { id: "devices", title: "Devices", load: () => import("./views/Devices"), nav: true, adminOnly: true },
   { id: "audit", title: "Audit log", load: () => import("./views/Audit"), nav: true },
   { id: "evidence", title: "Evidence", load: () => import("./views/Evidence"), nav: true },
 ];
@@ -47,7 +53,7 @@ function LazyView({ view, route }: { view: (typeof VIEWS)[number]; route: Route 
   }, [view]);
   if (failed) {
     return (
-      <ErrorMessage
+      <Problem
         what={`the ${view.title} view`}
         error={new ApiError(0, `${failed}. Reload the page to fetch the current version.`)}
       />
@@ -93,11 +99,11 @@ function SignIn({ onSignedIn, problem }: { onSignedIn: () => void; problem: stri
   );
 }
 
-function Navigation({ current }: { current: string }) {
+function Navigation({ current, role }: { current: string; role: Me["role"] }) {
   return (
     <nav class="side" aria-label="Dashboard">
       <ul>
-        {VIEWS.filter((v) => v.nav).map((view) => (
+        {VIEWS.filter((v) => v.nav && (role === "admin" || !v.adminOnly)).map((view) => (
           <li key={view.id}>
             <a
               href={`#/${view.id}`}
@@ -166,10 +172,10 @@ function App() {
         )}
       </header>
       <div class="layout">
-        {me && <Navigation current={id} />}
+        {me && <Navigation current={id} role={me.role} />}
         <main id="content" tabIndex={-1}>
           {session.kind === "loading" && <Loading what="your session" />}
-          {session.kind === "error" && <ErrorMessage what="your session" error={session.error} />}
+          {session.kind === "error" && <Problem what="your session" error={session.error} />}
           {session.kind === "signed-out" && (
             <SignIn problem={session.problem} onSignedIn={() => setAttempt((n) => n + 1)} />
           )}

@@ -1,12 +1,15 @@
 /**
  * Charts drawn by uPlot. Only the lazily loaded views import this module, so uPlot (about
  * 20 KB gzipped) never weighs on the first render. Every chart carries a text summary for
- * screen readers and a data table behind a disclosure.
+ * screen readers and a data table behind a disclosure. A withheld point (null: fewer than k
+ * devices) is a gap in the line and "fewer than k" in the table, never a zero.
  */
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { day as formatDay, num } from "../format";
+import "./charts.css";
+import { count, day as formatDay, num } from "../format";
+import { Figure } from "./figures";
 
 export interface SeriesSpec {
   label: string;
@@ -19,7 +22,29 @@ export interface SeriesSpec {
 /** Colors with at least 3:1 contrast on white, distinguishable with common color blindness. */
 export const COLORS = { blue: "#3b4cca", orange: "#c25400", green: "#1f7a44", purple: "#7b3fa0", grey: "#5b6675" };
 
-const AXIS = { stroke: "#5b6675", grid: { stroke: "#e6eaef", width: 1 }, ticks: { stroke: "#dde3ea", width: 1 } };
+const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const AXIS = {
+  stroke: "#5b6675",
+  font: FONT,
+  gap: 6,
+  grid: { stroke: "#e6eaef", width: 1 },
+  ticks: { stroke: "#dde3ea", width: 1, size: 8 },
+} satisfies uPlot.Axis;
+
+/**
+ * An axis as wide (or tall) as its longest label at the axis font, so no label is clipped
+ * whatever the numbers or the category names are.
+ */
+function fitAxis(self: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = self.axes[axisIdx] as uPlot.Axis & { _size?: number; font?: string | [string, number] };
+  // uPlot sizes axes in cycles until they settle; the third pass keeps what it has.
+  if (cycleNum > 1 && axis._size !== undefined) return axis._size;
+  const longest = (values ?? []).reduce<string>((a, b) => (String(b ?? "").length > a.length ? String(b) : a), "");
+  const font = Array.isArray(axis.font) ? axis.font[0] : (axis.font ?? FONT);
+  self.ctx.font = font;
+  const text = longest ? self.ctx.measureText(longest).width / (window.devicePixelRatio || 1) : 0;
+  return Math.ceil(AXIS.ticks.size + AXIS.gap + text + 4);
+}
 
 /** Seconds since the epoch of a UTC day: uPlot's time scale unit. */
 function daySeconds(day: string): number {
@@ -56,17 +81,39 @@ function usePlot(
   return ref;
 }
 
-/** Days on the x axis, one or two series of counts (two scales when a series is `right`). */
+/** Tick labels of a count axis: whole numbers only. */
+const countTicks = (format: (value: number) => string) => (_u: uPlot, splits: number[]) =>
+  splits.map((v) => (Number.isInteger(v) ? format(v) : ""));
+
+/** A series in words for screen readers: its total and peak, and how many days are withheld. */
+function describe(series: SeriesSpec, format: (value: number) => string, total: boolean): string {
+  const values = series.values.filter((v): v is number => v !== null);
+  const withheld = series.values.length - values.length;
+  const parts = [
+    total ? `${format(values.reduce((a, b) => a + b, 0))} in total` : `latest ${format(values.at(-1) ?? 0)}`,
+    `peak ${format(Math.max(0, ...values))}`,
+  ];
+  if (withheld > 0) parts.push(`${count(withheld, "day")} withheld (fewer than k devices)`);
+  return `${series.label}: ${parts.join(", ")}`;
+}
+
+/** Days on the x axis, one or two series (two scales when a series is `right`). */
 export function TrendChart({
   days,
   series,
   height = 240,
   label,
+  format = num,
+  cumulative = false,
 }: {
   days: string[];
   series: SeriesSpec[];
   height?: number;
   label: string;
+  /** How values read on the axis and in the table (counts by default). */
+  format?: (value: number) => string;
+  /** The values are levels (a size), not counts per day: the summary gives the latest, not a total. */
+  cumulative?: boolean;
 }) {
   const hasRight = series.some((s) => s.right);
   const data: uPlot.AlignedData = [days.map(daySeconds), ...series.map((s) => s.values)];
@@ -89,13 +136,13 @@ export function TrendChart({
           // Only the first series is filled, so overlapping areas do not muddy the colors.
           ...(i === 0 ? { fill: `${s.color}14` } : {}),
           scale: s.right ? "right" : "y",
-          value: (_u: uPlot, v: number | null) => num(v),
+          value: (_u: uPlot, v: number | null) => (v === null ? "withheld" : format(v)),
           points: { size: 5 },
         })),
       ],
       axes: [
         { ...AXIS },
-        { ...AXIS, size: 50, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? num(v) : "")) },
+        { ...AXIS, size: fitAxis, values: countTicks(format) },
         ...(hasRight
           ? [
               {
@@ -103,8 +150,8 @@ export function TrendChart({
                 scale: "right",
                 side: 1 as const,
                 grid: { show: false },
-                size: 50,
-                values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? num(v) : "")),
+                size: fitAxis,
+                values: countTicks(num),
               },
             ]
           : []),
@@ -113,13 +160,7 @@ export function TrendChart({
     data,
     [JSON.stringify(days), JSON.stringify(series), height],
   );
-  const summary = series
-    .map((s) => {
-      const values = s.values.filter((v): v is number => v !== null);
-      const total = values.reduce((a, b) => a + b, 0);
-      return `${s.label}: ${num(total)} in total, peak ${num(Math.max(0, ...values))}`;
-    })
-    .join("; ");
+  const summary = series.map((s) => describe(s, s.right ? num : format, !cumulative)).join("; ");
   return (
     <figure class="chart">
       <div ref={ref} class="chart-canvas" role="img" aria-label={`${label}. ${summary}.`} />
@@ -140,11 +181,14 @@ export function TrendChart({
             {days.map((d, i) => (
               <tr key={d}>
                 <th scope="row">{formatDay(d)}</th>
-                {series.map((s) => (
-                  <td class="num" key={s.label}>
-                    {num(s.values[i])}
-                  </td>
-                ))}
+                {series.map((s) => {
+                  const value = s.values[i];
+                  return (
+                    <td class="num" key={s.label}>
+                      {value === null || value === undefined || s.right ? <Figure value={value} /> : format(value)}
+                    </td>
+                  );
+                })}
               </tr>
             ))}
           </tbody>
@@ -155,7 +199,7 @@ export function TrendChart({
 }
 
 /** A 30-day line without axes for a table cell; the numbers are in the row's label. */
-export function Sparkline({ values, label }: { values: number[]; label: string }) {
+export function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
   const ref = usePlot(
     () => ({
       width: 104,
@@ -183,7 +227,7 @@ export function BarChart({
   label,
 }: {
   labels: string[];
-  values: number[];
+  values: Array<number | null>;
   color?: string;
   label: string;
 }) {
@@ -205,17 +249,11 @@ export function BarChart({
           ...AXIS,
           side: 3,
           grid: { show: false },
-          // Wide enough for the longest label at the axis font (about 7 px a character).
-          size: Math.max(60, ...labels.map((l) => l.length * 7 + 14)),
+          size: fitAxis,
           splits: () => labels.map((_, i) => i),
           values: (_u, splits) => splits.map((i) => labels[i] ?? ""),
         },
-        {
-          ...AXIS,
-          side: 2,
-          size: 30,
-          values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? num(v) : "")),
-        },
+        { ...AXIS, side: 2, size: fitAxis, values: countTicks(num) },
       ],
       series: [
         {},
@@ -232,12 +270,6 @@ export function BarChart({
     [labels.map((_, i) => i), values],
     [labels.join(","), values.join(",")],
   );
-  return (
-    <div
-      ref={ref}
-      class="chart-canvas"
-      role="img"
-      aria-label={`${label}: ${labels.map((l, i) => `${l} ${num(values[i])}`).join(", ")}`}
-    />
-  );
+  const described = labels.map((l, i) => `${l} ${values[i] === null ? "withheld" : num(values[i])}`);
+  return <div ref={ref} class="chart-canvas" role="img" aria-label={`${label}: ${described.join(", ")}`} />;
 }

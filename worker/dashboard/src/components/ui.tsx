@@ -1,8 +1,8 @@
-/** Small building blocks every view shares: states, headings, badges, figures. */
+/** Small building blocks every view shares: states, headings, badges, fields. */
 import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import type { ApiError, Resource } from "../api";
-import { words } from "../format";
+import { reviewStatusName, riskLevelName } from "../labels";
 import { useCanEdit } from "../session";
 
 /** The view's heading; it takes focus when the view opens so screen readers announce it. */
@@ -30,12 +30,28 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-export function ErrorMessage({ error, what }: { error: ApiError; what: string }) {
+/** What a viewer sees where a view or a part of one is for admins only. */
+export function AdminsOnly({ what }: { what: string }) {
+  return (
+    <div class="callout callout-note" role="status" data-testid="admins-only">
+      <p>
+        {what} are for admins only. You are signed in with the viewer role, which shows the organization's figures but
+        not its devices or enrollment tokens.
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Every failure the dashboard shows, loading or changing: the server's message and its
+ * issues, and for a load what could not be loaded. A 403 says which role is needed.
+ */
+export function Problem({ error, what }: { error: ApiError | null; what?: string }) {
+  if (!error) return null;
+  if (what && error.status === 403) return <AdminsOnly what={capitalize(what)} />;
   return (
     <div class="callout callout-error" role="alert">
-      <p>
-        Could not load {what}: {error.message}
-      </p>
+      <p>{what ? `Could not load ${what}: ${error.message}` : error.message}</p>
       {error.issues.length > 0 && (
         <ul>
           {error.issues.map((issue) => (
@@ -45,6 +61,10 @@ export function ErrorMessage({ error, what }: { error: ApiError; what: string })
       )}
     </div>
   );
+}
+
+function capitalize(text: string): string {
+  return text.replace(/^the /, "").replace(/^./, (c) => c.toUpperCase());
 }
 
 /** Renders the children with the data once loaded; loading and error states otherwise. */
@@ -58,7 +78,7 @@ export function Async<T>({
   children: (data: T) => ComponentChildren;
 }) {
   if (resource.kind === "loading") return <Loading what={what} />;
-  if (resource.kind === "error") return <ErrorMessage error={resource.error} what={what} />;
+  if (resource.kind === "error") return <Problem error={resource.error} what={what} />;
   return <div aria-busy={resource.refreshing}>{children(resource.data)}</div>;
 }
 
@@ -73,12 +93,20 @@ export function Empty({ title, children }: { title: string; children: ComponentC
 
 /** What a new installation needs to do before any figure appears. */
 export function GettingStarted() {
+  const canEdit = useCanEdit();
   return (
     <Empty title="No reports yet">
       <ol>
         <li>
-          Create an enrollment token under <a href="#/devices">Devices</a> (or use the <code>ENROLLMENT_TOKEN</code> the
-          worker was started with).
+          {canEdit ? (
+            <>
+              Create an enrollment token for each group of people under <a href="#/devices">Devices</a>, with the
+              group's headcount as its device cap (or use the <code>ENROLLMENT_TOKEN</code> the worker was started
+              with).
+            </>
+          ) : (
+            <>Ask an admin to create an enrollment token for each group of people.</>
+          )}
         </li>
         <li>
           Deploy the Shadowlight extension with that token and this server's address as managed settings, or load the
@@ -105,53 +133,14 @@ export function ReadOnlyNote({ action }: { action: string }) {
   );
 }
 
-export function FormError({ error }: { error: ApiError | null }) {
-  if (!error) return null;
-  return (
-    <div class="callout callout-error" role="alert">
-      <p>{error.message}</p>
-      {error.issues.length > 0 && (
-        <ul>
-          {error.issues.map((issue) => (
-            <li key={issue}>{issue}</li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
-
-export function Stat({ label, value, detail }: { label: string; value: string; detail?: ComponentChildren }) {
-  return (
-    <div class="stat">
-      <dt>{label}</dt>
-      <dd>
-        <span class="stat-value">{value}</span>
-        {detail && <span class="stat-detail">{detail}</span>}
-      </dd>
-    </div>
-  );
-}
-
 export function StatusBadge({ status }: { status: string }) {
-  return <span class={`badge status-${status}`}>{words(status)}</span>;
+  return <span class={`badge status-${status}`}>{reviewStatusName(status)}</span>;
 }
 
 export function RiskBadge({ level, risk }: { level: string; risk: number }) {
   return (
     <span class={`badge risk-${level}`} title={`Risk score ${risk} of 100, from the catalog's public facts`}>
-      {level} <span class="badge-score">{risk}</span>
-    </span>
-  );
-}
-
-/** A horizontal bar for a share of a maximum, with the figure beside it for reading. */
-export function Bar({ value, max, label }: { value: number; max: number; label: string }) {
-  const width = max > 0 ? Math.max(2, Math.round((value / max) * 100)) : 0;
-  return (
-    <span class="bar" role="img" aria-label={label}>
-      {/* A CSSOM property, not a style attribute: allowed by the CSP. */}
-      <span class="bar-fill" style={{ width: `${width}%` }} />
+      {riskLevelName(level)} <span class="badge-score">{risk}</span>
     </span>
   );
 }
@@ -166,20 +155,89 @@ export function SelectField({
   onChange,
   children,
   name,
+  hint,
 }: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   children: ComponentChildren;
   name?: string;
+  hint?: string;
 }) {
   const id = useId();
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} name={name} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+      <select
+        id={id}
+        name={name}
+        value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange((e.target as HTMLSelectElement).value)}
+      >
         {children}
       </select>
+      {hint && (
+        <span class="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
     </div>
+  );
+}
+
+/** Two steps for anything hard to undo: the first click asks, the second does it. */
+export function ConfirmButton({
+  label,
+  text,
+  confirmText,
+  disabled,
+  onConfirm,
+}: {
+  /** The accessible name of the first button, naming what it acts on. */
+  label: string;
+  text: string;
+  confirmText: string;
+  disabled: boolean;
+  onConfirm: () => void;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" class="danger small" disabled={disabled} aria-label={label} onClick={() => setAsking(true)}>
+        {text}
+      </button>
+    );
+  }
+  return (
+    <span class="confirm">
+      <button type="button" class="danger small" disabled={disabled} onClick={onConfirm}>
+        {confirmText}
+      </button>
+      <button type="button" class="secondary small" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+/** A column of a table's head: its label, whether it holds numbers, whether only screen readers need it. */
+export type Column = string | { label: string; num?: boolean; hidden?: boolean };
+
+/** A table's head row: every header a column header, numbers right-aligned. */
+export function TableHead({ columns }: { columns: Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => {
+          const { label, num, hidden } = typeof column === "string" ? { label: column } : column;
+          return (
+            <th key={label} scope="col" class={num ? "num" : undefined}>
+              {hidden ? <span class="sr-only">{label}</span> : label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
   );
 }

@@ -1,15 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api, useResource } from "../api";
-import { Async, Empty, FormError, PageTitle } from "../components/ui";
-import { when, words } from "../format";
+import { api, useAction, useResource } from "../api";
+import { Async, Empty, PageTitle, Problem, TableHead } from "../components/ui";
+import { when } from "../format";
+import { auditActionName } from "../labels";
 import type { AuditEntry, AuditResponse } from "../types";
+import "./audit/audit.css";
+import { auditLines } from "./audit/detail";
 
 const PAGE = 50;
-
-/** `enrollment-token.revoke` -> `enrollment token revoke`. */
-export function actionLabel(action: string): string {
-  return words(action.replace(/\./g, " "));
-}
 
 /** Every admin action, newest first, in pages; older pages are appended on request. */
 export default function Audit() {
@@ -31,8 +29,7 @@ export default function Audit() {
 function Log({ first }: { first: AuditResponse }) {
   const [entries, setEntries] = useState<AuditEntry[]>(first.entries);
   const [next, setNext] = useState(first.nextBefore);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
   useEffect(() => {
     setEntries(first.entries);
     setNext(first.nextBefore);
@@ -44,49 +41,36 @@ function Log({ first }: { first: AuditResponse }) {
       </Empty>
     );
   }
-  const more = async () => {
-    if (next === null) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const more = () =>
+    next !== null &&
+    run(async () => {
       const page = await api<AuditResponse>(`/audit?limit=${PAGE}&before=${next}`);
       setEntries([...entries, ...page.entries]);
       setNext(page.nextBefore);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <>
       <div class="table-scroll">
         <table class="data audit">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
+          <TableHead columns={["When", "Who", "Action", "Target", "Detail"]} />
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id} data-audit={entry.id}>
-                <td class="nowrap">{when(entry.at)}</td>
+                <td class="nowrap">
+                  <time dateTime={new Date(entry.at).toISOString()}>{when(entry.at)}</time>
+                </td>
                 <td>{entry.actor}</td>
-                <th scope="row">{actionLabel(entry.action)}</th>
-                <td class="mono">{entry.target ?? "–"}</td>
-                <td class="detail">{entry.detail ? <Detail detail={entry.detail} /> : "–"}</td>
+                <th scope="row">{auditActionName(entry.action)}</th>
+                <td class="mono target">{entry.target ?? "–"}</td>
+                <td class="detail">{entry.detail ? <Detail action={entry.action} detail={entry.detail} /> : "–"}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <FormError error={error} />
+      <Problem error={error} />
       {next !== null && (
-        <button type="button" class="secondary" disabled={busy} onClick={more}>
+        <button type="button" class="secondary" disabled={busy !== null} onClick={more}>
           {busy ? "Loading…" : "Load older entries"}
         </button>
       )}
@@ -94,27 +78,8 @@ function Log({ first }: { first: AuditResponse }) {
   );
 }
 
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === "") return "–";
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/** `key: value` pairs, or for a change (`before`/`after`) only what changed, always as text. */
-function detailLines(detail: Record<string, unknown>): string[] {
-  const { before, after } = detail;
-  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
-  if ((before === null || isRecord(before)) && isRecord(after)) {
-    const old = before ?? {};
-    const keys = [...new Set([...Object.keys(old), ...Object.keys(after)])];
-    return keys
-      .filter((key) => JSON.stringify(old[key] ?? null) !== JSON.stringify(after[key] ?? null))
-      .map((key) => `${key}: ${show(old[key])} → ${show(after[key])}`);
-  }
-  return Object.entries(detail).map(([key, value]) => `${key}: ${show(value)}`);
-}
-
-function Detail({ detail }: { detail: Record<string, unknown> }) {
-  const lines = detailLines(detail);
+function Detail({ action, detail }: { action: string; detail: Record<string, unknown> }) {
+  const lines = auditLines(action, detail);
   if (lines.length === 0) return <span class="muted">no change</span>;
   return (
     <ul class="detail-lines">

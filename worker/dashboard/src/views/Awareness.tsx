@@ -1,24 +1,37 @@
 import { useResource } from "../api";
 import { BarChart, COLORS, TrendChart } from "../components/charts";
-import { Async, Bar, Empty, PageTitle, SelectField, Stat } from "../components/ui";
-import { fillDays, num, pct, when } from "../format";
+import { CoverageCells, Figure, OfFigure, Share, Stat, WithheldNote } from "../components/figures";
+import { GroupTable } from "../components/groups";
+import { Async, Empty, PageTitle, SelectField, TableHead } from "../components/ui";
+import { count, pct, when } from "../format";
+import { EVENT_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { replaceQuery } from "../router";
 import type { Awareness as AwarenessData } from "../types";
 
-const FUNNEL: Array<[keyof AwarenessData["funnel"], string]> = [
-  ["nudge_shown", "Shown"],
-  ["acknowledged", "Acknowledged"],
-  ["justified", "Justified"],
-  ["redirected", "Redirected"],
-  ["dismissed", "Dismissed"],
-  ["left", "Left"],
-  ["blocked", "Blocked"],
-];
+type Funnel = AwarenessData["funnel"];
 
 /**
- * Who has acknowledged which policy version, as coverage only: groups smaller than k devices
- * are suppressed by the API and shown here as such, never as a number.
+ * The funnel in the API's order (FUNNEL_EVENTS in shared/admin.ts, a module that would bring
+ * zod into the bundle). A record over the response's keys: the compiler names any outcome the
+ * API adds or drops.
+ */
+const FUNNEL: Record<keyof Funnel, true> = {
+  nudge_shown: true,
+  acknowledged: true,
+  justified: true,
+  redirected: true,
+  blocked: true,
+  dismissed: true,
+  left: true,
+  nudge_tampered: true,
+};
+const FUNNEL_EVENTS = Object.keys(FUNNEL) as Array<keyof Funnel>;
+
+/**
+ * Who has acknowledged which policy version, as coverage of distinct devices only: groups
+ * below k devices are merged into one "other groups" row by the API (withheld while even that
+ * row is below k), never shown by name.
  */
 export default function Awareness({ route }: ViewProps) {
   const version = route.query.get("version");
@@ -28,6 +41,10 @@ export default function Awareness({ route }: ViewProps) {
   return (
     <>
       <PageTitle title="Awareness" />
+      <p class="intro">
+        Every figure counts distinct devices, each once however often it answered; devices flagged as outliers are left
+        out until an admin reviews them. Counts are reported by the devices themselves.
+      </p>
       <Async resource={awareness} what="awareness">
         {(data) => <Body data={data} route={route} />}
       </Async>
@@ -37,8 +54,12 @@ export default function Awareness({ route }: ViewProps) {
 
 function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] }) {
   const current = data.versions.find((v) => v.version === data.policyVersion);
-  const trend = fillDays(data.trend, (d) => ({ day: d, nudge_shown: 0, acknowledged: 0 }));
-  const funnelTotal = FUNNEL.reduce((sum, [key]) => sum + (data.funnel[key] ?? 0), 0);
+  const funnelShown = FUNNEL_EVENTS.some((key) => data.funnel[key] !== 0);
+  const withheld =
+    data.versions.some((v) => v.acknowledged === null || v.active === null) ||
+    data.byGroup.some((g) => g.suppressed) ||
+    FUNNEL_EVENTS.some((key) => data.funnel[key] === null) ||
+    data.trend.some((d) => d.nudge_shown === null || d.acknowledged === null);
   return (
     <>
       <div class="toolbar">
@@ -57,45 +78,37 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
       <dl class="stats">
         <Stat
           label={`Acknowledged v${data.policyVersion}`}
-          value={pct(current?.acknowledged, current?.active)}
-          detail={`${num(current?.acknowledged ?? 0)} of ${num(current?.active ?? 0)} active devices`}
+          value={<Share part={current?.acknowledged} whole={current?.active} />}
+          detail={
+            <>
+              <OfFigure part={current?.acknowledged} whole={current?.active} /> active devices
+            </>
+          }
         />
-        <Stat label="Nudges shown" value={num(data.funnel.nudge_shown)} detail={`policy v${data.policyVersion}`} />
+        <Stat
+          label="Devices shown a nudge"
+          value={<Figure value={data.funnel.nudge_shown} />}
+          detail={`policy v${data.policyVersion}`}
+        />
         <Stat
           label="Smallest group shown"
-          value={`${num(data.k)} devices`}
-          detail="smaller groups are suppressed in every view and export"
+          value={count(data.k, "device")}
+          detail="smaller groups are merged into “other groups” in every view and export"
         />
       </dl>
+      {withheld && <WithheldNote />}
 
       <div class="columns">
         <section class="card" aria-labelledby="versions-title">
           <h3 id="versions-title">Coverage by policy version</h3>
           <table class="data" data-testid="versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Published</th>
-                <th scope="col" class="num">
-                  Acknowledged
-                </th>
-                <th scope="col">Coverage</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Version", "Published", { label: "Acknowledged", num: true }, "Coverage"]} />
             <tbody>
               {data.versions.map((v) => (
                 <tr key={v.version} data-version={v.version} class={v.version === data.policyVersion ? "current" : ""}>
                   <th scope="row">v{v.version}</th>
                   <td>{when(v.publishedAt)}</td>
-                  <td class="num">
-                    {num(v.acknowledged)} of {num(v.active)}
-                  </td>
-                  <td>
-                    <div class="coverage">
-                      <Bar value={v.acknowledged} max={v.active} label={pct(v.acknowledged, v.active)} />
-                      <span class="num">{pct(v.acknowledged, v.active)}</span>
-                    </div>
-                  </td>
+                  <CoverageCells part={v.acknowledged} whole={v.active} />
                 </tr>
               ))}
             </tbody>
@@ -106,49 +119,11 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
           <h3 id="groups-title">Coverage of v{data.policyVersion} by group</h3>
           {data.byGroup.length === 0 ? (
             <p class="muted">
-              No device has a group label. Set one with the extension's managed settings (<code>group</code>) to see
-              coverage per team.
+              No device is active yet. Give each group of people its own enrollment token (under Devices) to see
+              coverage per group.
             </p>
           ) : (
-            <table class="data" data-testid="groups">
-              <thead>
-                <tr>
-                  <th scope="col">Group</th>
-                  <th scope="col" class="num">
-                    Acknowledged
-                  </th>
-                  <th scope="col">Coverage</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.byGroup.map((g) => (
-                  <tr key={g.group ?? ""} data-group={g.group ?? ""}>
-                    <th scope="row">{g.group ?? <span class="muted">no group</span>}</th>
-                    {g.suppressed ? (
-                      <td colSpan={2} class="suppressed">
-                        Suppressed: fewer than {num(data.k)} devices
-                      </td>
-                    ) : (
-                      <>
-                        <td class="num">
-                          {num(g.acknowledged)} of {num(g.active)}
-                        </td>
-                        <td>
-                          <div class="coverage">
-                            <Bar
-                              value={g.acknowledged ?? 0}
-                              max={g.active ?? 0}
-                              label={pct(g.acknowledged, g.active)}
-                            />
-                            <span class="num">{pct(g.acknowledged, g.active)}</span>
-                          </div>
-                        </td>
-                      </>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <GroupTable rows={data.byGroup} k={data.k} />
           )}
         </section>
       </div>
@@ -156,25 +131,32 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
       <div class="columns">
         <section class="card" aria-labelledby="funnel-title">
           <h3 id="funnel-title">What people did with the nudge (v{data.policyVersion})</h3>
-          {funnelTotal === 0 ? (
+          {!funnelShown ? (
             <Empty title="No nudges yet">
               <p>No device has shown a nudge under this version.</p>
             </Empty>
           ) : (
             <>
               <BarChart
-                label="Nudge funnel"
-                labels={FUNNEL.map(([, label]) => label)}
-                values={FUNNEL.map(([key]) => data.funnel[key] ?? 0)}
+                label="Devices per nudge outcome"
+                labels={FUNNEL_EVENTS.map((key) => EVENT_NAMES[key])}
+                values={FUNNEL_EVENTS.map((key) => data.funnel[key])}
               />
               <table class="data compact" data-testid="funnel">
+                <TableHead
+                  columns={["Outcome", { label: "Devices", num: true }, { label: "Of those shown", num: true }]}
+                />
                 <tbody>
-                  {FUNNEL.map(([key, label]) => (
+                  {FUNNEL_EVENTS.map((key) => (
                     <tr key={key} data-event={key}>
-                      <th scope="row">{label}</th>
-                      <td class="num">{num(data.funnel[key] ?? 0)}</td>
+                      <th scope="row">{EVENT_NAMES[key]}</th>
+                      <td class="num">
+                        <Figure value={data.funnel[key]} />
+                      </td>
                       <td class="num muted">
-                        {key === "nudge_shown" ? "" : pct(data.funnel[key], data.funnel.nudge_shown)}
+                        {key === "nudge_shown" || data.funnel[key] === null
+                          ? ""
+                          : pct(data.funnel[key], data.funnel.nudge_shown)}
                       </td>
                     </tr>
                   ))}
@@ -184,16 +166,16 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
           )}
         </section>
         <section class="card" aria-labelledby="ack-trend-title">
-          <h3 id="ack-trend-title">Nudges and acknowledgements per day</h3>
-          {trend.length === 0 ? (
+          <h3 id="ack-trend-title">Devices shown a nudge and acknowledging, per day</h3>
+          {data.trend.every((d) => d.nudge_shown === 0 && d.acknowledged === 0) ? (
             <p class="muted">No nudges in this period.</p>
           ) : (
             <TrendChart
-              label="Nudges shown and acknowledgements per day"
-              days={trend.map((d) => d.day)}
+              label="Devices shown a nudge and devices that acknowledged, per day"
+              days={data.trend.map((d) => d.day)}
               series={[
-                { label: "Shown", values: trend.map((d) => d.nudge_shown), color: COLORS.blue },
-                { label: "Acknowledged", values: trend.map((d) => d.acknowledged), color: COLORS.green },
+                { label: "Shown", values: data.trend.map((d) => d.nudge_shown), color: COLORS.blue },
+                { label: "Acknowledged", values: data.trend.map((d) => d.acknowledged), color: COLORS.green },
               ]}
             />
           )}

@@ -1,17 +1,14 @@
-import { useState } from "preact/hooks";
-import { ApiError, send, useResource } from "../api";
-import { Async, Empty, FormError, PageTitle, ReadOnlyNote } from "../components/ui";
-import { day, num } from "../format";
+import { send, useAction, useResource } from "../api";
+import { FigureCell, WithheldNote } from "../components/figures";
+import { Async, Empty, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
+import { daySpan, num } from "../format";
+import { CANDIDATE_STATE_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { replaceQuery } from "../router";
-import { useCanEdit } from "../session";
+import { useCanEdit, useMe } from "../session";
 import type { Candidate, CandidateState } from "../types";
 
-const STATES: Array<{ id: CandidateState; label: string }> = [
-  { id: "new", label: "To triage" },
-  { id: "added", label: "Added to the catalog" },
-  { id: "dismissed", label: "Dismissed" },
-];
+const STATES: CandidateState[] = ["new", "added", "dismissed"];
 
 /**
  * Sites that look like AI tools but are not in the catalog, reported as registrable domains
@@ -20,7 +17,8 @@ const STATES: Array<{ id: CandidateState; label: string }> = [
  */
 export default function Candidates({ route }: ViewProps) {
   const [candidates, reload] = useResource<{ candidates: Candidate[] }>("/candidates");
-  const filter = (route.query.get("state") as CandidateState | null) ?? "new";
+  const asked = route.query.get("state");
+  const filter = STATES.find((state) => state === asked) ?? "new";
   return (
     <>
       <PageTitle title="Candidates" />
@@ -33,20 +31,17 @@ export default function Candidates({ route }: ViewProps) {
           <>
             <fieldset class="tabs">
               <legend class="sr-only">Show candidates</legend>
-              {STATES.map((state) => {
-                const count = data.candidates.filter((c) => c.state === state.id).length;
-                return (
-                  <button
-                    key={state.id}
-                    type="button"
-                    class={filter === state.id ? "tab selected" : "tab"}
-                    aria-pressed={filter === state.id}
-                    onClick={() => replaceQuery(route, { state: state.id })}
-                  >
-                    {state.label} ({num(count)})
-                  </button>
-                );
-              })}
+              {STATES.map((state) => (
+                <button
+                  key={state}
+                  type="button"
+                  class={filter === state ? "tab selected" : "tab"}
+                  aria-pressed={filter === state}
+                  onClick={() => replaceQuery(route, { state })}
+                >
+                  {CANDIDATE_STATE_NAMES[state]} ({num(data.candidates.filter((c) => c.state === state).length)})
+                </button>
+              ))}
             </fieldset>
             <List candidates={data.candidates.filter((c) => c.state === filter)} onChanged={reload} filter={filter} />
           </>
@@ -54,6 +49,12 @@ export default function Candidates({ route }: ViewProps) {
       </Async>
     </>
   );
+}
+
+/** Most devices first; a domain with its figures withheld has no size and goes last. */
+function byReach(a: Candidate, b: Candidate): number {
+  if (a.fewerThanK !== b.fewerThanK) return a.fewerThanK ? 1 : -1;
+  return (b.devices ?? 0) - (a.devices ?? 0) || (b.visits ?? 0) - (a.visits ?? 0) || a.domain.localeCompare(b.domain);
 }
 
 function List({
@@ -66,8 +67,8 @@ function List({
   filter: CandidateState;
 }) {
   const canEdit = useCanEdit();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { k } = useMe();
+  const { busy, error, run } = useAction(onChanged);
   if (candidates.length === 0) {
     return filter === "new" ? (
       <Empty title="Nothing to triage">
@@ -80,60 +81,38 @@ function List({
       <p class="empty-inline">None.</p>
     );
   }
-  const change = async (domain: string, state: CandidateState) => {
-    setBusy(domain);
-    setError(null);
-    try {
-      await send("POST", `/candidates/${encodeURIComponent(domain)}`, { state });
-      onChanged();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-    } finally {
-      setBusy(null);
-    }
-  };
-  const sorted = [...candidates].sort((a, b) => b.devices - a.devices || b.visits - a.visits);
+  const change = (domain: string, state: CandidateState) =>
+    run(() => send("POST", `/candidates/${encodeURIComponent(domain)}`, { state }), domain);
   return (
     <>
       <ReadOnlyNote action="triage candidates" />
-      <FormError error={error} />
+      <Problem error={error} />
       <div class="table-scroll">
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">Domain</th>
-              <th scope="col" class="num">
-                Devices
-              </th>
-              <th scope="col" class="num">
-                Visits
-              </th>
-              <th scope="col">First seen</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Triage</th>
-            </tr>
-          </thead>
+        <table class="data candidates">
+          <TableHead
+            columns={["Domain", { label: "Devices", num: true }, { label: "Visits", num: true }, "Seen", "Triage"]}
+          />
           <tbody>
-            {sorted.map((c) => (
+            {[...candidates].sort(byReach).map((c) => (
               <tr key={c.domain} data-domain={c.domain}>
-                <th scope="row" class="mono">
-                  {c.domain}
+                <th scope="row">
+                  <span class="mono">{c.domain}</span>
+                  {c.fewerThanK && <span class="vendor">visited by fewer than {num(k)} devices</span>}
                 </th>
-                <td class="num">{num(c.devices)}</td>
-                <td class="num">{num(c.visits)}</td>
-                <td>{day(c.firstSeen)}</td>
-                <td>{day(c.lastSeen)}</td>
+                <FigureCell value={c.devices} />
+                <FigureCell value={c.visits} />
+                <td class="nowrap">{daySpan(c.firstSeen, c.lastSeen, c.fewerThanK)}</td>
                 <td class="row-actions">
-                  {STATES.filter((s) => s.id !== c.state).map((s) => (
+                  {STATES.filter((s) => s !== c.state).map((s) => (
                     <button
-                      key={s.id}
+                      key={s}
                       type="button"
                       class="secondary small"
                       disabled={!canEdit || busy !== null}
-                      aria-label={`${actionLabel(s.id)}: ${c.domain}`}
-                      onClick={() => change(c.domain, s.id)}
+                      aria-label={`${actionLabel(s)}: ${c.domain}`}
+                      onClick={() => change(c.domain, s)}
                     >
-                      {actionLabel(s.id)}
+                      {actionLabel(s)}
                     </button>
                   ))}
                 </td>
@@ -142,6 +121,7 @@ function List({
           </tbody>
         </table>
       </div>
+      {candidates.some((c) => c.fewerThanK) && <WithheldNote />}
     </>
   );
 }

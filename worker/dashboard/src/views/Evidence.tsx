@@ -1,8 +1,11 @@
 import { useState } from "preact/hooks";
-import { ApiError, download, hasStoredToken, request, useResource } from "../api";
-import { Async, Bar, FormError, PageTitle } from "../components/ui";
-import { daysAgoUtc, num, pct, todayUtc, when } from "../format";
+import { ApiError, download, hasStoredToken, request, useAction, useResource } from "../api";
+import { Coverage } from "../components/figures";
+import { GroupTable } from "../components/groups";
+import { Async, PageTitle, Problem, TableHead } from "../components/ui";
+import { count, daysAgoUtc, num, todayUtc, when } from "../format";
 import type { EvidencePack } from "../types";
+import "./evidence.css";
 
 /**
  * The evidence pack for ISO/IEC 42001 and EU AI Act Art. 4 audits, for a period: JSON and CSV
@@ -11,8 +14,7 @@ import type { EvidencePack } from "../types";
 export default function Evidence() {
   const [from, setFrom] = useState(daysAgoUtc(89));
   const [to, setTo] = useState(todayUtc());
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run, clearError } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const query = (format: string) =>
     `/evidence?format=${format}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
@@ -20,21 +22,13 @@ export default function Evidence() {
   const [pack] = useResource<EvidencePack>(invalid ? null : query("json"));
 
   const fetchFile = async (format: "json" | "csv") => {
-    setBusy(format);
-    setError(null);
     setDone(null);
-    try {
-      const name = await download(query(format), `shadowlight-evidence-${from}-${to}.${format}`);
-      setDone(`Downloaded ${name}.`);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-    } finally {
-      setBusy(null);
-    }
+    const name = await run(() => download(query(format), `shadowlight-evidence-${from}-${to}.${format}`), format);
+    if (name) setDone(`Downloaded ${name}.`);
   };
 
-  const openPrintable = async () => {
-    setError(null);
+  const openPrintable = () => {
+    clearError();
     setDone(null);
     // Behind Cloudflare Access the session cookie authenticates a plain navigation.
     if (!hasStoredToken()) {
@@ -44,20 +38,16 @@ export default function Evidence() {
     // With a local bearer token a navigation would go unauthenticated, so the page is fetched
     // and shown in a tab opened now (inside the click, so no popup blocker interferes).
     const tab = window.open("", "_blank");
-    if (!tab) {
-      setError(new ApiError(0, "the browser blocked the new tab; allow pop-ups for this site"));
-      return;
-    }
-    setBusy("html");
-    try {
-      const response = await request(query("html"));
-      showPrintable(tab, await response.text());
-    } catch (caught) {
-      tab.close();
-      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-    } finally {
-      setBusy(null);
-    }
+    void run(async () => {
+      if (!tab) throw new ApiError(0, "the browser blocked the new tab; allow pop-ups for this site");
+      try {
+        const response = await request(query("html"));
+        showPrintable(tab, await response.text());
+      } catch (caught) {
+        tab.close();
+        throw caught;
+      }
+    }, "html");
   };
 
   return (
@@ -102,13 +92,31 @@ export default function Evidence() {
             {done}
           </p>
         )}
-        <FormError error={error} />
+        <Problem error={error} />
       </section>
       {!invalid && (
         <section class="card" aria-labelledby="figures-title">
           <h3 id="figures-title">What the pack states</h3>
           <Async resource={pack} what="the evidence pack">
-            {(data) => <Figures pack={data} />}
+            {(data) => (
+              <>
+                <Figures pack={data} />
+                <details class="method">
+                  <summary>How each figure is measured, and what it cannot show</summary>
+                  <ul>
+                    {data.method.map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                </details>
+                <h4>Acknowledgement of v{data.policy.version} by group</h4>
+                {data.byGroup.length === 0 ? (
+                  <p class="muted">No device was active in this period.</p>
+                ) : (
+                  <GroupTable rows={data.byGroup} k={data.k} />
+                )}
+              </>
+            )}
           </Async>
         </section>
       )}
@@ -122,17 +130,11 @@ function Figures({ pack }: { pack: EvidencePack }) {
   return (
     <>
       <p class="muted">
-        Policy in force: v{pack.policy.version} “{pack.policy.name}”, published {when(pack.policy.publishedAt)}. Groups
-        under {num(pack.k)} devices are withheld.
+        Policy in force: v{pack.policy.version} “{pack.policy.name}”, published {when(pack.policy.publishedAt)}. Period:{" "}
+        {count(pack.period.days, "day")}. Groups under {num(pack.k)} devices are merged into “other groups”.
       </p>
       <table class="data figures" data-testid="evidence-figures">
-        <thead>
-          <tr>
-            <th scope="col">Figure</th>
-            <th scope="col">Share</th>
-            <th scope="col">Controls</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Figure", "Share", "Controls"]} />
         <tbody>
           {pack.figures.map((figure) => (
             <tr key={figure.id} data-figure={figure.id}>
@@ -141,14 +143,11 @@ function Figures({ pack }: { pack: EvidencePack }) {
                 <span class="vendor">{figure.title}</span>
               </th>
               <td>
-                <div class="coverage">
-                  <Bar
-                    value={figure.numerator}
-                    max={figure.denominator}
-                    label={`${num(figure.numerator)} of ${num(figure.denominator)} ${figure.denominatorLabel}`}
-                  />
-                  <span class="num">{pct(figure.numerator, figure.denominator)}</span>
-                </div>
+                <Coverage
+                  part={figure.numerator}
+                  whole={figure.denominator}
+                  label={`${num(figure.numerator)} of ${num(figure.denominator)} ${figure.denominatorLabel}`}
+                />
               </td>
               <td class="small">
                 {figure.controls.map((id) => {

@@ -1,10 +1,13 @@
 import { useState } from "preact/hooks";
-import { ApiError, send, useResource } from "../api";
-import { Async, Empty, FormError, PageTitle, ReadOnlyNote } from "../components/ui";
-import { num, shortDay } from "../format";
+import { send, useAction, useResource } from "../api";
+import { FigureCell, WithheldNote } from "../components/figures";
+import { Async, Empty, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
+import { count, daySpan, num } from "../format";
+import { DECISION_NAMES } from "../labels";
 import { href } from "../router";
-import { useCanEdit } from "../session";
+import { useCanEdit, useMe } from "../session";
 import type { Decision, ExceptionEntry } from "../types";
+import "./exceptions.css";
 
 const DECISIONS: Decision[] = ["pending", "granted", "denied"];
 
@@ -43,26 +46,22 @@ function Register({ entries, onChanged }: { entries: ExceptionEntry[]; onChanged
   const pending = entries.filter((e) => e.decision === "pending").length;
   return (
     <>
-      <p class="muted" role="status">
-        {num(entries.length)} requests, {num(pending)} pending.
+      <p class="muted" role="status" data-testid="exceptions-count">
+        {count(entries.length, "exception request")} (a tool and a reason each), {num(pending)} pending a decision.
       </p>
       <ReadOnlyNote action="decide exception requests" />
       <div class="table-scroll">
         <table class="data exceptions">
-          <thead>
-            <tr>
-              <th scope="col">Tool</th>
-              <th scope="col">Reason</th>
-              <th scope="col" class="num">
-                Requests
-              </th>
-              <th scope="col" class="num">
-                Devices
-              </th>
-              <th scope="col">Seen</th>
-              <th scope="col">Decision</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Tool",
+              "Reason",
+              { label: "Requests", num: true },
+              { label: "Devices", num: true },
+              "Seen",
+              "Decision",
+            ]}
+          />
           <tbody>
             {entries.map((entry) => (
               <Row key={`${entry.tool}/${entry.reason}`} entry={entry} onChanged={onChanged} />
@@ -70,52 +69,46 @@ function Register({ entries, onChanged }: { entries: ExceptionEntry[]; onChanged
           </tbody>
         </table>
       </div>
+      {entries.some((e) => e.requests === null || e.devices === null) && <WithheldNote />}
     </>
   );
 }
 
 function Row({ entry, onChanged }: { entry: ExceptionEntry; onChanged: () => void }) {
   const canEdit = useCanEdit();
+  const { k } = useMe();
   const [owner, setOwner] = useState(entry.owner ?? "");
   const [decision, setDecision] = useState<Decision>(entry.decision);
   const [expiry, setExpiry] = useState(entry.expiry ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction(onChanged);
   const dirty = owner !== (entry.owner ?? "") || decision !== entry.decision || expiry !== (entry.expiry ?? "");
   const label = `${entry.toolName}, ${entry.reasonLabel}`;
-  const save = async (event: Event) => {
+  const coarse = entry.devices === null;
+  const save = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await send("PUT", `/exceptions/${encodeURIComponent(entry.tool)}/${encodeURIComponent(entry.reason)}`, {
+    void run(() =>
+      send("PUT", `/exceptions/${encodeURIComponent(entry.tool)}/${encodeURIComponent(entry.reason)}`, {
         decision,
         ...(owner.trim() ? { owner: owner.trim() } : {}),
         ...(expiry ? { expiry } : {}),
-      });
-      onChanged();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
   };
   return (
     <tr data-exception={`${entry.tool}/${entry.reason}`}>
       <th scope="row">
         <a href={href(["tools", entry.tool])}>{entry.toolName}</a>
       </th>
-      <td>{entry.reasonLabel}</td>
-      <td class="num">{num(entry.requests)}</td>
-      <td class="num">{num(entry.devices)}</td>
-      <td class="nowrap">
-        {entry.firstSeen === entry.lastSeen
-          ? shortDay(entry.firstSeen)
-          : `${shortDay(entry.firstSeen)} – ${shortDay(entry.lastSeen)}`}
+      <td>
+        {entry.reasonLabel}
+        {coarse && <span class="vendor">given on fewer than {num(k)} devices</span>}
       </td>
+      <FigureCell value={entry.requests} />
+      <FigureCell value={entry.devices} />
+      <td class="nowrap">{daySpan(entry.firstSeen, entry.lastSeen, coarse)}</td>
       <td>
         <form class="inline-form" onSubmit={save} aria-label={`Exception: ${label}`}>
-          <fieldset disabled={!canEdit || busy}>
+          <fieldset disabled={!canEdit || busy !== null}>
             <select
               aria-label={`Decision on ${label}`}
               value={decision}
@@ -124,7 +117,7 @@ function Row({ entry, onChanged }: { entry: ExceptionEntry; onChanged: () => voi
             >
               {DECISIONS.map((d) => (
                 <option key={d} value={d}>
-                  {d}
+                  {DECISION_NAMES[d]}
                 </option>
               ))}
             </select>
@@ -146,7 +139,7 @@ function Row({ entry, onChanged }: { entry: ExceptionEntry; onChanged: () => voi
             </button>
           </fieldset>
           {entry.owner && <span class="muted small owner">Owner: {entry.owner}</span>}
-          <FormError error={error} />
+          <Problem error={error} />
         </form>
       </td>
     </tr>

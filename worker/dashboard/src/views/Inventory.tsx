@@ -2,11 +2,15 @@ import type { ComponentChildren } from "preact";
 import { REVIEW_STATUSES } from "../../../../shared/events";
 import { useResource } from "../api";
 import { Sparkline } from "../components/charts";
+import { FigureCell, WithheldNote } from "../components/figures";
 import { Async, GettingStarted, PageTitle, RiskBadge, SelectField, StatusBadge } from "../components/ui";
-import { day, num, shortDay, words } from "../format";
+import { count, day, num, shortDay, weekOfDay } from "../format";
+import { REVIEW_STATUS_NAMES, RISK_LEVEL_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { href, replaceQuery } from "../router";
+import { useMe } from "../session";
 import type { InventoryTool } from "../types";
+import "./inventory.css";
 
 type SortKey = "name" | "category" | "status" | "risk" | "devices7" | "devices30" | "visits" | "firstSeen" | "lastSeen";
 
@@ -23,10 +27,13 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: "lastSeen", label: "Last seen" },
 ];
 
-function compare(a: InventoryTool, b: InventoryTool, key: SortKey): number {
+/** Order of two tools by a column; a withheld figure has no size and goes last either way. */
+function compare(a: InventoryTool, b: InventoryTool, key: SortKey, direction: "asc" | "desc"): number {
   const x = a[key];
   const y = b[key];
-  return typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+  if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+  const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+  return direction === "asc" ? order : -order;
 }
 
 /** Numbers sort largest first on the first click, words A to Z. */
@@ -51,14 +58,15 @@ export default function Inventory({ route }: ViewProps) {
 }
 
 function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["route"] }) {
+  const { k } = useMe();
   const q = route.query.get("q") ?? "";
   const category = route.query.get("category") ?? "";
   const status = route.query.get("status") ?? "";
   const level = route.query.get("level") ?? "";
   const sortParam = route.query.get("sort");
   const sort: SortKey = COLUMNS.some((c) => c.key === sortParam) ? (sortParam as SortKey) : "devices30";
-  const dir = route.query.get("dir") === "asc" || route.query.get("dir") === "desc" ? route.query.get("dir") : null;
-  const direction = dir ?? defaultDirection(sort);
+  const dir = route.query.get("dir");
+  const direction = dir === "asc" || dir === "desc" ? dir : defaultDirection(sort);
 
   const categories = [...new Map(tools.map((t) => [t.category, t.categoryName]))].sort((a, b) =>
     a[1].localeCompare(b[1]),
@@ -72,11 +80,9 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
         (!status || t.status === status) &&
         (!level || t.level === level),
     )
-    .sort((a, b) => {
-      const order = compare(a, b, sort) || a.name.localeCompare(b.name);
-      return direction === "asc" ? order : -order;
-    });
+    .sort((a, b) => compare(a, b, sort, direction) || a.name.localeCompare(b.name));
 
+  const withheld = shown.filter((t) => t.withheld).length;
   const setSort = (key: SortKey) => {
     const next = key === sort ? (direction === "asc" ? "desc" : "asc") : defaultDirection(key);
     replaceQuery(route, { sort: key, dir: next });
@@ -104,22 +110,23 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
         <Select label="Status" value={status} onChange={(v) => replaceQuery(route, { status: v })}>
           {REVIEW_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {words(s)}
+              {REVIEW_STATUS_NAMES[s]}
             </option>
           ))}
         </Select>
         <Select label="Risk" value={level} onChange={(v) => replaceQuery(route, { level: v })}>
-          {["high", "medium", "low"].map((l) => (
+          {(["high", "medium", "low"] as const).map((l) => (
             <option key={l} value={l}>
-              {l}
+              {RISK_LEVEL_NAMES[l]}
             </option>
           ))}
         </Select>
       </form>
       <p class="muted" role="status" data-testid="inventory-count">
         {shown.length === tools.length
-          ? `${num(tools.length)} tools`
-          : `${num(shown.length)} of ${num(tools.length)} tools match`}
+          ? count(tools.length, "tool")
+          : `${num(shown.length)} of ${count(tools.length, "tool")} match`}
+        {withheld > 0 && `, ${num(withheld)} used by fewer than ${num(k)} devices (figures withheld)`}
       </p>
       <div class="table-scroll">
         <table class="data inventory">
@@ -133,7 +140,7 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
                   class={column.numeric ? "num" : undefined}
                   aria-sort={column.key === sort ? (direction === "asc" ? "ascending" : "descending") : undefined}
                 >
-                  <button type="button" class="sort" onClick={() => setSort(column.key)}>
+                  <button type="button" class="plain sort" onClick={() => setSort(column.key)}>
                     {column.label}
                     <span aria-hidden="true" class="sort-mark">
                       {column.key === sort ? (direction === "asc" ? "▲" : "▼") : ""}
@@ -146,40 +153,60 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
           </thead>
           <tbody>
             {shown.map((tool) => (
-              <tr key={tool.id} data-tool={tool.id}>
-                <th scope="row">
-                  <a href={href(["tools", tool.id])}>{tool.name}</a>
-                  <span class="vendor">{tool.vendor}</span>
-                </th>
-                <td>{tool.categoryName}</td>
-                <td>
-                  <StatusBadge status={tool.status} />
-                </td>
-                <td class="num">
-                  <RiskBadge level={tool.level} risk={tool.risk} />
-                </td>
-                <td class="num">{num(tool.devices7)}</td>
-                <td class="num">{num(tool.devices30)}</td>
-                <td class="num">{num(tool.visits)}</td>
-                <td title={day(tool.firstSeen)}>{shortDay(tool.firstSeen)}</td>
-                <td title={day(tool.lastSeen)}>{shortDay(tool.lastSeen)}</td>
-                <td>
-                  {tool.trend ? (
-                    <Sparkline
-                      values={tool.trend}
-                      label={`${tool.name}: ${num(tool.trend.reduce((a, b) => a + b, 0))} visits in 30 days`}
-                    />
-                  ) : (
-                    <span class="muted">–</span>
-                  )}
-                </td>
-              </tr>
+              <Row key={tool.id} tool={tool} />
             ))}
           </tbody>
         </table>
       </div>
+      {shown.some((t) => t.devices7 === null || t.devices30 === null || t.visits === null) && <WithheldNote />}
       {shown.length === 0 && <p class="empty-inline">No tool matches these filters.</p>}
     </>
+  );
+}
+
+/**
+ * One tool. A tool fewer than k devices ever used stays listed (the security team must know
+ * it is in use) and says why its figures are withheld; its days are the weeks they fall in.
+ */
+function Row({ tool }: { tool: InventoryTool }) {
+  const { k } = useMe();
+  const seen = (value: string) => (tool.withheld ? weekOfDay(value) : shortDay(value));
+  const known = tool.trend.filter((v): v is number => v !== null);
+  return (
+    <tr data-tool={tool.id} class={tool.withheld ? "withheld-row" : undefined}>
+      <th scope="row">
+        <a href={href(["tools", tool.id])}>{tool.name}</a>
+        <span class="vendor">
+          {tool.vendor}
+          {tool.withheld && ` · used by fewer than ${num(k)} devices`}
+        </span>
+      </th>
+      <td>{tool.categoryName}</td>
+      <td>
+        <StatusBadge status={tool.status} />
+      </td>
+      <td class="num">
+        <RiskBadge level={tool.level} risk={tool.risk} />
+      </td>
+      <FigureCell value={tool.devices7} />
+      <FigureCell value={tool.devices30} />
+      <FigureCell value={tool.visits} />
+      <td title={day(tool.firstSeen)}>{seen(tool.firstSeen)}</td>
+      <td title={day(tool.lastSeen)}>{seen(tool.lastSeen)}</td>
+      <td>
+        {known.length === 0 && tool.trend.some((v) => v === null) ? (
+          <span class="muted small">withheld</span>
+        ) : (
+          <Sparkline
+            values={tool.trend}
+            label={`${tool.name}: ${count(
+              known.reduce((a, b) => a + b, 0),
+              "visit",
+            )} in 30 days${known.length < tool.trend.length ? ", some days withheld" : ""}`}
+          />
+        )}
+      </td>
+    </tr>
   );
 }
 

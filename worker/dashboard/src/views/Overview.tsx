@@ -1,9 +1,12 @@
 import { useResource } from "../api";
 import { COLORS, TrendChart } from "../components/charts";
-import { Async, Bar, GettingStarted, PageTitle, Stat } from "../components/ui";
-import { num, pct, words } from "../format";
+import { Bar, Figure, OfFigure, Share, Stat, WithheldNote } from "../components/figures";
+import { Async, GettingStarted, PageTitle, TableHead } from "../components/ui";
+import { count, num, words } from "../format";
 import { href } from "../router";
-import type { Overview as OverviewData } from "../types";
+import { useCanEdit } from "../session";
+import type { Devices, Overview as OverviewData } from "../types";
+import { Storage } from "./overview/Storage";
 
 /** The weekly look: what is in use, by how many devices, and how far the policy has reached. */
 export default function Overview() {
@@ -20,9 +23,9 @@ export default function Overview() {
 
 function Body({ data }: { data: OverviewData }) {
   const ack = data.ackCoverage;
-  const topMax = Math.max(0, ...data.topTools.map((t) => t.devices7));
-  const catMax = Math.max(0, ...data.topCategories.map((c) => c.devices7));
-  const categoryName = new Map(data.topCategories.map((c) => [c.category, c.name]));
+  const withheld =
+    [data.activeDevices7, data.enrolledDevices, data.reportingDevices7, ack.acknowledged, ack.active].includes(null) ||
+    data.trend.some((d) => d.visits === null || d.devices === null);
   return (
     <>
       <dl class="stats" data-testid="overview-stats">
@@ -33,28 +36,43 @@ function Body({ data }: { data: OverviewData }) {
         />
         <Stat
           label="Active devices (7 days)"
-          value={num(data.activeDevices7)}
-          detail={`used an AI tool, of ${num(data.enrolledDevices)} enrolled`}
+          value={<Figure value={data.activeDevices7} />}
+          detail={
+            <>
+              used an AI tool, of <Figure value={data.enrolledDevices} /> enrolled
+            </>
+          }
         />
         <Stat
           label="Reporting coverage"
-          value={pct(data.reportingDevices7, data.enrolledDevices)}
-          detail={`${num(data.reportingDevices7)} of ${num(data.enrolledDevices)} enrolled devices reported in 7 days`}
+          value={<Share part={data.reportingDevices7} whole={data.enrolledDevices} />}
+          detail={
+            <>
+              <OfFigure part={data.reportingDevices7} whole={data.enrolledDevices} /> enrolled devices reported in 7
+              days
+            </>
+          }
         />
         <Stat
           label={`Acknowledged policy v${ack.policyVersion}`}
-          value={pct(ack.acknowledged, ack.active)}
-          detail={`${num(ack.acknowledged)} of ${num(ack.active)} active devices`}
+          value={<Share part={ack.acknowledged} whole={ack.active} />}
+          detail={
+            <>
+              <OfFigure part={ack.acknowledged} whole={ack.active} /> active devices
+            </>
+          }
         />
+        <FlaggedStat />
       </dl>
+      {withheld && <WithheldNote />}
 
       <section class="card" aria-labelledby="trend-title">
         <h3 id="trend-title">Usage, last 30 days</h3>
-        {data.trend.length === 0 ? (
+        {data.trend.every((d) => d.visits === 0 && d.devices === 0) ? (
           <p class="muted">No usage in the last 30 days.</p>
         ) : (
           <TrendChart
-            label="Visits to AI tools and active devices per day"
+            label="Visits to AI tools and reporting devices per day"
             days={data.trend.map((d) => d.day)}
             series={[
               { label: "Visits", values: data.trend.map((d) => d.visits), color: COLORS.blue },
@@ -65,75 +83,97 @@ function Body({ data }: { data: OverviewData }) {
       </section>
 
       <div class="columns">
-        <section class="card" aria-labelledby="top-tools-title">
-          <h3 id="top-tools-title">Top tools by devices (7 days)</h3>
-          {data.topTools.length === 0 ? (
-            <p class="muted">No tool was used in the last 7 days.</p>
-          ) : (
-            <table class="ranking">
-              <thead>
-                <tr>
-                  <th scope="col">Tool</th>
-                  <th scope="col">Category</th>
-                  <th scope="col" class="num">
-                    Devices
-                  </th>
-                  <th scope="col">
-                    <span class="sr-only">Share</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.topTools.map((tool) => (
-                  <tr key={tool.id} data-tool={tool.id}>
-                    <th scope="row">
-                      <a href={href(["tools", tool.id])}>{tool.name}</a>
-                    </th>
-                    <td>{categoryName.get(tool.category) ?? words(tool.category)}</td>
-                    <td class="num">{num(tool.devices7)}</td>
-                    <td class="bar-cell">
-                      <Bar value={tool.devices7} max={topMax} label={`${num(tool.devices7)} devices`} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-        <section class="card" aria-labelledby="top-categories-title">
-          <h3 id="top-categories-title">Top categories by devices (7 days)</h3>
-          {data.topCategories.length === 0 ? (
-            <p class="muted">No category was used in the last 7 days.</p>
-          ) : (
-            <table class="ranking">
-              <thead>
-                <tr>
-                  <th scope="col">Category</th>
-                  <th scope="col" class="num">
-                    Devices
-                  </th>
-                  <th scope="col">
-                    <span class="sr-only">Share</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.topCategories.map((category) => (
-                  <tr key={category.category} data-category={category.category}>
-                    <th scope="row">
-                      <a href={href(["inventory"], { category: category.category })}>{category.name}</a>
-                    </th>
-                    <td class="num">{num(category.devices7)}</td>
-                    <td class="bar-cell">
-                      <Bar value={category.devices7} max={catMax} label={`${num(category.devices7)} devices`} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+        <Ranking
+          id="top-tools"
+          title="Top tools by devices (7 days)"
+          empty="No tool was used by enough devices in the last 7 days to be shown."
+          rows={data.topTools.map((tool) => ({
+            key: tool.id,
+            name: tool.name,
+            link: href(["tools", tool.id]),
+            devices: tool.devices7,
+            category: data.topCategories.find((c) => c.category === tool.category)?.name ?? words(tool.category),
+          }))}
+        />
+        <Ranking
+          id="top-categories"
+          title="Top categories by devices (7 days)"
+          empty="No category was used by enough devices in the last 7 days to be shown."
+          rows={data.topCategories.map((category) => ({
+            key: category.category,
+            name: category.name,
+            link: href(["inventory"], { category: category.category }),
+            devices: category.devices7,
+          }))}
+        />
       </div>
+
+      <Storage storage={data.storage} />
     </>
+  );
+}
+
+/** Flagged devices waiting for review: admins only, since the device list is theirs. */
+function FlaggedStat() {
+  const canEdit = useCanEdit();
+  const [devices] = useResource<Devices>(canEdit ? "/devices?flagged=true&limit=1" : null);
+  if (!canEdit || devices.kind !== "ready") return null;
+  const pending = devices.data.flaggedPending;
+  return (
+    <Stat
+      label="Flagged devices to review"
+      value={num(pending)}
+      detail={
+        <a href={href(["devices"], { flagged: "true" })}>
+          {pending === 0 ? "none waiting" : `${count(pending, "device")} kept out of evidence until reviewed`}
+        </a>
+      }
+    />
+  );
+}
+
+interface RankingRow {
+  key: string;
+  name: string;
+  link: string;
+  devices: number;
+  category?: string;
+}
+
+/** A ranking by devices with a bar each; only rows of at least k devices reach it. */
+function Ranking({ id, title, empty, rows }: { id: string; title: string; empty: string; rows: RankingRow[] }) {
+  const max = Math.max(0, ...rows.map((row) => row.devices));
+  const withCategory = rows.some((row) => row.category !== undefined);
+  return (
+    <section class="card" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      {rows.length === 0 ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        <table class="ranking" data-testid={id}>
+          <TableHead
+            columns={[
+              ...(withCategory ? ["Tool", "Category"] : ["Category"]),
+              { label: "Devices", num: true },
+              { label: "Share", hidden: true },
+            ]}
+          />
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key} data-key={row.key}>
+                <th scope="row">
+                  <a href={row.link}>{row.name}</a>
+                </th>
+                {withCategory && <td>{row.category}</td>}
+                <td class="num">{num(row.devices)}</td>
+                <td class="bar-cell">
+                  <Bar value={row.devices} max={max} label={count(row.devices, "device")} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

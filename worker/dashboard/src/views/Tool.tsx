@@ -1,14 +1,26 @@
 import { useEffect, useState } from "preact/hooks";
 import { isStale } from "../../../../shared/catalog/facts";
 import { REVIEW_STATUSES } from "../../../../shared/events";
-import { ApiError, send, useResource } from "../api";
+import { send, useAction, useResource } from "../api";
 import { catalogById, toolsByName } from "../catalog";
 import { BarChart, COLORS, TrendChart } from "../components/charts";
-import { Async, FormError, PageTitle, ReadOnlyNote, RiskBadge, SelectField, Stat, StatusBadge } from "../components/ui";
-import { day, fillDays, num, safeUrl, when, words } from "../format";
+import { Figure, Stat, WithheldNote } from "../components/figures";
+import {
+  Async,
+  PageTitle,
+  Problem,
+  ReadOnlyNote,
+  RiskBadge,
+  SelectField,
+  StatusBadge,
+  TableHead,
+} from "../components/ui";
+import { day, list, num, safeUrl, weekOfDay, when, words } from "../format";
+import { EVENT_NAMES, REVIEW_STATUS_NAMES } from "../labels";
 import type { ViewProps } from "../main";
-import { useCanEdit } from "../session";
+import { useCanEdit, useMe } from "../session";
 import type { EventKind, Fact, Review, ReviewInput, ReviewStatus, ToolDetail, ToolFacts } from "../types";
+import "./tool.css";
 
 export default function Tool({ route }: ViewProps) {
   const id = route.segments[1] ?? "";
@@ -28,9 +40,8 @@ export default function Tool({ route }: ViewProps) {
 }
 
 function Body({ data, onSaved }: { data: ToolDetail; onSaved: () => void }) {
-  const { tool, review, usage } = data;
+  const { tool, review } = data;
   const website = safeUrl(tool.vendor.website);
-  const trend = fillDays(usage.trend, (d) => ({ day: d, visits: 0, devices: 0 }));
   return (
     <>
       <section class="card tool-head" aria-label="Summary">
@@ -49,7 +60,7 @@ function Body({ data, onSaved }: { data: ToolDetail; onSaved: () => void }) {
             tool.vendor.name
           )}{" "}
           (headquarters: {tool.vendor.country}) · recognized on{" "}
-          {[...tool.hosts, ...tool.paths.map((p) => `${p.host}${p.prefix}`)].join(", ")}
+          {list([...tool.hosts, ...tool.paths.map((p) => `${p.host}${p.prefix}`)])}
         </p>
       </section>
 
@@ -64,62 +75,90 @@ function Body({ data, onSaved }: { data: ToolDetail; onSaved: () => void }) {
         </section>
       </div>
 
+      <Usage data={data} />
+    </>
+  );
+}
+
+/** Devices, days seen, the trend and the nudge outcomes, each withheld below k devices. */
+function Usage({ data }: { data: ToolDetail }) {
+  const { k } = useMe();
+  const { tool, usage } = data;
+  const seen = (value: string | null) => (usage.withheld ? weekOfDay(value) : day(value));
+  const used = usage.trend.some((d) => d.visits !== 0 || d.devices !== 0);
+  const withheldPoints = usage.trend.some((d) => d.visits === null || d.devices === null);
+  return (
+    <>
       <section class="card" aria-labelledby="usage-title">
         <h3 id="usage-title">Usage</h3>
+        {usage.withheld && (
+          <p class="callout callout-note" data-testid="tool-withheld">
+            Fewer than {num(k)} devices have used {tool.name}, so its figures are withheld and its first and last seen
+            show only the week. The tool stays in the inventory so that it can be reviewed.
+          </p>
+        )}
         <dl class="stats compact">
-          <Stat label="Devices, 7 days" value={num(usage.devices7)} />
-          <Stat label="Devices, 30 days" value={num(usage.devices30)} />
-          <Stat label="First seen" value={day(usage.firstSeen)} />
-          <Stat label="Last seen" value={day(usage.lastSeen)} />
+          <Stat label="Devices, 7 days" value={<Figure value={usage.devices7} />} />
+          <Stat label="Devices, 30 days" value={<Figure value={usage.devices30} />} />
+          <Stat label="First seen" value={seen(usage.firstSeen)} />
+          <Stat label="Last seen" value={seen(usage.lastSeen)} />
         </dl>
-        {trend.length === 0 ? (
-          <p class="muted">No device has reported this tool yet.</p>
+        {!used ? (
+          <p class="muted">No device has reported this tool in the last 30 days.</p>
         ) : (
           <TrendChart
             label={`Visits to ${tool.name} and devices per day`}
-            days={trend.map((d) => d.day)}
+            days={usage.trend.map((d) => d.day)}
             series={[
-              { label: "Visits", values: trend.map((d) => d.visits), color: COLORS.blue },
-              { label: "Devices", values: trend.map((d) => d.devices), color: COLORS.orange, right: true },
+              { label: "Visits", values: usage.trend.map((d) => d.visits), color: COLORS.blue },
+              { label: "Devices", values: usage.trend.map((d) => d.devices), color: COLORS.orange, right: true },
             ]}
           />
         )}
+        {(withheldPoints || usage.devices7 === null || usage.devices30 === null) && <WithheldNote />}
       </section>
 
       <section class="card" aria-labelledby="outcomes-title">
         <h3 id="outcomes-title">Nudge outcomes</h3>
-        <Outcomes events={usage.events} name={tool.name} />
+        {usage.withheld ? (
+          <p class="muted">
+            Withheld: fewer than {num(k)} devices have used {tool.name}.
+          </p>
+        ) : (
+          <Outcomes events={usage.events} name={tool.name} />
+        )}
       </section>
     </>
   );
 }
 
-const OUTCOMES: Array<[EventKind, string]> = [
-  ["nudge_shown", "Nudge shown"],
-  ["acknowledged", "Acknowledged"],
-  ["dismissed", "Dismissed"],
-  ["justified", "Justified"],
-  ["redirected", "Redirected"],
-  ["left", "Left the site"],
-  ["blocked", "Blocked"],
-  ["review_requested", "Review requested"],
+const OUTCOMES: EventKind[] = [
+  "nudge_shown",
+  "acknowledged",
+  "dismissed",
+  "justified",
+  "redirected",
+  "left",
+  "blocked",
+  "review_requested",
+  "nudge_tampered",
 ];
 
 function Outcomes({ events, name }: { events: Partial<Record<EventKind, number>>; name: string }) {
-  const total = OUTCOMES.reduce((sum, [kind]) => sum + (events[kind] ?? 0), 0);
+  const total = OUTCOMES.reduce((sum, kind) => sum + (events[kind] ?? 0), 0);
   if (total === 0) return <p class="muted">No nudge has been shown for {name} yet.</p>;
   return (
     <div class="outcomes">
       <BarChart
         label={`Nudge outcomes for ${name}`}
-        labels={OUTCOMES.map(([, label]) => label)}
-        values={OUTCOMES.map(([kind]) => events[kind] ?? 0)}
+        labels={OUTCOMES.map((kind) => EVENT_NAMES[kind])}
+        values={OUTCOMES.map((kind) => events[kind] ?? 0)}
       />
       <table class="data compact" data-testid="outcomes">
         <tbody>
-          {OUTCOMES.map(([kind, label]) => (
+          {OUTCOMES.map((kind) => (
             <tr key={kind} data-event={kind}>
-              <th scope="row">{label}</th>
+              <th scope="row">{EVENT_NAMES[kind]}</th>
               <td class="num">{num(events[kind] ?? 0)}</td>
             </tr>
           ))}
@@ -165,13 +204,7 @@ function Facts({ facts }: { facts: ToolFacts }) {
   }
   return (
     <table class="data facts">
-      <thead>
-        <tr>
-          <th scope="col">Fact</th>
-          <th scope="col">Value</th>
-          <th scope="col">Source</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Fact", "Value", "Source"]} />
       <tbody>
         {rows.map(([label, value, fact]) => {
           const source = safeUrl(fact.source);
@@ -217,8 +250,8 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
     alternative: review?.alternative ?? "",
   });
   const [draft, setDraft] = useState<ReviewDraft>(initial);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction(onSaved);
+  const saving = busy !== null;
   const [saved, setSaved] = useState(false);
   // A reload after saving brings the stored review: show what the server holds.
   useEffect(() => setDraft(initial()), [review]);
@@ -230,22 +263,13 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setSaving(true);
-    setError(null);
     // The PUT replaces the whole review: an empty field is sent as null and cleared.
     const body: ReviewInput = { status: draft.status };
     for (const key of ["owner", "notes", "conditions", "nextReview", "alternative"] as const) {
       body[key] = draft[key].trim() || null;
     }
-    try {
-      await send<Review>("PUT", `/tools/${encodeURIComponent(toolId)}/review`, body);
-      setSaved(true);
-      onSaved();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-    } finally {
-      setSaving(false);
-    }
+    const stored = await run(() => send<Review>("PUT", `/tools/${encodeURIComponent(toolId)}/review`, body));
+    if (stored) setSaved(true);
   };
 
   return (
@@ -255,7 +279,7 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
         <SelectField label="Status" name="status" value={draft.status} onChange={set("status")}>
           {REVIEW_STATUSES.map((status: ReviewStatus) => (
             <option key={status} value={status}>
-              {words(status)}
+              {REVIEW_STATUS_NAMES[status]}
             </option>
           ))}
         </SelectField>
@@ -301,7 +325,7 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
           )}
         </div>
       </fieldset>
-      <FormError error={error} />
+      <Problem error={error} />
       {review && (
         <p class="muted small">
           Last changed {when(review.updatedAt)} by {review.updatedBy}.
