@@ -51,7 +51,8 @@ export function bytes(value: number | null | undefined): string {
   return new Intl.NumberFormat(LOCALE, {
     style: "unit",
     unit: BYTE_UNITS[unit],
-    unitDisplay: "short",
+    // "bytes" in full (Intl's short form is the singular "byte"), "kB" and above short.
+    unitDisplay: unit === 0 ? "long" : "short",
     maximumFractionDigits: scaled < 10 && unit > 0 ? 1 : 0,
   }).format(scaled);
 }

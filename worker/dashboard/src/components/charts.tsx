@@ -8,7 +8,7 @@ import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./charts.css";
-import { count, day as formatDay, num } from "../format";
+import { count, day as formatDay, num, shortDay } from "../format";
 import { Figure } from "./figures";
 
 export interface SeriesSpec {
@@ -50,6 +50,16 @@ function fitAxis(self: uPlot, values: string[] | null, axisIdx: number, cycleNum
 function daySeconds(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) / 1000;
 }
+
+const DAY_S = 86_400;
+const dayOfSeconds = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
+
+/** The day axis: ticks on whole days (never hours), labelled as every other date on screen. */
+const DAY_AXIS = {
+  ...AXIS,
+  incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S],
+  values: (_u: uPlot, splits: number[]) => splits.map((ts) => shortDay(dayOfSeconds(ts))),
+} satisfies uPlot.Axis;
 
 /**
  * Creates a uPlot in a container; a responsive plot follows the container's width, a fixed
@@ -125,10 +135,7 @@ export function TrendChart({
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       series: [
-        {
-          label: "Day",
-          value: (_u, ts) => (ts == null ? "–" : formatDay(new Date(ts * 1000).toISOString().slice(0, 10))),
-        },
+        { label: "Day", value: (_u, ts) => (ts == null ? "–" : formatDay(dayOfSeconds(ts))) },
         ...series.map((s, i) => ({
           label: s.label,
           stroke: s.color,
@@ -136,12 +143,14 @@ export function TrendChart({
           // Only the first series is filled, so overlapping areas do not muddy the colors.
           ...(i === 0 ? { fill: `${s.color}14` } : {}),
           scale: s.right ? "right" : "y",
-          value: (_u: uPlot, v: number | null) => (v === null ? "withheld" : format(v)),
+          // The legend: "–" with no day under the cursor, "withheld" for a day below k devices.
+          value: (_u: uPlot, v: number | null, _series: number, idx: number | null) =>
+            idx === null ? "–" : v === null ? "withheld" : format(v),
           points: { size: 5 },
         })),
       ],
       axes: [
-        { ...AXIS },
+        DAY_AXIS,
         { ...AXIS, size: fitAxis, values: countTicks(format) },
         ...(hasRight
           ? [

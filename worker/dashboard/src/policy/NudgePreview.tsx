@@ -8,6 +8,7 @@ import type { CompiledTool } from "../../../../shared/catalog/compile";
 import type { Decision } from "../../../../shared/policy/evaluate";
 import { whyLines as sharedWhyLines } from "../../../../shared/policy/why";
 import { catalogById } from "../catalog";
+import "./nudge-preview.css";
 
 type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
 

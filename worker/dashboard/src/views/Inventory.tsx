@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { REVIEW_STATUSES } from "../../../../shared/events";
 import { useResource } from "../api";
 import { Sparkline } from "../components/charts";
-import { FigureCell, WithheldNote } from "../components/figures";
+import { FigureCell, WithheldNote, withheldReason } from "../components/figures";
 import { Async, GettingStarted, PageTitle, RiskBadge, SelectField, StatusBadge } from "../components/ui";
 import { count, day, num, shortDay, weekOfDay } from "../format";
 import { REVIEW_STATUS_NAMES, RISK_LEVEL_NAMES } from "../labels";
@@ -176,21 +176,29 @@ function Row({ tool }: { tool: InventoryTool }) {
     <tr data-tool={tool.id} class={tool.withheld ? "withheld-row" : undefined}>
       <th scope="row">
         <a href={href(["tools", tool.id])}>{tool.name}</a>
-        <span class="vendor">
-          {tool.vendor}
-          {tool.withheld && ` · used by fewer than ${num(k)} devices`}
-        </span>
+        <span class="vendor">{tool.vendor}</span>
       </th>
-      <td>{tool.categoryName}</td>
+      <td class="category">{tool.categoryName}</td>
       <td>
         <StatusBadge status={tool.status} />
       </td>
       <td class="num">
         <RiskBadge level={tool.level} risk={tool.risk} />
       </td>
-      <FigureCell value={tool.devices7} />
-      <FigureCell value={tool.devices30} />
-      <FigureCell value={tool.visits} />
+      {tool.withheld ? (
+        // One cell for the three figures: one reason, not three withheld numbers.
+        <td colSpan={3} class="withheld-span">
+          <span class="withheld" title={withheldReason(k)}>
+            fewer than {num(k)} devices: figures withheld
+          </span>
+        </td>
+      ) : (
+        <>
+          <FigureCell value={tool.devices7} />
+          <FigureCell value={tool.devices30} />
+          <FigureCell value={tool.visits} />
+        </>
+      )}
       <td title={day(tool.firstSeen)}>{seen(tool.firstSeen)}</td>
       <td title={day(tool.lastSeen)}>{seen(tool.lastSeen)}</td>
       <td>

@@ -85,7 +85,8 @@ function Usage({ data }: { data: ToolDetail }) {
   const { k } = useMe();
   const { tool, usage } = data;
   const seen = (value: string | null) => (usage.withheld ? weekOfDay(value) : day(value));
-  const used = usage.trend.some((d) => d.visits !== 0 || d.devices !== 0);
+  const drawn = usage.trend.some((d) => (d.visits ?? 0) > 0 || (d.devices ?? 0) > 0);
+  const anyUse = usage.trend.some((d) => d.visits !== 0 || d.devices !== 0);
   const withheldPoints = usage.trend.some((d) => d.visits === null || d.devices === null);
   return (
     <>
@@ -103,8 +104,12 @@ function Usage({ data }: { data: ToolDetail }) {
           <Stat label="First seen" value={seen(usage.firstSeen)} />
           <Stat label="Last seen" value={seen(usage.lastSeen)} />
         </dl>
-        {!used ? (
+        {!anyUse ? (
           <p class="muted">No device has reported this tool in the last 30 days.</p>
+        ) : !drawn ? (
+          <p class="muted" data-testid="trend-withheld">
+            Every day of the last 30 covers fewer than {num(k)} devices, so the daily figures are withheld.
+          </p>
         ) : (
           <TrendChart
             label={`Visits to ${tool.name} and devices per day`}

@@ -54,11 +54,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 
 /**
  * `key: value` lines; for a change (`{before, after}`, or a cap's `{from, to}`) one line per
- * field that changed, as `old → new`.
+ * field that changed, as `old → new`; for a first version (`before: null`) the fields it set.
  */
 export function auditLines(action: string, detail: Record<string, unknown>): string[] {
   const { before, after } = detail;
-  if ((before === null || isRecord(before)) && isRecord(after)) {
+  if (before === null && isRecord(after)) {
+    return Object.entries(after)
+      .filter(([key, value]) => !REDUNDANT.has(key) && value !== null && value !== "")
+      .map(([key, value]) => `${fieldName(key)}: ${show(action, key, value)}`);
+  }
+  if (isRecord(before) && isRecord(after)) {
     const old = before ?? {};
     const keys = [...new Set([...Object.keys(old), ...Object.keys(after)])].filter((key) => !REDUNDANT.has(key));
     return keys
