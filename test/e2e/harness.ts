@@ -99,7 +99,8 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
     EVIDENCE_SIGNING_KEY: newEvidenceKey(),
     ...options.vars,
   };
-  const worker = await startWorker({ port, persistTo, vars });
+  // `testScheduled`: the cron runs on demand (the dashboard's seed runs the daily job).
+  const worker = await startWorker({ port, persistTo, vars, testScheduled: true });
   // Publish the default policy into the fresh database, as `npm start` does.
   await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
   const stack: Stack = {
@@ -127,7 +128,12 @@ export async function stopWorker(stack: Stack): Promise<void> {
 
 /** Starts the worker again on the same port and data. */
 export async function restartWorker(stack: Stack): Promise<void> {
-  stack.worker = await startWorker({ port: stack.port, persistTo: stack.persistTo, vars: stack.vars });
+  stack.worker = await startWorker({
+    port: stack.port,
+    persistTo: stack.persistTo,
+    vars: stack.vars,
+    testScheduled: true,
+  });
 }
 
 export interface Browser {

@@ -1,9 +1,17 @@
 /**
- * Realistic data for the dashboard's end-to-end tests, written only through the real APIs:
- * devices enroll in groups and report three weeks of cumulative daily counters the way the
- * extension does (visits, and on first use the nudge and its outcome as the default policy
- * decides it), justifications and unknown AI domains; then an admin reviews a tool, creates a
- * token and decides an exception, each with a hostile string where free text is accepted.
+ * Realistic data for the dashboard's end-to-end tests, written through the real APIs: an admin
+ * creates one enrollment token per group (with the group's headcount as its cap), devices
+ * enroll with them from addresses of their own and report three weeks of cumulative daily
+ * counters the way the extension does (visits, and the nudge and its outcome as the default
+ * policy decides it, on the day it was shown), justifications and unknown AI domains. Two
+ * groups stay below k and must never be named; two devices report far above the fleet and
+ * are flagged by the daily job; one device is revoked. An admin then reviews a tool and
+ * decides an exception, with hostile text wherever free text is accepted.
+ *
+ * Two things a fresh local database cannot have are simulated, both as a deployment that has
+ * run for weeks would hold them: the default policy published 60 days ago (counts dated before
+ * their policy version was published are refused), and the daily job having recorded the
+ * database's size a week ago (it runs with that week's time, before the data arrives).
  *
  * The generator is seeded, and what it sent is returned as ground truth for the tests.
  */
@@ -14,16 +22,21 @@ import { addDays, dayOf } from "../../shared/day";
 import type { EventKind } from "../../shared/events";
 import { evaluatePolicy } from "../../shared/policy/evaluate";
 import { policySchema } from "../../shared/policy/schema";
-import type { CandidateCount, JustificationCount, ReportRequest } from "../../shared/protocol";
+import type { CandidateCount, EnrollResponse, JustificationCount, ReportRequest } from "../../shared/protocol";
+import { run, WRANGLER_ENV } from "../../worker/dev/local";
 import { seededRandom as random } from "../support/random";
 import type { Stack } from "./harness";
 
 /** Markup that would run script if any view rendered network text as HTML. */
 export const HOSTILE = "<img src=x onerror=alert(1)>";
 
+/** Groups below k devices: no view may name them (the token list, where an admin made them, aside). */
+export const SMALL_GROUPS = ["Legal", "Finance"];
+
 const index = indexJson as unknown as CompiledIndex;
 const policy = policySchema.parse(defaultPolicy);
 const toolsById = new Map(index.tools.map((tool) => [tool.id, tool]));
+const DAY_MS = 86_400_000;
 
 interface Usage {
   tool: string;
@@ -36,10 +49,16 @@ interface Usage {
 }
 
 const ALL: Usage[] = [{ tool: "chatgpt", daily: 0.8 }];
-const GROUPS: Array<{ group: string | null; devices: number; browser: string; usage: Usage[] }> = [
+interface GroupSpec {
+  group: string | null;
+  devices: number;
+  browser: "chrome" | "edge" | "firefox";
+  usage: Usage[];
+}
+const GROUPS: GroupSpec[] = [
   {
     group: "Engineering",
-    devices: 6,
+    devices: 9,
     browser: "chrome",
     usage: [
       { tool: "claude", daily: 0.6 },
@@ -50,7 +69,7 @@ const GROUPS: Array<{ group: string | null; devices: number; browser: string; us
   },
   {
     group: "Sales",
-    devices: 5,
+    devices: 7,
     browser: "edge",
     usage: [
       { tool: "deepl", daily: 0.5 },
@@ -59,34 +78,38 @@ const GROUPS: Array<{ group: string | null; devices: number; browser: string; us
       { tool: "perplexity", daily: 0.3 },
     ],
   },
-  // Two devices: below k = 5, so every breakdown must suppress this group.
   {
-    group: "Legal",
-    devices: 2,
-    browser: "firefox",
+    group: "Support",
+    devices: 6,
+    browser: "chrome",
     usage: [
-      { tool: "deepl", daily: 0.6 },
-      { tool: "m365-copilot", daily: 0.5 },
-      { tool: "google-gemini", daily: 0.3 },
+      { tool: "claude", daily: 0.4 },
+      { tool: "perplexity", daily: 0.4 },
+      { tool: "grammarly", daily: 0.3 },
     ],
   },
+  { group: "Legal", devices: 2, browser: "firefox", usage: [{ tool: "m365-copilot", daily: 0.5 }] },
+  { group: "Finance", devices: 3, browser: "edge", usage: [{ tool: "google-gemini", daily: 0.4 }] },
+  // Enrolled with the worker's own ENROLLMENT_TOKEN: no group.
   {
     group: null,
-    devices: 2,
+    devices: 5,
     browser: "chrome",
     usage: [
       { tool: "midjourney", daily: 0.5 },
       { tool: "character-ai", daily: 0.2, devices: 1 },
-      { tool: "suno", daily: 0.3 },
+      { tool: "suno", daily: 0.3, devices: 3 },
     ],
   },
 ];
 
 /** Unknown sites that looked like AI tools, by the group whose devices visit them. */
-const CANDIDATES: Array<{ domain: string; group: string | null; daily: number }> = [
+const CANDIDATES: Array<{ domain: string; group: string | null; daily: number; devices?: number }> = [
   { domain: "tinyllm.dev", group: "Engineering", daily: 0.4 },
-  { domain: "promptforge.io", group: "Sales", daily: 0.2 },
-  { domain: "aiwriter-pro.com", group: null, daily: 0.3 },
+  { domain: "promptforge.io", group: "Sales", daily: 0.3 },
+  { domain: "aiwriter-pro.com", group: null, daily: 0.5 },
+  // One device only: listed, its figures withheld.
+  { domain: "quietprompt.net", group: "Support", daily: 0.3, devices: 1 },
 ];
 
 const DAYS = 21;
@@ -107,11 +130,20 @@ export interface Seeded {
   /** Sum per `tool/reason` of the justifications sent. */
   justifications: Map<string, number>;
   candidates: string[];
-  /** The tool the seed reviewed, the token it created and the exception it decided. */
+  /** The enrollment token of each group, by group. */
+  groupTokens: Map<string, string>;
+  /** Devices flagged by the daily job: one for visits, one for answers to nudges. */
+  outliers: { visits: SeededDevice; answers: SeededDevice };
+  /** The device the seed revoked. */
+  revoked: SeededDevice;
+  /** The tool the seed reviewed and the exception it decided. */
   reviewedTool: string;
   tokenLabel: string;
   decidedException: { tool: string; reason: string };
 }
+
+/** What the seed records while it sends. */
+type Truth = Omit<Seeded, "outliers" | "revoked">;
 
 async function call<T>(stack: Stack, path: string, init: RequestInit & { bearer?: string } = {}): Promise<T> {
   const headers = new Headers(init.headers);
@@ -122,119 +154,205 @@ async function call<T>(stack: Stack, path: string, init: RequestInit & { bearer?
   return (await response.json()) as T;
 }
 
+let addresses = 0;
+
+/** Enrolls a device from an address of its own, as in a fleet (enrollment is rate limited per address). */
+export function enroll(stack: Stack, token: string, extra: Record<string, string> = {}): Promise<EnrollResponse> {
+  addresses++;
+  return call<EnrollResponse>(stack, "/api/v1/enroll", {
+    method: "POST",
+    headers: { "CF-Connecting-IP": `10.77.${addresses >> 8}.${addresses & 255}` },
+    body: JSON.stringify({ token, extensionVersion: "0.1.0", ...extra }),
+  });
+}
+
+/** Runs the worker's cron as if at `time` (the test endpoint of wrangler dev --test-scheduled). */
+async function runCron(stack: Stack, time: number): Promise<void> {
+  const response = await fetch(
+    `${stack.serverUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${time}`,
+  );
+  if (!response.ok) throw new Error(`the cron failed: ${response.status} ${await response.text()}`);
+}
+
+/** Sets a published version's date back, as if it had been published `days` ago. */
+async function publishedDaysAgo(stack: Stack, version: number, days: number): Promise<void> {
+  const at = Date.now() - days * DAY_MS;
+  await run(
+    "wrangler",
+    [
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      stack.persistTo,
+      "--command",
+      `UPDATE policy_versions SET published_at = ${at} WHERE version = ${version}`,
+    ],
+    WRANGLER_ENV,
+  );
+}
+
+/** Cumulative daily counters of one device, built up the way the extension counts. */
+class Counters {
+  private readonly days = new Map<string, Map<string, number>>();
+  readonly justifications: JustificationCount[] = [];
+  readonly candidates: CandidateCount[] = [];
+  constructor(
+    private readonly device: SeededDevice,
+    private readonly seeded: Truth,
+  ) {}
+
+  bump(day: string, tool: string, event: EventKind, n: number): void {
+    const key = `${tool}\t${event}`;
+    const counters = this.days.get(day) ?? new Map<string, number>();
+    counters.set(key, (counters.get(key) ?? 0) + n);
+    this.days.set(day, counters);
+    if (event === "visit") this.seeded.visits.set(tool, (this.seeded.visits.get(tool) ?? 0) + n);
+    const users = this.seeded.devicesByTool.get(tool) ?? new Set<string>();
+    users.add(this.device.deviceId);
+    this.seeded.devicesByTool.set(tool, users);
+  }
+
+  report(): ReportRequest {
+    return {
+      days: [...this.days]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, counters]) => ({
+          day,
+          counters: [...counters].map(([key, n]) => {
+            const [tool, event] = key.split("\t") as [string, EventKind];
+            return { tool, event, policyVersion: policy.version, n };
+          }),
+        })),
+      ...(this.justifications.length ? { justifications: this.justifications } : {}),
+      ...(this.candidates.length ? { candidates: this.candidates } : {}),
+    };
+  }
+}
+
+/** A device's three weeks: each tool on the days it is used, the nudge due until answered. */
+function use(counters: Counters, usages: Usage[], d: number, today: string, rand: () => number, seeded: Truth) {
+  for (const usage of usages) {
+    if (usage.devices !== undefined && d >= usage.devices) continue;
+    const tool = toolsById.get(usage.tool);
+    if (!tool) throw new Error(`${usage.tool} is not in the catalog`);
+    const decision = evaluatePolicy(policy, tool);
+    let answered = false;
+    for (let ago = Math.min(usage.since ?? DAYS - 1, DAYS - 1); ago >= 0; ago--) {
+      // Every device uses its first tool today, so every device counts as active.
+      if (rand() >= usage.daily && !(ago === 0 && usage === usages[0])) continue;
+      const day = addDays(today, -ago);
+      const visits = 1 + Math.floor(rand() * 6);
+      counters.bump(day, tool.id, "visit", visits);
+      if (decision.action === "block") {
+        counters.bump(day, tool.id, "blocked", visits);
+        if (!answered) counters.bump(day, tool.id, "review_requested", 1);
+        answered = true;
+        continue;
+      }
+      if (answered || decision.action === "allow") continue;
+      counters.bump(day, tool.id, "nudge_shown", 1);
+      // One in five leaves the first time and answers on a later day.
+      if (rand() < 0.2) {
+        counters.bump(day, tool.id, "left", 1);
+        continue;
+      }
+      if (decision.action === "acknowledge") counters.bump(day, tool.id, "acknowledged", 1);
+      if (decision.action === "justify") {
+        counters.bump(day, tool.id, "justified", 1);
+        // Most people give the first reason, so some exceptions reach k devices.
+        const reason = policy.reasons[rand() < 0.85 ? 0 : Math.floor(rand() * policy.reasons.length)];
+        if (!reason) throw new Error("the default policy has no reasons");
+        counters.justifications.push({ day, tool: tool.id, reason: reason.id, policyVersion: policy.version, n: 1 });
+        const key = `${tool.id}/${reason.id}`;
+        seeded.justifications.set(key, (seeded.justifications.get(key) ?? 0) + 1);
+      }
+      if (decision.action === "inform") counters.bump(day, tool.id, "dismissed", 1);
+      answered = true;
+    }
+  }
+}
+
 export async function seed(stack: Stack): Promise<Seeded> {
   const rand = random(42);
-  const today = dayOf(Date.now());
-  const seeded: Seeded = {
+  const now = Date.now();
+  const today = dayOf(now);
+  const admin = stack.tokens.admin;
+  await publishedDaysAgo(stack, policy.version, 60);
+  // The daily job a week ago, while the database was still nearly empty.
+  await runCron(stack, now - 7 * DAY_MS);
+
+  const seeded: Truth = {
     today,
     devices: [],
     visits: new Map(),
     devicesByTool: new Map(),
     justifications: new Map(),
     candidates: CANDIDATES.map((c) => c.domain),
+    groupTokens: new Map(),
     reviewedTool: "perplexity",
-    tokenLabel: `Rollout ${HOSTILE}`,
+    tokenLabel: `Support rollout ${HOSTILE}`,
     decidedException: { tool: "", reason: "" },
   };
 
   for (const spec of GROUPS) {
+    let token = stack.tokens.enrollment;
+    if (spec.group) {
+      const label = spec.group === "Support" ? seeded.tokenLabel : `${spec.group} laptops`;
+      const body = { label, group: spec.group, maxDevices: spec.devices + 3 };
+      token = (
+        await call<{ token: string }>(stack, "/api/admin/enrollment-tokens", {
+          method: "POST",
+          bearer: admin,
+          body: JSON.stringify(body),
+        })
+      ).token;
+      seeded.groupTokens.set(spec.group, token);
+    }
     for (let d = 0; d < spec.devices; d++) {
-      const enrolled = await call<{ deviceId: string; deviceToken: string }>(stack, "/api/v1/enroll", {
-        method: "POST",
-        body: JSON.stringify({
-          token: stack.tokens.enrollment,
-          ...(spec.group ? { group: spec.group } : {}),
-          browser: spec.browser,
-          extensionVersion: "0.1.0",
-        }),
-      });
-      const device: SeededDevice = { ...enrolled, group: spec.group };
-      seeded.devices.push(device);
-
-      const counters = new Map<string, Map<string, number>>();
-      const bump = (day: string, tool: string, event: EventKind, n: number) => {
-        const key = `${tool}\t${event}`;
-        const dayCounters = counters.get(day) ?? new Map<string, number>();
-        dayCounters.set(key, (dayCounters.get(key) ?? 0) + n);
-        counters.set(day, dayCounters);
-        if (event === "visit") seeded.visits.set(tool, (seeded.visits.get(tool) ?? 0) + n);
-        const users = seeded.devicesByTool.get(tool) ?? new Set<string>();
-        users.add(device.deviceId);
-        seeded.devicesByTool.set(tool, users);
+      const enrolled = await enroll(stack, token, { browser: spec.browser });
+      const device: SeededDevice = {
+        deviceId: enrolled.deviceId,
+        deviceToken: enrolled.deviceToken,
+        group: spec.group,
       };
-      const justifications: JustificationCount[] = [];
-      const candidates: CandidateCount[] = [];
-
-      for (const usage of [...ALL, ...spec.usage]) {
-        if (usage.devices !== undefined && d >= usage.devices) continue;
-        const tool = toolsById.get(usage.tool);
-        if (!tool) throw new Error(`${usage.tool} is not in the catalog`);
-        const decision = evaluatePolicy(policy, tool);
-        // The nudge is due until it is answered; acknowledge and justify are answered once.
-        let answered = false;
-        for (let ago = Math.min(usage.since ?? DAYS - 1, DAYS - 1); ago >= 0; ago--) {
-          if (rand() >= usage.daily) continue;
-          const day = addDays(today, -ago);
-          const visits = 1 + Math.floor(rand() * 6);
-          bump(day, tool.id, "visit", visits);
-          if (decision.action === "block") {
-            bump(day, tool.id, "blocked", visits);
-            if (!answered) bump(day, tool.id, "review_requested", 1);
-            answered = true;
-            continue;
-          }
-          if (answered || decision.action === "allow") continue;
-          bump(day, tool.id, "nudge_shown", 1);
-          // One in five leaves the first time and answers on a later day.
-          if (rand() < 0.2) {
-            bump(day, tool.id, "left", 1);
-            continue;
-          }
-          if (decision.action === "acknowledge") bump(day, tool.id, "acknowledged", 1);
-          if (decision.action === "justify") {
-            bump(day, tool.id, "justified", 1);
-            const reason = policy.reasons[Math.floor(rand() * policy.reasons.length)];
-            if (!reason) throw new Error("the default policy has no reasons");
-            justifications.push({ day, tool: tool.id, reason: reason.id, policyVersion: policy.version, n: 1 });
-            const key = `${tool.id}/${reason.id}`;
-            seeded.justifications.set(key, (seeded.justifications.get(key) ?? 0) + 1);
-          }
-          if (decision.action === "inform") bump(day, tool.id, "dismissed", 1);
-          answered = true;
-        }
-      }
+      seeded.devices.push(device);
+      const counters = new Counters(device, seeded);
+      use(counters, [...ALL, ...spec.usage], d, today, rand, seeded);
       for (const candidate of CANDIDATES) {
-        if (candidate.group !== spec.group) continue;
+        if (candidate.group !== spec.group || (candidate.devices !== undefined && d >= candidate.devices)) continue;
         for (let ago = DAYS - 1; ago >= 0; ago--) {
           if (rand() < candidate.daily) {
-            candidates.push({ day: addDays(today, -ago), domain: candidate.domain, n: 1 + Math.floor(rand() * 3) });
+            const n = 1 + Math.floor(rand() * 3);
+            counters.candidates.push({ day: addDays(today, -ago), domain: candidate.domain, n });
           }
         }
       }
-
-      const report: ReportRequest = {
-        days: [...counters]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([day, dayCounters]) => ({
-            day,
-            counters: [...dayCounters].map(([key, n]) => {
-              const [tool, event] = key.split("\t") as [string, EventKind];
-              return { tool, event, policyVersion: policy.version, n };
-            }),
-          })),
-        ...(justifications.length ? { justifications } : {}),
-        ...(candidates.length ? { candidates } : {}),
-      };
+      // The last device of Engineering reloads a tool thousands of times yesterday, the last of
+      // Sales answers dozens of nudges: the daily job flags both.
+      const yesterday = addDays(today, -1);
+      if (spec.group === "Engineering" && d === spec.devices - 1) counters.bump(yesterday, "chatgpt", "visit", 2_500);
+      if (spec.group === "Sales" && d === spec.devices - 1) {
+        counters.bump(yesterday, "grammarly", "nudge_shown", 60);
+        counters.bump(yesterday, "grammarly", "dismissed", 60);
+      }
       await call(stack, "/api/v1/reports", {
         method: "POST",
         bearer: device.deviceToken,
-        body: JSON.stringify(report),
+        body: JSON.stringify(counters.report()),
       });
     }
   }
+  const inGroup = (group: string) => seeded.devices.filter((device) => device.group === group);
+  const outliers = { visits: inGroup("Engineering").at(-1), answers: inGroup("Sales").at(-1) };
+  const revoked = inGroup("Engineering")[1];
+  if (!outliers.visits || !outliers.answers || !revoked) throw new Error("the seed has too few devices");
+  // The daily job of today: flags yesterday's outliers and records the database's size.
+  await runCron(stack, now);
 
   // What a security team would already have done, with hostile text in every free-text field.
-  const admin = stack.tokens.admin;
+  await call(stack, `/api/admin/devices/${revoked.deviceId}/revoke`, { method: "POST", bearer: admin });
   await call(stack, `/api/admin/tools/${seeded.reviewedTool}/review`, {
     method: "PUT",
     bearer: admin,
@@ -246,11 +364,6 @@ export async function seed(stack: Stack): Promise<Seeded> {
       nextReview: addDays(today, 90),
     }),
   });
-  await call(stack, "/api/admin/enrollment-tokens", {
-    method: "POST",
-    bearer: admin,
-    body: JSON.stringify({ label: seeded.tokenLabel }),
-  });
   const [first] = [...seeded.justifications.keys()].sort();
   if (!first) throw new Error("the seed produced no justification");
   const [tool, reason] = first.split("/") as [string, string];
@@ -258,7 +371,7 @@ export async function seed(stack: Stack): Promise<Seeded> {
   await call(stack, `/api/admin/exceptions/${tool}/${reason}`, {
     method: "PUT",
     bearer: admin,
-    body: JSON.stringify({ decision: "granted", owner: `Legal ${HOSTILE}`, expiry: addDays(today, 30) }),
+    body: JSON.stringify({ decision: "granted", owner: `Compliance ${HOSTILE}`, expiry: addDays(today, 30) }),
   });
-  return seeded;
+  return { ...seeded, outliers: { visits: outliers.visits, answers: outliers.answers }, revoked };
 }
