@@ -4,6 +4,7 @@
  * layer: no view prints an internal id such as `approved_with_conditions` or `device.revoke`.
  */
 import type { CandidateState, ExceptionDecision, FlagState } from "../../../shared/admin";
+import type { Tier } from "../../../shared/catalog/schema";
 import type { EventKind, ReviewStatus } from "../../../shared/events";
 import type { PolicyAction } from "../../../shared/policy/schema";
 import { words } from "./format";
@@ -44,6 +45,16 @@ export const RISK_LEVEL_NAMES: Record<"low" | "medium" | "high", string> = {
   low: "Low",
   medium: "Medium",
   high: "High",
+};
+
+/** A vendor's plan tiers, as the catalog's facts name them. */
+const TIER_NAMES: Record<Tier, string> = {
+  free: "Free plan",
+  individual: "Individual plans",
+  team: "Team plans",
+  enterprise: "Enterprise plans",
+  api: "API",
+  all: "All plans",
 };
 
 /** Browsers as the device reported them at enrollment. */
@@ -100,6 +111,7 @@ export const candidateStateName = (id: string) => named(CANDIDATE_STATE_NAMES, i
 export const flagStateName = (id: string) => named(FLAG_STATE_NAMES, id);
 export const flagReasonName = (id: string) => named(FLAG_REASON_NAMES, id);
 export const riskLevelName = (id: string) => named(RISK_LEVEL_NAMES, id);
+export const tierName = (id: string) => named(TIER_NAMES, id);
 export const browserName = (id: string) => named(BROWSER_NAMES, id);
 export const eventName = (id: string) => named(EVENT_NAMES, id);
 export const actionName = (id: string) => named(ACTION_NAMES, id);

@@ -15,8 +15,8 @@ import {
   StatusBadge,
   TableHead,
 } from "../components/ui";
-import { day, list, num, safeUrl, weekOfDay, when, words } from "../format";
-import { EVENT_NAMES, REVIEW_STATUS_NAMES } from "../labels";
+import { day, list, num, safeUrl, weekOfDay, when } from "../format";
+import { EVENT_NAMES, REVIEW_STATUS_NAMES, tierName } from "../labels";
 import type { ViewProps } from "../main";
 import { useCanEdit, useMe } from "../session";
 import type { EventKind, Fact, Review, ReviewInput, ReviewStatus, ToolDetail, ToolFacts } from "../types";
@@ -184,7 +184,7 @@ function Facts({ facts }: { facts: ToolFacts }) {
     const tiers = Object.entries(facts.trainsOnUserData.value);
     rows.push([
       "Trains on what users enter",
-      tiers.map(([tier, trains]) => `${words(tier)}: ${yesNo(trains)}`).join(", "),
+      tiers.map(([tier, trains]) => `${tierName(tier)}: ${yesNo(trains)}`).join(", "),
       facts.trainsOnUserData,
     ]);
   }
