@@ -46,6 +46,8 @@ interface Usage {
   since?: number;
   /** Only the first `devices` devices of the group use it. */
   devices?: number;
+  /** The justification reason these people give (otherwise most give the policy's first). */
+  reason?: string;
 }
 
 const ALL: Usage[] = [{ tool: "chatgpt", daily: 0.8 }];
@@ -89,7 +91,16 @@ const GROUPS: GroupSpec[] = [
     ],
   },
   { group: "Legal", devices: 2, browser: "firefox", usage: [{ tool: "m365-copilot", daily: 0.5 }] },
-  { group: "Finance", devices: 3, browser: "edge", usage: [{ tool: "google-gemini", daily: 0.4 }] },
+  {
+    group: "Finance",
+    devices: 3,
+    browser: "edge",
+    usage: [
+      { tool: "google-gemini", daily: 0.4 },
+      // Fewer than k devices give this reason for this tool: an exception with withheld figures.
+      { tool: "otter", daily: 0.5, reason: "customer-requirement" },
+    ],
+  },
   // Enrolled with the worker's own ENROLLMENT_TOKEN: no group.
   {
     group: null,
@@ -262,7 +273,9 @@ function use(counters: Counters, usages: Usage[], d: number, today: string, rand
       if (decision.action === "justify") {
         counters.bump(day, tool.id, "justified", 1);
         // Most people give the first reason, so some exceptions reach k devices.
-        const reason = policy.reasons[rand() < 0.85 ? 0 : Math.floor(rand() * policy.reasons.length)];
+        const reason = usage.reason
+          ? policy.reasons.find((r) => r.id === usage.reason)
+          : policy.reasons[rand() < 0.85 ? 0 : Math.floor(rand() * policy.reasons.length)];
         if (!reason) throw new Error("the default policy has no reasons");
         counters.justifications.push({ day, tool: tool.id, reason: reason.id, policyVersion: policy.version, n: 1 });
         const key = `${tool.id}/${reason.id}`;

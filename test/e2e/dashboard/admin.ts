@@ -13,7 +13,7 @@ import type {
 } from "../../../shared/admin";
 import { ARTIFACTS, adminGet } from "../harness";
 import { enroll, HOSTILE } from "../seed";
-import { api, ctx, expectPrivate, n, open, shot, text, visible, watch } from "./context";
+import { api, ctx, expectPrivate, n, open, shot, shown, text, visible, watch } from "./context";
 
 const activeDevices = async () =>
   (await adminGet<AwarenessResponse>(ctx.stack, "/awareness?version=1")).versions[0]?.active ?? null;
@@ -174,6 +174,7 @@ export function adminTests(): void {
     expect(all).toContain("Decision: Pending → Denied");
     expect(all).toContain("Device cap: 36 → 11");
     expect(all).toContain("State: Excluded from the figures");
+    expect(all).toContain("State: To triage → Dismissed");
     expect(all).toContain("(a group of fewer than k devices)");
     expect(all).toContain(HOSTILE);
     expect(await page.locator("main img").count()).toBe(0);
@@ -195,6 +196,23 @@ export function adminTests(): void {
     for (const [i, figure] of pack.figures.entries()) {
       expect(await text(figures.nth(i).locator("th"))).toContain(figure.statement);
     }
+    // Each figure says where it comes from and what would prove it wrong; counts stay counts.
+    for (const figure of pack.figures) {
+      expect(await text(page.locator(`tr[data-figure="${figure.id}"] .trust`))).toBe(figure.trust);
+    }
+    for (const item of pack.counts) {
+      const row = page.getByTestId("evidence-counts").locator(`tr[data-count="${item.id}"]`);
+      expect(await text(row.locator("td.num"))).toBe(n(item.value));
+    }
+    const inventory = page.getByTestId("evidence-inventory").locator("tbody tr");
+    expect(await inventory.evaluateAll((rows) => rows.map((row) => row.getAttribute("data-tool")))).toEqual(
+      pack.inventory.map((tool) => tool.id),
+    );
+    for (const tool of pack.inventory) {
+      const row = page.getByTestId("evidence-inventory").locator(`tr[data-tool="${tool.id}"]`);
+      expect(await visible(row.locator("td.num"))).toBe(shown(tool.devices));
+    }
+    expect(await text(page.getByTestId("signature"))).toContain(pack.signature.publicKey);
     const other = pack.byGroup.find((g) => g.other);
     expect(other?.group).toBeNull();
     expect(await text(page.getByTestId("groups").locator('tr[data-group="(other)"] th > .muted'))).toBe("Other groups");

@@ -92,7 +92,8 @@ export function Bar({ value, max, label }: { value: number | null; max: number |
   if (value === null || max === null) {
     return <span class="bar bar-withheld" role="img" aria-label={label} />;
   }
-  const width = max > 0 ? Math.max(2, Math.round((value / max) * 100)) : 0;
+  // A value above zero shows at least a sliver; zero shows none.
+  const width = max > 0 && value > 0 ? Math.max(2, Math.round((value / max) * 100)) : 0;
   return (
     <span class="bar" role="img" aria-label={label}>
       {/* A CSSOM property, not a style attribute: allowed by the CSP. */}

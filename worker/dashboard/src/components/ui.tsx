@@ -137,7 +137,9 @@ export function StatusBadge({ status }: { status: string }) {
   return <span class={`badge status-${status}`}>{reviewStatusName(status)}</span>;
 }
 
-export function RiskBadge({ level, risk }: { level: string; risk: number }) {
+/** A risk level, with its score when known (the evidence pack carries the level only). */
+export function RiskBadge({ level, risk }: { level: string; risk?: number }) {
+  if (risk === undefined) return <span class={`badge risk-${level}`}>{riskLevelName(level)}</span>;
   return (
     <span class={`badge risk-${level}`} title={`Risk score ${risk} of 100, from the catalog's public facts`}>
       {riskLevelName(level)} <span class="badge-score">{risk}</span>

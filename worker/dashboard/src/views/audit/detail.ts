@@ -63,6 +63,10 @@ export function auditLines(action: string, detail: Record<string, unknown>): str
       .filter(([key, value]) => !REDUNDANT.has(key) && value !== null && value !== "")
       .map(([key, value]) => `${fieldName(key)}: ${show(action, key, value)}`);
   }
+  // A single value that changed (a candidate's state): one line, as the state it names.
+  if ((typeof before === "string" || before === null) && typeof after === "string") {
+    return [`${fieldName("state")}: ${show(action, "state", before)} → ${show(action, "state", after)}`];
+  }
   if (isRecord(before) && isRecord(after)) {
     const old = before ?? {};
     const keys = [...new Set([...Object.keys(old), ...Object.keys(after)])].filter((key) => !REDUNDANT.has(key));
