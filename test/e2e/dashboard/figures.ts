@@ -42,7 +42,7 @@ export function figureTests(): void {
     expect((await stat("Flagged devices to review")).value).toBe("2");
 
     const topRows = page.getByTestId("top-tools").locator("tbody tr");
-    expect(await topRows.evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key")))).toEqual(
+    expect(await topRows.evaluateAll((rows) => rows.map((row) => row.getAttribute("data-tool")))).toEqual(
       overview.topTools.map((tool) => tool.id),
     );
     // Tools used by fewer than k devices are not ranked at all.

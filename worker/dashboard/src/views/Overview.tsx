@@ -160,7 +160,11 @@ function Ranking({ id, title, empty, rows }: { id: string; title: string; empty:
           />
           <tbody>
             {rows.map((row) => (
-              <tr key={row.key} data-key={row.key}>
+              <tr
+                key={row.key}
+                data-tool={withCategory ? row.key : undefined}
+                data-category={withCategory ? undefined : row.key}
+              >
                 <th scope="row">
                   <a href={row.link}>{row.name}</a>
                 </th>
