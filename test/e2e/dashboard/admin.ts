@@ -213,6 +213,7 @@ export function adminTests(): void {
       expect(await visible(row.locator("td.num"))).toBe(shown(tool.devices));
     }
     expect(await text(page.getByTestId("signature"))).toContain(pack.signature.publicKey);
+    expect(await text(page.getByTestId("key-check"))).toBe("the key this server publishes");
     const other = pack.byGroup.find((g) => g.other);
     expect(other?.group).toBeNull();
     expect(await text(page.getByTestId("groups").locator('tr[data-group="(other)"] th > .muted'))).toBe("Other groups");

@@ -4,6 +4,7 @@
  * groups merged); the inventory, the exceptions register and the policy versions; how the
  * figures are measured, what a dishonest device could still do, and the signature.
  */
+import { useResource } from "../../api";
 import { Coverage, FigureCell, WithheldNote } from "../../components/figures";
 import { GroupTable } from "../../components/groups";
 import { RiskBadge, StatusBadge, TableHead } from "../../components/ui";
@@ -187,7 +188,9 @@ export function Pack({ pack }: { pack: EvidencePack }) {
         <dt>Algorithm</dt>
         <dd>{pack.signature.algorithm}</dd>
         <dt>Public key</dt>
-        <dd class="mono">{pack.signature.publicKey}</dd>
+        <dd>
+          <span class="mono">{pack.signature.publicKey}</span> <KeyCheck publicKey={pack.signature.publicKey} />
+        </dd>
         <dt>Previous pack</dt>
         <dd class="mono">{pack.previousHash ?? "none: the first pack this server generated"}</dd>
       </dl>
@@ -196,6 +199,21 @@ export function Pack({ pack }: { pack: EvidencePack }) {
         fails it. Compare the public key with the one the server publishes.
       </p>
     </>
+  );
+}
+
+/** Whether the pack's key is the one this server publishes now. */
+function KeyCheck({ publicKey }: { publicKey: string }) {
+  const [key] = useResource<{ algorithm: string; publicKey: string }>("/evidence/key");
+  if (key.kind !== "ready") return null;
+  return key.data.publicKey === publicKey ? (
+    <span class="badge basis-admin-records" data-testid="key-check">
+      the key this server publishes
+    </span>
+  ) : (
+    <span class="badge risk-high" data-testid="key-check">
+      not the key this server publishes now
+    </span>
   );
 }
 
