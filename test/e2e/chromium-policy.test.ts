@@ -71,6 +71,13 @@ beforeAll(async () => {
     startStack(),
     buildPackages({ outDir: packages, crxKey: keyFile, updateUrl: `http://127.0.0.1:${updatePort}/` }),
   ]);
+  // The group the policy file names exists once an admin made a token for it.
+  const created = await fetch(`${stack.serverUrl}/api/admin/enrollment-tokens`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ label: "Pilot", group: "Pilot", maxDevices: 10 }),
+  });
+  if (created.status !== 201) throw new Error(`the Pilot group's token: ${created.status} ${await created.text()}`);
 }, 240_000);
 
 afterAll(async () => {

@@ -100,6 +100,9 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     });
     await admin("/policy");
     await admin("/policy", { method: "POST", body: JSON.stringify({ policy: POLICY }) });
+    // The group the policy file names exists once an admin made a token for it.
+    const group = { label: "Firefox pilot", group: "Firefox pilot", maxDevices: 10 };
+    await admin("/enrollment-tokens", { method: "POST", body: JSON.stringify(group) });
 
     const xpi = join(base, "shadowlight.xpi");
     writeFileSync(xpi, await zipFolder(built.firefox).generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));

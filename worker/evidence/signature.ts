@@ -105,7 +105,7 @@ export async function verifyPackText(text: string, expectedKey?: string): Promis
       reason: "the file is not the pack as it was delivered (its bytes differ from its canonical form)",
     };
   }
-  if (!signature || signature.algorithm !== "Ed25519" || typeof signature.publicKey !== "string") {
+  if (signature?.algorithm !== "Ed25519" || typeof signature.publicKey !== "string") {
     return { ok: false, reason: "the pack carries no Ed25519 signature" };
   }
   if (expectedKey !== undefined && signature.publicKey !== expectedKey) {
