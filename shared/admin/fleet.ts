@@ -13,10 +13,14 @@ export const flagState = z.enum(FLAG_STATES);
 export type FlagState = z.infer<typeof flagState>;
 
 /** Why the cron flagged a device: a measure of its counts far above the fleet's. */
+export const FLAG_REASONS = ["visits", "answers"] as const;
+
 export const deviceFlag = z.strictObject({
-  reason: z.string(),
-  /** The device's value and the fleet's median on the flagged day, in words. */
-  detail: z.string(),
+  /** What stood out: the device's total visits, or its answers to nudges, in one day. */
+  reason: z.enum(FLAG_REASONS),
+  /** The device's count that day, and the median over the devices that reported that day. */
+  value: z.number().int().min(0),
+  fleetMedian: z.number().int().min(0),
   flaggedWeek: isoWeek,
   state: flagState,
 });

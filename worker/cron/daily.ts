@@ -45,10 +45,11 @@ export async function flagOutliers(d1: D1Database, day: string): Promise<number>
     const answered = Number(row.answers);
     const reason = visits > visitBar ? "visits" : answered > answerBar ? "answers" : null;
     if (!reason) continue;
-    const detail =
+    const detail = JSON.stringify(
       reason === "visits"
-        ? `${visits} visits on ${day}; the fleet's median was ${medianVisits}`
-        : `${answered} answers to nudges on ${day}; the fleet's median was ${medianAnswers}`;
+        ? { value: visits, fleetMedian: medianVisits }
+        : { value: answered, fleetMedian: medianAnswers },
+    );
     flags.push(
       d1
         .prepare(

@@ -199,6 +199,7 @@ export const eventDays = sqliteTable(
 export const deviceFlags = sqliteTable("device_flags", {
   deviceId: text("device_id").primaryKey(),
   reason: text("reason").notNull(),
+  /** JSON `{value, fleetMedian}`: the device's count and the fleet's median that day. */
   detail: text("detail").notNull(),
   flaggedDay: text("flagged_day").notNull(),
   state: text("state").notNull().default("pending"),

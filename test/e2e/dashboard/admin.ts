@@ -70,8 +70,12 @@ export function adminTests(): void {
     expect(await text(page.getByTestId("flagged-count"))).toBe("2 flagged devices waiting for review.");
     const visits = page.locator(`tr[data-flagged="${outliers.visits.deviceId}"]`);
     const answers = page.locator(`tr[data-flagged="${outliers.answers.deviceId}"]`);
-    expect(await text(visits.locator("td").nth(1))).toMatch(/^Visits far above the fleet\d+ visits on /);
-    expect(await text(answers.locator("td").nth(1))).toMatch(/^Nudge answers far above the fleet60 answers/);
+    expect(await text(visits.locator("td").nth(1))).toMatch(
+      /^Visits far above the fleet[\d,]+ visits in one day; the fleet's median was \d+$/,
+    );
+    expect(await text(answers.locator("td").nth(1))).toMatch(
+      /^Nudge answers far above the fleet60 answers to nudges in/,
+    );
     expect(await text(visits.locator("td").nth(3))).toBe("Waiting for review");
     await shot(page, "outliers");
 

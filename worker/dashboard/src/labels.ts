@@ -7,7 +7,7 @@ import type { CandidateState, ExceptionDecision, FlagState } from "../../../shar
 import type { Tier } from "../../../shared/catalog/schema";
 import type { EventKind, ReviewStatus } from "../../../shared/events";
 import type { PolicyAction } from "../../../shared/policy/schema";
-import { words } from "./format";
+import { count, num, words } from "./format";
 
 export const REVIEW_STATUS_NAMES: Record<ReviewStatus, string> = {
   unreviewed: "Unreviewed",
@@ -110,6 +110,13 @@ export const decisionName = (id: string) => named(DECISION_NAMES, id);
 export const candidateStateName = (id: string) => named(CANDIDATE_STATE_NAMES, id);
 export const flagStateName = (id: string) => named(FLAG_STATE_NAMES, id);
 export const flagReasonName = (id: string) => named(FLAG_REASON_NAMES, id);
+
+/** "2,500 visits in one day; the fleet's median was 5." */
+export function flagDetail(flag: { reason: string; value: number; fleetMedian: number }): string {
+  const what =
+    flag.reason === "answers" ? count(flag.value, "answer to nudges", "answers to nudges") : count(flag.value, "visit");
+  return `${what} in one day; the fleet's median was ${num(flag.fleetMedian)}`;
+}
 export const riskLevelName = (id: string) => named(RISK_LEVEL_NAMES, id);
 export const tierName = (id: string) => named(TIER_NAMES, id);
 export const browserName = (id: string) => named(BROWSER_NAMES, id);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import * as z from "zod";
 import {
   type DeviceEntry,
   type DevicesResponse,
@@ -37,15 +38,30 @@ function toEntry(row: ListedDevice, small: (group: string) => boolean): DeviceEn
     enrolledWeek: isoWeekOf(dayOf(row.enrolledAt)),
     lastReportWeek: row.lastReportDay ? isoWeekOf(row.lastReportDay) : null,
     revoked: row.revokedAt !== null,
-    flag: row.flagReason
-      ? {
-          reason: row.flagReason,
-          detail: row.flagDetail ?? "",
-          flaggedWeek: isoWeekOf(row.flaggedDay ?? dayOf(row.enrolledAt)),
-          state: (row.flagState ?? "pending") as FlagState,
-        }
-      : null,
+    flag: row.flagReason ? flagOf(row) : null,
   };
+}
+
+/** The flag as the list shows it; the detail column holds the day's figures as JSON. */
+function flagOf(row: ListedDevice): DeviceEntry["flag"] {
+  const figures = flagFigures.safeParse(parseJson(row.flagDetail));
+  return {
+    reason: row.flagReason === "answers" ? "answers" : "visits",
+    value: figures.success ? figures.data.value : 0,
+    fleetMedian: figures.success ? figures.data.fleetMedian : 0,
+    flaggedWeek: isoWeekOf(row.flaggedDay ?? dayOf(row.enrolledAt)),
+    state: (row.flagState ?? "pending") as FlagState,
+  };
+}
+
+const flagFigures = z.object({ value: z.number().int().min(0), fleetMedian: z.number().int().min(0) });
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const smallGroups = (c: { env: AppEnv["Bindings"] }) => smallGroupTest(database(c.env.DB), kAnonymity(c.env));

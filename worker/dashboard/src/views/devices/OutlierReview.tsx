@@ -3,7 +3,7 @@ import { OUTLIERS } from "../../../../../shared/limits";
 import { send, useAction } from "../../api";
 import { Problem, TableHead } from "../../components/ui";
 import { count, isoWeek, num } from "../../format";
-import { flagReasonName, flagStateName } from "../../labels";
+import { flagDetail, flagReasonName, flagStateName } from "../../labels";
 import type { Device, Devices, FlagReviewRequest } from "../../types";
 import { GroupCell, Pseudonym } from "./DeviceList";
 
@@ -59,7 +59,7 @@ export function OutlierReview({ data, focus, onChanged }: { data: Devices; focus
                   </td>
                   <td>
                     {flagReasonName(device.flag.reason)}
-                    <span class="vendor">{device.flag.detail}</span>
+                    <span class="vendor">{flagDetail(device.flag)}</span>
                   </td>
                   <td title={device.flag.flaggedWeek}>{isoWeek(device.flag.flaggedWeek)}</td>
                   <td>
