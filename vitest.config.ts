@@ -64,6 +64,8 @@ export default defineConfig({
           chaiConfig: { truncateThreshold: 0 },
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
+          // The extension is built once per run, before the first file.
+          globalSetup: ["./test/e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,58 +1,98 @@
 import type { Day } from "../../shared/day";
 import { EVENTS, type EventKind } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
-import type { CandidateCount, JustificationCount, ReportDay, ReportRequest } from "../../shared/protocol";
+import type { CandidateCount, JustificationCount, RefusedCount, ReportDay, ReportRequest } from "../../shared/protocol";
 
 /*
  * Counts kept on the device, as cumulative per-day values in one book:
- *   book[day][key] = n
- * with three kinds of key, each a tab-separated tuple:
- *   "c\t<tool>\t<event>\t<policyVersion>"    a counter (visit, nudge_shown, acknowledged, ...)
- *   "j\t<tool>\t<reason>\t<policyVersion>"   a justification reason chosen
- *   "d\t<registrable domain>"               a visit to an unknown site that looks like AI
+ *   book[day][encoded count] = n
+ * Each count is a typed record (`Count`): an event of a tool under a policy version, a
+ * justification reason chosen, or a visit to an unknown site that looks like AI. `countCodec`
+ * is the one place that turns a record into its storage key and back.
+ *
  * `counters` holds what happened, `sent` what the server has acknowledged. A report carries,
  * for each day, the full current value of every count that is above its acknowledged value.
  * The server keeps max(stored, received), so re-sending after a lost response, a crash or a
  * retry never counts twice, and the book needs no bookkeeping beyond `sent`.
  */
 
+export type Count =
+  | { kind: "event"; tool: string; event: EventKind; policyVersion: number }
+  | { kind: "justification"; tool: string; reason: string; policyVersion: number }
+  | { kind: "candidate"; domain: string };
+
 export type CounterBook = Record<Day, Record<string, number>>;
 
 export interface Entry {
   day: Day;
-  key: string;
+  count: Count;
   n: number;
 }
 
-export function counterKey(tool: string, event: EventKind, policyVersion: number): string {
-  return `c\t${tool}\t${event}\t${policyVersion}`;
-}
+const isEvent = (value: string): value is EventKind => (EVENTS as readonly string[]).includes(value);
+const isVersion = (value: number) => Number.isInteger(value) && value >= 0;
 
-export function justificationKey(tool: string, reason: string, policyVersion: number): string {
-  return `j\t${tool}\t${reason}\t${policyVersion}`;
-}
+/** The storage key of a count and back; a key that does not decode is never reported. */
+export const countCodec = {
+  encode(count: Count): string {
+    switch (count.kind) {
+      case "event":
+        return `c\t${count.tool}\t${count.event}\t${count.policyVersion}`;
+      case "justification":
+        return `j\t${count.tool}\t${count.reason}\t${count.policyVersion}`;
+      case "candidate":
+        return `d\t${count.domain}`;
+    }
+  },
+  decode(key: string): Count | null {
+    const [kind, a = "", b = "", c = "", ...rest] = key.split("\t");
+    if (rest.length > 0 || a === "") return null;
+    const policyVersion = Number(c);
+    if (kind === "c" && isEvent(b) && isVersion(policyVersion))
+      return { kind: "event", tool: a, event: b, policyVersion };
+    if (kind === "j" && b !== "" && isVersion(policyVersion)) {
+      return { kind: "justification", tool: a, reason: b, policyVersion };
+    }
+    if (kind === "d" && b === "" && c === "") return { kind: "candidate", domain: a };
+    return null;
+  },
+};
 
-export function candidateKey(domain: string): string {
-  return `d\t${domain}`;
-}
+export const eventCount = (tool: string, event: EventKind, policyVersion: number): Count => ({
+  kind: "event",
+  tool,
+  event,
+  policyVersion,
+});
 
 /** Adds `by` to one count; returns a new book. */
-export function addCount(book: CounterBook, day: Day, key: string, by = 1): CounterBook {
+export function addCount(book: CounterBook, day: Day, count: Count, by = 1): CounterBook {
+  const key = countCodec.encode(count);
   const dayCounts = { ...(book[day] ?? {}) };
   dayCounts[key] = Math.min(LIMITS.maxCounterValue, (dayCounts[key] ?? 0) + by);
   return { ...book, [day]: dayCounts };
 }
 
-/** Every count the server has not acknowledged yet, oldest day first. */
-export function pendingEntries(counters: CounterBook, sent: CounterBook): Entry[] {
+/** Every count of a book, decoded, oldest day first. */
+export function entriesOf(book: CounterBook): Entry[] {
   const entries: Entry[] = [];
-  for (const day of Object.keys(counters).sort()) {
-    const acknowledged = sent[day] ?? {};
-    for (const [key, n] of Object.entries(counters[day] ?? {})) {
-      if (n > (acknowledged[key] ?? 0)) entries.push({ day, key, n });
+  for (const day of Object.keys(book).sort()) {
+    for (const [key, n] of Object.entries(book[day] ?? {})) {
+      const count = countCodec.decode(key);
+      if (count) entries.push({ day, count, n });
     }
   }
   return entries;
+}
+
+/** The acknowledged value of one count. */
+function sentValue(sent: CounterBook, day: Day, count: Count): number {
+  return sent[day]?.[countCodec.encode(count)] ?? 0;
+}
+
+/** Every count the server has not acknowledged yet, oldest day first. */
+export function pendingEntries(counters: CounterBook, sent: CounterBook): Entry[] {
+  return entriesOf(counters).filter((entry) => entry.n > sentValue(sent, entry.day, entry.count));
 }
 
 /** The report body for a set of entries: exactly what goes over the wire. */
@@ -60,16 +100,15 @@ export function toReport(entries: Entry[]): ReportRequest {
   const days = new Map<Day, ReportDay["counters"]>();
   const justifications: JustificationCount[] = [];
   const candidates: CandidateCount[] = [];
-  for (const { day, key, n } of entries) {
-    const [kind, a = "", b = "", c = ""] = key.split("\t");
-    if (kind === "c" && (EVENTS as readonly string[]).includes(b)) {
+  for (const { day, count, n } of entries) {
+    if (count.kind === "event") {
       const list = days.get(day) ?? [];
-      list.push({ tool: a, event: b as EventKind, policyVersion: Number(c), n });
+      list.push({ tool: count.tool, event: count.event, policyVersion: count.policyVersion, n });
       days.set(day, list);
-    } else if (kind === "j") {
-      justifications.push({ day, tool: a, reason: b, policyVersion: Number(c), n });
-    } else if (kind === "d") {
-      candidates.push({ day, domain: a, n });
+    } else if (count.kind === "justification") {
+      justifications.push({ day, tool: count.tool, reason: count.reason, policyVersion: count.policyVersion, n });
+    } else {
+      candidates.push({ day, domain: count.domain, n });
     }
   }
   const report: ReportRequest = { days: [...days].map(([day, counters]) => ({ day, counters })) };
@@ -88,12 +127,11 @@ export function nextBatch(entries: Entry[]): Entry[] {
   let candidates = 0;
   for (const entry of entries) {
     if (!allowed.has(entry.day)) continue;
-    const kind = entry.key[0];
-    if (kind === "c") {
+    if (entry.count.kind === "event") {
       const used = perDay.get(entry.day) ?? 0;
       if (used >= LIMITS.maxCountersPerDay) continue;
       perDay.set(entry.day, used + 1);
-    } else if (kind === "j") {
+    } else if (entry.count.kind === "justification") {
       if (justifications++ >= LIMITS.maxCountersPerDay) continue;
     } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
     batch.push(entry);
@@ -104,7 +142,8 @@ export function nextBatch(entries: Entry[]): Entry[] {
 /** Records what the server acknowledged, keeping the larger value. */
 export function markSent(sent: CounterBook, entries: Entry[]): CounterBook {
   const next: CounterBook = { ...sent };
-  for (const { day, key, n } of entries) {
+  for (const { day, count, n } of entries) {
+    const key = countCodec.encode(count);
     const dayCounts = { ...(next[day] ?? {}) };
     dayCounts[key] = Math.max(dayCounts[key] ?? 0, n);
     next[day] = dayCounts;
@@ -134,7 +173,7 @@ export function compact(
   // What was never delivered and is now gone: the part above the acknowledged value.
   const expired = pending
     .filter((e) => !(e.day in kept))
-    .reduce((sum, e) => sum + e.n - (sent[e.day]?.[e.key] ?? 0), 0);
+    .reduce((sum, e) => sum + e.n - sentValue(sent, e.day, e.count), 0);
   return { counters: kept, sent: keptSent, expired };
 }
 
@@ -142,29 +181,77 @@ export function compact(
  * Whether a new candidate domain still fits in a day's book: distinct unknown domains are
  * bounded (LIMITS.maxCandidatesPerDay), so a flood of look-alike sites cannot grow storage.
  */
-export function candidateFits(book: CounterBook, day: Day, key: string): boolean {
+export function candidateFits(book: CounterBook, day: Day, count: Count): boolean {
   const values = book[day] ?? {};
-  if (key in values) return true;
+  if (countCodec.encode(count) in values) return true;
   let domains = 0;
-  for (const existing of Object.keys(values)) if (existing[0] === "d") domains++;
+  for (const key of Object.keys(values)) if (countCodec.decode(key)?.kind === "candidate") domains++;
   return domains < LIMITS.maxCandidatesPerDay;
 }
 
 /**
- * Removes every count of the given tools (a server that does not know a tool refuses the
- * whole report, so its counts would block the queue forever); returns how many were removed.
+ * Sets aside the unacknowledged part of the chosen counts: each goes back to the value the
+ * server acknowledged (or away, when it acknowledged none), so the queue moves on without
+ * them and nothing the server already holds is forgotten. Returns what was set aside.
  */
-export function dropTools(book: CounterBook, tools: Set<string>): { book: CounterBook; dropped: number } {
+export function setAside(
+  counters: CounterBook,
+  sent: CounterBook,
+  chosen: (day: Day, count: Count) => boolean,
+): { counters: CounterBook; removed: Entry[] } {
   const next: CounterBook = {};
-  let dropped = 0;
-  for (const [day, values] of Object.entries(book)) {
+  const removed: Entry[] = [];
+  for (const [day, values] of Object.entries(counters)) {
     const kept: Record<string, number> = {};
     for (const [key, n] of Object.entries(values)) {
-      const tool = key.split("\t")[1] ?? "";
-      if ((key[0] === "c" || key[0] === "j") && tools.has(tool)) dropped += n;
-      else kept[key] = n;
+      const count = countCodec.decode(key);
+      const acknowledged = sent[day]?.[key] ?? 0;
+      if (count && n > acknowledged && chosen(day, count)) {
+        removed.push({ day, count, n: n - acknowledged });
+        if (acknowledged > 0) kept[key] = acknowledged;
+      } else kept[key] = n;
     }
     next[day] = kept;
   }
-  return { book: next, dropped };
+  return { counters: next, removed };
+}
+
+/**
+ * The book a new device pseudonym starts from: only what the old one never delivered. The
+ * server keeps per-device maxima, so sending a day's full value again under a new pseudonym
+ * would count the delivered part twice.
+ */
+export function rebase(counters: CounterBook, sent: CounterBook): CounterBook {
+  let next: CounterBook = {};
+  for (const { day, count, n } of pendingEntries(counters, sent)) {
+    next = addCount(next, day, count, n - sentValue(sent, day, count));
+  }
+  return next;
+}
+
+/** The count a refusal names, as the device keeps it. */
+export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count } | null {
+  switch (refused.kind) {
+    case "counter":
+      return isEvent(refused.event)
+        ? { day: refused.day, count: eventCount(refused.tool, refused.event, refused.policyVersion) }
+        : null;
+    case "justification":
+      return {
+        day: refused.day,
+        count: {
+          kind: "justification",
+          tool: refused.tool,
+          reason: refused.justification,
+          policyVersion: refused.policyVersion,
+        },
+      };
+    case "candidate":
+      return { day: refused.day, count: { kind: "candidate", domain: refused.domain } };
+  }
+}
+
+/** Whether a count belongs to one of the given tools. */
+export function ofTools(tools: ReadonlySet<string>): (day: Day, count: Count) => boolean {
+  return (_day, count) => count.kind !== "candidate" && tools.has(count.tool);
 }

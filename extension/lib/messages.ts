@@ -1,41 +1,83 @@
-import type { CompiledTool } from "../../shared/catalog/compile";
+import { browser } from "wxt/browser";
 import type { Decision } from "../../shared/policy/evaluate";
 import type { ReportRequest } from "../../shared/protocol";
-import type { NotKept } from "./state";
+import type { NudgeAnswer, NudgeView } from "../nudge/view";
+import type { FlushResult } from "./reporter";
+import type { Delivery, EnrollmentProblem, NotKept } from "./state";
 
-/** Events a page-side nudge may report; the background checks them against the page's tool. */
-export const NUDGE_EVENTS = ["nudge_shown", "acknowledged", "dismissed", "justified", "redirected", "left"] as const;
-export type NudgeEvent = (typeof NUDGE_EVENTS)[number];
+/*
+ * The messages between the extension's pages and scripts and its background: one definition
+ * of each message's request, response and allowed sender, in `Protocol`. Pages call `send`,
+ * the background answers through a router that validates every request against the schema
+ * typed from the same definition (background/router.ts). This module stays free of zod so
+ * the content script stays small.
+ */
 
-/** What a nudge needs to render: the decision, the tool's facts and the alternatives. */
-export interface NudgeView {
-  decision: Decision;
-  tool: Pick<
-    CompiledTool,
-    "id" | "name" | "vendor" | "category" | "risk" | "level" | "trains" | "trainsOn" | "training" | "checked"
-  >;
-  alternatives: Array<{ id: string; name: string; url: string }>;
-  reasons: Array<{ id: string; label: string }>;
+export type { NudgeAnswer, NudgeView };
+
+/** A nudge the background decided to show on this page, with the ticket its answer must carry. */
+export interface ServedNudge {
+  ticket: string;
+  view: NudgeView;
+}
+
+/** The device's standing with its server, for the popup and the options page. */
+export interface DeviceStatus {
+  serverUrl: string;
+  enrolled: boolean;
+  /** The group the server decided (null: none, or not enrolled). */
+  group: string | null;
+  /** When the server revoked this device; reporting stays off until it is re-admitted. */
+  revokedAt: number | null;
+  /** Why enrollment last failed, by the server's code. */
+  enrollment: EnrollmentProblem | null;
+  reporting: boolean;
+  managed: string[];
+  problems: string[];
 }
 
 export interface StatusView {
   tool: NudgeView["tool"] | null;
   decision: Decision | null;
   policy: { version: number; name: string; url: string | null; source: "server" | "bundled" };
-  settings: { serverUrl: string; enrolled: boolean; reporting: boolean; managed: string[]; problems: string[] };
+  settings: DeviceStatus;
   /** What the next report would carry, exactly as it would be sent. */
   queued: ReportRequest;
   queuedCount: number;
   /** Counts the device could not keep or send, by reason. */
   notKept: NotKept;
   lastReport: { at: number; report: ReportRequest } | null;
-  delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
+  delivery: Delivery;
 }
 
-export type Request =
-  | { type: "nudge:get" }
-  | { type: "nudge:event"; event: NudgeEvent; reason?: string }
-  | { type: "blocked:get"; tool: string }
-  | { type: "blocked:event"; tool: string; event: "blocked" | "review_requested" }
-  | { type: "status:get"; url?: string }
-  | { type: "report:flush" };
+/**
+ * Who may send a message: the content script on a catalog page, the extension's blocked page,
+ * or any of the extension's own pages (popup, options).
+ */
+export type Origin = "content" | "blocked" | "extension";
+
+type Message<From extends Origin, Request, Response> = { from: From; request: Request; response: Response };
+
+export interface Protocol {
+  "nudge:get": Message<"content", Record<string, never>, ServedNudge | null>;
+  "nudge:shown": Message<"content", { ticket: string }, boolean>;
+  "nudge:answer": Message<"content", { ticket: string; answer: NudgeAnswer; reason?: string }, boolean>;
+  "nudge:tampered": Message<"content", { ticket: string }, boolean>;
+  "blocked:get": Message<"blocked", { tool: string }, NudgeView | null>;
+  "blocked:event": Message<"blocked", { tool: string; event: "blocked" | "review_requested" }, boolean>;
+  "status:get": Message<"extension", { url?: string }, StatusView>;
+  "report:flush": Message<"extension", Record<string, never>, FlushResult>;
+}
+
+export type MessageType = keyof Protocol;
+export type RequestOf<K extends MessageType> = Protocol[K]["request"];
+export type ResponseOf<K extends MessageType> = Protocol[K]["response"];
+/** A message as it travels: its type beside the request's fields. */
+export type Envelope<K extends MessageType = MessageType> = { type: K } & RequestOf<K>;
+
+/** Sends one message to the background and returns its typed answer. */
+export async function send<K extends MessageType>(type: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
+  const envelope: Envelope<K> = { type, ...request };
+  // The router answers each type with its Protocol response; this is the one place that says so.
+  return (await browser.runtime.sendMessage(envelope)) as ResponseOf<K>;
+}

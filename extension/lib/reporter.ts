@@ -1,13 +1,27 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { type EnrollResponse, type ErrorResponse, enrollResponse, errorResponse } from "../../shared/protocol";
-import { compact, dropTools, markSent, nextBatch, pendingEntries, toReport } from "./counters";
+import type { RefusalReason, RefusedCount } from "../../shared/protocol";
+import {
+  type Count,
+  compact,
+  countCodec,
+  countOfRefusal,
+  type Entry,
+  markSent,
+  nextBatch,
+  ofTools,
+  pendingEntries,
+  setAside,
+  toReport,
+} from "./counters";
+import { ensureEnrolled, forgetDevice, markRevoked } from "./enrollment";
+import { refusalFrom, ServerRefusal } from "./server";
 import type { Settings } from "./settings";
-import { read, serialized, write } from "./state";
+import { addNotKept, local, serialized } from "./state";
 
 export type FlushResult =
-  | { ok: true; sentDays: number; sentCounters: number }
-  | { ok: false; reason: string; retryAt?: number };
+  | { ok: true; sentDays: number; sentCounters: number; setAside: number }
+  | { ok: false; code: string; detail: string; retryAt: number | null };
 
 const MINUTE = 60_000;
 
@@ -17,128 +31,142 @@ export function backoffDelay(failures: number, random: () => number = Math.rando
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-function browserName(): "chrome" | "edge" | "firefox" | "other" {
-  const agent = navigator.userAgent;
-  if (agent.includes("Firefox/")) return "firefox";
-  if (agent.includes("Edg/")) return "edge";
-  return agent.includes("Chrome/") ? "chrome" : "other";
-}
+/** Failures that wait for a person (an admin, a setting) rather than for time: no retry is scheduled. */
+const WAITS_FOR_A_PERSON = new Set([
+  "no_server",
+  "no_token",
+  "reporting_off",
+  "device_revoked",
+  "enrollment_token_invalid",
+  "enrollment_full",
+  "group_unknown",
+]);
 
-type Device = Pick<EnrollResponse, "deviceId" | "deviceToken">;
-
-let enrolling: Promise<Device> | null = null;
+/** A refused report can be answered by setting counts aside this many times in one flush. */
+const MAX_ATTEMPTS = 4;
 
 /**
- * The device's pseudonym for the configured server, enrolling first when there is none.
- * Concurrent callers share one enrollment, so a device never registers twice.
+ * Sets aside exactly the counts the server refused, each under its reason, and the counts
+ * of tools the server does not know; returns how many were set aside.
  */
-export function ensureEnrolled(settings: Settings, version: string): Promise<Device> {
-  enrolling ??= enroll(settings, version).finally(() => {
-    enrolling = null;
-  });
-  return enrolling;
-}
-
-async function enroll(settings: Settings, version: string): Promise<Device> {
-  const device = await read("device");
-  if (device && device.serverUrl === settings.serverUrl) return device;
-  if (!settings.enrollmentToken) throw new Error("no enrollment token is configured");
-  const response = await fetch(`${settings.serverUrl}/api/v1/enroll`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      token: settings.enrollmentToken,
-      ...(settings.group ? { group: settings.group } : {}),
-      browser: browserName(),
-      extensionVersion: version,
-    }),
-  });
-  if (!response.ok)
-    throw new Error(`enrollment refused (${response.status}): ${describe(await refusalOf(response), response)}`);
-  const issued = enrollResponse.parse(await response.json());
-  await write("device", { serverUrl: settings.serverUrl, deviceId: issued.deviceId, deviceToken: issued.deviceToken });
-  return issued;
-}
-
-/** The server's structured refusal, or null when the body is not one. */
-async function refusalOf(response: Response): Promise<ErrorResponse | null> {
-  try {
-    const parsed = errorResponse.safeParse(await response.json());
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
+async function setAsideRefused(refused: RefusedCount[], unknownTools: string[]): Promise<number> {
+  const reasons = new Map<string, RefusalReason>();
+  for (const item of refused) {
+    const named = countOfRefusal(item);
+    if (named) reasons.set(`${named.day}|${countCodec.encode(named.count)}`, item.reason);
   }
+  const unknown = ofTools(new Set(unknownTools));
+  const reasonOf = (day: string, count: Count): RefusalReason | undefined =>
+    reasons.get(`${day}|${countCodec.encode(count)}`) ?? (unknown(day, count) ? "unknown_tool" : undefined);
+  return serialized(async () => {
+    const { counters, removed } = setAside(
+      await local.counters.getValue(),
+      await local.sent.getValue(),
+      (day, count) => reasonOf(day, count) !== undefined,
+    );
+    await local.counters.setValue(counters);
+    const byReason: Partial<Record<RefusalReason, number>> = {};
+    for (const entry of removed) {
+      const reason = reasonOf(entry.day, entry.count) ?? "unknown_tool";
+      byReason[reason] = (byReason[reason] ?? 0) + entry.n;
+    }
+    if (removed.length > 0) await addNotKept({ refused: byReason });
+    return removed.reduce((sum, entry) => sum + entry.n, 0);
+  });
 }
 
-/** The refusal in words, for the popup and the console. */
-function describe(refusal: ErrorResponse | null, response: Response): string {
-  if (!refusal) return response.statusText;
-  const issues = refusal.issues?.length ? ` (${refusal.issues.join("; ")})` : "";
-  return `${refusal.error}${issues}`;
+/** Records a delivered batch and drops days past the local keep window. */
+async function delivered(batch: Entry[], now: number): Promise<void> {
+  await serialized(async () => {
+    const today = dayOf(now);
+    const kept = compact(
+      await local.counters.getValue(),
+      markSent(await local.sent.getValue(), batch),
+      addDays(today, -LIMITS.extensionKeepDays),
+      addDays(today, -LIMITS.retentionDays),
+    );
+    await local.counters.setValue(kept.counters);
+    await local.sent.setValue(kept.sent);
+    if (kept.expired > 0) await addNotKept({ expired: kept.expired });
+  });
+  await local.lastReport.setValue({ at: now, report: toReport(batch) });
+  await local.delivery.setValue({ failures: 0, lastError: null, lastAttemptAt: now, nextAttemptAt: null });
+}
+
+/** Records a failed delivery and when to try again (the server's wait, backoff, or never). */
+async function failed(refusal: ServerRefusal, now: number): Promise<FlushResult> {
+  const delivery = await local.delivery.getValue();
+  const failures = delivery.failures + 1;
+  const retryAt = WAITS_FOR_A_PERSON.has(refusal.code) ? null : (refusal.retryAt ?? now + backoffDelay(failures));
+  await local.delivery.setValue({
+    failures,
+    lastError: { code: refusal.code, detail: refusal.message },
+    lastAttemptAt: now,
+    nextAttemptAt: retryAt,
+  });
+  return { ok: false, code: refusal.code, detail: refusal.message, retryAt };
 }
 
 /**
- * Sends every counter the server has not acknowledged. On success the acknowledged values are
- * recorded and days past the local keep window are dropped; on failure nothing is lost and the
- * next attempt is scheduled with backoff.
+ * Sends every counter the server has not acknowledged, one batch per call. The server's
+ * answer decides what happens next, by its code:
+ *   accepted          the batch is recorded as sent
+ *   report_refused    exactly the refused counts are set aside (by reason), the rest is sent again
+ *   device_unknown    the device enrolls again and the rest is sent under the new pseudonym
+ *   device_revoked    reporting stops; nothing is retried until an admin re-admits the device
+ *   rate_limited      nothing is sent before the server's Retry-After
+ * Any other failure keeps everything and is retried with backoff.
  */
 export async function flush(settings: Settings, version: string, now = Date.now()): Promise<FlushResult> {
-  if (!settings.serverUrl) return { ok: false, reason: "no server is configured" };
-  if (!settings.reporting) return { ok: false, reason: "reporting is switched off by policy" };
-
-  const batch = nextBatch(pendingEntries(await read("counters"), await read("sent")));
-  if (batch.length === 0) return { ok: true, sentDays: 0, sentCounters: 0 };
-  const report = toReport(batch);
-
-  let failure: string;
-  try {
-    const device = await ensureEnrolled(settings, version);
-    const response = await fetch(`${settings.serverUrl}/api/v1/reports`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${device.deviceToken}` },
-      body: JSON.stringify(report),
-    });
-    if (response.ok) {
-      await serialized(async () => {
-        const today = dayOf(now);
-        const kept = compact(
-          await read("counters"),
-          markSent(await read("sent"), batch),
-          addDays(today, -LIMITS.extensionKeepDays),
-          addDays(today, -LIMITS.retentionDays),
-        );
-        await write("counters", kept.counters);
-        await write("sent", kept.sent);
-        if (kept.expired > 0) {
-          const notKept = await read("notKept");
-          await write("notKept", { ...notKept, expired: notKept.expired + kept.expired });
-        }
-      });
-      await write("lastReport", { at: now, report });
-      await write("delivery", { failures: 0, lastError: null, lastAttemptAt: now, nextAttemptAt: null });
-      return { ok: true, sentDays: new Set(batch.map((e) => e.day)).size, sentCounters: batch.length };
-    }
-    if (response.status === 401) await write("device", null);
-    const refusal = await refusalOf(response);
-    const text = describe(refusal, response);
-    const unknown = new Set(refusal?.unknownTools ?? []);
-    if (refusal?.code === "report_refused" && unknown.size > 0) {
-      // The server's catalog lacks these tools: set their counts aside and send the rest now.
-      await serialized(async () => {
-        const { book, dropped } = dropTools(await read("counters"), unknown);
-        await write("counters", book);
-        const notKept = await read("notKept");
-        await write("notKept", { ...notKept, unknownTools: notKept.unknownTools + dropped });
-      });
-      return flush(settings, version, now);
-    }
-    failure = `server answered ${response.status}: ${text}`;
-  } catch (error) {
-    failure = (error as Error).message || "server unreachable";
+  if (!settings.serverUrl) return failed(new ServerRefusal("no_server", "no server is configured"), now);
+  if (!settings.reporting) return failed(new ServerRefusal("reporting_off", "reporting is switched off"), now);
+  const delivery = await local.delivery.getValue();
+  if (delivery.lastError?.code === "rate_limited" && delivery.nextAttemptAt && delivery.nextAttemptAt > now) {
+    return { ok: false, code: "rate_limited", detail: delivery.lastError.detail, retryAt: delivery.nextAttemptAt };
   }
-  const delivery = await read("delivery");
-  const failures = delivery.failures + 1;
-  const retryAt = now + backoffDelay(failures);
-  await write("delivery", { failures, lastError: failure, lastAttemptAt: now, nextAttemptAt: retryAt });
-  return { ok: false, reason: failure, retryAt };
+  let setAsideTotal = 0;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const pending = async () => nextBatch(pendingEntries(await local.counters.getValue(), await local.sent.getValue()));
+    if ((await pending()).length === 0) return { ok: true, sentDays: 0, sentCounters: 0, setAside: setAsideTotal };
+    let response: Response;
+    let batch: Entry[];
+    try {
+      const device = await ensureEnrolled(settings, version, now);
+      // After enrolling: a new pseudonym starts from what the old one never delivered.
+      batch = await pending();
+      if (batch.length === 0) return { ok: true, sentDays: 0, sentCounters: 0, setAside: setAsideTotal };
+      response = await fetch(`${settings.serverUrl}/api/v1/reports`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${device.deviceToken}` },
+        body: JSON.stringify(toReport(batch)),
+      });
+    } catch (error) {
+      if (error instanceof ServerRefusal) return failed(error, now);
+      return failed(new ServerRefusal("unreachable", (error as Error).message || "server unreachable"), now);
+    }
+    if (response.ok) {
+      await delivered(batch, now);
+      return {
+        ok: true,
+        sentDays: new Set(batch.map((e) => e.day)).size,
+        sentCounters: batch.length,
+        setAside: setAsideTotal,
+      };
+    }
+    const refusal = await refusalFrom(response, now);
+    if (refusal.code === "report_refused") {
+      const removed = await setAsideRefused(refusal.refusal?.refused ?? [], refusal.refusal?.unknownTools ?? []);
+      // A refusal that names nothing this device holds cannot be answered by sending again.
+      if (removed === 0) return failed(refusal, now);
+      setAsideTotal += removed;
+      continue;
+    }
+    if (refusal.code === "device_unknown") {
+      await forgetDevice();
+      continue;
+    }
+    if (refusal.code === "device_revoked") await markRevoked(settings, now);
+    return failed(refusal, now);
+  }
+  return failed(new ServerRefusal("report_refused", "the server kept refusing the report"), now);
 }

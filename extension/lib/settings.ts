@@ -1,7 +1,7 @@
 import { browser } from "wxt/browser";
 import * as z from "zod";
 import { groupLabel } from "../../shared/protocol";
-import { read, write } from "./state";
+import { local } from "./state";
 
 export interface Settings {
   serverUrl: string;
@@ -61,15 +61,15 @@ async function readManaged(wait: boolean): Promise<Record<string, unknown>> {
     .then(
       async (values) => {
         const current = (values ?? {}) as Record<string, unknown>;
-        const previous = await read("managedSnapshot");
-        if (JSON.stringify(previous) !== JSON.stringify(current)) await write("managedSnapshot", current);
+        const previous = await local.managedSnapshot.getValue();
+        if (JSON.stringify(previous) !== JSON.stringify(current)) await local.managedSnapshot.setValue(current);
         return current;
       },
       () => ({}),
     );
-  if (!wait) return read("managedSnapshot");
+  if (!wait) return local.managedSnapshot.getValue();
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));
-  return (await Promise.race([live, timeout])) ?? (await read("managedSnapshot"));
+  return (await Promise.race([live, timeout])) ?? (await local.managedSnapshot.getValue());
 }
 
 /**
@@ -85,7 +85,7 @@ export async function resolveSettings({ waitForManaged = true } = {}): Promise<R
   const problems: string[] = [];
   const managed: SettingKey[] = [];
   const layers: Array<[string, Record<string, unknown>]> = [
-    ["options", (await read("options")) as Record<string, unknown>],
+    ["options", await local.options.getValue()],
     ["managed policy", await readManaged(waitForManaged)],
   ];
   for (const [source, values] of layers) {

@@ -1,66 +1,161 @@
 import { browser } from "wxt/browser";
+import { storage } from "wxt/utils/storage";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { Day } from "../../shared/day";
 import type { NudgeMemory } from "../../shared/policy/evaluate";
-import type { PolicyResponse, ReportRequest } from "../../shared/protocol";
+import type { PolicyAction } from "../../shared/policy/schema";
+import type { PolicyResponse, RefusalReason, ReportRequest } from "../../shared/protocol";
 import type { CounterBook } from "./counters";
 
-/** Everything the extension keeps in `storage.local`, by key. */
-export interface LocalState {
-  counters: CounterBook;
-  sent: CounterBook;
-  /** The device pseudonym the server issued, and the server it belongs to. */
-  device: { serverUrl: string; deviceId: string; deviceToken: string } | null;
-  /** The last good catalog index from the server, with its ETag. */
-  catalog: { etag: string | null; index: CompiledIndex; fetchedAt: number } | null;
-  /** The last good policy from the server, with its ETag. */
-  policy: { etag: string | null; response: PolicyResponse; fetchedAt: number } | null;
-  /** Nudge memory per tool (shown, answered): never leaves the device. */
-  nudges: Record<string, NudgeMemory>;
-  /** The last report the server accepted, exactly as sent, for the transparency view. */
-  lastReport: { at: number; report: ReportRequest } | null;
-  /** Delivery state: consecutive failures and the last error, for backoff and the popup. */
-  delivery: { failures: number; lastError: string | null; lastAttemptAt: number | null; nextAttemptAt: number | null };
-  /** The last managed settings the browser reported (enterprise policy). */
-  managedSnapshot: Record<string, unknown>;
+/*
+ * Everything the extension keeps, as typed storage items. `storage.local` holds what must
+ * survive a browser restart and is readable by the extension's own pages and service worker
+ * only (see `restrictToTrustedContexts`); `storage.session` holds what belongs to open tabs.
+ */
+
+/** The device pseudonym the server issued, and what it was issued for. */
+export interface DeviceRecord {
+  serverUrl: string;
+  deviceId: string;
+  deviceToken: string;
+  /** The group the server put this device in (the enrollment token's, or one it knows). */
+  group: string | null;
   /**
-   * What the device could not keep or send, counted so totals stay honest: counts of tools
-   * the server does not know, unsent days past retention, and candidate visits beyond the
-   * per-day bound on distinct domains.
+   * What the device enrolled with: a digest of the enrollment token and the group it asked
+   * for (null: enrolled by an earlier version that did not record it).
    */
-  notKept: NotKept;
-  /** Settings entered on the options page (managed settings win over them). */
-  options: Partial<{ serverUrl: string; enrollmentToken: string; group: string; reporting: boolean }>;
+  enrolledWith: { tokenDigest: string; group: string } | null;
 }
 
-const DEFAULTS: LocalState = {
-  counters: {},
-  sent: {},
-  device: null,
-  catalog: null,
-  policy: null,
-  nudges: {},
-  lastReport: null,
-  delivery: { failures: 0, lastError: null, lastAttemptAt: null, nextAttemptAt: null },
-  managedSnapshot: {},
-  notKept: { unknownTools: 0, expired: 0, candidateOverflow: 0 },
-  options: {},
-};
+/** The server revoked this device: nothing is reported until an admin re-admits it or a new token is set. */
+export interface Revocation {
+  at: number;
+  serverUrl: string;
+  tokenDigest: string;
+}
 
+/** Why the device could not enroll, as the server's stable code (or `unreachable`). */
+export interface EnrollmentProblem {
+  code: string;
+  at: number;
+  /** The group the device asked for, when the server did not know it. */
+  group?: string;
+  retryAt: number | null;
+}
+
+/** Why the last delivery failed: the server's stable code, or `unreachable`, and details for people. */
+export interface DeliveryFailure {
+  code: string;
+  detail: string;
+}
+
+export interface Delivery {
+  failures: number;
+  lastError: DeliveryFailure | null;
+  lastAttemptAt: number | null;
+  nextAttemptAt: number | null;
+}
+
+/**
+ * What the device could not keep or send, so totals stay honest: counts the server refused
+ * (by its reason), unsent days past retention, and candidate visits beyond the per-day bound.
+ */
 export interface NotKept {
-  unknownTools: number;
+  refused: Partial<Record<RefusalReason, number>>;
   expired: number;
   candidateOverflow: number;
 }
 
-export async function read<K extends keyof LocalState>(key: K): Promise<LocalState[K]> {
-  const stored = await browser.storage.local.get(key);
-  return (stored[key] as LocalState[K] | undefined) ?? structuredClone(DEFAULTS[key]);
+export type Options = Partial<{ serverUrl: string; enrollmentToken: string; group: string; reporting: boolean }>;
+
+/** A nudge the background served to one document of one tab: answers count against it once. */
+export interface NudgeTicket {
+  id: string;
+  tool: string;
+  tabId: number;
+  document: string;
+  action: PolicyAction;
+  /** The day and policy version the nudge was shown under: its answers count there. */
+  day: Day;
+  policyVersion: number;
+  reasons: string[];
+  servedAt: number;
+  shown: boolean;
+  answered: boolean;
+  tampered: boolean;
 }
 
-export async function write<K extends keyof LocalState>(key: K, value: LocalState[K]): Promise<void> {
-  await browser.storage.local.set({ [key]: value });
+/** The last decision for a tab's page: which tool, and the nudge served (null: none was due). */
+export interface TabDecision {
+  tool: string;
+  ticket: string | null;
+  at: number;
 }
+
+const NOT_KEPT: NotKept = { refused: {}, expired: 0, candidateOverflow: 0 };
+const DELIVERY: Delivery = { failures: 0, lastError: null, lastAttemptAt: null, nextAttemptAt: null };
+
+export const local = {
+  counters: storage.defineItem<CounterBook>("local:counters", { fallback: {} }),
+  sent: storage.defineItem<CounterBook>("local:sent", { fallback: {} }),
+  device: storage.defineItem<DeviceRecord | null>("local:device", {
+    fallback: null,
+    version: 2,
+    migrations: {
+      // Records from before server-decided groups: the group is learned at the next enrollment.
+      2: (old: Omit<DeviceRecord, "group" | "enrolledWith"> | null) =>
+        old ? { ...old, group: null, enrolledWith: null } : null,
+    },
+  }),
+  revoked: storage.defineItem<Revocation | null>("local:revoked", { fallback: null }),
+  enrollment: storage.defineItem<EnrollmentProblem | null>("local:enrollment", { fallback: null }),
+  /** The last good catalog index from the server, with its ETag. */
+  catalog: storage.defineItem<{ etag: string | null; index: CompiledIndex; fetchedAt: number } | null>(
+    "local:catalog",
+    { fallback: null },
+  ),
+  /** The last good policy from the server, with its ETag. */
+  policy: storage.defineItem<{ etag: string | null; response: PolicyResponse; fetchedAt: number } | null>(
+    "local:policy",
+    { fallback: null },
+  ),
+  /** Nudge memory per tool (shown, answered): never leaves the device. */
+  nudges: storage.defineItem<Record<string, NudgeMemory>>("local:nudges", { fallback: {} }),
+  /** The last report the server accepted, exactly as sent, for the transparency view. */
+  lastReport: storage.defineItem<{ at: number; report: ReportRequest } | null>("local:lastReport", {
+    fallback: null,
+  }),
+  delivery: storage.defineItem<Delivery>("local:delivery", {
+    fallback: DELIVERY,
+    version: 2,
+    migrations: {
+      2: (old: Omit<Delivery, "lastError"> & { lastError: string | null }) => ({
+        ...old,
+        lastError: old.lastError ? { code: "unreachable", detail: old.lastError } : null,
+      }),
+    },
+  }),
+  /** The last managed settings the browser reported (enterprise policy). */
+  managedSnapshot: storage.defineItem<Record<string, unknown>>("local:managedSnapshot", { fallback: {} }),
+  notKept: storage.defineItem<NotKept>("local:notKept", {
+    fallback: NOT_KEPT,
+    version: 2,
+    migrations: {
+      2: (old: { unknownTools?: number; expired?: number; candidateOverflow?: number }) => ({
+        refused: old.unknownTools ? { unknown_tool: old.unknownTools } : {},
+        expired: old.expired ?? 0,
+        candidateOverflow: old.candidateOverflow ?? 0,
+      }),
+    },
+  }),
+  /** Settings entered on the options page (managed settings win over them). */
+  options: storage.defineItem<Options>("local:options", { fallback: {} }),
+};
+
+export const session = {
+  tickets: storage.defineItem<Record<string, NudgeTicket>>("session:tickets", { fallback: {} }),
+  decisions: storage.defineItem<Record<string, TabDecision>>("session:decisions", { fallback: {} }),
+};
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -74,4 +169,48 @@ export function serialized<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-export type { Day };
+/** Replaces an item's value with a function of it, one change at a time. */
+export function update<T>(
+  item: { getValue(): Promise<T>; setValue(value: T): Promise<void> },
+  change: (value: T) => T,
+): Promise<T> {
+  return serialized(async () => {
+    const next = change(await item.getValue());
+    await item.setValue(next);
+    return next;
+  });
+}
+
+/** Adds to the "not kept" figures; runs inside `serialized`, as every change of the counts does. */
+export async function addNotKept(change: {
+  refused?: NotKept["refused"];
+  expired?: number;
+  candidateOverflow?: number;
+}): Promise<void> {
+  const notKept = await local.notKept.getValue();
+  const refused = { ...notKept.refused };
+  for (const [reason, n] of Object.entries(change.refused ?? {}) as Array<[RefusalReason, number]>) {
+    refused[reason] = (refused[reason] ?? 0) + n;
+  }
+  await local.notKept.setValue({
+    refused,
+    expired: notKept.expired + (change.expired ?? 0),
+    candidateOverflow: notKept.candidateOverflow + (change.candidateOverflow ?? 0),
+  });
+}
+
+/**
+ * Makes `storage.local` readable by the extension's own pages and service worker only, where
+ * the browser supports it (Chromium), so a content script in a compromised page cannot read
+ * the device token or the counts. Firefox has no such setting for `storage.local`.
+ */
+export async function restrictToTrustedContexts(): Promise<boolean> {
+  const area = browser.storage.local;
+  if (typeof area.setAccessLevel !== "function") return false;
+  try {
+    await area.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" });
+    return true;
+  } catch {
+    return false;
+  }
+}

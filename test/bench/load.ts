@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dayOf } from "../../shared/day";
 import { applyMigrations, startWorker } from "../../worker/dev/local";
-import { freePort } from "../e2e/harness";
+import { freePort } from "../support/net";
 
 const DEVICES = Number(process.env.LOAD_DEVICES ?? 400);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 16);

@@ -23,7 +23,7 @@ import type { CompiledIndex } from "../../shared/catalog/compile";
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { applyMigrations, ROOT, type RunningWorker, run, startWorker, WRANGLER_ENV } from "../../worker/dev/local";
-import { freePort } from "../e2e/harness";
+import { freePort } from "../support/net";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 /** Share of devices that use an AI tool on a given working day. */

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminGet,
   type Browser,
+  decided,
+  deviceCounts,
   expectOnlyCounts,
   extensionStorage,
   launchBrowser,
@@ -15,6 +17,7 @@ import {
   stopWorker,
   type Traffic,
 } from "./harness";
+import { pressNamed } from "./screen";
 
 /*
  * Nothing lost: counts made while the server is down, across a service-worker termination
@@ -43,23 +46,21 @@ describe("the server is down, the service worker dies, the browser restarts", ()
   });
 
   async function visit(url: string, times: number): Promise<void> {
+    const tool = new URL(url).hostname === "claude.ai" ? "claude" : "chatgpt";
     const page = await browser.context.newPage();
     for (let i = 0; i < times; i++) {
+      const since = Date.now();
       await page.goto(`${url}?n=${i}`);
-      const acknowledge = page.getByRole("button", { name: "I understand and will follow the policy" });
-      const shown = await acknowledge
-        .waitFor({ timeout: 1500 })
-        .then(() => true)
-        .catch(() => false);
-      if (shown) await acknowledge.click();
+      if (await decided(browser, tool, since)) {
+        await pressNamed(page, "button", "I understand and will follow the policy");
+      }
     }
     await page.close();
   }
 
   /** Visits recorded on the device, all days together. */
   async function localVisits(tool: string): Promise<number> {
-    const { counters } = (await extensionStorage(browser)) as { counters?: Record<string, Record<string, number>> };
-    return Object.values(counters ?? {}).reduce((sum, day) => sum + (day[`c\t${tool}\tvisit\t1`] ?? 0), 0);
+    return (await deviceCounts(browser))[`${tool} visit v1`] ?? 0;
   }
 
   async function sendNow(): Promise<string> {

@@ -5,34 +5,19 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpsServer, type Server } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Worker } from "playwright-core";
 import { generate } from "selfsigned";
-import { expect } from "vitest";
-import {
-  applyMigrations,
-  buildExtension,
-  newEvidenceKey,
-  type RunningWorker,
-  startWorker,
-} from "../../worker/dev/local";
+import { expect, inject } from "vitest";
+import type { CounterBook } from "../../extension/lib/counters";
+import type { TabDecision } from "../../extension/lib/state";
+import { applyMigrations, newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
+import { countsByName } from "../support/counts";
+import { freePort } from "../support/net";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 export interface FakeSite {
   port: number;
@@ -75,23 +60,21 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** The fake site, a migrated local D1, the worker and a preconfigured extension build. */
 /**
+ * The fake site, a fresh migrated local D1 and the worker, on the port the extension was built
+ * for (test/e2e/global-setup.ts builds it once per run; the files run one after another).
  * `vars` are extra worker variables: tests of the counting pipeline itself run with
- * K_ANONYMITY=1 so one test device's counts are visible through the admin API; the
- * k rules have their own tests (worker, and the dashboard on seeded data).
+ * K_ANONYMITY=1 so one test device's counts are visible through the admin API; the k rules
+ * have their own tests (worker, and the dashboard on seeded data).
  */
 export async function startStack(options: { vars?: Record<string, string> } = {}): Promise<Stack> {
+  const build = inject("e2e");
   const base = mkdtempSync(join(tmpdir(), "shadowlight-e2e-"));
   const persistTo = join(base, "state");
-  const tokens = { enrollment: "e2e-enrollment-token", admin: "e2e-admin-token", viewer: "e2e-viewer-token" };
-  const port = await freePort();
+  const tokens = { enrollment: build.enrollmentToken, admin: "e2e-admin-token", viewer: "e2e-viewer-token" };
+  const port = build.port;
   const serverUrl = `http://127.0.0.1:${port}`;
-  const [site, built] = await Promise.all([
-    startFakeSite(),
-    buildExtension({ serverUrl, enrollmentToken: tokens.enrollment, outDir: join(base, "extension") }),
-    applyMigrations(persistTo),
-  ]);
+  const [site] = await Promise.all([startFakeSite(), applyMigrations(persistTo)]);
   const vars = {
     ENROLLMENT_TOKEN: tokens.enrollment,
     ADMIN_TOKEN: tokens.admin,
@@ -110,7 +93,7 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
     serverUrl,
     persistTo,
     vars,
-    extensionPath: built.chrome,
+    extensionPath: build.configured,
     tokens,
     close: async () => {
       await stack.worker.stop();
@@ -239,9 +222,20 @@ export function expectOnlyCounts(traffic: Traffic[], secrets: string[]): void {
   }
 }
 
+/**
+ * The extension's service worker as it runs now: the browser stops an idle one and starts a
+ * new one on the next event, so the one found at launch may be gone.
+ */
+export async function liveServiceWorker(browser: Browser): Promise<Worker> {
+  const running = browser.context
+    .serviceWorkers()
+    .filter((worker) => worker.url().startsWith(`chrome-extension://${browser.extensionId}/`));
+  return running.at(-1) ?? (await browser.context.waitForEvent("serviceworker", { timeout: 10_000 }));
+}
+
 /** Everything the extension keeps in storage.local, read inside its service worker. */
-export function extensionStorage(browser: Browser): Promise<Record<string, unknown>> {
-  return browser.serviceWorker.evaluate(() => {
+export async function extensionStorage(browser: Browser): Promise<Record<string, unknown>> {
+  return (await liveServiceWorker(browser)).evaluate(() => {
     const api = (globalThis as unknown as { chrome: { storage: { local: { get(keys: null): Promise<object> } } } })
       .chrome;
     return api.storage.local.get(null) as Promise<Record<string, unknown>>;
@@ -254,4 +248,35 @@ export async function adminGet<T>(stack: Stack, path: string): Promise<T> {
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** The device's counts by name, summed over days ("chatgpt acknowledged v1" = 1). */
+export async function deviceCounts(browser: Browser): Promise<Record<string, number>> {
+  const { counters } = (await extensionStorage(browser)) as { counters?: CounterBook };
+  return countsByName(counters ?? {});
+}
+
+/** Everything the extension keeps in storage.session (open tabs' nudges and decisions). */
+export async function sessionStorage(browser: Browser): Promise<Record<string, unknown>> {
+  return (await liveServiceWorker(browser)).evaluate(() => {
+    const api = (globalThis as unknown as { chrome: { storage: { session: { get(keys: null): Promise<object> } } } })
+      .chrome;
+    return api.storage.session.get(null) as Promise<Record<string, unknown>>;
+  });
+}
+
+/**
+ * Waits for the extension's decision on a page of `tool` made after `since`: the positive sign
+ * that it looked at the page, before a test checks that nothing appeared. Returns whether a
+ * nudge was served.
+ */
+export async function decided(browser: Browser, tool: string, since: number, timeout = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const { decisions } = (await sessionStorage(browser)) as { decisions?: Record<string, TabDecision> };
+    const decision = Object.values(decisions ?? {}).find((d) => d.tool === tool && d.at >= since);
+    if (decision) return decision.ticket !== null;
+    if (Date.now() > deadline) throw new Error(`the extension made no decision on ${tool} within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

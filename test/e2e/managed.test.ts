@@ -1,10 +1,9 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildExtension } from "../../worker/dev/local";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { CHROME_EXTENSION_ID } from "../../wxt.config";
 import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, type Stack, startStack } from "./harness";
+import { find } from "./screen";
 
 /*
  * Managed settings for real: Debian's Chromium reads enterprise policy from
@@ -14,13 +13,15 @@ import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, typ
 const POLICY_DIR = "/etc/chromium/policies/managed";
 const POLICY_FILE = join(POLICY_DIR, "shadowlight-e2e.json");
 
-function canWritePolicies(): boolean {
+/** Fails with the reason when Chromium's policy folder cannot be written (it needs root, as CI has). */
+function ensurePolicyFolder(): void {
   try {
     mkdirSync(POLICY_DIR, { recursive: true });
     accessSync(POLICY_DIR, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+  } catch (error) {
+    throw new Error(
+      `managed settings need Chromium's policy folder ${POLICY_DIR} to be writable (run the end-to-end tests as root, as CI does): ${(error as Error).message}`,
+    );
   }
 }
 
@@ -28,19 +29,15 @@ function writePolicy(settings: Record<string, unknown>): void {
   writeFileSync(POLICY_FILE, JSON.stringify({ "3rdparty": { extensions: { [CHROME_EXTENSION_ID]: settings } } }));
 }
 
-describe.skipIf(!canWritePolicies())("managed settings (enterprise policy)", () => {
+describe("managed settings (enterprise policy)", () => {
   let stack: Stack;
-  let unconfigured: string;
-  let buildDir: string;
+  const unconfigured = inject("e2e").unconfigured;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
+    ensurePolicyFolder();
     mkdirSync(ARTIFACTS, { recursive: true });
-    buildDir = mkdtempSync(join(tmpdir(), "shadowlight-unconfigured-"));
-    [stack, { chrome: unconfigured }] = await Promise.all([
-      startStack(),
-      buildExtension({ serverUrl: "", enrollmentToken: "", outDir: buildDir }),
-    ]);
+    stack = await startStack();
   });
 
   afterEach(async () => {
@@ -51,7 +48,6 @@ describe.skipIf(!canWritePolicies())("managed settings (enterprise policy)", () 
 
   afterAll(async () => {
     await stack?.close();
-    rmSync(buildDir, { recursive: true, force: true });
   });
 
   it("enrolls with the managed server, token and group, and locks those fields", async () => {
@@ -108,6 +104,6 @@ describe.skipIf(!canWritePolicies())("managed settings (enterprise policy)", () 
     expect((await extensionStorage(browser)).device ?? null).toBeNull();
     const site = await browser.context.newPage();
     await site.goto("https://chatgpt.com/");
-    await site.getByRole("dialog").waitFor({ timeout: 15_000 });
+    await find(site, "dialog", "Before you use ChatGPT");
   });
 });

@@ -6,6 +6,8 @@ import {
   ARTIFACTS,
   adminGet,
   type Browser,
+  decided,
+  deviceCounts,
   expectOnlyCounts,
   extensionStorage,
   launchBrowser,
@@ -14,6 +16,7 @@ import {
   startStack,
   type Traffic,
 } from "./harness";
+import { extensionWorlds, find, gone, press, pressNamed, query, textOf } from "./screen";
 
 /*
  * Every nudge, in the real browser: what a person sees, what each click does, and what gets
@@ -116,54 +119,51 @@ describe("nudges for every action", () => {
     return { page, shownMs };
   }
 
-  async function counts(): Promise<Record<string, number>> {
-    const { counters } = (await extensionStorage(browser)) as { counters: Record<string, Record<string, number>> };
-    return Object.assign({}, ...Object.values(counters));
-  }
+  const counts = () => deviceCounts(browser);
 
   it("inform: a dismissable banner that leaves the page usable", async () => {
     const { page, shownMs } = await open("https://www.perplexity.ai/search/abc");
     console.log(`inform banner shown ${shownMs.toFixed(0)} ms after navigation start`);
-    const banner = page.getByRole("region", { name: "A note on using Perplexity at work" });
-    await banner.waitFor();
-    expect(await banner.textContent()).toContain("Perplexity is fine for public questions.");
-    expect(await page.getByRole("dialog").count()).toBe(0);
+    const banner = await find(page, "region", "A note on using Perplexity at work");
+    expect(await textOf(page, banner)).toContain("Perplexity is fine for public questions.");
+    expect(await query(page, "dialog")).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}/nudge-inform.png` });
     await page.keyboard.press("Tab");
-    await banner.getByRole("button", { name: "Got it" }).click();
-    await banner.waitFor({ state: "detached" });
-    await expect.poll(counts).toMatchObject({ [`c\tperplexity\tdismissed\t${version}`]: 1 });
+    await pressNamed(page, "button", "Got it");
+    await gone(page, "region", "A note on using Perplexity at work");
+    await expect.poll(counts).toMatchObject({ [`perplexity dismissed v${version}`]: 1 });
     await page.close();
   });
 
   it("justify: only a reason from the policy's list, counted as an exception request", async () => {
     const { page } = await open("https://www.midjourney.com/imagine");
-    const dialog = page.getByRole("dialog", { name: "Why do you need Midjourney?" });
-    await dialog.waitFor();
-    const proceed = dialog.getByRole("button", { name: "Continue" });
-    expect(await proceed.isDisabled()).toBe(true);
-    await dialog.getByRole("radio", { name: "I am evaluating this tool for my team" }).check();
+    await find(page, "dialog", "Why do you need Midjourney?");
+    expect((await find(page, "button", "Continue")).disabled).toBe(true);
+    await pressNamed(page, "radio", "I am evaluating this tool for my team");
+    await expect
+      .poll(async () => (await find(page, "radio", "I am evaluating this tool for my team")).checked)
+      .toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/nudge-justify.png` });
-    await proceed.click();
-    await dialog.waitFor({ state: "detached" });
+    await press(page, await find(page, "button", "Continue"));
+    await gone(page, "dialog", "Why do you need Midjourney?");
     await expect.poll(counts).toMatchObject({
-      [`c\tmidjourney\tjustified\t${version}`]: 1,
-      [`j\tmidjourney\tevaluating\t${version}`]: 1,
+      [`midjourney justified v${version}`]: 1,
+      [`midjourney reason:evaluating v${version}`]: 1,
     });
     await page.close();
   });
 
   it("redirect: offers the approved alternative and goes there", async () => {
     const { page } = await open("https://poe.com/chat/xyz");
-    const dialog = page.getByRole("dialog", { name: "Use an approved tool instead of Poe" });
-    await dialog.waitFor();
-    expect(await dialog.textContent()).toContain("Use Claude, our approved assistant.");
+    const dialog = await find(page, "dialog", "Use an approved tool instead of Poe");
+    expect(await textOf(page, dialog)).toContain("Use Claude, our approved assistant.");
     await page.screenshot({ path: `${ARTIFACTS}/nudge-redirect.png` });
-    await dialog.getByRole("button", { name: "Open Claude" }).click();
+    const since = Date.now();
+    await pressNamed(page, "button", "Open Claude");
     await page.waitForURL(/claude\.ai/);
-    await expect.poll(counts).toMatchObject({ [`c\tpoe\tredirected\t${version}`]: 1 });
-    // The approved tool is allowed: nothing is injected there.
-    await page.waitForTimeout(1000);
+    await expect.poll(counts).toMatchObject({ [`poe redirected v${version}`]: 1 });
+    // The approved tool is allowed: the extension decides no nudge, and nothing is injected there.
+    expect(await decided(browser, "claude", since)).toBe(false);
     expect(await page.locator("shadowlight-nudge").count()).toBe(0);
     await page.close();
   });
@@ -180,20 +180,28 @@ describe("nudges for every action", () => {
     await page.getByRole("status").waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/blocked-page.png` });
     await expect.poll(counts).toMatchObject({
-      [`c\tdeepseek\tblocked\t${version}`]: 1,
-      [`c\tdeepseek\treview_requested\t${version}`]: 1,
+      [`deepseek blocked v${version}`]: 1,
+      [`deepseek review_requested v${version}`]: 1,
     });
     await page.close();
   });
 
   it("allow and non-AI pages: nothing injected", async () => {
-    for (const url of ["https://claude.ai/new", "https://www.example.org/"]) {
-      const page = await browser.context.newPage();
-      await page.goto(url);
-      await page.waitForTimeout(1000);
-      expect(await page.locator("shadowlight-nudge").count(), url).toBe(0);
-      await page.close();
-    }
+    // An allowed tool: the content script asks, the extension decides no nudge, nothing appears.
+    const allowed = await browser.context.newPage();
+    const since = Date.now();
+    await allowed.goto("https://claude.ai/new");
+    expect(await decided(browser, "claude", since)).toBe(false);
+    expect(await allowed.locator("shadowlight-nudge").count()).toBe(0);
+    expect(await extensionWorlds(allowed, browser.extensionId)).toBe(1);
+    await allowed.close();
+    // Outside the catalog the extension does not even run: once the page has loaded (content
+    // scripts run at document_end, before load), there is no script world of the extension.
+    const other = await browser.context.newPage();
+    await other.goto("https://www.example.org/", { waitUntil: "load" });
+    expect(await extensionWorlds(other, browser.extensionId)).toBe(0);
+    expect(await other.locator("shadowlight-nudge").count()).toBe(0);
+    await other.close();
   });
 
   it("reports every outcome to the server", async () => {

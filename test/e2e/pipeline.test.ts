@@ -1,12 +1,22 @@
 import { mkdirSync } from "node:fs";
-import type { Page, Request } from "playwright-core";
+import type { Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import defaultPolicy from "../../policies/dist/default-policy.json";
 import indexJson from "../../policies/dist/index.json";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import { evaluatePolicy } from "../../shared/policy/evaluate";
 import { type Policy, policySchema } from "../../shared/policy/schema";
-import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, type Stack, startStack } from "./harness";
+import {
+  ARTIFACTS,
+  adminGet,
+  type Browser,
+  decided,
+  deviceCounts,
+  launchBrowser,
+  type Stack,
+  startStack,
+} from "./harness";
+import { extensionWorlds, find, gone, onElement, press, textOf } from "./screen";
 
 const index = indexJson as unknown as CompiledIndex;
 const policy: Policy = policySchema.parse(defaultPolicy);
@@ -41,19 +51,12 @@ describe("the pipeline, end to end", () => {
     await stack?.close();
   });
 
-  async function nudgeOn(page: Page) {
-    const dialog = page.getByRole("dialog");
-    await dialog.waitFor({ state: "visible", timeout: 15_000 });
-    return dialog;
-  }
-
   it("shows the policy on an AI tool and counts the acknowledgement", async () => {
     expect(decisionOf(AI_TOOL).action).toBe("acknowledge");
     const page = await browser.context.newPage();
     await page.goto(AI_URL);
-    const dialog = await nudgeOn(page);
-    expect(await dialog.getByRole("heading").textContent()).toBe("Before you use ChatGPT");
-    expect(await dialog.textContent()).toContain("has not been reviewed");
+    const dialog = await find(page, "dialog", "Before you use ChatGPT");
+    expect(await textOf(page, dialog)).toContain("has not been reviewed");
     await page.screenshot({ path: `${ARTIFACTS}/nudge-acknowledge.png` });
     // Keyboard: focus starts on the primary button and Tab never leaves the dialog.
     for (let i = 0; i < 6; i++) {
@@ -62,31 +65,35 @@ describe("the pipeline, end to end", () => {
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("SHADOWLIGHT-NUDGE");
     }
     // The nudge's own styles hold against the page's hostile CSS (red, unset buttons).
-    const button = dialog.getByRole("button", { name: "I understand and will follow the policy" });
-    expect(await button.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
-    await button.click();
-    await dialog.waitFor({ state: "detached" });
-    // Acknowledged once per policy version: a reload shows nothing.
+    const button = await find(page, "button", "I understand and will follow the policy");
+    expect(await onElement(page, button, "function () { return getComputedStyle(this).color; }")).toBe(
+      "rgb(255, 255, 255)",
+    );
+    await press(page, button);
+    await gone(page, "dialog", "Before you use ChatGPT");
+    // Acknowledged once per policy version: on a reload the extension decides no nudge.
+    const since = Date.now();
     await page.reload();
-    await page.waitForTimeout(1500);
+    expect(await decided(browser, AI_TOOL, since)).toBe(false);
     expect(await page.locator("shadowlight-nudge").count()).toBe(0);
     await page.close();
-    const today = async () => {
-      const { counters } = (await extensionStorage(browser)) as { counters: Record<string, Record<string, number>> };
-      return Object.values(counters)[0] ?? {};
-    };
     // Counting happens in the service worker, a moment after the page: wait for it.
-    await expect.poll(today, { timeout: 10_000 }).toEqual({
-      "c\tchatgpt\tvisit\t1": 2,
-      "c\tchatgpt\tnudge_shown\t1": 1,
-      "c\tchatgpt\tacknowledged\t1": 1,
-    });
+    await expect
+      .poll(() => deviceCounts(browser), { timeout: 10_000 })
+      .toEqual({
+        "chatgpt visit v1": 2,
+        "chatgpt nudge_shown v1": 1,
+        "chatgpt acknowledged v1": 1,
+      });
   });
 
   it("does nothing on a page outside the catalog", async () => {
     const page = await browser.context.newPage();
-    await page.goto(NON_AI_URL);
-    await page.waitForTimeout(1500);
+    // Content scripts run at document_end, before load: after load, no script world of the
+    // extension means it does not run on this page at all (nudges.test.ts shows the world on
+    // a catalog page).
+    await page.goto(NON_AI_URL, { waitUntil: "load" });
+    expect(await extensionWorlds(page, browser.extensionId)).toBe(0);
     expect(await page.locator("shadowlight-nudge").count()).toBe(0);
     await page.close();
   });

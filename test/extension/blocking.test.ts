@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockRules } from "../../extension/lib/blocking";
+import { blockRules } from "../../extension/background/blocking";
 import { catalog } from "../../extension/lib/catalog";
 import { decide } from "../../extension/lib/decide";
 import { bundledPolicy } from "../../extension/lib/policy-cache";

@@ -2,41 +2,53 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addCount,
+  type Count,
   candidateFits,
-  candidateKey,
   compact,
-  counterKey,
-  dropTools,
+  countCodec,
+  countOfRefusal,
   type Entry,
-  justificationKey,
+  entriesOf,
+  eventCount,
   markSent,
   nextBatch,
+  ofTools,
   pendingEntries,
+  rebase,
+  setAside,
   toReport,
 } from "../../extension/lib/counters";
 import { LIMITS } from "../../shared/limits";
-import { reportRequest } from "../../shared/protocol";
+import { type RefusedCount, reportRequest } from "../../shared/protocol";
 
 const DAYS = ["2026-11-20", "2026-11-21", "2026-11-22"];
-const KEYS = [
-  counterKey("chatgpt", "visit", 1),
-  counterKey("chatgpt", "acknowledged", 1),
-  counterKey("claude", "visit", 2),
-  justificationKey("claude", "evaluating", 2),
-  candidateKey("newtool.ai"),
+const justification = (tool: string, reason: string, policyVersion: number): Count => ({
+  kind: "justification",
+  tool,
+  reason,
+  policyVersion,
+});
+const candidate = (domain: string): Count => ({ kind: "candidate", domain });
+const KEYS: Count[] = [
+  eventCount("chatgpt", "visit", 1),
+  eventCount("chatgpt", "acknowledged", 1),
+  eventCount("claude", "visit", 2),
+  justification("claude", "evaluating", 2),
+  candidate("newtool.ai"),
 ];
+const FIRST = KEYS[0] as Count;
 
 /** The server's side of the protocol: keep max(stored, received) per (day, key). */
 function serverApply(server: Map<string, number>, entries: Entry[]): void {
-  for (const { day, key, n } of entries) {
-    const id = `${day}|${key}`;
+  for (const { day, count, n } of entries) {
+    const id = `${day}|${countCodec.encode(count)}`;
     server.set(id, Math.max(server.get(id) ?? 0, n));
   }
 }
 
 describe("device counters", () => {
   it("builds a report the server's schema accepts", () => {
-    let book = addCount({}, DAYS[0] as string, KEYS[0] as string);
+    let book = addCount({}, DAYS[0] as string, FIRST);
     for (const key of KEYS) book = addCount(book, DAYS[1] as string, key, 3);
     const report = toReport(pendingEntries(book, {}));
     expect(reportRequest.safeParse(report).success).toBe(true);
@@ -74,8 +86,8 @@ describe("device counters", () => {
           }
         }
         serverApply(server, nextBatch(pendingEntries(counters, sent)));
-        for (const [day, values] of Object.entries(counters as Record<string, Record<string, number>>)) {
-          for (const [key, n] of Object.entries(values)) expect(server.get(`${day}|${key}`)).toBe(n);
+        for (const { day, count, n } of entriesOf(counters)) {
+          expect(server.get(`${day}|${countCodec.encode(count)}`)).toBe(n);
         }
       }),
       { numRuns: 500 },
@@ -85,7 +97,7 @@ describe("device counters", () => {
   it("never exceeds the report limits in one batch", () => {
     let book = {};
     for (let i = 0; i < LIMITS.maxCountersPerDay + 50; i++)
-      book = addCount(book, "2026-11-21", counterKey(`t${i}`, "visit", 1));
+      book = addCount(book, "2026-11-21", eventCount(`t${i}`, "visit", 1));
     const batch = nextBatch(pendingEntries(book, {}));
     expect(batch).toHaveLength(LIMITS.maxCountersPerDay);
     const rest = nextBatch(pendingEntries(book, markSent({}, batch)));
@@ -93,28 +105,81 @@ describe("device counters", () => {
   });
 
   it("keeps unsent days until delivered, and drops what is acknowledged and old", () => {
-    let book = addCount({}, "2026-09-01", KEYS[0] as string);
-    book = addCount(book, "2026-11-20", KEYS[0] as string);
-    book = addCount(book, "2026-06-01", KEYS[0] as string);
-    const sent = markSent({}, [{ day: "2026-11-20", key: KEYS[0] as string, n: 1 }]);
+    let book = addCount({}, "2026-09-01", FIRST);
+    book = addCount(book, "2026-11-20", FIRST);
+    book = addCount(book, "2026-06-01", FIRST);
+    const sent = markSent({}, [{ day: "2026-11-20", count: FIRST, n: 1 }]);
     const kept = compact(book, sent, "2026-10-22", "2026-08-28");
     expect(Object.keys(kept.counters).sort()).toEqual(["2026-09-01", "2026-11-20"]);
-    const allSent = markSent(sent, [{ day: "2026-09-01", key: KEYS[0] as string, n: 1 }]);
+    const allSent = markSent(sent, [{ day: "2026-09-01", count: FIRST, n: 1 }]);
     expect(Object.keys(compact(book, allSent, "2026-10-22", "2026-08-28").counters)).toEqual(["2026-11-20"]);
   });
 });
 
-describe("counts of tools the server does not know", () => {
-  it("are set aside without touching the rest", () => {
-    let book = addCount({}, "2026-11-21", counterKey("retired-tool", "visit", 1), 4);
-    book = addCount(book, "2026-11-21", justificationKey("retired-tool", "evaluating", 1), 1);
-    book = addCount(book, "2026-11-21", counterKey("chatgpt", "visit", 1), 2);
-    book = addCount(book, "2026-11-21", candidateKey("retired-tool.ai"), 1);
-    const { book: kept, dropped } = dropTools(book, new Set(["retired-tool"]));
-    expect(dropped).toBe(5);
-    expect(kept).toEqual({
-      "2026-11-21": { [counterKey("chatgpt", "visit", 1)]: 2, [candidateKey("retired-tool.ai")]: 1 },
-    });
+describe("one encoding of a count", () => {
+  it("decodes what it encodes, and refuses keys that are not counts", () => {
+    for (const count of KEYS) expect(countCodec.decode(countCodec.encode(count))).toEqual(count);
+    for (const key of ["", "c\tchatgpt\texploded\t1", "c\tchatgpt\tvisit\t-1", "c\tchatgpt\tvisit\t1\textra", "x\ty"]) {
+      expect(countCodec.decode(key), JSON.stringify(key)).toBeNull();
+    }
+  });
+
+  it("names the count a server refusal names", () => {
+    const day = "2026-11-20";
+    const refused: RefusedCount[] = [
+      {
+        kind: "counter",
+        day,
+        tool: "chatgpt",
+        event: "acknowledged",
+        policyVersion: 1,
+        reason: "over_cap",
+        message: "",
+      },
+      {
+        kind: "justification",
+        day,
+        tool: "claude",
+        justification: "evaluating",
+        policyVersion: 2,
+        reason: "unknown_reason",
+        message: "",
+      },
+      { kind: "candidate", day, domain: "newtool.ai", reason: "too_many", message: "" },
+    ];
+    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([KEYS[1], KEYS[3], KEYS[4]]);
+  });
+});
+
+describe("setting counts aside", () => {
+  it("sets aside exactly the unacknowledged part of the chosen counts and nothing else", () => {
+    let book = addCount({}, "2026-11-21", eventCount("retired-tool", "visit", 1), 4);
+    book = addCount(book, "2026-11-21", justification("retired-tool", "evaluating", 1), 1);
+    book = addCount(book, "2026-11-21", eventCount("chatgpt", "visit", 1), 2);
+    book = addCount(book, "2026-11-21", candidate("retired-tool.ai"), 1);
+    // The server already holds 3 of the 4 visits: only the fourth is set aside.
+    const sent = markSent({}, [{ day: "2026-11-21", count: eventCount("retired-tool", "visit", 1), n: 3 }]);
+    const { counters, removed } = setAside(book, sent, ofTools(new Set(["retired-tool"])));
+    expect(removed.reduce((sum, entry) => sum + entry.n, 0)).toBe(2);
+    expect(entriesOf(counters)).toEqual([
+      { day: "2026-11-21", count: eventCount("retired-tool", "visit", 1), n: 3 },
+      { day: "2026-11-21", count: eventCount("chatgpt", "visit", 1), n: 2 },
+      { day: "2026-11-21", count: candidate("retired-tool.ai"), n: 1 },
+    ]);
+    expect(pendingEntries(counters, sent).map((entry) => entry.count)).toEqual([
+      eventCount("chatgpt", "visit", 1),
+      candidate("retired-tool.ai"),
+    ]);
+  });
+
+  it("starts a new pseudonym from what the old one never delivered", () => {
+    let book = addCount({}, "2026-11-21", FIRST, 5);
+    book = addCount(book, "2026-11-20", KEYS[2] as Count, 2);
+    const sent = markSent({}, [
+      { day: "2026-11-21", count: FIRST, n: 3 },
+      { day: "2026-11-20", count: KEYS[2] as Count, n: 2 },
+    ]);
+    expect(entriesOf(rebase(book, sent))).toEqual([{ day: "2026-11-21", count: FIRST, n: 2 }]);
   });
 });
 
@@ -122,19 +187,19 @@ describe("bounded storage", () => {
   it("keeps at most the daily number of distinct unknown domains", () => {
     let book = {};
     for (let i = 0; i < LIMITS.maxCandidatesPerDay; i++) {
-      const key = candidateKey(`site${i}.ai`);
+      const key = candidate(`site${i}.ai`);
       expect(candidateFits(book, "2026-11-21", key)).toBe(true);
       book = addCount(book, "2026-11-21", key);
     }
-    expect(candidateFits(book, "2026-11-21", candidateKey("one-more.ai"))).toBe(false);
-    expect(candidateFits(book, "2026-11-21", candidateKey("site3.ai"))).toBe(true);
-    expect(candidateFits(book, "2026-11-22", candidateKey("one-more.ai"))).toBe(true);
+    expect(candidateFits(book, "2026-11-21", candidate("one-more.ai"))).toBe(false);
+    expect(candidateFits(book, "2026-11-21", candidate("site3.ai"))).toBe(true);
+    expect(candidateFits(book, "2026-11-22", candidate("one-more.ai"))).toBe(true);
   });
 
   it("counts what expired undelivered", () => {
-    let book = addCount({}, "2026-06-01", KEYS[0] as string, 5);
-    book = addCount(book, "2026-11-20", KEYS[0] as string, 1);
-    const sent = markSent({}, [{ day: "2026-06-01", key: KEYS[0] as string, n: 2 }]);
+    let book = addCount({}, "2026-06-01", FIRST, 5);
+    book = addCount(book, "2026-11-20", FIRST, 1);
+    const sent = markSent({}, [{ day: "2026-06-01", count: FIRST, n: 2 }]);
     const { expired, counters } = compact(book, sent, "2026-10-22", "2026-08-28");
     expect(expired).toBe(3);
     expect(Object.keys(counters)).toEqual(["2026-11-20"]);

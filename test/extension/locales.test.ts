@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FAILURE_CODES } from "../../extension/ui/standing";
 import { REVIEW_STATUSES } from "../../shared/events";
 import { ACTIONS } from "../../shared/policy/schema";
+import { REFUSAL_REASONS } from "../../shared/protocol";
 
 // Vitest runs from the repository root (import.meta.url is not a file URL under WXT's plugin).
 const root = join(process.cwd(), "extension");
@@ -41,6 +43,8 @@ describe("translations", () => {
     for (const status of REVIEW_STATUSES.filter((s) => s !== "approved")) used.add(`whyStatus_${status}`);
     for (const level of ["low", "medium", "high"]) used.add(`riskLevel_${level}`);
     for (const key of ["serverUrl", "enrollmentToken", "group", "reporting"]) used.add(`setting_${key}`);
+    for (const reason of [...REFUSAL_REASONS, "expired", "candidateOverflow"]) used.add(`notKept_${reason}`);
+    for (const code of FAILURE_CODES) used.add(`failure_${code}`);
     expect(used.size).toBeGreaterThan(40);
     for (const key of used) expect(en, key).toHaveProperty(key);
   });

@@ -91,12 +91,13 @@ export function ensureDevVars(): { vars: DevVars; created: boolean } {
   return { vars: vars as unknown as DevVars, created };
 }
 
-/** Builds the Chrome (MV3) and Firefox (MV2) extension preconfigured for a server. */
+/** Builds the Chrome (MV3) and Firefox (MV2) extension (or only those asked for) preconfigured for a server. */
 export async function buildExtension(options: {
   serverUrl: string;
   enrollmentToken: string;
   group?: string;
   outDir?: string;
+  browsers?: Array<"chrome" | "firefox">;
 }): Promise<{ chrome: string; firefox: string }> {
   const outDir = options.outDir ?? join(ROOT, ".output");
   const env = {
@@ -106,8 +107,9 @@ export async function buildExtension(options: {
     SHADOWLIGHT_GROUP: options.group ?? "",
     SHADOWLIGHT_OUT_DIR: outDir,
   };
-  await run("wxt", ["build"], env);
-  await run("wxt", ["build", "-b", "firefox"], env);
+  const browsers = options.browsers ?? ["chrome", "firefox"];
+  if (browsers.includes("chrome")) await run("wxt", ["build"], env);
+  if (browsers.includes("firefox")) await run("wxt", ["build", "-b", "firefox"], env);
   return { chrome: join(outDir, "chrome-mv3"), firefox: join(outDir, "firefox-mv2") };
 }
 

@@ -1,75 +1,53 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { browser } from "wxt/browser";
 import { t } from "../../lib/i18n";
-import type { NudgeView } from "../../lib/messages";
-import { whyLines } from "../content/WhyList";
-import "../../lib/page.css";
+import { type NudgeView, send } from "../../lib/messages";
+import { NudgeCard } from "../../nudge/NudgeCard";
+import styles from "../../nudge/nudge.css?inline";
 
 const toolId = new URLSearchParams(location.search).get("tool") ?? "";
 
-/** The page a blocked tool's navigation lands on: why, the alternative, and "ask for a review". */
+/** Back to where the person came from, or a blank page when the blocked tool was the first. */
+function goBack(): void {
+  if (history.length > 1) history.back();
+  else location.replace("about:blank");
+}
+
+/** The page a blocked tool's navigation lands on: the nudge for `block`, as a page of its own. */
 function Blocked() {
   const [view, setView] = useState<NudgeView | null | undefined>(undefined);
   const [requested, setRequested] = useState(false);
   useEffect(() => {
     void (async () => {
-      const loaded = (await browser.runtime.sendMessage({ type: "blocked:get", tool: toolId })) as NudgeView | null;
+      const loaded = await send("blocked:get", { tool: toolId });
       setView(loaded);
-      if (loaded) await browser.runtime.sendMessage({ type: "blocked:event", tool: toolId, event: "blocked" });
+      if (loaded) await send("blocked:event", { tool: toolId, event: "blocked" });
     })();
   }, []);
 
-  if (view === undefined) return <p class="page muted">{t("loading")}</p>;
-  if (view === null) return <p class="page">{t("blockedUnknown")}</p>;
-  const { decision, tool } = view;
+  if (view === undefined) return <p class="loading">{t("loading")}</p>;
+  if (view === null) return <p class="loading">{t("blockedUnknown")}</p>;
   return (
-    <main class="page">
-      <p class="small muted">{t("brand")}</p>
-      <h1>{t("heading_block", tool.name)}</h1>
-      {decision.message && <p>{decision.message}</p>}
-      <ul class="why">
-        {whyLines(view).map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ul>
-      {view.alternatives.length > 0 && (
-        <p>
-          {t("blockedAlternative")}{" "}
-          {view.alternatives.map((alternative, i) => (
-            <span key={alternative.id}>
-              {i > 0 && ", "}
-              <a href={alternative.url}>{alternative.name}</a>
-            </span>
-          ))}
-        </p>
-      )}
-      <p>
-        <button
-          type="button"
-          class="primary"
-          disabled={requested}
-          onClick={async () => {
-            await browser.runtime.sendMessage({ type: "blocked:event", tool: toolId, event: "review_requested" });
-            setRequested(true);
-          }}
-        >
-          {t("blockedRequestReview")}
-        </button>
-      </p>
-      {requested && <p role="status">{t("blockedReviewRequested")}</p>}
-      {decision.policyUrl && (
-        <p class="small">
-          <a href={decision.policyUrl} target="_blank" rel="noopener noreferrer">
-            {t("readPolicy")}
-          </a>{" "}
-          · {t("policyVersion", String(decision.policyVersion))}
-        </p>
-      )}
-      <p class="small muted">{t("privacyNote")}</p>
-    </main>
+    <NudgeCard
+      view={view}
+      t={t}
+      reviewRequested={requested}
+      actions={{
+        accept: (event) => event.isTrusted,
+        answer: () => undefined,
+        requestReview: () => {
+          void send("blocked:event", { tool: toolId, event: "review_requested" }).then(() => setRequested(true));
+        },
+        back: goBack,
+      }}
+    />
   );
 }
 
+// The nudge's own styles, as in the content script (constructed, so no inline style is needed).
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(styles);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+document.title = t("blockedTitle");
 const root = document.getElementById("app");
 if (root) render(<Blocked />, root);

@@ -2,8 +2,10 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
 import { t } from "../../lib/i18n";
+import { type DeviceStatus, send } from "../../lib/messages";
 import { type ResolvedSettings, resolveSettings, type SettingKey, settingValidators } from "../../lib/settings";
-import { read, write } from "../../lib/state";
+import { local } from "../../lib/state";
+import { DeviceStanding } from "../../ui/standing";
 import "../../lib/page.css";
 
 const TEXT_FIELDS: Array<{ key: Exclude<SettingKey, "reporting">; secret: boolean }> = [
@@ -17,17 +19,22 @@ function Options() {
   const [draft, setDraft] = useState<Record<string, string | boolean>>({});
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
+  const [standing, setStanding] = useState<DeviceStatus | null>(null);
 
   const load = async () => {
     const current = await resolveSettings();
     setResolved(current);
     setDraft({ ...current.settings });
+    setStanding((await send("status:get", {})).settings);
   };
   useEffect(() => {
     void load();
     // Managed settings can arrive (or change) while the page is open: show them at once.
     const onChanged = (changes: Record<string, unknown>, area: string) => {
-      if (area === "managed" || (area === "local" && ("managedSnapshot" in changes || "options" in changes))) {
+      const standingChanged = ["managedSnapshot", "options", "device", "enrollment", "revoked"].some(
+        (key) => key in changes,
+      );
+      if (area === "managed" || (area === "local" && standingChanged)) {
         void load();
       }
     };
@@ -50,7 +57,8 @@ function Options() {
     setSaved(false);
     // Nothing is stored unless every field is valid.
     if (problems.length) return;
-    await write("options", { ...(await read("options")), ...values });
+    // A new token or group is a new enrollment: the background re-enrolls when it sees the change.
+    await local.options.setValue({ ...(await local.options.getValue()), ...values });
     setSaved(true);
     await load();
   };
@@ -60,6 +68,7 @@ function Options() {
     <main class="page">
       <h1>{t("optionsHeading")}</h1>
       <p>{t("optionsIntro")}</p>
+      {standing && <DeviceStanding status={standing} />}
       {resolved.problems.length > 0 && (
         <div role="alert" class="error" data-testid="settings-problems">
           <p>{t("optionsRefused")}</p>

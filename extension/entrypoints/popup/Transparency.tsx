@@ -1,5 +1,32 @@
+import { REFUSAL_REASONS } from "../../../shared/protocol";
 import { t } from "../../lib/i18n";
 import type { StatusView } from "../../lib/messages";
+import { failureText, when } from "../../ui/standing";
+
+/** Every count the device did not keep or send, with its reason. */
+function NotKept({ notKept }: { notKept: StatusView["notKept"] }) {
+  const all: Array<[string, number]> = [
+    ...REFUSAL_REASONS.map((reason): [string, number] => [reason, notKept.refused[reason] ?? 0]),
+    ["expired", notKept.expired],
+    ["candidateOverflow", notKept.candidateOverflow],
+  ];
+  const lines = all.filter(([, n]) => n > 0);
+  if (lines.length === 0) return null;
+  return (
+    <section aria-labelledby="not-kept-heading" data-testid="not-kept">
+      <h3 id="not-kept-heading" class="small">
+        {t("notKeptHeading")}
+      </h3>
+      <ul class="small muted">
+        {lines.map(([reason, n]) => (
+          <li key={reason} data-reason={reason}>
+            {t("notKeptLine", String(n), t(`notKept_${reason}`))}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 /**
  * Exactly what this device reports: the counters waiting to be sent and the last report the
@@ -16,23 +43,14 @@ export function Transparency({ view }: { view: StatusView }) {
       </details>
       <details>
         <summary>
-          {view.lastReport
-            ? t("transparencyLastSent", new Date(view.lastReport.at).toLocaleString())
-            : t("transparencyNothingSent")}
+          {view.lastReport ? t("transparencyLastSent", when(view.lastReport.at)) : t("transparencyNothingSent")}
         </summary>
         {view.lastReport && <pre data-testid="last-sent">{JSON.stringify(view.lastReport.report, null, 1)}</pre>}
       </details>
-      {view.notKept.unknownTools > 0 && (
-        <p class="small muted">{t("transparencySetAside", String(view.notKept.unknownTools))}</p>
-      )}
-      {view.notKept.expired + view.notKept.candidateOverflow > 0 && (
-        <p class="small muted">
-          {t("transparencyNotKept", String(view.notKept.expired + view.notKept.candidateOverflow))}
-        </p>
-      )}
+      <NotKept notKept={view.notKept} />
       {view.delivery.lastError && (
         <p class="small warn" role="alert">
-          {t("deliveryError", view.delivery.lastError)}
+          {t("deliveryError", failureText(view.delivery.lastError.code, view.delivery.lastError.detail))}
         </p>
       )}
     </section>

@@ -2,8 +2,9 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
 import { t } from "../../lib/i18n";
-import type { StatusView } from "../../lib/messages";
+import { type StatusView, send } from "../../lib/messages";
 import type { FlushResult } from "../../lib/reporter";
+import { DeviceStanding, failureText, when } from "../../ui/standing";
 import { Transparency } from "./Transparency";
 import "../../lib/page.css";
 
@@ -19,7 +20,7 @@ function Popup() {
 
   const load = async () => {
     const url = await activeTabUrl();
-    setView((await browser.runtime.sendMessage({ type: "status:get", url })) as StatusView);
+    setView(await send("status:get", url ? { url } : {}));
   };
   useEffect(() => {
     void load();
@@ -27,8 +28,13 @@ function Popup() {
 
   const sendNow = async () => {
     setSending(true);
-    setResult((await browser.runtime.sendMessage({ type: "report:flush" })) as FlushResult);
-    setSending(false);
+    try {
+      setResult(await send("report:flush", {}));
+    } catch (error) {
+      setResult({ ok: false, code: "internal", detail: (error as Error).message, retryAt: null });
+    } finally {
+      setSending(false);
+    }
     await load();
   };
 
@@ -71,7 +77,13 @@ function Popup() {
         ) : (
           <p class="small">{t("popupReportingOff")}</p>
         )}
-        <button type="button" class="primary" onClick={sendNow} disabled={sending || !view.settings.reporting}>
+        <DeviceStanding status={view.settings} />
+        <button
+          type="button"
+          class="primary"
+          onClick={sendNow}
+          disabled={sending || !view.settings.reporting || view.settings.revokedAt !== null}
+        >
           {t("sendNow")}
         </button>
         <p role="status" class="small" data-testid="send-result">
@@ -80,7 +92,9 @@ function Popup() {
             : result
               ? result.ok
                 ? t("sentResult", String(result.sentCounters), String(result.sentDays))
-                : t("sendFailed", result.reason)
+                : `${t("sendFailed", failureText(result.code, result.detail))}${
+                    result.retryAt ? ` ${t("sendRetry", when(result.retryAt))}` : ""
+                  }`
               : ""}
         </p>
       </section>

@@ -1,41 +1,42 @@
 /**
- * What a person would see: the nudge (or blocked page) the extension renders for a decision,
- * with the extension's own English strings from its `_locales`, so the preview and the real
- * nudge cannot drift apart in wording.
+ * What a person would see: the extension's own nudge component (or blocked page), rendered
+ * with the extension's English strings and stylesheet inside a shadow root, so the preview
+ * and the real nudge cannot drift apart in wording or look.
  */
+import { render } from "preact";
+import { useLayoutEffect, useRef } from "preact/hooks";
+import { NudgeCard } from "../../../../extension/nudge/NudgeCard";
+import nudgeCss from "../../../../extension/nudge/nudge.css?inline";
+import { formatMessage, type Messages } from "../../../../extension/nudge/strings";
+import type { NudgeView } from "../../../../extension/nudge/view";
 import messages from "../../../../extension/public/_locales/en/messages.json";
 import type { CompiledTool } from "../../../../shared/catalog/compile";
 import type { Decision } from "../../../../shared/policy/evaluate";
-import { whyLines as sharedWhyLines } from "../../../../shared/policy/why";
 import { catalogById } from "../catalog";
 import "./nudge-preview.css";
 
-type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+export const t = formatMessage(messages as Messages);
 
-/** chrome.i18n.getMessage's substitution rules: named placeholders, then $1..$9. */
-export function t(key: string, ...substitutions: string[]): string {
-  const entry = (messages as Messages)[key];
-  if (!entry) return key;
-  return (
-    entry.message
-      .replace(
-        /\$([A-Za-z0-9_@]+)\$/g,
-        (whole, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? whole,
-      )
-      // One pass, so a substituted tool name is never read as a placeholder itself.
-      .replace(/\$(\d|\$)/g, (_whole, n: string) => (n === "$" ? "$" : (substitutions[Number(n) - 1] ?? "")))
-  );
+// A constructed stylesheet: the dashboard's Content-Security-Policy allows no inline <style>.
+let sheet: CSSStyleSheet | null = null;
+function nudgeSheet(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(nudgeCss);
+  }
+  return sheet;
 }
 
-/** The same sentences as the extension's nudge, in English. */
-export function whyLines(tool: CompiledTool, decision: Decision): string[] {
-  return sharedWhyLines(tool, decision.status, t);
+/** The nudge's view for a decision, as the extension's background builds it. */
+function viewOf(decision: Decision, tool: CompiledTool, reasons: NudgeView["reasons"]): NudgeView {
+  const alternatives = decision.alternatives.flatMap((id) => {
+    const alternative = catalogById.get(id);
+    return alternative ? [{ id, name: alternative.name, url: alternative.home }] : [];
+  });
+  return { decision, tool, alternatives, reasons };
 }
 
-/**
- * A static rendering of the nudge: buttons are shown but inert (the preview has nothing to
- * acknowledge), and the whole panel is a figure labelled as a preview for screen readers.
- */
+/** The extension's nudge, static (buttons shown but inert), as a figure labelled for screen readers. */
 export function NudgePreview({
   decision,
   tool,
@@ -45,10 +46,21 @@ export function NudgePreview({
   tool: CompiledTool;
   reasons: Array<{ id: string; label: string }>;
 }) {
-  const alternatives = decision.alternatives.flatMap((id) => {
-    const alternative = catalogById.get(id);
-    return alternative ? [alternative] : [];
-  });
+  const host = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const root = element.shadowRoot ?? element.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [nudgeSheet()];
+    render(<NudgeCard view={viewOf(decision, tool, reasons)} t={t} />, root);
+  }, [decision, tool, reasons]);
+  useLayoutEffect(() => {
+    const element = host.current;
+    return () => {
+      if (element?.shadowRoot) render(null, element.shadowRoot);
+    };
+  }, []);
+
   if (decision.action === "allow") {
     return (
       <figure class="nudge-preview nudge-none" data-action="allow">
@@ -60,65 +72,11 @@ export function NudgePreview({
   const block = decision.action === "block";
   return (
     <figure
-      class={`nudge-preview ${decision.action === "inform" ? "nudge-banner" : "nudge-dialog"}`}
+      class="nudge-preview-frame"
       data-action={decision.action}
       aria-label={`Preview of the ${block ? "blocked page" : "nudge"} for ${tool.name}`}
     >
-      <p class="nudge-brand">
-        {t("brand")}
-        {block && " · blocked page"}
-      </p>
-      <p class="nudge-heading">{t(`heading_${decision.action}`, tool.name)}</p>
-      {decision.message && <p class="nudge-message">{decision.message}</p>}
-      <ul class="nudge-why" aria-label={t("whyLabel")}>
-        {whyLines(tool, decision).map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ul>
-      {decision.action === "justify" && (
-        <fieldset class="nudge-reasons" disabled>
-          <legend>{t("justifyPrompt")}</legend>
-          {reasons.length === 0 && <p class="muted">The policy lists no reasons.</p>}
-          {reasons.map((reason) => (
-            <label key={reason.id}>
-              <input type="radio" name={`preview-${tool.id}-reason`} /> {reason.label}
-            </label>
-          ))}
-        </fieldset>
-      )}
-      {block && alternatives.length > 0 && (
-        <p>
-          {t("blockedAlternative")} {alternatives.map((a) => a.name).join(", ")}
-        </p>
-      )}
-      <div class="nudge-actions" aria-hidden="true">
-        {decision.action === "inform" && <span class="nudge-button primary">{t("buttonGotIt")}</span>}
-        {decision.action === "acknowledge" && (
-          <>
-            <span class="nudge-button primary">{t("buttonAcknowledge")}</span>
-            <span class="nudge-button">{t("buttonLeave")}</span>
-          </>
-        )}
-        {decision.action === "justify" && (
-          <>
-            <span class="nudge-button primary">{t("buttonContinue")}</span>
-            <span class="nudge-button">{t("buttonLeave")}</span>
-          </>
-        )}
-        {decision.action === "redirect" && alternatives[0] && (
-          <>
-            <span class="nudge-button primary">{t("buttonUseAlternative", alternatives[0].name)}</span>
-            <span class="nudge-button">{t("buttonContinueAnyway")}</span>
-          </>
-        )}
-        {block && <span class="nudge-button primary">{t("blockedRequestReview")}</span>}
-      </div>
-      {decision.policyUrl && (
-        <p class="nudge-small">
-          {t("readPolicy")} · {t("policyVersion", String(decision.policyVersion))}
-        </p>
-      )}
-      <p class="nudge-small muted">{t("privacyNote")}</p>
+      <div ref={host} class="nudge-preview-host" />
     </figure>
   );
 }

@@ -1,7 +1,10 @@
 import { browser } from "wxt/browser";
 import type { PolicyResponse } from "../../shared/protocol";
-import { catalog, toolHosts } from "./catalog";
-import { decide } from "./decide";
+import { catalog, toolHosts } from "../lib/catalog";
+import { decide, nudgeView } from "../lib/decide";
+import type { NudgeView, RequestOf } from "../lib/messages";
+import { policyInForce } from "../lib/policy-cache";
+import { countNow } from "./counting";
 
 type Rule = Parameters<typeof browser.declarativeNetRequest.updateDynamicRules>[0] extends infer U
   ? U extends { addRules?: Array<infer R> }
@@ -68,12 +71,38 @@ export function queryRuleRegex(host: string, path: string, param: string, value:
   return `^https?://([^/?#]*\\.)?${escapeRegex(host)}(:[0-9]+)?${escapeRegex(path)}/?\\?([^#]*&)?${escapeRegex(param)}=${escapeRegex(value)}(&|#|$)`;
 }
 
-export async function syncBlockRules(response: PolicyResponse): Promise<number> {
-  const rules = blockRules(response);
-  const existing = await browser.declarativeNetRequest.getDynamicRules();
-  await browser.declarativeNetRequest.updateDynamicRules({
-    removeRuleIds: existing.map((rule) => rule.id),
-    addRules: rules,
-  });
-  return rules.length;
+let applying: Promise<unknown> = Promise.resolve();
+
+/**
+ * Replaces the browser's block rules with the policy's. One replacement at a time: two
+ * synchronizations at once would otherwise both add rules under the same ids.
+ */
+export function syncBlockRules(response: PolicyResponse): Promise<number> {
+  const replace = async () => {
+    const rules = blockRules(response);
+    const existing = await browser.declarativeNetRequest.getDynamicRules();
+    await browser.declarativeNetRequest.updateDynamicRules({
+      removeRuleIds: existing.map((rule) => rule.id),
+      addRules: rules,
+    });
+    return rules.length;
+  };
+  const run = applying.then(replace, replace);
+  applying = run.catch(() => undefined);
+  return run;
+}
+
+/** What the blocked page shows for a tool: the same view as a nudge. */
+export async function blockedView(request: RequestOf<"blocked:get">): Promise<NudgeView | null> {
+  const tool = catalog().toolsById.get(request.tool);
+  if (!tool) return null;
+  const { response } = await policyInForce();
+  return nudgeView(response, tool, decide(response, tool));
+}
+
+/** The blocked page was shown, or the person asked for a review. */
+export async function blockedEvent(request: RequestOf<"blocked:event">): Promise<boolean> {
+  if (!catalog().toolsById.has(request.tool)) return false;
+  await countNow(request.tool, request.event);
+  return true;
 }

@@ -1,0 +1,18 @@
+import { blockedEvent, blockedView } from "./blocking";
+import { nudgeAnswered, nudgeShown, nudgeTampered, serveNudge } from "./nudges";
+import type { Handlers } from "./router";
+import { status } from "./status";
+import { synchronize } from "./sync";
+
+/** What the background does for each message (already validated by the router). */
+export const handlers: Handlers = {
+  "nudge:get": (_request, sender) => serveNudge(sender),
+  "nudge:shown": (request, sender) => nudgeShown(request, sender),
+  "nudge:answer": (request, sender) => nudgeAnswered(request, sender),
+  "nudge:tampered": (request, sender) => nudgeTampered(request, sender),
+  "blocked:get": (request) => blockedView(request),
+  "blocked:event": (request) => blockedEvent(request),
+  "status:get": (request) => status(request),
+  // "Send now": the policy and catalog too, so a change an admin just published is in force.
+  "report:flush": () => synchronize(),
+};

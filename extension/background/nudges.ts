@@ -1,0 +1,172 @@
+import { dayOf } from "../../shared/day";
+import { nudgeDue } from "../../shared/policy/evaluate";
+import type { PolicyAction } from "../../shared/policy/schema";
+import { catalog } from "../lib/catalog";
+import { eventCount } from "../lib/counters";
+import { decide, nudgeView } from "../lib/decide";
+import type { NudgeAnswer, RequestOf, ServedNudge } from "../lib/messages";
+import { policyInForce } from "../lib/policy-cache";
+import { local, type NudgeTicket, session, update } from "../lib/state";
+import { countOn } from "./counting";
+
+/*
+ * Nudge decisions and their answers. The background decides whether a page gets a nudge and,
+ * when it does, serves it with a ticket bound to that tab and document. The page's answer
+ * counts only against a ticket the background served there, once, and only an answer the
+ * nudge offered; it counts on the day and policy version the nudge was shown under, so
+ * midnight or a new policy between showing and answering cannot make a report implausible.
+ */
+
+/** The sender of a content-script message, as the browser describes it. */
+export interface TabSender {
+  url?: string;
+  tab?: { id?: number };
+  frameId?: number;
+  documentId?: string;
+}
+
+/** The answers each kind of nudge offers. */
+export const ANSWERS: Record<PolicyAction, readonly NudgeAnswer[]> = {
+  allow: [],
+  block: [],
+  inform: ["dismissed"],
+  acknowledge: ["acknowledged", "left"],
+  justify: ["justified", "left"],
+  redirect: ["redirected", "dismissed"],
+};
+
+function place(sender: TabSender): { tabId: number; document: string } | null {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.frameId !== 0) return null;
+  // Firefox names no document: the top frame of the tab stands for it.
+  return { tabId, document: sender.documentId ?? `tab-${tabId}` };
+}
+
+/** Decides whether the sender's page gets a nudge, and serves it with a fresh ticket. */
+export async function serveNudge(sender: TabSender, now = Date.now()): Promise<ServedNudge | null> {
+  const where = place(sender);
+  const tool = sender.url ? catalog().matcher.classify(sender.url) : null;
+  if (!where || !tool) return null;
+  const { response } = await policyInForce();
+  const decision = decide(response, tool);
+  const memory = (await local.nudges.getValue())[tool.id];
+  const due = nudgeDue(decision, memory, now);
+  const ticket: NudgeTicket | null = due
+    ? {
+        id: crypto.randomUUID(),
+        tool: tool.id,
+        ...where,
+        action: decision.action,
+        day: dayOf(now),
+        policyVersion: decision.policyVersion,
+        reasons: response.policy.reasons.map((reason) => reason.id),
+        servedAt: now,
+        shown: false,
+        answered: false,
+        tampered: false,
+      }
+    : null;
+  await update(session.tickets, (tickets) => {
+    // One nudge per tab: a new page (or a new decision) replaces the tab's earlier ticket.
+    const kept = Object.fromEntries(Object.entries(tickets).filter(([, t]) => t.tabId !== where.tabId));
+    return ticket ? { ...kept, [ticket.id]: ticket } : kept;
+  });
+  await update(session.decisions, (decisions) => ({
+    ...decisions,
+    [where.tabId]: { tool: tool.id, ticket: ticket?.id ?? null, at: now },
+  }));
+  return ticket ? { ticket: ticket.id, view: nudgeView(response, tool, decision) } : null;
+}
+
+/**
+ * Changes the sender's ticket if it is one the background served to this tab and document
+ * and `accept` allows the change; returns the ticket as it was before, or null.
+ */
+async function claim(
+  id: string,
+  sender: TabSender,
+  accept: (ticket: NudgeTicket) => boolean,
+  change: Partial<NudgeTicket>,
+): Promise<NudgeTicket | null> {
+  const where = place(sender);
+  if (!where) return null;
+  let claimed: NudgeTicket | null = null;
+  await update(session.tickets, (tickets) => {
+    const ticket = tickets[id];
+    if (!ticket || ticket.tabId !== where.tabId || ticket.document !== where.document || !accept(ticket)) {
+      return tickets;
+    }
+    claimed = ticket;
+    return { ...tickets, [id]: { ...ticket, ...change } };
+  });
+  return claimed;
+}
+
+/** The nudge is on screen: counted once per ticket. */
+export async function nudgeShown(
+  request: RequestOf<"nudge:shown">,
+  sender: TabSender,
+  now = Date.now(),
+): Promise<boolean> {
+  const ticket = await claim(request.ticket, sender, (t) => !t.shown, { shown: true });
+  if (!ticket) return false;
+  await update(local.nudges, (memory) => ({ ...memory, [ticket.tool]: { ...memory[ticket.tool], shownAt: now } }));
+  await countOn(ticket.day, eventCount(ticket.tool, "nudge_shown", ticket.policyVersion));
+  return true;
+}
+
+/** A person answered the nudge: counted once per ticket, and only with an answer it offered. */
+export async function nudgeAnswered(
+  request: RequestOf<"nudge:answer">,
+  sender: TabSender,
+  now = Date.now(),
+): Promise<boolean> {
+  const { answer, reason } = request;
+  const ticket = await claim(
+    request.ticket,
+    sender,
+    (t) =>
+      t.shown &&
+      !t.answered &&
+      ANSWERS[t.action].includes(answer) &&
+      // Only a reason from the policy's own list is kept: no free text leaves the device.
+      (answer === "justified" ? reason !== undefined && t.reasons.includes(reason) : reason === undefined),
+    { answered: true },
+  );
+  if (!ticket) return false;
+  if (answer === "acknowledged" || answer === "justified") {
+    await update(local.nudges, (memory) => ({
+      ...memory,
+      [ticket.tool]: { ...memory[ticket.tool], answeredVersion: ticket.policyVersion, answeredAt: now },
+    }));
+  }
+  await countOn(ticket.day, eventCount(ticket.tool, answer, ticket.policyVersion));
+  if (answer === "justified" && reason) {
+    await countOn(ticket.day, {
+      kind: "justification",
+      tool: ticket.tool,
+      reason,
+      policyVersion: ticket.policyVersion,
+    });
+  }
+  return true;
+}
+
+/** The page removed or hid the nudge: counted once per ticket, never as an answer. */
+export async function nudgeTampered(request: RequestOf<"nudge:tampered">, sender: TabSender): Promise<boolean> {
+  const ticket = await claim(request.ticket, sender, (t) => !t.tampered && !t.answered, { tampered: true });
+  if (!ticket) return false;
+  await countOn(ticket.day, eventCount(ticket.tool, "nudge_tampered", ticket.policyVersion));
+  return true;
+}
+
+/** A closed tab's nudge and decision are forgotten. */
+export async function forgetTab(tabId: number): Promise<void> {
+  await update(session.tickets, (tickets) =>
+    Object.fromEntries(Object.entries(tickets).filter(([, t]) => t.tabId !== tabId)),
+  );
+  await update(session.decisions, (decisions) => {
+    const { [tabId]: _closed, ...rest } = decisions;
+    return rest;
+  });
+}
