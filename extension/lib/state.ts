@@ -103,8 +103,10 @@ export const local = {
     version: 2,
     migrations: {
       // Records from before server-decided groups: the group is learned at the next enrollment.
-      2: (old: Omit<DeviceRecord, "group" | "enrolledWith"> | null) =>
-        old ? { ...old, group: null, enrolledWith: null } : null,
+      // Every migration here looks at the shape, not only the version: a page and the service
+      // worker may run it at once, and it must leave a current record as it is.
+      2: (old: DeviceRecord | Omit<DeviceRecord, "group" | "enrolledWith"> | null) =>
+        old && !("enrolledWith" in old) ? { ...old, group: null, enrolledWith: null } : old,
     },
   }),
   revoked: storage.defineItem<Revocation | null>("local:revoked", { fallback: null }),
@@ -129,9 +131,9 @@ export const local = {
     fallback: DELIVERY,
     version: 2,
     migrations: {
-      2: (old: Omit<Delivery, "lastError"> & { lastError: string | null }) => ({
+      2: (old: Omit<Delivery, "lastError"> & { lastError: DeliveryFailure | string | null }) => ({
         ...old,
-        lastError: old.lastError ? { code: "unreachable", detail: old.lastError } : null,
+        lastError: typeof old.lastError === "string" ? { code: "unreachable", detail: old.lastError } : old.lastError,
       }),
     },
   }),
@@ -141,11 +143,14 @@ export const local = {
     fallback: NOT_KEPT,
     version: 2,
     migrations: {
-      2: (old: { unknownTools?: number; expired?: number; candidateOverflow?: number }) => ({
-        refused: old.unknownTools ? { unknown_tool: old.unknownTools } : {},
-        expired: old.expired ?? 0,
-        candidateOverflow: old.candidateOverflow ?? 0,
-      }),
+      2: (old: NotKept | { unknownTools?: number; expired?: number; candidateOverflow?: number }) =>
+        "refused" in old
+          ? old
+          : {
+              refused: old.unknownTools ? { unknown_tool: old.unknownTools } : {},
+              expired: old.expired ?? 0,
+              candidateOverflow: old.candidateOverflow ?? 0,
+            },
     },
   }),
   /** Settings entered on the options page (managed settings win over them). */

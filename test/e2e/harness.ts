@@ -12,6 +12,7 @@ import { generate } from "selfsigned";
 import { expect, inject } from "vitest";
 import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
+import type { PolicyInput } from "../../shared/policy/schema";
 import { applyMigrations, newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { countsByName } from "../support/counts";
 import { freePort } from "../support/net";
@@ -278,5 +279,27 @@ export async function decided(browser: Browser, tool: string, since: number, tim
     if (decision) return decision.ticket !== null;
     if (Date.now() > deadline) throw new Error(`the extension made no decision on ${tool} within ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Publishes a policy through the admin API; returns the version the server gave it. */
+export async function publishPolicy(stack: Stack, policy: PolicyInput): Promise<number> {
+  const response = await fetch(`${stack.serverUrl}/api/admin/policy`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ policy }),
+  });
+  if (!response.ok) throw new Error(`publishing the policy failed: ${response.status} ${await response.text()}`);
+  return (await adminGet<{ current: { version: number } }>(stack, "/policy")).current.version;
+}
+
+/** Waits until the extension holds a policy version (and so its block rules). */
+export async function waitForPolicy(browser: Browser, version: number, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const { policy } = (await extensionStorage(browser)) as { policy?: { response: { policy: { version: number } } } };
+    if (policy?.response.policy.version === version) return;
+    if (Date.now() > deadline) throw new Error(`the extension never fetched policy v${version}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

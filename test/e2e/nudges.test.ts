@@ -9,12 +9,13 @@ import {
   decided,
   deviceCounts,
   expectOnlyCounts,
-  extensionStorage,
   launchBrowser,
+  publishPolicy,
   recordServerTraffic,
   type Stack,
   startStack,
   type Traffic,
+  waitForPolicy,
 } from "./harness";
 import { extensionWorlds, find, gone, press, pressNamed, query, textOf } from "./screen";
 
@@ -85,24 +86,10 @@ describe("nudges for every action", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    const response = await fetch(`${stack.serverUrl}/api/admin/policy`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ policy: POLICY }),
-    });
-    expect(response.status, await response.clone().text()).toBeLessThan(300);
-    version = (await adminGet<{ current: { version: number } }>(stack, "/policy")).current.version;
+    version = await publishPolicy(stack, POLICY);
     browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
     traffic = recordServerTraffic(browser, stack.serverUrl);
-    // Wait until the extension holds the published policy (and so its block rules).
-    const deadline = Date.now() + 30_000;
-    const held = async () =>
-      ((await extensionStorage(browser)).policy as { response?: { policy: { version: number } } } | undefined)?.response
-        ?.policy.version;
-    while ((await held()) !== version) {
-      if (Date.now() > deadline) throw new Error(`the extension never fetched policy v${version}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitForPolicy(browser, version);
   });
 
   afterAll(async () => {

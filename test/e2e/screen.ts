@@ -130,14 +130,40 @@ export async function pressNamed(page: Page, role: string, name: string): Promis
   await press(page, await find(page, role, name));
 }
 
-/** The extension's script worlds in the page: one when its content script runs there. */
-export async function extensionWorlds(page: Page, extensionId: string): Promise<number> {
+/** A CDP session on the page with the extension's script worlds in it (its content script's). */
+async function worldsOf(page: Page, extensionId: string): Promise<{ cdp: CDPSession; worlds: number[] }> {
   const cdp = await page.context().newCDPSession(page);
-  const origins: string[] = [];
-  cdp.on("Runtime.executionContextCreated", ({ context }) => origins.push(context.origin));
+  const contexts: Array<{ id: number; origin: string }> = [];
+  cdp.on("Runtime.executionContextCreated", ({ context }) => contexts.push(context));
   await cdp.send("Runtime.enable");
   // Existing contexts are announced right after enabling; one round trip later they are all in.
   await cdp.send("Runtime.evaluate", { expression: "1" });
+  const worlds = contexts.filter((context) => context.origin === `chrome-extension://${extensionId}`);
+  return { cdp, worlds: worlds.map((world) => world.id) };
+}
+
+/** How many script worlds the extension has in the page: one when its content script runs there. */
+export async function extensionWorlds(page: Page, extensionId: string): Promise<number> {
+  const { cdp, worlds } = await worldsOf(page, extensionId);
   await cdp.detach();
-  return origins.filter((origin) => origin === `chrome-extension://${extensionId}`).length;
+  return worlds.length;
+}
+
+/** Evaluates an expression in the extension's content-script world of the page (awaiting a promise). */
+export async function inExtensionWorld(page: Page, extensionId: string, expression: string): Promise<unknown> {
+  const { cdp, worlds } = await worldsOf(page, extensionId);
+  try {
+    const contextId = worlds[0];
+    if (contextId === undefined) throw new Error("the extension's content script does not run on this page");
+    const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", {
+      expression,
+      contextId,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(`evaluation failed: ${exceptionDetails.text}`);
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
 }

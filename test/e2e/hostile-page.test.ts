@@ -1,0 +1,222 @@
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PolicyInput } from "../../shared/policy/schema";
+import type { ReportRequest } from "../../shared/protocol";
+import {
+  ARTIFACTS,
+  type Browser,
+  deviceCounts,
+  extensionStorage,
+  launchBrowser,
+  publishPolicy,
+  type Stack,
+  startStack,
+  waitForPolicy,
+} from "./harness";
+import { find, inExtensionWorld, pressNamed } from "./screen";
+
+/*
+ * The AI site's own JavaScript against the nudge, in real Chromium. The page hooks the DOM
+ * before the extension runs, hunts for the nudge, clicks everywhere, dispatches keys, and
+ * finally removes, covers or hides it. Nothing it does may count as an answer; taking the
+ * nudge away counts as nudge_tampered. Each check first waits for a positive sign (the nudge
+ * shown, the tampering counted), and the person's own answer afterwards shows the checks can
+ * fail.
+ */
+const POLICY: PolicyInput = {
+  version: 1,
+  name: "Hostile page policy",
+  reasons: [{ id: "evaluating", label: "I am evaluating this tool for my team" }],
+  rules: [
+    { id: "ack-chatgpt", when: { tools: ["chatgpt"] }, action: "acknowledge" },
+    { id: "justify-midjourney", when: { tools: ["midjourney"] }, action: "justify" },
+    { id: "inform-perplexity", when: { tools: ["perplexity"] }, action: "inform" },
+  ],
+  fallback: "allow",
+};
+const HOSTS = ["chatgpt.com", "www.midjourney.com", "www.perplexity.ai"];
+const ANSWERS = ["acknowledged", "dismissed", "left", "justified", "redirected"];
+
+/** Runs in the page before any of its scripts: tries to force every shadow root open. */
+function hookShadowRoots(): void {
+  const stolen: ShadowRoot[] = [];
+  const original = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init: ShadowRootInit) {
+    const root = original.call(this, { ...init, mode: "open" });
+    stolen.push(root);
+    return root;
+  };
+  (window as unknown as { stolenRoots: ShadowRoot[] }).stolenRoots = stolen;
+}
+
+/** The page's own script hunting the nudge: returns what it could reach. */
+async function hunt(): Promise<Record<string, unknown>> {
+  const host = document.querySelector("shadowlight-nudge");
+  const reached = {
+    host: host !== null,
+    shadowRoot: host?.shadowRoot != null,
+    stolenRoots: (window as unknown as { stolenRoots?: ShadowRoot[] }).stolenRoots?.length ?? 0,
+    buttons: document.querySelectorAll("shadowlight-nudge button, shadowlight-nudge input").length,
+    inside: 0,
+    runtime: typeof (window as unknown as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome?.runtime
+      ?.sendMessage,
+  };
+  // Anything the page could reach inside the nudge (an open or stolen shadow root) is pressed too.
+  const roots = [host?.shadowRoot, ...((window as unknown as { stolenRoots?: ShadowRoot[] }).stolenRoots ?? [])];
+  const inside = roots.flatMap((root) =>
+    root ? Array.from(root.querySelectorAll("button, input, [role=dialog]")) : [],
+  );
+  for (const control of inside) {
+    if (control instanceof HTMLInputElement) control.checked = true;
+  }
+  const targets = new Set<Element>(inside);
+  for (let x = 5; x < innerWidth; x += 40) {
+    for (let y = 5; y < innerHeight; y += 40) {
+      const found = document.elementFromPoint(x, y);
+      if (found) targets.add(found);
+    }
+  }
+  if (host) targets.add(host);
+  if (document.activeElement) targets.add(document.activeElement);
+  for (const target of targets) {
+    (target as HTMLElement).click?.();
+    for (const type of ["pointerdown", "mousedown", "pointerup", "mouseup", "click"]) {
+      target.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true, cancelable: true }));
+    }
+    for (const key of ["Enter", " ", "Escape", "Tab", "ArrowDown"]) {
+      for (const type of ["keydown", "keypress", "keyup"]) {
+        target.dispatchEvent(new KeyboardEvent(type, { key, bubbles: true, composed: true, cancelable: true }));
+      }
+    }
+    target.dispatchEvent(new Event("change", { bubbles: true, composed: true }));
+    target.dispatchEvent(new SubmitEvent("submit", { bubbles: true, composed: true }));
+  }
+  for (const key of ["Enter", "Escape"]) document.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+  return { ...reached, inside: inside.length };
+}
+
+describe("a hostile page against the nudge", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let version = 0;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stack = await startStack();
+    version = await publishPolicy(stack, POLICY);
+    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
+    await waitForPolicy(browser, version);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const counts = () => deviceCounts(browser);
+  const answersOf = async (tool: string) =>
+    Object.entries(await counts()).filter(([name]) =>
+      ANSWERS.some((answer) => name === `${tool} ${answer} v${version}`),
+    );
+
+  async function openHostile(url: string, dialog: [string, string]): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.addInitScript(hookShadowRoots);
+    await page.goto(url);
+    await find(page, ...dialog);
+    return page;
+  }
+
+  it("hunting, clicking, picking reasons and pressing keys reach nothing and count nothing", async () => {
+    const pages: Array<[string, string, [string, string]]> = [
+      ["chatgpt", "https://chatgpt.com/c/1", ["dialog", "Before you use ChatGPT"]],
+      ["midjourney", "https://www.midjourney.com/imagine", ["dialog", "Why do you need Midjourney?"]],
+      ["perplexity", "https://www.perplexity.ai/search", ["region", "A note on using Perplexity at work"]],
+    ];
+    for (const [tool, url, dialog] of pages) {
+      const page = await openHostile(url, dialog);
+      // The positive sign: the extension served the nudge and it is on screen.
+      await expect.poll(counts).toMatchObject({ [`${tool} nudge_shown v${version}`]: 1 });
+      const reached = await page.evaluate(hunt);
+      expect(reached, tool).toEqual({
+        host: true,
+        shadowRoot: false,
+        stolenRoots: 0,
+        buttons: 0,
+        runtime: "undefined",
+      });
+      // The nudge is still there, unanswered, and nothing was counted as an answer.
+      await find(page, ...dialog);
+      expect(await answersOf(tool), tool).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("removing the nudge counts as tampering, never as an answer, and the nudge comes back", async () => {
+    const page = await openHostile("https://www.midjourney.com/imagine/2", ["dialog", "Why do you need Midjourney?"]);
+    await page.evaluate(() => document.querySelector("shadowlight-nudge")?.remove());
+    await expect.poll(counts).toMatchObject({ [`midjourney nudge_tampered v${version}`]: 1 });
+    expect(await answersOf("midjourney")).toEqual([]);
+    // Put back for the person, who can answer it: their own gesture counts.
+    await pressNamed(page, "radio", "I am evaluating this tool for my team");
+    await pressNamed(page, "button", "Continue");
+    await expect.poll(counts).toMatchObject({
+      [`midjourney justified v${version}`]: 1,
+      [`midjourney reason:evaluating v${version}`]: 1,
+    });
+    await page.close();
+  });
+
+  it("covering or hiding the nudge counts as tampering", async () => {
+    const covered = await openHostile("https://chatgpt.com/c/2", ["dialog", "Before you use ChatGPT"]);
+    await covered.evaluate(() => {
+      const cover = document.createElement("div");
+      cover.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#fff";
+      document.documentElement.append(cover);
+    });
+    await expect.poll(counts).toMatchObject({ [`chatgpt nudge_tampered v${version}`]: 1 });
+    await covered.screenshot({ path: `${ARTIFACTS}/hostile-covered.png` });
+    await covered.close();
+
+    // Perplexity's banner is not shown again within its cooldown; ChatGPT asks until acknowledged.
+    const hidden = await openHostile("https://chatgpt.com/c/4", ["dialog", "Before you use ChatGPT"]);
+    await hidden.evaluate(() => {
+      document.body.style.opacity = "0";
+    });
+    await expect.poll(counts).toMatchObject({ [`chatgpt nudge_tampered v${version}`]: 2 });
+    await hidden.close();
+    expect(await answersOf("chatgpt")).toEqual([]);
+  });
+
+  it("the content script's world cannot read the extension's storage", async () => {
+    const page = await browser.context.newPage();
+    await page.goto("https://chatgpt.com/c/3");
+    await find(page, "dialog", "Before you use ChatGPT");
+    // The content script's own world: it can message the background, but storage.local is
+    // closed to it, so a compromised page process cannot read the device token or the counts.
+    expect(await inExtensionWorld(page, browser.extensionId, "typeof chrome.runtime.sendMessage")).toBe("function");
+    expect(
+      await inExtensionWorld(
+        page,
+        browser.extensionId,
+        "chrome.storage.local.get(null).then((v) => 'read ' + Object.keys(v).length, (e) => 'refused')",
+      ),
+    ).toBe("refused");
+    await page.close();
+  });
+
+  it("the server accepts what the device counted, and no answer the page tried", async () => {
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await popup.getByRole("button", { name: "Send now" }).click();
+    await popup.getByTestId("send-result").filter({ hasText: "Sent" }).waitFor({ timeout: 20_000 });
+    await popup.close();
+    const { lastReport } = (await extensionStorage(browser)) as { lastReport: { report: ReportRequest } };
+    const sent = lastReport.report.days.flatMap((day) => day.counters.map((c) => `${c.tool} ${c.event}`));
+    expect(sent.filter((name) => ANSWERS.some((answer) => name.endsWith(` ${answer}`)))).toEqual([
+      "midjourney justified",
+    ]);
+    expect(sent).toEqual(expect.arrayContaining(["chatgpt nudge_tampered", "midjourney nudge_tampered"]));
+  });
+});
