@@ -4,14 +4,20 @@ import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
 
 /*
- * One vitest run, four projects:
- *   shared     environment-free code in Node (unit and property tests), packages and policy files
- *   extension  extension modules with WXT's fake browser
- *   worker     the worker inside workerd against local D1 with the real migrations
- *   e2e        the built extension in Debian's Chromium against the local worker
+ * Three tiers of projects (`npm test` runs them in order and times each, see test/run.ts):
+ *   unit    shared      environment-free code in Node (unit and property tests), packages and policy files
+ *           extension   extension modules with WXT's fake browser
+ *           dashboard   the dashboard's pure modules in happy-dom
+ *   worker  worker      the worker inside workerd against local D1 with the real migrations
+ *   e2e     e2e         the built extension in Debian's Chromium against the local worker
+ * `vitest` on its own (the watch loop) runs the unit tier; `--project` picks others.
  */
+const UNIT = ["shared", "extension", "dashboard"];
+const watchingUnitTier = !process.argv.some((arg) => arg === "run" || arg === "--run" || arg.startsWith("--project"));
+
 export default defineConfig({
   test: {
+    ...(watchingUnitTier ? { project: UNIT } : {}),
     projects: [
       {
         test: {
@@ -30,6 +36,13 @@ export default defineConfig({
         // What wxt.config.ts defines from SHADOWLIGHT_* at build time: an unconfigured build.
         define: { __SL_SERVER_URL__: '""', __SL_ENROLLMENT_TOKEN__: '""', __SL_GROUP__: '""' },
         test: { name: "extension", include: ["test/extension/**/*.test.ts"], environment: "happy-dom" },
+      },
+      {
+        test: {
+          name: "dashboard",
+          include: ["test/dashboard/**/*.test.ts"],
+          environment: "happy-dom",
+        },
       },
       {
         plugins: [

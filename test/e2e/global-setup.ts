@@ -1,13 +1,14 @@
 /**
  * Builds the extension once per end-to-end run, before any test file: one build preconfigured
  * for the worker every file starts on the same port (the files run one after another), and one
- * unconfigured build, as from a store, for the managed-settings tests.
+ * unconfigured build, as from a store, for the managed-settings tests. The migrations are
+ * applied once to a template database that each file copies.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { buildExtension } from "../../worker/dev/local";
+import { applyMigrations, buildExtension } from "../../worker/dev/local";
 import { freePort } from "../support/net";
 
 export interface E2EBuild {
@@ -18,6 +19,8 @@ export interface E2EBuild {
   configured: string;
   /** Chrome build with no server or token: settings come from managed storage or the options page. */
   unconfigured: string;
+  /** A local D1 with the migrations applied, copied for each file's fresh database. */
+  stateTemplate: string;
 }
 
 declare module "vitest" {
@@ -45,12 +48,15 @@ export default async function setup(project: TestProject): Promise<() => void> {
     outDir: join(base, "unconfigured"),
     browsers: ["chrome"],
   });
-  console.log(`e2e: extension built once in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const stateTemplate = join(base, "state");
+  await applyMigrations(stateTemplate);
+  console.log(`e2e: extension built and database migrated once in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide("e2e", {
     port,
     enrollmentToken: ENROLLMENT_TOKEN,
     configured: configured.chrome,
     unconfigured: unconfigured.chrome,
+    stateTemplate,
   });
   return () => rmSync(base, { recursive: true, force: true });
 }

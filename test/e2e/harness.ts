@@ -3,7 +3,7 @@
  * are mapped to it inside Chromium), the real worker under `wrangler dev` on local D1, the
  * built extension, and Debian's Chromium driven by playwright-core.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpsServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { expect, inject } from "vitest";
 import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
-import { applyMigrations, newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
+import { newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { countsByName } from "../support/counts";
 import { freePort } from "../support/net";
 
@@ -62,11 +62,11 @@ export interface Stack {
 }
 
 /**
- * The fake site, a fresh migrated local D1 and the worker, on the port the extension was built
- * for (test/e2e/global-setup.ts builds it once per run; the files run one after another).
- * `vars` are extra worker variables: tests of the counting pipeline itself run with
- * K_ANONYMITY=1 so one test device's counts are visible through the admin API; the k rules
- * have their own tests (worker, and the dashboard on seeded data).
+ * The fake site, a fresh migrated local D1 (a copy of the run's template) and the worker, on the
+ * port the extension was built for (test/e2e/global-setup.ts builds it once per run; the files
+ * run one after another). `vars` are extra worker variables: tests of the counting pipeline
+ * itself run with K_ANONYMITY=1 so one test device's counts are visible through the admin API;
+ * the k rules have their own tests (worker, and the dashboard on seeded data).
  */
 export async function startStack(options: { vars?: Record<string, string> } = {}): Promise<Stack> {
   const build = inject("e2e");
@@ -75,7 +75,8 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
   const tokens = { enrollment: build.enrollmentToken, admin: "e2e-admin-token", viewer: "e2e-viewer-token" };
   const port = build.port;
   const serverUrl = `http://127.0.0.1:${port}`;
-  const [site] = await Promise.all([startFakeSite(), applyMigrations(persistTo)]);
+  cpSync(build.stateTemplate, persistTo, { recursive: true });
+  const site = await startFakeSite();
   const vars = {
     ENROLLMENT_TOKEN: tokens.enrollment,
     ADMIN_TOKEN: tokens.admin,

@@ -144,6 +144,7 @@ describe("a hostile page against the nudge", () => {
         shadowRoot: false,
         stolenRoots: 0,
         buttons: 0,
+        inside: 0,
         runtime: "undefined",
       });
       // The nudge is still there, unanswered, and nothing was counted as an answer.

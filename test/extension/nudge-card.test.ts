@@ -1,4 +1,5 @@
 import { h, render } from "preact";
+import { act } from "preact/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { catalog } from "../../extension/lib/catalog";
 import { decide, nudgeView } from "../../extension/lib/decide";
@@ -62,7 +63,7 @@ describe("the nudge component", () => {
     expect(answer).toHaveBeenCalledWith("acknowledged");
   });
 
-  it("keeps Continue disabled until the person picks a reason", async () => {
+  it("keeps Continue disabled until the person picks a reason", () => {
     const answer = vi.fn();
     const root = mount("justify", { accept: (event) => event.isTrusted, answer });
     const radio = root.querySelector<HTMLInputElement>('input[type="radio"]');
@@ -73,8 +74,7 @@ describe("the nudge component", () => {
     expect(answer).not.toHaveBeenCalled();
     // The same click, accepted, picks the reason and lets the person continue.
     const accepting = mount("justify", { accept: () => true, answer });
-    accepting.querySelector<HTMLInputElement>('input[value="evaluating"]')?.click();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    act(() => accepting.querySelector<HTMLInputElement>('input[value="evaluating"]')?.click());
     accepting.querySelector<HTMLButtonElement>('button[data-does="justified"]')?.click();
     expect(answer).toHaveBeenCalledWith("justified", "evaluating");
   });
