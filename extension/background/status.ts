@@ -3,7 +3,7 @@ import type { CompiledTool } from "../../shared/catalog/compile";
 import { catalog } from "../lib/catalog";
 import { pendingEntries, toReport } from "../lib/counters";
 import { decide, nudgeView } from "../lib/decide";
-import { revokedFor } from "../lib/enrollment";
+import { enrolledFor, revokedFor, tokenDigest } from "../lib/enrollment";
 import type { RequestOf, StatusView } from "../lib/messages";
 import { policyInForce } from "../lib/policy-cache";
 import { resolveSettings } from "../lib/settings";
@@ -37,7 +37,8 @@ export async function status(request: RequestOf<"status:get">): Promise<StatusVi
   const tool = toolOf(request.url);
   const decision = tool ? decide(response, tool) : null;
   const pending = pendingEntries(counters, sent);
-  const enrolled = device !== null && device.serverUrl === settings.serverUrl;
+  // Enrolled for the settings in force: after a change of token or group, not until the server accepts it.
+  const enrolled = enrolledFor(device, settings, await tokenDigest(settings.enrollmentToken));
   const isRevoked = revoked !== null && (await revokedFor(settings));
   return {
     tool: tool && decision ? nudgeView(response, tool, decision).tool : null,
@@ -51,7 +52,7 @@ export async function status(request: RequestOf<"status:get">): Promise<StatusVi
     settings: {
       serverUrl: settings.serverUrl,
       enrolled,
-      group: enrolled ? device.group : null,
+      group: enrolled ? (device?.group ?? null) : null,
       revokedAt: isRevoked ? revoked.at : null,
       enrollment,
       reporting: settings.reporting && response.reporting,

@@ -64,6 +64,8 @@ async function enroll(settings: Settings, version: string, now: number): Promise
     throw new ServerRefusal("device_revoked", "this device was revoked by the organization's administrator");
   }
   if (enrolledFor(device, settings, digest)) {
+    // Back to settings the device is enrolled for: an earlier refusal no longer applies.
+    if (await local.enrollment.getValue()) await local.enrollment.setValue(null);
     if (!device.enrolledWith) {
       const adopted = { ...device, enrolledWith: { tokenDigest: digest, group: settings.group } };
       await local.device.setValue(adopted);

@@ -82,7 +82,7 @@ function Popup() {
           type="button"
           class="primary"
           onClick={sendNow}
-          disabled={sending || !view.settings.reporting || view.settings.revokedAt !== null}
+          disabled={sending || !view.settings.reporting}
         >
           {t("sendNow")}
         </button>
