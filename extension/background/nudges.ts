@@ -1,5 +1,5 @@
 import { dayOf } from "../../shared/day";
-import { nudgeDue } from "../../shared/policy/evaluate";
+import { type Decision, nudgeDue } from "../../shared/policy/evaluate";
 import type { PolicyAction } from "../../shared/policy/schema";
 import { catalog } from "../lib/catalog";
 import { eventCount } from "../lib/counters";
@@ -35,6 +35,11 @@ export const ANSWERS: Record<PolicyAction, readonly NudgeAnswer[]> = {
   redirect: ["redirected", "dismissed"],
 };
 
+/** What a nudge says, as far as its cooldown is concerned: the action, the rule and its message. */
+export function decisionKey(decision: Decision): string {
+  return JSON.stringify([decision.action, decision.ruleId, decision.message, decision.alternatives]);
+}
+
 function place(sender: TabSender): { tabId: number; document: string } | null {
   const tabId = sender.tab?.id;
   if (tabId === undefined || sender.frameId !== 0) return null;
@@ -49,7 +54,11 @@ export async function serveNudge(sender: TabSender, now = Date.now()): Promise<S
   if (!where || !tool) return null;
   const { response } = await policyInForce();
   const decision = decide(response, tool);
-  const memory = (await local.nudges.getValue())[tool.id];
+  const remembered = (await local.nudges.getValue())[tool.id];
+  // A decision that changed (a new policy version that says something else of this tool) is
+  // shown at once: the earlier nudge's cooldown was for what it said.
+  const changed = remembered?.decision !== undefined && remembered.decision !== decisionKey(decision);
+  const memory = changed ? undefined : remembered;
   const due = nudgeDue(decision, memory, now);
   const ticket: NudgeTicket | null = due
     ? {
@@ -57,6 +66,7 @@ export async function serveNudge(sender: TabSender, now = Date.now()): Promise<S
         tool: tool.id,
         ...where,
         action: decision.action,
+        decision: decisionKey(decision),
         day: dayOf(now),
         policyVersion: decision.policyVersion,
         reasons: response.policy.reasons.map((reason) => reason.id),
@@ -110,7 +120,10 @@ export async function nudgeShown(
 ): Promise<boolean> {
   const ticket = await claim(request.ticket, sender, (t) => !t.shown, { shown: true });
   if (!ticket) return false;
-  await update(local.nudges, (memory) => ({ ...memory, [ticket.tool]: { ...memory[ticket.tool], shownAt: now } }));
+  await update(local.nudges, (memory) => ({
+    ...memory,
+    [ticket.tool]: { ...memory[ticket.tool], shownAt: now, decision: ticket.decision },
+  }));
   await countOn(ticket.day, eventCount(ticket.tool, "nudge_shown", ticket.policyVersion));
   return true;
 }

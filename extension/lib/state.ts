@@ -75,6 +75,8 @@ export interface NudgeTicket {
   tabId: number;
   document: string;
   action: PolicyAction;
+  /** What the nudge says (background/nudges.ts `decisionKey`), remembered for its cooldown. */
+  decision: string;
   /** The day and policy version the nudge was shown under: its answers count there. */
   day: Day;
   policyVersion: number;
@@ -121,8 +123,8 @@ export const local = {
     "local:policy",
     { fallback: null },
   ),
-  /** Nudge memory per tool (shown, answered): never leaves the device. */
-  nudges: storage.defineItem<Record<string, NudgeMemory>>("local:nudges", { fallback: {} }),
+  /** Nudge memory per tool (shown, answered, and what the nudge said): never leaves the device. */
+  nudges: storage.defineItem<Record<string, NudgeMemory & { decision?: string }>>("local:nudges", { fallback: {} }),
   /** The last report the server accepted, exactly as sent, for the transparency view. */
   lastReport: storage.defineItem<{ at: number; report: ReportRequest } | null>("local:lastReport", {
     fallback: null,

@@ -45,6 +45,8 @@ describe("translations", () => {
     for (const key of ["serverUrl", "enrollmentToken", "group", "reporting"]) used.add(`setting_${key}`);
     for (const reason of [...REFUSAL_REASONS, "expired", "candidateOverflow"]) used.add(`notKept_${reason}`);
     for (const code of FAILURE_CODES) used.add(`failure_${code}`);
+    for (const family of ["counts", "days"]) used.add(`${family}_one`).add(`${family}_other`);
+    for (const kind of ["Counts", "Reasons", "Domains", "Enrollment"]) used.add(`sentKind${kind}`);
     expect(used.size).toBeGreaterThan(40);
     for (const key of used) expect(en, key).toHaveProperty(key);
   });

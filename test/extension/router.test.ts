@@ -143,6 +143,27 @@ describe("the message router", () => {
     expect(await counts()).toEqual({ "2026-11-20 chatgpt nudge_shown v3": 1, "2026-11-20 chatgpt acknowledged v3": 1 });
   });
 
+  it("shows a nudge again within its cooldown only when a new policy version changed what it says", async () => {
+    const sender = page("https://www.perplexity.ai/search");
+    const show = async () => {
+      const served = await serve(sender);
+      if (served) await route({ type: "nudge:shown", ticket: served.ticket }, sender);
+      return served !== null;
+    };
+    expect(await show()).toBe(true);
+    expect(await show()).toBe(false);
+    // A new version that says the same of this tool keeps the cooldown.
+    await usePolicy({ ...POLICY, version: 4 });
+    expect(await show()).toBe(false);
+    // One that says something else shows the new nudge at once.
+    const rules = POLICY.rules.map((rule) =>
+      rule.id === "note" ? { ...rule, message: "Now with a new rule." } : rule,
+    );
+    await usePolicy({ ...POLICY, version: 5, rules });
+    expect(await show()).toBe(true);
+    expect(await show()).toBe(false);
+  });
+
   it("keeps only a reason from the policy's list", async () => {
     const sender = page("https://www.midjourney.com/imagine");
     const served = await serve(sender);

@@ -1,7 +1,10 @@
 import { REFUSAL_REASONS } from "../../../shared/protocol";
-import { t } from "../../lib/i18n";
+import { plural, t } from "../../lib/i18n";
 import type { StatusView } from "../../lib/messages";
 import { failureText, when } from "../../ui/standing";
+
+/** Every kind of data that leaves the device, in words. */
+const SENT_KINDS = ["sentKindCounts", "sentKindReasons", "sentKindDomains", "sentKindEnrollment"] as const;
 
 /** Every count the device did not keep or send, with its reason. */
 function NotKept({ notKept }: { notKept: StatusView["notKept"] }) {
@@ -37,8 +40,14 @@ export function Transparency({ view }: { view: StatusView }) {
     <section aria-labelledby="transparency-heading">
       <h2 id="transparency-heading">{t("transparencyHeading")}</h2>
       <p class="small">{t("transparencyIntro")}</p>
-      <details open={view.queuedCount > 0}>
-        <summary>{t("transparencyQueued", String(view.queuedCount))}</summary>
+      <ul class="small" data-testid="sent-kinds">
+        {SENT_KINDS.map((kind) => (
+          <li key={kind}>{t(kind)}</li>
+        ))}
+      </ul>
+      <details>
+        <summary>{t("transparencyQueued", plural("counts", view.queuedCount))}</summary>
+        <p class="small muted">{t("transparencyJson")}</p>
         <pre data-testid="queued">{JSON.stringify(view.queued, null, 1)}</pre>
       </details>
       <details>

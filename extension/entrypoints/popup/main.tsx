@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
-import { t } from "../../lib/i18n";
+import { plural, t } from "../../lib/i18n";
 import { type StatusView, send } from "../../lib/messages";
 import type { FlushResult } from "../../lib/reporter";
 import { DeviceStanding, failureText, when } from "../../ui/standing";
@@ -78,12 +78,7 @@ function Popup() {
           <p class="small">{t("popupReportingOff")}</p>
         )}
         <DeviceStanding status={view.settings} />
-        <button
-          type="button"
-          class="primary"
-          onClick={sendNow}
-          disabled={sending || !view.settings.reporting}
-        >
+        <button type="button" class="primary" onClick={sendNow} disabled={sending || !view.settings.reporting}>
           {t("sendNow")}
         </button>
         <p role="status" class="small" data-testid="send-result">
@@ -91,7 +86,9 @@ function Popup() {
             ? t("sending")
             : result
               ? result.ok
-                ? t("sentResult", String(result.sentCounters), String(result.sentDays))
+                ? result.sentCounters === 0
+                  ? t("sentNothing")
+                  : t("sentResult", plural("counts", result.sentCounters), plural("days", result.sentDays))
                 : `${t("sendFailed", failureText(result.code, result.detail))}${
                     result.retryAt ? ` ${t("sendRetry", when(result.retryAt))}` : ""
                   }`
