@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
+import { E2E_SLOTS } from "./test/e2e/global-setup";
 
 /*
  * Three tiers of projects (`npm test` runs them in order and times each, see test/run.ts):
@@ -10,9 +11,20 @@ import { WxtVitest } from "wxt/testing/vitest-plugin";
  *           dashboard   the dashboard's pure modules in happy-dom
  *   worker  worker      the worker inside workerd against local D1 with the real migrations
  *   e2e     e2e         the built extension in Debian's Chromium against the local worker
+ *           e2e-managed managed settings through enterprise policy, alone, after e2e
  * `vitest` on its own (the watch loop) runs the unit tier; `--project` picks others.
  */
 const UNIT = ["shared", "extension", "dashboard"];
+
+/** What the end-to-end projects share. */
+const E2E = {
+  chaiConfig: { truncateThreshold: 0 },
+  environment: "node" as const,
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  // The extension is built once per run, before the first file.
+  globalSetup: ["./test/e2e/global-setup.ts"],
+};
 const watchingUnitTier = !process.argv.some((arg) => arg === "run" || arg === "--run" || arg.startsWith("--project"));
 
 export default defineConfig({
@@ -73,15 +85,23 @@ export default defineConfig({
       },
       {
         test: {
+          ...E2E,
           name: "e2e",
-          chaiConfig: { truncateThreshold: 0 },
           include: ["test/e2e/**/*.test.ts"],
-          environment: "node",
-          // The extension is built once per run, before the first file.
-          globalSetup: ["./test/e2e/global-setup.ts"],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          exclude: ["test/e2e/managed.test.ts"],
+          // Two files at once, each with its own worker, database and browser (see global-setup.ts).
+          maxWorkers: E2E_SLOTS,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...E2E,
+          // Enterprise policy is machine-wide: these run alone, after every other browser test.
+          name: "e2e-managed",
+          include: ["test/e2e/managed.test.ts"],
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,8 +1,10 @@
 /**
- * Builds the extension once per end-to-end run, before any test file: one build preconfigured
- * for the worker every file starts on the same port (the files run one after another), and one
- * unconfigured build, as from a store, for the managed-settings tests. The migrations are
- * applied once to a template database that each file copies.
+ * Builds the extension once per end-to-end run, before any test file. The `e2e` project runs
+ * its files two at a time, so it gets one build per slot, each preconfigured for the port its
+ * slot's worker listens on (a file takes the slot of the vitest worker that runs it). The
+ * `e2e-managed` project runs alone afterwards (enterprise policy is machine-wide) with an
+ * unconfigured build, as from a store. The migrations are applied once to a template database
+ * that each file copies.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,12 +13,13 @@ import type { TestProject } from "vitest/node";
 import { applyMigrations, buildExtension } from "../../worker/dev/local";
 import { freePort } from "../support/net";
 
+/** How many end-to-end files run at once (each with its own worker and browser). */
+export const E2E_SLOTS = 2;
+
 export interface E2EBuild {
-  /** The port every test file's worker listens on. */
-  port: number;
+  /** Per slot: the port the slot's worker listens on and the Chrome build preconfigured for it. */
+  slots: Array<{ port: number; configured: string }>;
   enrollmentToken: string;
-  /** Chrome build preconfigured for http://127.0.0.1:<port> and the enrollment token. */
-  configured: string;
   /** Chrome build with no server or token: settings come from managed storage or the options page. */
   unconfigured: string;
   /** A local D1 with the migrations applied, copied for each file's fresh database. */
@@ -33,30 +36,36 @@ export const ENROLLMENT_TOKEN = "e2e-enrollment-token";
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const base = mkdtempSync(join(tmpdir(), "shadowlight-e2e-build-"));
-  const port = await freePort();
   const started = Date.now();
-  // One after the other: both builds write WXT's generated files.
-  const configured = await buildExtension({
-    serverUrl: `http://127.0.0.1:${port}`,
-    enrollmentToken: ENROLLMENT_TOKEN,
-    outDir: join(base, "configured"),
-    browsers: ["chrome"],
-  });
-  const unconfigured = await buildExtension({
-    serverUrl: "",
-    enrollmentToken: "",
-    outDir: join(base, "unconfigured"),
-    browsers: ["chrome"],
-  });
+  const slots: E2EBuild["slots"] = [];
+  let unconfigured = "";
+  // One build after the other: they all write WXT's generated files.
+  if (project.name === "e2e-managed") {
+    const build = await buildExtension({
+      serverUrl: "",
+      enrollmentToken: "",
+      outDir: join(base, "u"),
+      browsers: ["chrome"],
+    });
+    unconfigured = build.chrome;
+  }
+  for (let slot = 0; project.name === "e2e" && slot < E2E_SLOTS; slot++) {
+    const port = await freePort();
+    const build = await buildExtension({
+      serverUrl: `http://127.0.0.1:${port}`,
+      enrollmentToken: ENROLLMENT_TOKEN,
+      outDir: join(base, String(slot)),
+      browsers: ["chrome"],
+    });
+    slots.push({ port, configured: build.chrome });
+  }
+  // The managed settings tests need a server too: one slot whose build they do not use.
+  if (project.name === "e2e-managed") slots.push({ port: await freePort(), configured: "" });
   const stateTemplate = join(base, "state");
   await applyMigrations(stateTemplate);
-  console.log(`e2e: extension built and database migrated once in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide("e2e", {
-    port,
-    enrollmentToken: ENROLLMENT_TOKEN,
-    configured: configured.chrome,
-    unconfigured: unconfigured.chrome,
-    stateTemplate,
-  });
+  console.log(
+    `${project.name}: extension built and database migrated once in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  project.provide("e2e", { slots, enrollmentToken: ENROLLMENT_TOKEN, unconfigured, stateTemplate });
   return () => rmSync(base, { recursive: true, force: true });
 }

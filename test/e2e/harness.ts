@@ -63,17 +63,20 @@ export interface Stack {
 
 /**
  * The fake site, a fresh migrated local D1 (a copy of the run's template) and the worker, on the
- * port the extension was built for (test/e2e/global-setup.ts builds it once per run; the files
- * run one after another). `vars` are extra worker variables: tests of the counting pipeline
- * itself run with K_ANONYMITY=1 so one test device's counts are visible through the admin API;
- * the k rules have their own tests (worker, and the dashboard on seeded data).
+ * port the file's slot was built for (test/e2e/global-setup.ts builds once per run and slot).
+ * `vars` are extra worker variables: tests of the counting pipeline itself run with
+ * K_ANONYMITY=1 so one test device's counts are visible through the admin API; the k rules
+ * have their own tests (worker, and the dashboard on seeded data).
  */
 export async function startStack(options: { vars?: Record<string, string> } = {}): Promise<Stack> {
   const build = inject("e2e");
+  // The slot of the vitest worker running this file: files of other slots run at the same time.
+  const slot = build.slots[(Number(process.env.VITEST_POOL_ID ?? "1") - 1) % build.slots.length];
+  if (!slot) throw new Error("the end-to-end global setup provided no slot");
   const base = mkdtempSync(join(tmpdir(), "shadowlight-e2e-"));
   const persistTo = join(base, "state");
   const tokens = { enrollment: build.enrollmentToken, admin: "e2e-admin-token", viewer: "e2e-viewer-token" };
-  const port = build.port;
+  const port = slot.port;
   const serverUrl = `http://127.0.0.1:${port}`;
   cpSync(build.stateTemplate, persistTo, { recursive: true });
   const site = await startFakeSite();
@@ -95,7 +98,7 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
     serverUrl,
     persistTo,
     vars,
-    extensionPath: build.configured,
+    extensionPath: slot.configured,
     tokens,
     close: async () => {
       await stack.worker.stop();
