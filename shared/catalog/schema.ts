@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { TIERS } from "./tiers";
 
 /** Stable ids of tools, vendors and categories: lowercase slugs, never domains. */
 export const slug = z
@@ -36,16 +37,7 @@ function fact<T extends z.ZodType>(value: T) {
   return z.strictObject({ value, ...provenance });
 }
 
-/**
- * Plan tiers facts are recorded for: the free plan, a paid plan for one person, a team or
- * business plan, an enterprise agreement, the API; "all" when the page speaks of every plan.
- */
-export const TIERS = ["free", "individual", "team", "enterprise", "api", "all"] as const;
-export type Tier = (typeof TIERS)[number];
-
-/** The tiers a person most likely uses, most likely first: a personal account, or a company agreement's. */
-export const PERSONAL_TIERS: readonly Tier[] = ["free", "individual", "all"];
-export const AGREEMENT_TIERS: readonly Tier[] = ["enterprise", "team", "all"];
+export { AGREEMENT_TIERS, PERSONAL_TIERS, TIERS, type Tier } from "./tiers";
 
 /** A checked page that does not say: recorded as such, never as unknown. */
 export const UNSTATED = "unstated";

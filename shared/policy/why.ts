@@ -1,5 +1,5 @@
 import type { CompiledTool } from "../catalog/compile";
-import { AGREEMENT_TIERS, PERSONAL_TIERS, type Tier } from "../catalog/schema";
+import { AGREEMENT_TIERS, PERSONAL_TIERS, type Tier } from "../catalog/tiers";
 import type { ReviewStatus } from "../events";
 
 /** A message lookup with chrome.i18n's shape: key, then substitutions. */
