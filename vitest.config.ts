@@ -11,10 +11,18 @@ import { E2E_SLOTS } from "./test/e2e/global-setup";
  *           dashboard   the dashboard's pure modules in happy-dom
  *   worker  worker      the worker inside workerd against local D1 with the real migrations
  *   e2e     e2e         the built extension in Debian's Chromium against the local worker
- *           e2e-managed managed settings through enterprise policy, alone, after e2e
+ *           e2e-serial  enterprise policy and packages, one file at a time, after e2e
  * `vitest` on its own (the watch loop) runs the unit tier; `--project` picks others.
  */
 const UNIT = ["shared", "extension", "dashboard"];
+
+/** End-to-end files that change machine-wide state (enterprise policy) or build the extension themselves. */
+const SERIAL_E2E = [
+  "test/e2e/managed.test.ts",
+  "test/e2e/chromium-policy.test.ts",
+  "test/e2e/firefox.test.ts",
+  "test/e2e/permissions.test.ts",
+];
 
 /** What the end-to-end projects share. */
 const E2E = {
@@ -22,6 +30,8 @@ const E2E = {
   environment: "node" as const,
   testTimeout: 120_000,
   hookTimeout: 180_000,
+  // The browser and the service worker act a moment after the page: polls wait for them.
+  expect: { poll: { timeout: 15_000, interval: 100 } },
   // The extension is built once per run, before the first file.
   globalSetup: ["./test/e2e/global-setup.ts"],
 };
@@ -88,7 +98,7 @@ export default defineConfig({
           ...E2E,
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          exclude: ["test/e2e/managed.test.ts"],
+          exclude: SERIAL_E2E,
           // Two files at once, each with its own worker, database and browser (see global-setup.ts).
           maxWorkers: E2E_SLOTS,
           sequence: { groupOrder: 1 },
@@ -97,9 +107,10 @@ export default defineConfig({
       {
         test: {
           ...E2E,
-          // Enterprise policy is machine-wide: these run alone, after every other browser test.
-          name: "e2e-managed",
-          include: ["test/e2e/managed.test.ts"],
+          // One at a time, after every other browser test: enterprise policy is machine-wide, and
+          // these build the extension themselves.
+          name: "e2e-serial",
+          include: SERIAL_E2E,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
         },

@@ -30,7 +30,7 @@ const TIERS: Tier[] = [
     steps: [["npx", "vitest", "run", "--project", "shared", "--project", "extension", "--project", "dashboard"]],
   },
   { name: "worker", steps: [["npx", "vitest", "run", "--project", "worker"]] },
-  { name: "e2e", steps: [["npx", "vitest", "run", "--project", "e2e", "--project", "e2e-managed"]] },
+  { name: "e2e", steps: [["npx", "vitest", "run", "--project", "e2e", "--project", "e2e-serial"]] },
 ];
 
 function run(command: string[]): Promise<number> {

@@ -10,8 +10,9 @@ import { policyFiles } from "../../extension/deploy/policy-files/index";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { GECKO_ID } from "../../wxt.config";
+import { freePort } from "../support/net";
 import { installFirefoxPolicy, launchFirefox, requireFirefox, startTunnelProxy, type TunnelProxy } from "./firefox";
-import { ARTIFACTS, type FakeSite, freePort, startFakeSite } from "./harness";
+import { ARTIFACTS, type FakeSite, startFakeSite } from "./harness";
 
 /*
  * Shadowlight in Debian's Firefox ESR, installed the way an organization installs it: the

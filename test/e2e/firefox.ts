@@ -8,7 +8,7 @@ import { accessSync, constants, copyFileSync, existsSync, mkdirSync, renameSync,
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { type Browser, launch } from "puppeteer-core";
-import { freePort } from "./harness";
+import { freePort } from "../support/net";
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 /** Where Firefox on Linux reads machine-wide enterprise policy. */

@@ -2,8 +2,8 @@
  * Builds the extension once per end-to-end run, before any test file. The `e2e` project runs
  * its files two at a time, so it gets one build per slot, each preconfigured for the port its
  * slot's worker listens on (a file takes the slot of the vitest worker that runs it). The
- * `e2e-managed` project runs alone afterwards (enterprise policy is machine-wide) with an
- * unconfigured build, as from a store. The migrations are applied once to a template database
+ * `e2e-serial` project runs one file at a time afterwards (enterprise policy is machine-wide)
+ * with an unconfigured build, as from a store. The migrations are applied once to a template database
  * that each file copies.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -40,7 +40,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const slots: E2EBuild["slots"] = [];
   let unconfigured = "";
   // One build after the other: they all write WXT's generated files.
-  if (project.name === "e2e-managed") {
+  if (project.name === "e2e-serial") {
     const build = await buildExtension({
       serverUrl: "",
       enrollmentToken: "",
@@ -50,7 +50,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
     unconfigured = build.chrome;
   }
   for (let slot = 0; project.name === "e2e" && slot < E2E_SLOTS; slot++) {
-    const port = await freePort();
+    // The system may hand out a port it just handed out: every slot needs its own.
+    let port = await freePort();
+    while (slots.some((taken) => taken.port === port)) port = await freePort();
     const build = await buildExtension({
       serverUrl: `http://127.0.0.1:${port}`,
       enrollmentToken: ENROLLMENT_TOKEN,
@@ -59,8 +61,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
     });
     slots.push({ port, configured: build.chrome });
   }
-  // The managed settings tests need a server too: one slot whose build they do not use.
-  if (project.name === "e2e-managed") slots.push({ port: await freePort(), configured: "" });
+  // The serial files need a server too: one slot whose build they do not use.
+  if (project.name === "e2e-serial") slots.push({ port: await freePort(), configured: "" });
   const stateTemplate = join(base, "state");
   await applyMigrations(stateTemplate);
   console.log(
