@@ -2,7 +2,6 @@ import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
-import { E2E_SLOTS } from "./test/e2e/global-setup";
 
 /*
  * Three tiers of projects (`npm test` runs them in order and times each, see test/run.ts):
@@ -15,6 +14,9 @@ import { E2E_SLOTS } from "./test/e2e/global-setup";
  * `vitest` on its own (the watch loop) runs the unit tier; `--project` picks others.
  */
 const UNIT = ["shared", "extension", "dashboard"];
+
+/** How many end-to-end files run at once, each with its own worker, database and browser. */
+const E2E_SLOTS = 2;
 
 /** End-to-end files that change machine-wide state (enterprise policy) or build the extension themselves. */
 const SERIAL_E2E = [

@@ -11,10 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { applyMigrations, buildExtension } from "../../worker/dev/local";
-import { freePort } from "../support/net";
-
-/** How many end-to-end files run at once (each with its own worker and browser). */
-export const E2E_SLOTS = 2;
+import { reservedPort } from "../support/net";
 
 export interface E2EBuild {
   /** Per slot: the port the slot's worker listens on and the Chrome build preconfigured for it. */
@@ -49,10 +46,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
     });
     unconfigured = build.chrome;
   }
-  for (let slot = 0; project.name === "e2e" && slot < E2E_SLOTS; slot++) {
-    // The system may hand out a port it just handed out: every slot needs its own.
-    let port = await freePort();
-    while (slots.some((taken) => taken.port === port)) port = await freePort();
+  // As many slots as files run at once (the project's maxWorkers in vitest.config.ts).
+  const slotCount = project.name === "e2e" ? Math.max(1, Number(project.config.maxWorkers) || 1) : 0;
+  for (let slot = 0; slot < slotCount; slot++) {
+    // Reserved: each slot's worker starts only when its first file does.
+    const port = await reservedPort(slots.map((taken) => taken.port));
     const build = await buildExtension({
       serverUrl: `http://127.0.0.1:${port}`,
       enrollmentToken: ENROLLMENT_TOKEN,
@@ -62,7 +60,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     slots.push({ port, configured: build.chrome });
   }
   // The serial files need a server too: one slot whose build they do not use.
-  if (project.name === "e2e-serial") slots.push({ port: await freePort(), configured: "" });
+  if (project.name === "e2e-serial") slots.push({ port: await reservedPort(), configured: "" });
   const stateTemplate = join(base, "state");
   await applyMigrations(stateTemplate);
   console.log(
