@@ -42,7 +42,8 @@ export async function synchronize(): Promise<FlushResult> {
   const { settings } = await resolveSettings();
   const device = await deviceFor();
   if (device && device.serverUrl === settings.serverUrl) {
-    const policy = await refreshPolicy(settings.serverUrl, device.deviceToken);
+    const revoked = await revokedFor(settings);
+    const policy = await refreshPolicy(settings.serverUrl, device.deviceToken, { conditional: !revoked });
     if (policy.code === "device_revoked") await markRevoked(settings);
     else if (policy.code === "device_unknown") await forgetDevice();
     // The server answers this device again: an admin re-admitted it.

@@ -16,12 +16,20 @@ export async function policyInForce(): Promise<{ response: PolicyResponse; sourc
   return cached ? { response: cached.response, source: "server" } : { response: bundledPolicy, source: "bundled" };
 }
 
-/** Fetches the published policy; only a valid new one replaces the last good policy. */
-export async function refreshPolicy(serverUrl: string, deviceToken: string): Promise<CacheOutcome> {
+/**
+ * Fetches the published policy; only a valid new one replaces the last good policy.
+ * `conditional: false` asks for the full answer (no If-None-Match): a revoked device asks so
+ * whether it was re-admitted, and must see the answer itself, not a 304.
+ */
+export async function refreshPolicy(
+  serverUrl: string,
+  deviceToken: string,
+  { conditional = true } = {},
+): Promise<CacheOutcome> {
   return refreshCached({
     url: `${serverUrl}/api/v1/policy`,
     deviceToken,
-    etag: (await local.policy.getValue())?.etag,
+    etag: conditional ? (await local.policy.getValue())?.etag : null,
     schema: policyResponse,
     store: (response, etag) => local.policy.setValue({ etag, response, fetchedAt: Date.now() }),
   });

@@ -14,8 +14,11 @@ import { applyMigrations, buildExtension } from "../../worker/dev/local";
 import { reservedPort } from "../support/net";
 
 export interface E2EBuild {
-  /** Per slot: the port the slot's worker listens on and the Chrome build preconfigured for it. */
-  slots: Array<{ port: number; configured: string }>;
+  /**
+   * Per slot: the ports the slot's worker listens on (and its inspector: workers that start
+   * together cannot share wrangler's default one) and the Chrome build preconfigured for it.
+   */
+  slots: Array<{ port: number; inspectorPort: number; configured: string }>;
   enrollmentToken: string;
   /** Chrome build with no server or token: settings come from managed storage or the options page. */
   unconfigured: string;
@@ -50,17 +53,22 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const slotCount = project.name === "e2e" ? Math.max(1, Number(project.config.maxWorkers) || 1) : 0;
   for (let slot = 0; slot < slotCount; slot++) {
     // Reserved: each slot's worker starts only when its first file does.
-    const port = await reservedPort(slots.map((taken) => taken.port));
+    const taken = slots.flatMap((other) => [other.port, other.inspectorPort]);
+    const port = await reservedPort(taken);
+    const inspectorPort = await reservedPort([...taken, port]);
     const build = await buildExtension({
       serverUrl: `http://127.0.0.1:${port}`,
       enrollmentToken: ENROLLMENT_TOKEN,
       outDir: join(base, String(slot)),
       browsers: ["chrome"],
     });
-    slots.push({ port, configured: build.chrome });
+    slots.push({ port, inspectorPort, configured: build.chrome });
   }
   // The serial files need a server too: one slot whose build they do not use.
-  if (project.name === "e2e-serial") slots.push({ port: await reservedPort(), configured: "" });
+  if (project.name === "e2e-serial") {
+    const port = await reservedPort();
+    slots.push({ port, inspectorPort: await reservedPort([port]), configured: "" });
+  }
   const stateTemplate = join(base, "state");
   await applyMigrations(stateTemplate);
   console.log(

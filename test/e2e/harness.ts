@@ -54,8 +54,9 @@ export interface Stack {
   port: number;
   serverUrl: string;
   persistTo: string;
-  /** The worker's variables, kept for a restart. */
+  /** The worker's variables and inspector port, kept for a restart. */
   vars: Record<string, string>;
+  inspectorPort: number;
   extensionPath: string;
   tokens: { enrollment: string; admin: string; viewer: string };
   close(): Promise<void>;
@@ -88,7 +89,7 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
     ...options.vars,
   };
   // `testScheduled`: the cron runs on demand (the dashboard's seed runs the daily job).
-  const worker = await startWorker({ port, persistTo, vars, testScheduled: true });
+  const worker = await startWorker({ port, persistTo, vars, testScheduled: true, inspectorPort: slot.inspectorPort });
   // Publish the default policy into the fresh database, as `npm start` does.
   await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
   const stack: Stack = {
@@ -98,6 +99,7 @@ export async function startStack(options: { vars?: Record<string, string> } = {}
     serverUrl,
     persistTo,
     vars,
+    inspectorPort: slot.inspectorPort,
     extensionPath: slot.configured,
     tokens,
     close: async () => {
@@ -121,6 +123,7 @@ export async function restartWorker(stack: Stack): Promise<void> {
     persistTo: stack.persistTo,
     vars: stack.vars,
     testScheduled: true,
+    inspectorPort: stack.inspectorPort,
   });
 }
 

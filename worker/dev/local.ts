@@ -134,10 +134,13 @@ export async function startWorker(options: {
   inherit?: boolean;
   /** Expose `/__scheduled?cron=...` to run the cron handler on demand (benchmarks). */
   testScheduled?: boolean;
+  /** The DevTools inspector's port (wrangler's default, 9229, is one port for every worker). */
+  inspectorPort?: number;
 }): Promise<RunningWorker> {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.testScheduled) args.push("--test-scheduled");
+  if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   // The local admin token is an explicit opt-in (see middleware/admin-auth.ts).
   for (const [key, value] of Object.entries({ LOCAL_ADMIN: "1", ...options.vars })) {
     args.push("--var", `${key}:${value}`);

@@ -111,16 +111,17 @@ export function changeTests(): void {
     const message = `Do not paste customer data. ${HOSTILE}`;
     await rule.getByLabel("Message shown to people").fill(message);
 
-    const preview = page.locator('li.preview-item[data-rule="unreviewed"] .nudge-message');
+    // The preview is the extension's own nudge (in a shadow root), showing the message as text.
+    const preview = page.locator('li.preview-item[data-rule="unreviewed"] .message');
     await page.waitForFunction(
       (expected) =>
-        document.querySelector('li.preview-item[data-rule="unreviewed"] .nudge-message')?.textContent === expected,
+        document
+          .querySelector('li.preview-item[data-rule="unreviewed"] .nudge-preview-host')
+          ?.shadowRoot?.querySelector(".message")?.textContent === expected,
       message,
     );
     expect(await preview.locator("img").count()).toBe(0);
-    expect(await text(page.locator('li.preview-item[data-rule="unreviewed"] .nudge-heading'))).toMatch(
-      /^Before you use /,
-    );
+    expect(await text(page.locator('li.preview-item[data-rule="unreviewed"] .heading'))).toMatch(/^Before you use /);
     expect(await page.locator('li.preview-item[data-rule="sensitive-categories"] fieldset label').count()).toBe(4);
 
     // An unknown tool id is named in the server's issues, next to the rule it belongs to.
