@@ -10,6 +10,7 @@ import {
   expectOnlyCounts,
   extensionStorage,
   launchBrowser,
+  sendNow as pressSendNow,
   recordServerTraffic,
   restartWorker,
   type Stack,
@@ -64,14 +65,9 @@ describe("the server is down, the service worker dies, the browser restarts", ()
   }
 
   async function sendNow(): Promise<string> {
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-    await popup.getByRole("button", { name: "Send now" }).click();
-    const result = popup.getByTestId("send-result").filter({ hasText: /Sent|Not sent/ });
-    await result.waitFor({ timeout: 20_000 });
-    const text = (await result.textContent()) ?? "";
+    const { result, popup } = await pressSendNow(browser);
     await popup.close();
-    return text;
+    return result;
   }
 
   async function visits(): Promise<Record<string, number>> {

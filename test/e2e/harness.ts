@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpsServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Worker } from "playwright-core";
+import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
 import { generate } from "selfsigned";
 import { expect, inject } from "vitest";
 import type { CounterBook } from "../../extension/lib/counters";
@@ -309,4 +309,17 @@ export async function waitForPolicy(browser: Browser, version: number, timeout =
     if (Date.now() > deadline) throw new Error(`the extension never fetched policy v${version}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * Opens the popup, presses "Send now" and waits for its result ("Sent…" or "Not sent…");
+ * returns the result and the popup, still open, for the caller to read and close.
+ */
+export async function sendNow(browser: Browser): Promise<{ result: string; popup: Page }> {
+  const popup = await browser.context.newPage();
+  await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+  await popup.getByRole("button", { name: "Send now" }).click();
+  const result = popup.getByTestId("send-result").filter({ hasText: /Sent|Not sent/ });
+  await result.waitFor({ timeout: 20_000 });
+  return { result: (await result.textContent()) ?? "", popup };
 }

@@ -11,6 +11,7 @@ import {
   launchBrowser,
   publishPolicy,
   type Stack,
+  sendNow,
   startStack,
   waitForPolicy,
 } from "./harness";
@@ -208,11 +209,9 @@ describe("a hostile page against the nudge", () => {
   });
 
   it("the server accepts what the device counted, and no answer the page tried", async () => {
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-    await popup.getByRole("button", { name: "Send now" }).click();
-    await popup.getByTestId("send-result").filter({ hasText: "Sent" }).waitFor({ timeout: 20_000 });
+    const { result, popup } = await sendNow(browser);
     await popup.close();
+    expect(result).toMatch(/^Sent/);
     const { lastReport } = (await extensionStorage(browser)) as { lastReport: { report: ReportRequest } };
     const sent = lastReport.report.days.flatMap((day) => day.counters.map((c) => `${c.tool} ${c.event}`));
     expect(sent.filter((name) => ANSWERS.some((answer) => name.endsWith(` ${answer}`)))).toEqual([

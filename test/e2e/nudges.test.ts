@@ -13,6 +13,7 @@ import {
   publishPolicy,
   recordServerTraffic,
   type Stack,
+  sendNow,
   startStack,
   type Traffic,
   waitForPolicy,
@@ -192,11 +193,9 @@ describe("nudges for every action", () => {
   });
 
   it("reports every outcome to the server", async () => {
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-    await popup.getByRole("button", { name: "Send now" }).click();
-    await popup.getByTestId("send-result").filter({ hasText: "Sent" }).waitFor({ timeout: 15_000 });
+    const { result, popup } = await sendNow(browser);
     await popup.close();
+    expect(result).toMatch(/^Sent/);
     const { tools } = await adminGet<{ tools: Array<{ id: string; events: Record<string, number> }> }>(
       stack,
       "/inventory",

@@ -14,6 +14,7 @@ import {
   deviceCounts,
   launchBrowser,
   type Stack,
+  sendNow,
   startStack,
 } from "./harness";
 import { extensionWorlds, find, gone, onElement, press, textOf } from "./screen";
@@ -99,10 +100,8 @@ describe("the pipeline, end to end", () => {
   });
 
   it("sends the counts with Send now and the tool appears in the inventory and the dashboard", async () => {
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-    await popup.getByRole("button", { name: "Send now" }).click();
-    await popup.getByTestId("send-result").filter({ hasText: "Sent" }).waitFor({ timeout: 15_000 });
+    const { result, popup } = await sendNow(browser);
+    expect(result).toMatch(/^Sent/);
     await popup.screenshot({ path: `${ARTIFACTS}/popup-sent.png`, fullPage: true });
     const lastSent = await popup.getByTestId("last-sent").textContent();
     expect(lastSent).toContain(AI_TOOL);

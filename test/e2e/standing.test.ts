@@ -8,6 +8,7 @@ import {
   deviceCounts,
   extensionStorage,
   launchBrowser,
+  sendNow as pressSendNow,
   recordServerTraffic,
   type Stack,
   startStack,
@@ -49,12 +50,7 @@ describe("the device's standing with its server", () => {
 
   /** Presses "Send now" and returns the popup's result and the device's standing line. */
   async function sendNow(): Promise<{ result: string; standing: string }> {
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-    await popup.getByRole("button", { name: "Send now" }).click();
-    const result = popup.getByTestId("send-result").filter({ hasText: /Sent|Not sent/ });
-    await result.waitFor({ timeout: 20_000 });
-    const text = (await result.textContent()) ?? "";
+    const { result: text, popup } = await pressSendNow(browser);
     // The popup reloads its status after sending.
     await popup.getByTestId("standing").waitFor();
     const standing = (await popup.getByTestId("standing").textContent()) ?? "";
