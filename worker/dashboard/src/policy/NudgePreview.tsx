@@ -50,6 +50,8 @@ export function NudgePreview({
   useLayoutEffect(() => {
     const element = host.current;
     if (!element) return;
+    // The figure's default margins would shift the preview: the nudge sets its own spacing.
+    element.parentElement?.style.setProperty("margin", "0");
     const root = element.shadowRoot ?? element.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [nudgeSheet()];
     render(<NudgeCard view={viewOf(decision, tool, reasons)} t={t} />, root);
@@ -76,6 +78,7 @@ export function NudgePreview({
       data-action={decision.action}
       aria-label={`Preview of the ${block ? "blocked page" : "nudge"} for ${tool.name}`}
     >
+      {/* The nudge draws its own frame: the host takes the figure's place in the layout. */}
       <div ref={host} class="nudge-preview-host" />
     </figure>
   );
