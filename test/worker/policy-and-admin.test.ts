@@ -5,6 +5,19 @@ import { errorResponse, policyResponse } from "../../shared/protocol";
 import { ADMIN, admin, call, counters, enrollDevice, expectJson, report, today, VIEWER } from "./helpers";
 
 describe("GET /api/v1/policy", () => {
+  it("keeps the CORS headers on a 304, so a browser accepts an unchanged policy", async () => {
+    const { deviceToken } = await enrollDevice();
+    const headers = { Authorization: `Bearer ${deviceToken}`, Origin: "chrome-extension://abcdefghijklmnop" };
+    for (const path of ["/api/v1/policy", "/api/v1/catalog"]) {
+      const first = await call(path, { headers });
+      const etag = first.headers.get("etag") ?? "";
+      const unchanged = await call(path, { headers: { ...headers, "If-None-Match": etag } });
+      expect(unchanged.status, path).toBe(304);
+      expect(unchanged.headers.get("access-control-allow-origin"), path).toBe("*");
+      expect(unchanged.headers.get("access-control-expose-headers"), path).toContain("ETag");
+    }
+  });
+
   it("returns the seeded default policy with an ETag, then a 304", async () => {
     const { deviceToken } = await enrollDevice();
     const first = await call("/api/v1/policy", { headers: { Authorization: `Bearer ${deviceToken}` } });

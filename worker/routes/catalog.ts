@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { etag } from "hono/etag";
 import { compiledIndex } from "../catalog";
 import type { AppEnv } from "../env";
 import { deviceAuth } from "../middleware/device-auth";
+import { deviceEtag } from "../middleware/etag";
 
 // The index is bundled with the worker, so its body is serialized once per isolate.
 const body = JSON.stringify(compiledIndex);
@@ -12,7 +12,7 @@ const body = JSON.stringify(compiledIndex);
  * extensions pick up new tools without a store update. ETag / If-None-Match make an unchanged
  * catalog cost a 304.
  */
-export const catalogRoute = new Hono<AppEnv>().get("/", deviceAuth, etag(), (c) => {
+export const catalogRoute = new Hono<AppEnv>().get("/", deviceAuth, deviceEtag(), (c) => {
   c.header("Cache-Control", "no-cache");
   return c.body(body, 200, { "Content-Type": "application/json" });
 });
