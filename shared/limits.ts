@@ -97,8 +97,8 @@ export const LIMITS = {
    * the estimate errs long; German words are longer, so fewer of them a minute.
    */
   lessonWordsPerMinute: { en: 180, de: 150 },
-  /** Lessons one policy may hold. */
-  maxLessons: 50,
+  /** Lessons one policy may hold (a long lesson is about 10 KB: the policy stays under maxBodyBytes). */
+  maxLessons: 20,
   /** Longest lesson body in characters (about 150 words). */
   lessonMaxBodyChars: 1_200,
   /** Lesson requirements one policy may hold. */

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { slug } from "../catalog/schema";
 import type { EVENTS } from "../events";
+import { lessonSchema } from "../lessons/schema";
 import { policySchema } from "../policy/schema";
 import { day, maskedCount, shortText, timestamp } from "./common";
 
@@ -128,3 +129,23 @@ export const policyPublishResponse = z.strictObject({
   policy: policySchema,
 });
 export type PolicyPublishResponse = z.infer<typeof policyPublishResponse>;
+
+/**
+ * `GET /policy/lessons`: the lessons of the policy in force, every lesson version ever
+ * published (a version is the policy version that first carried its text), and the default
+ * lessons this server was built with, for an editor starting from none.
+ */
+export const lessonsResponse = z.strictObject({
+  lessons: z.array(lessonSchema),
+  versions: z.array(
+    z.strictObject({
+      lesson: slug,
+      version: z.number().int(),
+      policyVersion: z.number().int(),
+      publishedAt: timestamp,
+      publishedBy: z.string(),
+    }),
+  ),
+  defaults: z.array(lessonSchema),
+});
+export type LessonsResponse = z.infer<typeof lessonsResponse>;

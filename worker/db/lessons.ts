@@ -1,4 +1,6 @@
 import { type Lesson, lessonSchema } from "../../shared/lessons/schema";
+import type { Policy } from "../../shared/policy/schema";
+import { canonicalJson } from "../evidence/signature";
 
 /*
  * Lesson versions are not a table of their own: every published policy version's body holds
@@ -56,4 +58,27 @@ export function latestLessons(texts: Map<string, Lesson>): Map<string, Lesson> {
     if (!known || lesson.version > known.version) latest.set(lesson.id, lesson);
   }
   return latest;
+}
+
+/**
+ * A lesson's version is the policy version that first carried its current text. Before a
+ * publication: each lesson whose text equals its latest published text keeps that version;
+ * the others (new or changed) are listed, to be given the new policy version in the same
+ * statement that takes it, so concurrent publications never give two texts one version.
+ */
+export function lessonChanges(
+  policy: Policy,
+  latest: Map<string, Lesson>,
+): { policy: Policy; changed: Array<{ index: number; lesson: Lesson }> } {
+  const literacy = policy.literacy;
+  if (!literacy) return { policy, changed: [] };
+  const changed: Array<{ index: number; lesson: Lesson }> = [];
+  const text = (lesson: Lesson) => canonicalJson({ ...lesson, version: 0 });
+  const lessons = literacy.lessons.map((lesson, index) => {
+    const known = latest.get(lesson.id);
+    if (known && text(known) === text(lesson)) return { ...lesson, version: known.version };
+    changed.push({ index, lesson });
+    return lesson;
+  });
+  return { policy: { ...policy, literacy: { ...literacy, lessons } }, changed };
 }
