@@ -4,6 +4,7 @@ import type { EVENTS } from "../events";
 import { lessonSchema } from "../lessons/schema";
 import { policySchema } from "../policy/schema";
 import { day, maskedCount, shortText, timestamp } from "./common";
+import { literacyCoverage } from "./literacy";
 
 // ---------------------------------------------------------------------------- awareness
 
@@ -63,6 +64,8 @@ export const awarenessResponse = z.strictObject({
   }),
   /** Distinct devices per day over the last 30 days, oldest first. */
   trend: z.array(z.strictObject({ day, nudge_shown: maskedCount, acknowledged: maskedCount })),
+  /** Lessons completed by the devices that used the tools they are relevant to, last 30 days. */
+  literacy: literacyCoverage,
 });
 export type AwarenessResponse = z.infer<typeof awarenessResponse>;
 
