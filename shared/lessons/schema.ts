@@ -3,6 +3,9 @@ import { slug } from "../catalog/schema";
 import { REVIEW_STATUSES } from "../events";
 import { LIMITS } from "../limits";
 import { LESSON_LANGUAGES, lessonReadingSeconds, readingSeconds } from "./reading";
+import { LESSON_CONTROLS, RISK_FACTS } from "./terms";
+
+export * from "./terms";
 
 /*
  * A lesson: a short, specific piece of AI literacy tied to what people actually do (a
@@ -12,29 +15,6 @@ import { LESSON_LANGUAGES, lessonReadingSeconds, readingSeconds } from "./readin
  * `version` is the policy version that first carried its current text (the server gives it
  * when publishing), so every outcome a device reports names exactly one text.
  */
-
-/** How a person got on with one lesson version on one day, counted on the device. */
-export const LESSON_OUTCOMES = [
-  /** The lesson was opened (offered and taken, or asked for). */
-  "opened",
-  /** Every check question was answered correctly (retries allowed). */
-  "completed",
-  /** Every check question was answered correctly at the first try. */
-  "passed_first_try",
-] as const;
-export type LessonOutcome = (typeof LESSON_OUTCOMES)[number];
-
-/** Controls a lesson gives evidence for (ids of the evidence pack's controls). */
-export const LESSON_CONTROLS = ["iso42001-7.2", "iso42001-7.3", "eu-ai-act-art4"] as const;
-export type LessonControl = (typeof LESSON_CONTROLS)[number];
-
-/**
- * Risk facts a lesson can apply to, each derived from the catalog's sourced facts of a tool:
- *   trains-on-free-tier  the vendor uses inputs on the free plan (or on every plan) to train
- *                        its models by default
- */
-export const RISK_FACTS = ["trains-on-free-tier"] as const;
-export type RiskFact = (typeof RISK_FACTS)[number];
 
 const line = (max: number) =>
   z
