@@ -83,6 +83,15 @@ describe("the default lessons", () => {
     expect(media.sources[0]?.url).toBe("https://eur-lex.europa.eu/eli/reg/2024/1689/oj");
   });
 
+  it("are listed in policies/README.md with their reading times", () => {
+    const readme = readFileSync(new URL("../../policies/README.md", import.meta.url), "utf8");
+    for (const lesson of lessons) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${lesson.id}\``));
+      const times = LESSON_LANGUAGES.map((language) => `${readingSeconds(lesson.text[language], language)} s`);
+      expect(row, lesson.id).toMatch(new RegExp(`\\| ${times.join(" / ")} +\\|$`));
+    }
+  });
+
   it("are compiled into the default policy that the extension and the worker load", () => {
     const dist = JSON.parse(readFileSync(new URL("../../policies/dist/default-policy.json", import.meta.url), "utf8"));
     const policy = policySchema.parse(dist);
