@@ -3,7 +3,8 @@
  *   index.json          the compiled matcher index (extension, worker, classify)
  *   catalog.json        every tool with its risk facts and sources, vendors, categories (worker)
  *   patterns.json       content-script match patterns and navigation filters (extension)
- *   default-policy.json the validated default policy with its defaults filled in
+ *   default-policy.json the validated default policy with its defaults filled in and the
+ *                       lessons of lessons/ as its literacy.lessons
  * Any problem fails the build with the file and the reason, and nothing is written.
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
@@ -11,12 +12,19 @@ import { join } from "node:path";
 import { compileCatalog, matchPatterns, navigationFilters } from "../shared/catalog/compile";
 import { createMatcher } from "../shared/catalog/matcher";
 import { validateCatalog, validatePolicy } from "../shared/catalog/validate";
-import { DIST_DIR, readCatalogFiles, readPolicyFile } from "./load";
+import type { Lesson } from "../shared/lessons/schema";
+import { validateLessons } from "../shared/lessons/validate";
+import { describeIssues, type Policy, policySchema } from "../shared/policy/schema";
+import { DIST_DIR, readCatalogFiles, readLessonFiles, readPolicyFile } from "./load";
 
 export async function buildPolicies(): Promise<{ errors: string[]; outputs: Record<string, string> }> {
   const { catalog, errors } = validateCatalog(await readCatalogFiles());
   const policyResult = validatePolicy(await readPolicyFile(), catalog);
   errors.push(...policyResult.errors);
+  const lessonResult = validateLessons(await readLessonFiles(), catalog);
+  errors.push(...lessonResult.errors);
+  if (errors.length || !policyResult.policy) return { errors, outputs: {} };
+  const policy = withLessons(policyResult.policy, lessonResult.lessons, errors);
   if (errors.length) return { errors, outputs: {} };
 
   const index = compileCatalog(catalog);
@@ -33,9 +41,20 @@ export async function buildPolicies(): Promise<{ errors: string[]; outputs: Reco
     "index.json": JSON.stringify(index),
     "catalog.json": JSON.stringify(catalog),
     "patterns.json": JSON.stringify({ matches: matchPatterns(index), filters: navigationFilters(index) }),
-    "default-policy.json": `${JSON.stringify(policyResult.policy, null, 2)}\n`,
+    "default-policy.json": `${JSON.stringify(policy, null, 2)}\n`,
   };
   return { errors, outputs };
+}
+
+/** The default policy with the lesson files as its lessons, checked again as a whole. */
+function withLessons(policy: Policy, lessons: Lesson[], errors: string[]): Policy {
+  const literacy = { offer: true, require: [], ...policy.literacy, lessons };
+  const result = policySchema.safeParse({ ...policy, literacy });
+  if (!result.success) {
+    for (const issue of describeIssues(result.error)) errors.push(`default-policy.json with lessons/: ${issue}`);
+    return policy;
+  }
+  return result.data;
 }
 
 async function main(): Promise<void> {
@@ -51,8 +70,11 @@ async function main(): Promise<void> {
   for (const [name, text] of Object.entries(outputs)) await writeFile(join(DIST_DIR, `${name}.tmp`), text);
   for (const name of Object.keys(outputs)) await rename(join(DIST_DIR, `${name}.tmp`), join(DIST_DIR, name));
   const index = JSON.parse(outputs["index.json"] as string) as { tools: unknown[]; hosts: object };
+  const policy = JSON.parse(outputs["default-policy.json"] as string) as Policy;
   console.log(
-    `policies: ${index.tools.length} tools, ${Object.keys(index.hosts).length} hosts, index ${
+    `policies: ${index.tools.length} tools, ${Object.keys(index.hosts).length} hosts, ${
+      policy.literacy?.lessons.length ?? 0
+    } lessons, index ${
       (outputs["index.json"] as string).length
     } bytes, in ${Math.round(performance.now() - started)} ms`,
   );

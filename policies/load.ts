@@ -33,3 +33,8 @@ export async function readPolicyFile(): Promise<SourceFile> {
   const path = "default-policy.json";
   return { path, text: await readFile(join(POLICIES_DIR, path), "utf8") };
 }
+
+/** Every lesson file (`lessons/<id>.json`), as text, in a stable order. */
+export function readLessonFiles(): Promise<SourceFile[]> {
+  return readFolder("lessons");
+}

@@ -1,4 +1,5 @@
 import type { EventKind } from "./events";
+import type { LessonOutcome } from "./lessons/schema";
 
 /**
  * Every budget and limit of the product, in one place. Code and the tests that hold a
@@ -87,6 +88,21 @@ export const LIMITS = {
    * large program reads fewer characters per step, so every step stays short.
    */
   guardPatternStepsPerChunk: 150_000,
+
+  // Lessons (AI literacy): short enough to take at the moment of use.
+  /** Longest estimated reading time of a lesson in seconds: under a minute, in steps of 5 s. */
+  lessonMaxReadingSeconds: 55,
+  /**
+   * Reading speed the estimate assumes, in words a minute: slower than most adults read, so
+   * the estimate errs long; German words are longer, so fewer of them a minute.
+   */
+  lessonWordsPerMinute: { en: 180, de: 150 },
+  /** Lessons one policy may hold (a long lesson is about 10 KB: the policy stays under maxBodyBytes). */
+  maxLessons: 20,
+  /** Longest lesson body in characters (about 150 words). */
+  lessonMaxBodyChars: 1_200,
+  /** Lesson requirements one policy may hold. */
+  maxLessonRequirements: 50,
 } as const;
 
 /**
@@ -119,6 +135,17 @@ export const OUTLIERS = { factor: 10, minVisits: 300, minAnswers: 30 } as const;
 
 /** Visits one device may report to one unknown AI-looking domain in a day. */
 export const PLAUSIBLE_CANDIDATE_VISITS_PER_DAY = 3_000;
+
+/**
+ * The largest count of a lesson outcome one device may report for one lesson version and day.
+ * A person may reopen a lesson a few times; completing it is asked once per version, and a
+ * lesson taken again by choice still takes most of a minute.
+ */
+export const PLAUSIBLE_LESSON_OUTCOMES_PER_DAY = {
+  opened: 20,
+  completed: 10,
+  passed_first_try: 10,
+} as const satisfies Record<LessonOutcome, number>;
 
 /** Size and speed budgets, held by `npm run bench` and by the build tests. */
 export const BUDGETS = {

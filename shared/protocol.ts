@@ -2,6 +2,7 @@ import * as z from "zod";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_STATUSES } from "./events";
+import { LESSON_OUTCOMES } from "./lessons/schema";
 import { LIMITS } from "./limits";
 import { policySchema } from "./policy/schema";
 
@@ -76,14 +77,33 @@ export const candidateCount = z.strictObject({
 });
 export type CandidateCount = z.infer<typeof candidateCount>;
 
+/**
+ * Cumulative count of one lesson outcome (opened, completed, passed at the first try) for one
+ * lesson version on one day. No answer, no time and no tool: the lesson id is the policy's own.
+ */
+export const lessonCount = z.strictObject({
+  day: dayString,
+  lesson: slug,
+  version: z.number().int().min(1).max(1_000_000),
+  outcome: z.enum(LESSON_OUTCOMES),
+  n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+});
+export type LessonCount = z.infer<typeof lessonCount>;
+
 export const reportRequest = z
   .strictObject({
     days: z.array(reportDay).max(LIMITS.maxDaysPerReport),
     justifications: z.array(justificationCount).max(LIMITS.maxCountersPerDay).optional(),
     candidates: z.array(candidateCount).max(LIMITS.maxCountersPerDay).optional(),
+    lessons: z.array(lessonCount).max(LIMITS.maxCountersPerDay).optional(),
   })
   .superRefine((report, ctx) => {
-    if (report.days.length === 0 && !report.justifications?.length && !report.candidates?.length) {
+    if (
+      report.days.length === 0 &&
+      !report.justifications?.length &&
+      !report.candidates?.length &&
+      !report.lessons?.length
+    ) {
       ctx.addIssue({ code: "custom", path: ["days"], message: "a report must carry at least one count" });
     }
     const days = new Set<string>();
@@ -115,6 +135,7 @@ export const reportRequest = z
     };
     unique(report.justifications, "justifications", (j) => `${j.day}/${j.tool}/${j.reason}/v${j.policyVersion}`);
     unique(report.candidates, "candidates", (c) => `${c.day}/${c.domain}`);
+    unique(report.lessons, "lessons", (l) => `${l.day}/${l.lesson}/v${l.version}/${l.outcome}`);
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
@@ -194,6 +215,10 @@ export const REFUSAL_REASONS = [
   "invalid_domain",
   /** More distinct candidate domains, or counter rows, for one day than a device may hold. */
   "too_many",
+  /** A lesson, or a version of it, that no published policy carried. */
+  "unknown_lesson",
+  /** A lesson completed more often than opened, or passed at the first try more often than completed, that day. */
+  "outcome_out_of_order",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -221,6 +246,15 @@ export const refusedCount = z.discriminatedUnion("kind", [
     kind: z.literal("candidate"),
     day: z.string(),
     domain: z.string(),
+    reason: z.enum(REFUSAL_REASONS),
+    message: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal("lesson"),
+    day: z.string(),
+    lesson: z.string(),
+    version: z.number().int(),
+    outcome: z.string(),
     reason: z.enum(REFUSAL_REASONS),
     message: z.string(),
   }),

@@ -1,8 +1,14 @@
 import { parse } from "tldts";
 import { addDays } from "../shared/day";
 import { ANSWER_EVENTS, type EventKind } from "../shared/events";
-import { LIMITS, PLAUSIBLE_CANDIDATE_VISITS_PER_DAY, PLAUSIBLE_PER_DAY } from "../shared/limits";
-import type { JustificationCount, RefusalReason, RefusedCount, ReportRequest } from "../shared/protocol";
+import type { LessonOutcome } from "../shared/lessons/schema";
+import {
+  LIMITS,
+  PLAUSIBLE_CANDIDATE_VISITS_PER_DAY,
+  PLAUSIBLE_LESSON_OUTCOMES_PER_DAY,
+  PLAUSIBLE_PER_DAY,
+} from "../shared/limits";
+import type { JustificationCount, LessonCount, RefusalReason, RefusedCount, ReportRequest } from "../shared/protocol";
 
 /*
  * Which counts of a report a device could not honestly have made. Counts are self-reported
@@ -17,6 +23,9 @@ import type { JustificationCount, RefusalReason, RefusedCount, ReportRequest } f
  *     outnumber blocks, or justification reasons outnumber justifications;
  *   - grows a device's day past LIMITS.maxCandidatesPerDay distinct candidate domains or
  *     LIMITS.maxCounterRowsPerDeviceDay counter rows, or is not a registrable domain.
+ *   - names a lesson version no published policy carried, or a day before it was published,
+ *     exceeds PLAUSIBLE_LESSON_OUTCOMES_PER_DAY, or makes a lesson's day hold more completions
+ *     than openings, or more passes at the first try than completions.
  * Stored values take part: counters are cumulative and max-merged, so a check compares what
  * the day would hold after the merge. Everything here is pure; routes/reports.ts reads the
  * stored state and the published versions first.
@@ -34,6 +43,10 @@ export interface StoredState {
   published: Map<number, string>;
   /** version -> its justification reason ids (only versions the report's justifications name) */
   reasons: Map<number, Set<string>>;
+  /** `day|lesson|version|outcome` -> n (read only when the report carries lesson outcomes) */
+  lessons: Map<string, number>;
+  /** `lesson|version` -> day it was first published (read only when the report carries lesson outcomes) */
+  lessonVersions: Map<string, string>;
 }
 
 export interface Catalog {
@@ -218,6 +231,75 @@ export function implausibleCounts(
         message: problem[1],
       });
     } else domains.add(candidate.domain);
+  }
+
+  refused.push(...implausibleLessons(report.lessons ?? [], stored, dayProblem));
+  return refused;
+}
+
+const lessonKey = (day: string, lesson: string, version: number, outcome: LessonOutcome) =>
+  `${day}|${lesson}|${version}|${outcome}`;
+
+/**
+ * Lesson outcomes: each on its own (window, a published lesson version, not before its
+ * publication, the daily cap), then the outcomes of one day and lesson version together:
+ * completed <= opened and passed at the first try <= completed, after the merge.
+ */
+function implausibleLessons(
+  counts: LessonCount[],
+  stored: StoredState,
+  dayProblem: (day: string) => Problem | null,
+): RefusedCount[] {
+  const refused: RefusedCount[] = [];
+  const refuse = ({ day, lesson, version, outcome }: Omit<LessonCount, "n">, [reason, message]: Problem) =>
+    refused.push({ kind: "lesson", day, lesson, version, outcome, reason, message });
+  const accepted = new Map<string, number>();
+  for (const count of counts) {
+    const { day, lesson, version, outcome, n } = count;
+    const published = stored.lessonVersions.get(`${lesson}|${version}`);
+    const cap = PLAUSIBLE_LESSON_OUTCOMES_PER_DAY[outcome];
+    const problem =
+      dayProblem(day) ??
+      (published === undefined
+        ? (["unknown_lesson", `lesson "${lesson}" v${version} was never published`] as Problem)
+        : null) ??
+      (published !== undefined && day < published
+        ? ([
+            "before_publication",
+            `lesson "${lesson}" v${version} was published on ${published}, after ${day}`,
+          ] as Problem)
+        : null) ??
+      (n > cap ? (["over_cap", `${outcome} ${n} > ${cap} in one day`] as Problem) : null);
+    if (problem) refuse(count, problem);
+    else accepted.set(lessonKey(day, lesson, version, outcome), n);
+  }
+  const merged = (day: string, lesson: string, version: number, outcome: LessonOutcome) => {
+    const key = lessonKey(day, lesson, version, outcome);
+    return Math.max(stored.lessons.get(key) ?? 0, accepted.get(key) ?? 0);
+  };
+  const groups = new Map<string, { day: string; lesson: string; version: number }>();
+  for (const count of counts) {
+    if (accepted.has(lessonKey(count.day, count.lesson, count.version, count.outcome))) {
+      groups.set(`${count.day}|${count.lesson}|${count.version}`, count);
+    }
+  }
+  const order: Array<[LessonOutcome, LessonOutcome]> = [
+    ["completed", "opened"],
+    ["passed_first_try", "completed"],
+  ];
+  for (const { day, lesson, version } of groups.values()) {
+    for (const [later, earlier] of order) {
+      const key = lessonKey(day, lesson, version, later);
+      const grew = (accepted.get(key) ?? 0) > (stored.lessons.get(key) ?? 0);
+      const laterN = merged(day, lesson, version, later);
+      const earlierN = merged(day, lesson, version, earlier);
+      if (!grew || laterN <= earlierN) continue;
+      accepted.delete(key);
+      refuse({ day, lesson, version, outcome: later }, [
+        "outcome_out_of_order",
+        `${later} ${laterN} > ${earlier} ${earlierN} for lesson "${lesson}" v${version}`,
+      ]);
+    }
   }
   return refused;
 }

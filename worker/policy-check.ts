@@ -1,14 +1,17 @@
+import { lessonCatalog, literacyIssues } from "../shared/lessons/references";
 import type { Policy } from "../shared/policy/schema";
 import { describeIssues, policySchema } from "../shared/policy/schema";
 import { catalog, toolsById } from "./catalog";
 
 const categoryIds = new Set(catalog.categories.map((category) => category.id));
+const lessonLookup = lessonCatalog(catalog);
 
 /**
  * Checks a policy a person wrote: the shared schema first (field by field), then every tool
  * and category id against the catalog this worker was built with, so a typo cannot publish a
- * rule that silently matches nothing. The version is the server's to give and is replaced
- * by `version` before checking.
+ * rule that silently matches nothing; lessons and their requirements are checked the same way
+ * (shared/lessons/references.ts). The version is the server's to give and is replaced by
+ * `version` before checking.
  */
 export function checkPolicy(input: unknown, version: number): { policy: Policy | null; issues: string[] } {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
@@ -29,5 +32,6 @@ export function checkPolicy(input: unknown, version: number): { policy: Policy |
       if (!toolsById.has(tool)) issues.push(`rules.${i}.alternatives.${j}: unknown tool "${tool}"`);
     });
   });
+  issues.push(...literacyIssues(policy.literacy, lessonLookup));
   return { policy: issues.length ? null : policy, issues };
 }

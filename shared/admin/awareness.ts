@@ -1,8 +1,10 @@
 import * as z from "zod";
 import { slug } from "../catalog/schema";
 import type { EVENTS } from "../events";
+import { lessonSchema } from "../lessons/schema";
 import { policySchema } from "../policy/schema";
 import { day, maskedCount, shortText, timestamp } from "./common";
+import { literacyCoverage } from "./literacy";
 
 // ---------------------------------------------------------------------------- awareness
 
@@ -62,6 +64,8 @@ export const awarenessResponse = z.strictObject({
   }),
   /** Distinct devices per day over the last 30 days, oldest first. */
   trend: z.array(z.strictObject({ day, nudge_shown: maskedCount, acknowledged: maskedCount })),
+  /** Lessons completed by the devices that used the tools they are relevant to, last 30 days. */
+  literacy: literacyCoverage,
 });
 export type AwarenessResponse = z.infer<typeof awarenessResponse>;
 
@@ -128,3 +132,23 @@ export const policyPublishResponse = z.strictObject({
   policy: policySchema,
 });
 export type PolicyPublishResponse = z.infer<typeof policyPublishResponse>;
+
+/**
+ * `GET /policy/lessons`: the lessons of the policy in force, every lesson version ever
+ * published (a version is the policy version that first carried its text), and the default
+ * lessons this server was built with, for an editor starting from none.
+ */
+export const lessonsResponse = z.strictObject({
+  lessons: z.array(lessonSchema),
+  versions: z.array(
+    z.strictObject({
+      lesson: slug,
+      version: z.number().int(),
+      policyVersion: z.number().int(),
+      publishedAt: timestamp,
+      publishedBy: z.string(),
+    }),
+  ),
+  defaults: z.array(lessonSchema),
+});
+export type LessonsResponse = z.infer<typeof lessonsResponse>;

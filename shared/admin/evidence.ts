@@ -2,6 +2,7 @@ import * as z from "zod";
 import { slug } from "../catalog/schema";
 import { groupCoverage } from "./awareness";
 import { count, day, maskedCount, reviewStatus, riskLevel, timestamp } from "./common";
+import { evidenceLiteracy } from "./literacy";
 
 // ---------------------------------------------------------------------------- evidence pack
 
@@ -85,8 +86,8 @@ export const evidenceSignature = z.strictObject({
 });
 
 export const evidencePack = z.strictObject({
-  /** The pack format. */
-  format: z.literal(2),
+  /** The pack format (3 added the AI-literacy section). */
+  format: z.literal(3),
   generatedAt: timestamp,
   generatedBy: z.string(),
   period: z.strictObject({ from: day, to: day, days: count }),
@@ -113,6 +114,8 @@ export const evidencePack = z.strictObject({
       expiry: day.nullable(),
     }),
   ),
+  /** AI literacy (EU AI Act Art. 4, ISO/IEC 42001 7.2-7.3): lessons, coverage and the lesson texts. */
+  literacy: evidenceLiteracy,
   /** Every policy version published up to the end of the period. */
   policyVersions: z.array(
     z.strictObject({ version: z.number().int(), name: z.string(), publishedAt: timestamp, publishedBy: z.string() }),

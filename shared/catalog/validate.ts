@@ -1,5 +1,6 @@
 import { getDomain } from "tldts";
 import type * as z from "zod";
+import { lessonCatalog, literacyIssues } from "../lessons/references";
 import { describeIssues, type Policy, policySchema } from "../policy/schema";
 import {
   type Catalog,
@@ -23,7 +24,11 @@ export interface CatalogResult {
   errors: string[];
 }
 
-function parseFile<T>(file: SourceFile, schema: z.ZodType<T>, errors: string[]): T | null {
+/**
+ * Parses one data file: JSON, the schema (each problem naming its field), id = file name and
+ * canonical form. Problems go to `errors`, each starting with the file's path.
+ */
+export function parseFile<T>(file: SourceFile, schema: z.ZodType<T>, errors: string[]): T | null {
   let json: unknown;
   try {
     json = JSON.parse(file.text);
@@ -162,5 +167,11 @@ export function validatePolicy(file: SourceFile, catalog: Catalog): { policy: Po
       if (!categoryIds.has(id)) errors.push(`${file.path}: rules.${i} (${rule.id}) names unknown category "${id}"`);
     }
   });
+  for (const issue of literacyIssues(policy.literacy, lessonCatalog(catalog))) errors.push(`${file.path}: ${issue}`);
+  if (policy.literacy?.lessons.length) {
+    errors.push(
+      `${file.path}: literacy.lessons: lessons are files in lessons/ (one per lesson), not part of this file`,
+    );
+  }
   return { policy: errors.length ? null : policy, errors };
 }

@@ -24,8 +24,12 @@ export interface Decision {
   cooldownHours: number;
 }
 
-function ruleMatches(rule: PolicyRule, tool: CompiledTool, status: ReviewStatus): boolean {
-  const { when } = rule;
+/** Whether a rule's conditions hold for a tool: every condition given, any entry of a list. */
+export function conditionsHold(
+  when: PolicyRule["when"],
+  tool: Pick<CompiledTool, "id" | "category" | "level" | "risk">,
+  status: ReviewStatus,
+): boolean {
   if (when.tools && !when.tools.includes(tool.id)) return false;
   if (when.categories && !when.categories.includes(tool.category)) return false;
   if (when.statuses && !when.statuses.includes(status)) return false;
@@ -49,7 +53,7 @@ const DEFAULT_COOLDOWN_HOURS: Record<PolicyAction, number> = {
  */
 export function evaluatePolicy(policy: Policy, tool: CompiledTool, review?: ToolReview): Decision {
   const status = review?.status ?? "unreviewed";
-  const rule = policy.rules.find((candidate) => ruleMatches(candidate, tool, status));
+  const rule = policy.rules.find((candidate) => conditionsHold(candidate.when, tool, status));
   const action = rule?.action ?? policy.fallback;
   const offered = [...(rule?.alternatives ?? [])];
   if (review?.alternative && !offered.includes(review.alternative)) offered.unshift(review.alternative);

@@ -3,6 +3,7 @@ import { slug } from "../catalog/schema";
 import { REVIEW_STATUSES } from "../events";
 import { DETECTOR_IDS } from "../guard/ids";
 import { compilePattern } from "../guard/pattern/program";
+import { lessonSchema } from "../lessons/schema";
 import { LIMITS } from "../limits";
 
 export const ACTIONS = ["allow", "inform", "acknowledge", "justify", "redirect", "block"] as const;
@@ -106,6 +107,32 @@ export const guardSettingsSchema = z.strictObject({
 });
 export type GuardSettingsPolicy = z.infer<typeof guardSettingsSchema>;
 
+/**
+ * When a lesson must be completed before an acknowledgement (or a justification) counts: the
+ * conditions of a policy rule. A requirement never applies to allowed tools (the rule says
+ * allow, or the tool is approved) unless `includeAllowed` says so.
+ */
+export const lessonRequirement = z.strictObject({
+  id: slug,
+  description: z.string().max(300).optional(),
+  when: policyRule.shape.when,
+  includeAllowed: z.boolean().default(false),
+});
+export type LessonRequirement = z.infer<typeof lessonRequirement>;
+
+/**
+ * AI literacy: the lessons devices offer at the moment of use and when the policy requires
+ * one. Optional, so policies written before it stay valid; absent, no lesson is offered.
+ */
+export const literacySettingsSchema = z.strictObject({
+  /** Nudges offer the lesson that fits the tool ("Why this matters, 40 s"). */
+  offer: z.boolean().default(true),
+  lessons: z.array(lessonSchema).max(LIMITS.maxLessons).default([]),
+  /** Ordered: the first requirement whose conditions hold decides. */
+  require: z.array(lessonRequirement).max(LIMITS.maxLessonRequirements).default([]),
+});
+export type LiteracySettings = z.infer<typeof literacySettingsSchema>;
+
 export const justificationReason = z.strictObject({
   id: slug,
   label: z.string().min(1).max(120),
@@ -126,6 +153,8 @@ export const policySchema = z
     fallback: z.enum(ACTIONS).default("inform"),
     /** The sensitive-data guard on pastes and drops into AI tools; absent: off. */
     guard: guardSettingsSchema.optional(),
+    /** Lessons and when they are required; absent: none. */
+    literacy: literacySettingsSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Set<string>();
@@ -143,6 +172,15 @@ export const policySchema = z
       }
     });
     if (policy.guard) checkGuard(policy.guard, policy.reasons.length > 0, ctx);
+    if (policy.literacy) {
+      const { lessons, require } = policy.literacy;
+      for (const i of duplicates(lessons.map((lesson) => lesson.id))) {
+        ctx.addIssue({ code: "custom", path: ["literacy", "lessons", i, "id"], message: "duplicate lesson id" });
+      }
+      for (const i of duplicates(require.map((requirement) => requirement.id))) {
+        ctx.addIssue({ code: "custom", path: ["literacy", "require", i, "id"], message: "duplicate requirement id" });
+      }
+    }
   });
 export type Policy = z.infer<typeof policySchema>;
 

@@ -5,6 +5,7 @@ import { adminTests } from "./dashboard/admin";
 import { changeTests } from "./dashboard/changes";
 import { ctx, open, shot, signedIn, text } from "./dashboard/context";
 import { figureTests } from "./dashboard/figures";
+import { lessonTests } from "./dashboard/lessons";
 import { roleTests, signInTest } from "./dashboard/roles";
 import { ARTIFACTS, CHROMIUM, startStack } from "./harness";
 import { seed } from "./seed";
@@ -60,4 +61,5 @@ describe("the dashboard", () => {
   changeTests();
   adminTests();
   roleTests();
+  lessonTests();
 });

@@ -13,16 +13,27 @@
  * their policy version was published are refused), and the daily job having recorded the
  * database's size a week ago (it runs with that week's time, before the data arrives).
  *
+ * When a device answers a nudge, it takes the lesson the policy offers there (the shared
+ * lesson plan decides which, and whether it is required) most of the time, and counts it as
+ * the extension does: opened, completed, passed at the first try.
+ *
  * The generator is seeded, and what it sent is returned as ground truth for the tests.
  */
 import defaultPolicy from "../../policies/dist/default-policy.json";
 import indexJson from "../../policies/dist/index.json";
-import type { CompiledIndex } from "../../shared/catalog/compile";
+import type { CompiledIndex, CompiledTool } from "../../shared/catalog/compile";
 import { addDays, dayOf } from "../../shared/day";
 import type { EventKind } from "../../shared/events";
 import { evaluatePolicy } from "../../shared/policy/evaluate";
+import { type LessonMemory, planLesson, rememberCompleted, rememberRequired } from "../../shared/policy/lessons";
 import { policySchema } from "../../shared/policy/schema";
-import type { CandidateCount, EnrollResponse, JustificationCount, ReportRequest } from "../../shared/protocol";
+import type {
+  CandidateCount,
+  EnrollResponse,
+  JustificationCount,
+  LessonCount,
+  ReportRequest,
+} from "../../shared/protocol";
 import { run, WRANGLER_ENV } from "../../worker/dev/local";
 import { seededRandom as random } from "../support/random";
 import type { Stack } from "./harness";
@@ -209,6 +220,9 @@ class Counters {
   private readonly days = new Map<string, Map<string, number>>();
   readonly justifications: JustificationCount[] = [];
   readonly candidates: CandidateCount[] = [];
+  readonly lessons: LessonCount[] = [];
+  /** What the device remembers of lessons, as the extension keeps it. */
+  lessonMemory: LessonMemory = {};
   constructor(
     private readonly device: SeededDevice,
     private readonly seeded: Truth,
@@ -238,12 +252,43 @@ class Counters {
         })),
       ...(this.justifications.length ? { justifications: this.justifications } : {}),
       ...(this.candidates.length ? { candidates: this.candidates } : {}),
+      ...(this.lessons.length ? { lessons: this.lessons } : {}),
     };
+  }
+
+  /**
+   * The lesson offered with a nudge answered on `day`: taken when required, else three times
+   * in four; passed at the first try two times in three. Its own random stream, so the rest
+   * of the seed stays as it was.
+   */
+  lesson(day: string, decision: ReturnType<typeof evaluatePolicy>, tool: CompiledTool, rand: () => number): void {
+    const plan = planLesson(policy, decision, tool, this.lessonMemory, day);
+    if (!plan.lesson || (!plan.required && rand() >= 0.75)) return;
+    const { id, version } = plan.lesson;
+    if (plan.required) this.lessonMemory = rememberRequired(this.lessonMemory, day);
+    const outcomes: LessonCount["outcome"][] = ["opened", "completed"];
+    if (rand() < 2 / 3) outcomes.push("passed_first_try");
+    for (const outcome of outcomes) {
+      const known = this.lessons.find(
+        (l) => l.day === day && l.lesson === id && l.version === version && l.outcome === outcome,
+      );
+      if (known) known.n += 1;
+      else this.lessons.push({ day, lesson: id, version, outcome, n: 1 });
+    }
+    this.lessonMemory = rememberCompleted(this.lessonMemory, plan.lesson);
   }
 }
 
 /** A device's three weeks: each tool on the days it is used, the nudge due until answered. */
-function use(counters: Counters, usages: Usage[], d: number, today: string, rand: () => number, seeded: Truth) {
+function use(
+  counters: Counters,
+  usages: Usage[],
+  d: number,
+  today: string,
+  rand: () => number,
+  seeded: Truth,
+  lessonRand: () => number,
+) {
   for (const usage of usages) {
     if (usage.devices !== undefined && d >= usage.devices) continue;
     const tool = toolsById.get(usage.tool);
@@ -269,6 +314,7 @@ function use(counters: Counters, usages: Usage[], d: number, today: string, rand
         counters.bump(day, tool.id, "left", 1);
         continue;
       }
+      counters.lesson(day, decision, tool, lessonRand);
       if (decision.action === "acknowledge") counters.bump(day, tool.id, "acknowledged", 1);
       if (decision.action === "justify") {
         counters.bump(day, tool.id, "justified", 1);
@@ -289,6 +335,7 @@ function use(counters: Counters, usages: Usage[], d: number, today: string, rand
 
 export async function seed(stack: Stack): Promise<Seeded> {
   const rand = random(42);
+  const lessonRand = random(7);
   const now = Date.now();
   const today = dayOf(now);
   const admin = stack.tokens.admin;
@@ -332,7 +379,7 @@ export async function seed(stack: Stack): Promise<Seeded> {
       };
       seeded.devices.push(device);
       const counters = new Counters(device, seeded);
-      use(counters, [...ALL, ...spec.usage], d, today, rand, seeded);
+      use(counters, [...ALL, ...spec.usage], d, today, rand, seeded, lessonRand);
       for (const candidate of CANDIDATES) {
         if (candidate.group !== spec.group || (candidate.devices !== undefined && d >= candidate.devices)) continue;
         for (let ago = DAYS - 1; ago >= 0; ago--) {

@@ -4,19 +4,10 @@ import type { CompiledTool } from "../../shared/catalog/compile";
 import { REVIEW_STATUSES } from "../../shared/events";
 import { evaluatePolicy, nudgeDue } from "../../shared/policy/evaluate";
 import { ACTIONS, type Policy, policySchema } from "../../shared/policy/schema";
+import { compiledTool } from "../support/compiled-tool";
 
-const tool = (over: Partial<CompiledTool> = {}): CompiledTool => ({
-  id: "chatgpt",
-  name: "ChatGPT",
-  category: "chat",
-  vendor: "OpenAI",
-  home: "https://chatgpt.com/",
-  risk: 40,
-  level: "medium",
-  trains: "some",
-  trainsOn: ["free"],
-  ...over,
-});
+const tool = (over: Partial<CompiledTool> = {}): CompiledTool =>
+  compiledTool({ trains: "some", trainsOn: ["free"], ...over });
 
 const policy: Policy = policySchema.parse({
   version: 3,

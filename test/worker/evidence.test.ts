@@ -112,6 +112,8 @@ describe("GET /api/admin/evidence (JSON)", () => {
       "high-risk-tools-controlled": [highRiskControlled.length, highRisk.length],
       "reviews-current": [1, 2],
       "candidates-triaged": [1, 2],
+      // Sales' claude (restricted) and Ops' perplexity have lessons; Finance's chatgpt is approved.
+      "literacy-coverage": [0, 6],
     });
     expect(figure(pack, "policy-acknowledged").statement).toBe(
       `8 of 12 active devices acknowledged policy v1 ("Acceptable use of AI tools") (${from} to ${day})`,
@@ -125,6 +127,7 @@ describe("GET /api/admin/evidence (JSON)", () => {
           new RegExp(`^0 policy versions published from ${from} to ${day}; v1 in force since \\d{4}-\\d{2}-\\d{2}$`),
         ),
       }),
+      expect.objectContaining({ id: "lessons-in-force", value: 7, basis: "admin-records" }),
     ]);
     for (const entry of pack.figures) {
       expect(entry.statement).toContain(`${entry.numerator} of ${entry.denominator.toLocaleString("en-US")}`);
@@ -137,6 +140,7 @@ describe("GET /api/admin/evidence (JSON)", () => {
     expect([...covered].sort()).toEqual(
       [
         "eu-ai-act-art4",
+        "iso42001-7.2",
         "iso42001-7.3",
         "iso42001-A.10",
         "iso42001-A.2.2",
@@ -263,7 +267,8 @@ describe("GET /api/admin/evidence (CSV and HTML)", () => {
       "framework,reference,control,figure,statement,numerator,denominator,denominator_label,from,to,basis",
     );
     const mappings = [...pack.figures, ...pack.counts].reduce((sum, entry) => sum + entry.controls.length, 0);
-    expect(lines).toHaveLength(1 + mappings + pack.byGroup.length + 1);
+    const literacyRows = pack.literacy.byGroup.length + pack.literacy.lessons.length;
+    expect(lines).toHaveLength(1 + mappings + pack.byGroup.length + literacyRows + 1);
     expect(lines).toContain(
       `ISO/IEC 42001:2023,Clause 7.3,Awareness,policy-acknowledged,"8 of 12 active devices acknowledged policy v1 (""Acceptable use of AI tools"") (${pack.period.from} to ${pack.period.to})",8,12,active devices,${pack.period.from},${pack.period.to},device-reports`,
     );

@@ -76,6 +76,10 @@ describe("retention", () => {
       ]),
       justifications: [{ day: old, tool: "copy-ai", reason: "evaluating", policyVersion: 1, n: 2 }],
       candidates: [{ day: old, domain: "retained.ai", n: 4 }],
+      lessons: [
+        { day: old, lesson: "chat-assistants", version: 1, outcome: "opened", n: 2 },
+        { day: old, lesson: "chat-assistants", version: 1, outcome: "completed", n: 1 },
+      ],
     });
     expect(sent.status).toBe(200);
     await report(b.deviceToken, counters(old, [["copy-ai", "visit", 2]]));
@@ -93,6 +97,7 @@ describe("retention", () => {
     ]);
     expect(await query("select count(*) as n from justifications")).toEqual([{ n: 0 }]);
     expect(await query("select count(*) as n from candidates")).toEqual([{ n: 0 }]);
+    expect(await query("select count(*) as n from lesson_outcomes")).toEqual([{ n: 0 }]);
     expect(await query("select day from device_days order by day")).toEqual([{ day: kept }]);
     expect(
       await query("select event, n, devices from daily_rollups where day = ? and tool = 'copy-ai' order by event", old),
@@ -107,6 +112,10 @@ describe("retention", () => {
     ]);
     expect(await query("select domain, n, devices from candidate_rollups")).toEqual([
       { domain: "retained.ai", n: 4, devices: 1 },
+    ]);
+    expect(await query("select lesson, version, outcome, n, devices from lesson_rollups order by outcome")).toEqual([
+      { lesson: "chat-assistants", version: 1, outcome: "completed", n: 1, devices: 1 },
+      { lesson: "chat-assistants", version: 1, outcome: "opened", n: 2, devices: 1 },
     ]);
 
     // The totals stay; the views still list what one device did, without its figures.
@@ -137,6 +146,7 @@ it("keeps no device-level row older than the retention window, 200 days later", 
     ]),
     justifications: [{ day, tool: "jasper", reason: "evaluating", policyVersion: 1, n: 1 }],
     candidates: [{ day, domain: "forgotten.ai", n: 1 }],
+    lessons: [{ day, lesson: "chat-assistants", version: 1, outcome: "opened", n: 1 }],
   });
   expect(first.status, await first.clone().text()).toBe(200);
   expect((await report(revoked.deviceToken, counters(day, [["jasper", "visit", 1]]))).status).toBe(200);
@@ -159,6 +169,8 @@ it("keeps no device-level row older than the retention window, 200 days later", 
   expect(await old("select count(*) as n from device_events where last_day < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from justifications where day < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from candidates where day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from lesson_outcomes where day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from device_lessons where last_day < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from device_flags where flagged_day < ?", cutoff)).toBe(0);
   expect(
     await old(

@@ -5,15 +5,16 @@ import { LIMITS } from "../../shared/limits";
  * Retention: raw per-device rows older than the window are summarized into per-day rollups
  * (with that day's distinct-device counts) and deleted, one day per transaction; then every
  * other per-device row whose last day left the window goes too: device_tools, device_events,
- * devices that fell silent or were revoked before it (with their flags), and candidate
- * domains nobody triaged or reported within it. After a run no table holds a device-level row
+ * device_lessons, devices that fell silent or were revoked before it (with their flags), and
+ * candidate domains nobody triaged or reported within it. After a run no table holds a device-level row
  * older than the window. policies/PRIVACY.md lists each table and what it keeps.
  *
  * Ingest accepts days back to today - retentionDays; the purge starts one day further back,
  * so no report that passed validation just before midnight can write into a day the cron has
  * already rolled up: every day is rolled up exactly once, from complete data.
  * `daily_rollups.n` is already exact (ingest adds each counter's growth), so the rollup only
- * fills `devices`; justifications and candidates are summed here for the first time.
+ * fills `devices`; justifications, candidates and lesson outcomes are summed here for the
+ * first time.
  */
 
 /** Days rolled up per cron run: bounds one run's work; a backlog drains over a few runs. */
@@ -42,6 +43,7 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
          SELECT DISTINCT day FROM daily_counters WHERE day < ?1
          UNION SELECT DISTINCT day FROM justifications WHERE day < ?1
          UNION SELECT DISTINCT day FROM candidates WHERE day < ?1
+         UNION SELECT DISTINCT day FROM lesson_outcomes WHERE day < ?1
          UNION SELECT DISTINCT day FROM device_days WHERE day < ?1
        ) ORDER BY day LIMIT ?2`,
     )
@@ -75,17 +77,28 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
              n = candidate_rollups.n + excluded.n, devices = candidate_rollups.devices + excluded.devices`,
         )
         .bind(day),
+      d1
+        .prepare(
+          `INSERT INTO lesson_rollups (day, lesson, version, outcome, n, devices)
+           SELECT day, lesson, version, outcome, sum(n), count(DISTINCT device_id)
+           FROM lesson_outcomes WHERE day = ?1 GROUP BY lesson, version, outcome
+           ON CONFLICT (day, lesson, version, outcome) DO UPDATE SET
+             n = lesson_rollups.n + excluded.n, devices = lesson_rollups.devices + excluded.devices`,
+        )
+        .bind(day),
       d1.prepare("DELETE FROM daily_counters WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM justifications WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM candidates WHERE day = ?1").bind(day),
+      d1.prepare("DELETE FROM lesson_outcomes WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM device_days WHERE day = ?1").bind(day),
     ]);
-    rowsDeleted += batch.slice(3).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
+    rowsDeleted += batch.slice(4).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   }
   const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
   const perDevice = await d1.batch([
     d1.prepare("DELETE FROM device_tools WHERE last_seen < ?1").bind(cutoff),
     d1.prepare("DELETE FROM device_events WHERE last_day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM device_lessons WHERE last_day < ?1").bind(cutoff),
     d1
       .prepare(
         `DELETE FROM devices WHERE (revoked_at IS NOT NULL AND revoked_at < ?2)

@@ -2,11 +2,14 @@ import { dayOf } from "../../shared/day";
 import { policySchema } from "../../shared/policy/schema";
 import type { ReportRequest } from "../../shared/protocol";
 import type { StoredState } from "../plausibility";
+import { PUBLISHED_LESSON_VERSIONS } from "./lessons";
 
 /**
  * What the plausibility checks need besides the report, read in one D1 round trip: the
  * device's stored counters, justification reasons and candidate domains for the report's
- * days, every published policy version's day, and the reasons of the versions it names.
+ * days, every published policy version's day, and the reasons of the versions it names; when
+ * the report carries lesson outcomes, also the device's stored outcomes and every published
+ * lesson version's day.
  */
 export async function readStoredState(d1: D1Database, deviceId: string, report: ReportRequest): Promise<StoredState> {
   const days = [
@@ -14,13 +17,14 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       ...report.days.map((entry) => entry.day),
       ...(report.justifications ?? []).map((j) => j.day),
       ...(report.candidates ?? []).map((c) => c.day),
+      ...(report.lessons ?? []).map((l) => l.day),
     ]),
   ];
   const versions = [...new Set((report.justifications ?? []).map((j) => j.policyVersion))];
   // Days are at most LIMITS.maxDaysPerReport (40) plus the device id: under 100 parameters.
   const dayList = days.map((_, i) => `?${i + 2}`).join(", ") || "NULL";
   const versionList = versions.map((_, i) => `?${i + 1}`).join(", ") || "NULL";
-  const [counters, justifications, candidates, published, bodies] = await d1.batch([
+  const [counters, justifications, candidates, published, bodies, lessons, lessonVersions] = await d1.batch([
     d1
       .prepare(
         `SELECT day, tool, event, policy_version AS version, n FROM daily_counters
@@ -38,6 +42,18 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       .bind(deviceId, ...days),
     d1.prepare("SELECT version, published_at AS publishedAt FROM policy_versions"),
     d1.prepare(`SELECT version, body FROM policy_versions WHERE version IN (${versionList})`).bind(...versions),
+    // Lesson outcomes are rarer than counters: their state is read only when the report has some.
+    ...(report.lessons?.length
+      ? [
+          d1
+            .prepare(
+              `SELECT day, lesson, version, outcome, n FROM lesson_outcomes
+               WHERE device_id = ?1 AND day IN (${dayList})`,
+            )
+            .bind(deviceId, ...days),
+          d1.prepare(PUBLISHED_LESSON_VERSIONS),
+        ]
+      : []),
   ]);
   type Row = Record<string, string | number>;
   const rows = (result: D1Result | undefined) => (result?.results ?? []) as Row[];
@@ -53,6 +69,10 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
         Number(r.version),
         new Set(policySchema.parse(JSON.parse(String(r.body))).reasons.map((reason) => reason.id)),
       ]),
+    ),
+    lessons: new Map(rows(lessons).map((r) => [`${r.day}|${r.lesson}|${r.version}|${r.outcome}`, Number(r.n)])),
+    lessonVersions: new Map(
+      rows(lessonVersions).map((r) => [`${r.lesson}|${r.version}`, dayOf(Number(r.publishedAt))]),
     ),
   };
   for (const row of rows(candidates)) {

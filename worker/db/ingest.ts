@@ -93,6 +93,7 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     (j): Row => [j.day, j.tool, j.reason, j.policyVersion, j.n],
   );
   const candidateRows = (report.candidates ?? []).map((c): Row => [c.day, c.domain, c.n]);
+  const lessonRows = (report.lessons ?? []).map((l): Row => [l.day, l.lesson, l.version, l.outcome, l.n]);
   const toolSpans = spans(
     counterRows,
     (row) => String(row[1]),
@@ -108,8 +109,13 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     (row) => `${row[3]}|${row[2]}`,
     (row) => String(row[0]),
   );
+  const lessonSpans = spans(
+    lessonRows,
+    (row) => `${row[1]}|${row[2]}|${row[3]}`,
+    (row) => String(row[0]),
+  );
   const days = [
-    ...new Set([...counterRows, ...justificationRows, ...candidateRows].map((row) => String(row[0]))),
+    ...new Set([...counterRows, ...justificationRows, ...candidateRows, ...lessonRows].map((row) => String(row[0]))),
   ].sort();
 
   const statements: D1PreparedStatement[] = [];
@@ -230,6 +236,38 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     true,
   );
 
+  // Lesson outcomes: max-merged per day, and the device's first and last day of each outcome.
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, lesson, version, outcome, n) AS (VALUES ${values})
+        INSERT INTO lesson_outcomes (device_id, day, lesson, version, outcome, n)
+        SELECT ?1, day, lesson, version, outcome, n FROM v WHERE true
+        ON CONFLICT (device_id, day, lesson, version, outcome) DO UPDATE SET n = excluded.n
+        WHERE excluded.n > lesson_outcomes.n`,
+      device,
+      lessonRows,
+    ),
+    true,
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(lesson, version, outcome, first_day, last_day) AS (VALUES ${values})
+        INSERT INTO device_lessons (device_id, lesson, version, outcome, first_day, last_day)
+        SELECT ?1, lesson, version, outcome, first_day, last_day FROM v WHERE true
+        ON CONFLICT (device_id, lesson, version, outcome) DO UPDATE SET
+          first_day = min(device_lessons.first_day, excluded.first_day),
+          last_day = max(device_lessons.last_day, excluded.last_day)
+        WHERE excluded.first_day < device_lessons.first_day OR excluded.last_day > device_lessons.last_day`,
+      device,
+      lessonSpans.map(([key, first, last]) => {
+        const [lesson = "", version = "0", outcome = ""] = key.split("|");
+        return [lesson, Number(version), outcome, first, last];
+      }),
+    ),
+  );
+
   add(
     rowStatements(
       d1,
@@ -245,5 +283,9 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
       .bind(deviceId, days.at(-1) ?? ""),
   ]);
 
-  return { statements, counted, accepted: counterRows.length + justificationRows.length + candidateRows.length };
+  return {
+    statements,
+    counted,
+    accepted: counterRows.length + justificationRows.length + candidateRows.length + lessonRows.length,
+  };
 }

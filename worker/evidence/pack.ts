@@ -2,10 +2,12 @@ import { sql } from "drizzle-orm";
 import type { EvidenceControl, EvidenceCount, EvidenceFigure, EvidencePack } from "../../shared/admin";
 import { daysBetween } from "../../shared/day";
 import type { ReviewStatus } from "../../shared/events";
+import { LIMITS } from "../../shared/limits";
 import { toolsById } from "../catalog";
 import type { Database } from "../db/client";
 import { policyHistory, reasonLabels } from "../db/policies";
 import { atLeastK, suppressSmallGroups } from "../privacy";
+import { literacySection } from "./literacy";
 import { NOTES, TRUST, trustModel } from "./trust";
 
 /*
@@ -19,6 +21,7 @@ import { NOTES, TRUST, trustModel } from "./trust";
  */
 
 export const CONTROLS: EvidenceControl[] = [
+  { id: "iso42001-7.2", framework: "ISO/IEC 42001:2023", reference: "Clause 7.2", title: "Competence" },
   { id: "iso42001-7.3", framework: "ISO/IEC 42001:2023", reference: "Clause 7.3", title: "Awareness" },
   { id: "iso42001-A.2.2", framework: "ISO/IEC 42001:2023", reference: "Annex A.2.2", title: "AI policy" },
   {
@@ -169,6 +172,16 @@ export async function buildEvidencePack(
   const reviewCurrent = reviewDue.filter((tool) => (reviewOf.get(tool)?.next_review ?? "") >= to);
   const decided = requests.filter((row) => row.decision === "granted" || row.decision === "denied");
   const triaged = candidates.filter((row) => row.state !== "new");
+  const literacy = await literacySection(db.$client, {
+    from,
+    to,
+    end: endOf(to),
+    policy: inForce.policy,
+    reviews: Object.fromEntries(reviews.map((row) => [row.tool, { status: row.status as ReviewStatus }])),
+    used,
+    k,
+  });
+  const lessonsInForce = inForce.policy.literacy?.lessons ?? [];
   const days = daysBetween(from, to) + 1;
   const versionsPublished = Number(published[0]?.n ?? 0);
   const publishedOn = new Date(inForce.publishedAt).toISOString().slice(0, 10);
@@ -278,6 +291,20 @@ export async function buildEvidencePack(
       ["iso42001-A.4", "iso42001-A.10"],
     ),
   ];
+  // Below k devices the coverage is withheld: it stays in the literacy section as withheld.
+  if (literacy.users !== null && literacy.covered !== null) {
+    figures.push(
+      figure(
+        "literacy-coverage",
+        "AI literacy of the people using AI tools",
+        literacy.covered,
+        literacy.users,
+        "devices that used AI tools with a lesson",
+        `${n(literacy.covered)} of ${n(literacy.users)} devices that used AI tools for which the policy has a lesson completed every lesson relevant to those tools (${range})`,
+        ["eu-ai-act-art4", "iso42001-7.2", "iso42001-7.3"],
+      ),
+    );
+  }
 
   const counts: EvidenceCount[] = [
     count(
@@ -287,12 +314,23 @@ export async function buildEvidencePack(
       `${n(versionsPublished)} policy ${versionsPublished === 1 ? "version" : "versions"} published from ${from} to ${to}; v${version} in force since ${publishedOn}`,
       ["iso42001-A.2.2", "iso42001-A.2.4"],
     ),
+    count(
+      "lessons-in-force",
+      "AI literacy lessons in force",
+      lessonsInForce.length,
+      `${n(lessonsInForce.length)} ${lessonsInForce.length === 1 ? "lesson" : "lessons"} in policy v${version}, each under a minute to read, offered at the moment of use of the AI tools it applies to${
+        lessonsInForce.length
+          ? `: ${lessonsInForce.map((lesson) => `"${lesson.text.en.title}" (v${lesson.version})`).join(", ")}`
+          : ""
+      }`,
+      ["eu-ai-act-art4", "iso42001-7.2", "iso42001-7.3"],
+    ),
   ];
 
   const usage = new Map(toolsUsed.map((row) => [row.tool, Number(row.devices)]));
   const labels = reasonLabels(history);
   return {
-    format: 2,
+    format: 3,
     generatedAt: Date.now(),
     generatedBy,
     period: { from, to, days },
@@ -337,6 +375,7 @@ export async function buildEvidencePack(
         expiry: row.expiry,
       }))
       .sort((a, b) => a.toolName.localeCompare(b.toolName) || a.reason.localeCompare(b.reason)),
+    literacy,
     policyVersions: history
       .filter((entry) => entry.publishedAt <= endOf(to))
       .map((entry) => ({
@@ -351,6 +390,7 @@ export async function buildEvidencePack(
       `Acknowledged: active devices that confirmed policy v${version} at least once by the end of the period.`,
       `Every figure covering fewer than ${k} devices is withheld; groups below ${k} devices are merged into one row, with further groups while the merged ones could be derived from the totals.`,
       "Counts are cumulative per device and day and merged with max(), so repeated deliveries never count twice.",
+      `AI literacy: devices that used in the period an AI tool for which policy v${version} offers or requires a lesson (the lesson fits the tool and the tool is not allowed without one), and of them those that completed every such lesson (any version, every check question answered correctly) by the end of the period. Completions older than the ${LIMITS.retentionDays}-day retention are no longer known, so coverage is a lower bound.`,
     ],
     trustModel: trustModel(excludedDevices),
     notes: NOTES,

@@ -1,4 +1,5 @@
 import type { EvidencePack } from "../../shared/admin";
+import { literacyCsvRows, literacyHtml } from "./render-literacy";
 
 /*
  * The evidence pack as CSV (one row per figure and control, the mapping an auditor files,
@@ -21,7 +22,7 @@ export function csvCell(value: string | number | null): string {
 }
 
 /** How a row of the group breakdown is named: its label, or the merged small groups. */
-export function groupName(group: EvidencePack["byGroup"][number], k: number): string {
+export function groupName(group: Pick<EvidencePack["byGroup"][number], "group" | "other">, k: number): string {
   if (group.other) return `Other groups (each fewer than ${k} devices)`;
   return group.group ?? "(no group)";
 }
@@ -108,6 +109,7 @@ export function evidenceCsv(pack: EvidencePack, sha256: string): string {
       "device-reports",
     ]);
   }
+  rows.push(...literacyCsvRows(pack, (group) => groupName(group, pack.k)));
   rows.push([
     "",
     "",
@@ -177,7 +179,9 @@ td, th { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem; border-b
 td.figure { white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; width: 8rem; }
 .id, .meta, .trust { color: #555; font-size: 0.85em; }
 .hash { font-family: ui-monospace, monospace; font-size: 0.8em; word-break: break-all; }
-@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
+.lesson-text { margin: 0.5rem 0 1rem 1rem; }
+h3, h4 { font-size: 0.95rem; margin: 1rem 0 0.25rem; }
+@media print { body { margin: 0; max-width: none; } section, .lesson-text { break-inside: avoid; } }
 </style>
 </head>
 <body>
@@ -221,6 +225,7 @@ ${table(
   ]),
 )}
 </section>
+${literacyHtml(pack, table, (group) => groupName(group, pack.k))}
 <section>
 <h2>Policy versions</h2>
 ${table(

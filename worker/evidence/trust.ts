@@ -50,6 +50,15 @@ export const TRUST = {
     trust:
       "Unknown domains come from devices (registrable domain only, at most 50 a day per device); triage states from the security team's records.",
   },
+  "literacy-coverage": {
+    basis: "device-reports",
+    trust: `${SELF_REPORTED} A device counts when it completed each lesson relevant to the AI tools it used, answering every check question correctly; no answer leaves the device, only that it was completed. It shows that people met short, tool-specific lessons at the moment of use, not what they understood or remember. ${TOOLS_FROM_DEVICES}`,
+  },
+  "lessons-in-force": {
+    basis: "admin-records",
+    trust:
+      "From the published policy, which no device can change; each new lesson version is in the audit log, and every text is in this pack's annex.",
+  },
   "policy-versions-published": {
     basis: "admin-records",
     trust:

@@ -33,7 +33,7 @@ export function roleTests(): void {
     const harmless = [
       /^(Tool|Category|Status|Risk|Devices 7\sd|Devices 30\sd|Visits|First seen|Last seen)$/,
       /^(To triage|Added to the catalog|Dismissed) \(\d+\)$/,
-      /^(Form|JSON)$/,
+      /^(Form|Lessons|JSON)$/,
       /^Show changes in v\d+$/,
       /^(Download JSON|Download CSV|Open the printable page)$/,
       /^(Load older entries|Show more.*)$/,

@@ -21,6 +21,8 @@ import type {
   FlagReviewRequest,
   GroupCoverage,
   InventoryTool,
+  LessonsResponse,
+  LiteracyCoverage,
   MeResponse,
   OverviewResponse,
   PolicyListResponse,
@@ -66,6 +68,8 @@ export type Decision = ExceptionDecision;
 export type PolicyIndex = PolicyListResponse;
 export type Validation = PolicyValidateResponse;
 export type Devices = DevicesResponse;
+export type LessonsIndex = LessonsResponse;
+export type Literacy = LiteracyCoverage;
 export type Device = DeviceEntry;
 export type EnrollmentToken = EnrollmentTokenEntry;
 

@@ -4,10 +4,12 @@ import { type AwarenessResponse, FUNNEL_EVENTS } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
 import { coverageByGroup, coverageByVersion, devicesPerEvent, devicesPerEventDay } from "../../db/awareness";
 import { database } from "../../db/client";
-import { policyHistory } from "../../db/policies";
+import { literacyCounts, relevancePairs } from "../../db/literacy";
+import { policyHistory, publishedReviews } from "../../db/policies";
 import { ACTIVE_DAYS, lastDays } from "../../db/usage";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
+import { literacyCoverageView } from "../../literacy";
 import { queryParams } from "../../middleware/validate";
 import { atLeastK, kAnonymity, suppressSmallGroups } from "../../privacy";
 
@@ -16,7 +18,8 @@ const awarenessQuery = z.strictObject({ version: z.coerce.number().int().min(1).
 /**
  * `GET /api/admin/awareness?version=N` (default: the policy in force): acknowledgement
  * coverage per version and per device group, the devices with each nudge outcome and their
- * trend. Every figure counts distinct devices and is withheld below k.
+ * trend, and literacy coverage (db/literacy.ts). Every figure counts distinct devices and is
+ * withheld below k.
  */
 export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQuery), async (c) => {
   const db = database(c.env.DB);
@@ -29,11 +32,16 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
     return refuse(c, 404, "not_found", `no policy version ${version}`);
   }
   const days = lastDays(today, 30);
-  const [coverage, groups, funnelRows, trendRows] = await Promise.all([
+  // Literacy is measured against the policy in force: the lessons devices offer today.
+  const inForce = (history[0] as (typeof history)[number]).policy;
+  const [coverage, groups, funnelRows, trendRows, literacy] = await Promise.all([
     coverageByVersion(db, since),
     coverageByGroup(db, since, version),
     devicesPerEvent(db, version, FUNNEL_EVENTS),
     devicesPerEventDay(db, version, ["nudge_shown", "acknowledged"], days[0] as string),
+    publishedReviews(db).then((reviews) =>
+      literacyCounts(c.env.DB, relevancePairs(inForce, reviews), { kind: "recent", since, until: today }),
+    ),
   ]);
   const active = atLeastK(coverage.active, coverage.active, k);
   const funnel = Object.fromEntries(
@@ -63,6 +71,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
       nudge_shown: atLeastK(point.nudge_shown, point.nudge_shown, k),
       acknowledged: atLeastK(point.acknowledged, point.acknowledged, k),
     })),
+    literacy: literacyCoverageView(literacy, inForce.literacy?.lessons ?? [], k),
   };
   return c.json(response);
 });

@@ -1,6 +1,7 @@
 import { eq, max } from "drizzle-orm";
 import { Hono } from "hono";
 import {
+  type LessonsResponse,
   type PolicyListResponse,
   type PolicyPublishResponse,
   type PolicyValidateResponse,
@@ -8,7 +9,9 @@ import {
   policyRequest,
 } from "../../../shared/admin";
 import { policySchema } from "../../../shared/policy/schema";
+import { defaultPolicy } from "../../catalog";
 import { database } from "../../db/client";
+import { latestLessons, lessonChanges, lessonTexts, publishedLessonVersions } from "../../db/lessons";
 import { currentPolicy, policyHistory } from "../../db/policies";
 import { policyVersions } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -27,8 +30,9 @@ async function nextVersion(db: ReturnType<typeof database>): Promise<number> {
 
 /**
  * The acceptable-use policy: `GET /` (in force + history), `GET /:version`,
- * `POST /validate` (problems by field, nothing stored) and `POST /` (publish as the next
- * version; devices pick it up with their next policy fetch).
+ * `POST /validate` (problems by field, nothing stored), `POST /` (publish as the next
+ * version; devices pick it up with their next policy fetch) and `GET /lessons` (the lessons
+ * in force, every lesson version published, and the default lessons to start from).
  */
 export const adminPolicy = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -45,30 +49,65 @@ export const adminPolicy = new Hono<AppEnv>()
   })
   .post("/", jsonBody(policyRequest), async (c) => {
     const db = database(c.env.DB);
-    const { policy, issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
-    if (!policy) return refuse(c, 400, "change_refused", "policy refused, nothing was published", { issues });
+    const checked = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    if (!checked.policy) {
+      return refuse(c, 400, "change_refused", "policy refused, nothing was published", { issues: checked.issues });
+    }
+    const { policy, changed } = lessonChanges(checked.policy, latestLessons(await lessonTexts(c.env.DB)));
     const publishedAt = Date.now();
     const publishedBy = c.get("actor");
-    const body = JSON.stringify(policy);
     // The version is taken inside the transaction, so two admins publishing at once get
-    // consecutive versions instead of a conflict; the audit entry names the version written.
-    const [inserted] = await c.env.DB.batch<{ version: number }>([
+    // consecutive versions instead of a conflict; new and changed lessons take the same
+    // version (paths built from indexes only); the audit entries name the version written.
+    const lessonPaths = changed
+      .map(({ index }) => `, '$.literacy.lessons[${index}].version', coalesce(max(version), 0) + 1`)
+      .join("");
+    const [inserted] = await c.env.DB.batch<{ body: string }>([
       c.env.DB.prepare(
         `INSERT INTO policy_versions (version, body, published_at, published_by)
-         SELECT coalesce(max(version), 0) + 1, json_set(?1, '$.version', coalesce(max(version), 0) + 1), ?2, ?3
-         FROM policy_versions RETURNING version`,
-      ).bind(body, publishedAt, publishedBy),
+         SELECT coalesce(max(version), 0) + 1,
+           json_set(?1, '$.version', coalesce(max(version), 0) + 1${lessonPaths}), ?2, ?3
+         FROM policy_versions RETURNING body`,
+      ).bind(JSON.stringify(policy), publishedAt, publishedBy),
       c.env.DB.prepare(
         `INSERT INTO audit_log (at, actor, action, target, detail)
-         SELECT ?1, ?2, 'policy.publish', 'v' || max(version), json_object('version', max(version), 'name', ?3, 'rules', ?4)
+         SELECT ?1, ?2, 'policy.publish', 'v' || max(version),
+           json_object('version', max(version), 'name', ?3, 'rules', ?4, 'lessons', ?5)
          FROM policy_versions`,
-      ).bind(publishedAt, publishedBy, policy.name, policy.rules.length),
+      ).bind(publishedAt, publishedBy, policy.name, policy.rules.length, policy.literacy?.lessons.length ?? 0),
+      ...changed.map(({ lesson }) =>
+        c.env.DB.prepare(
+          `INSERT INTO audit_log (at, actor, action, target, detail)
+           SELECT ?1, ?2, 'lesson.publish', ?3 || ' v' || max(version),
+             json_object('lesson', ?3, 'version', max(version), 'title', ?4)
+           FROM policy_versions`,
+        ).bind(publishedAt, publishedBy, lesson.id, lesson.text.en.title),
+      ),
     ]);
-    const version = inserted?.results[0]?.version ?? policy.version;
+    const published = policySchema.parse(JSON.parse(inserted?.results[0]?.body ?? JSON.stringify(policy)));
     return c.json(
-      { version, publishedAt, publishedBy, policy: { ...policy, version } } satisfies PolicyPublishResponse,
+      { version: published.version, publishedAt, publishedBy, policy: published } satisfies PolicyPublishResponse,
       201,
     );
+  })
+  .get("/lessons", async (c) => {
+    const db = database(c.env.DB);
+    const history = await policyHistory(db);
+    const byVersion = new Map(history.map((entry) => [entry.version, entry]));
+    const versions = (await publishedLessonVersions(c.env.DB))
+      .map(({ lesson, version, policyVersion, publishedAt }) => ({
+        lesson,
+        version,
+        policyVersion,
+        publishedAt,
+        publishedBy: byVersion.get(policyVersion)?.publishedBy ?? "",
+      }))
+      .sort((a, b) => a.lesson.localeCompare(b.lesson) || b.version - a.version);
+    return c.json({
+      lessons: history[0]?.policy.literacy?.lessons ?? [],
+      versions,
+      defaults: defaultPolicy.literacy?.lessons ?? [],
+    } satisfies LessonsResponse);
   })
   .get("/:version{[0-9]+}", async (c) => {
     const version = Number(c.req.param("version"));

@@ -14,10 +14,21 @@ function groupName(row: GroupCoverage): string {
   return row.group ?? "No group";
 }
 
-export function GroupTable({ rows, k }: { rows: GroupCoverage[]; k: number }) {
+export function GroupTable({
+  rows,
+  k,
+  part = "Acknowledged",
+  testId = "groups",
+}: {
+  rows: GroupCoverage[];
+  k: number;
+  /** What the numerator counts. */
+  part?: string;
+  testId?: string;
+}) {
   return (
-    <table class="data" data-testid="groups">
-      <TableHead columns={["Group", { label: "Acknowledged", num: true }, "Coverage"]} />
+    <table class="data" data-testid={testId}>
+      <TableHead columns={["Group", { label: part, num: true }, "Coverage"]} />
       <tbody>
         {rows.map((g) => (
           <tr key={g.other ? "(other)" : (g.group ?? "")} data-group={g.other ? "(other)" : (g.group ?? "")}>

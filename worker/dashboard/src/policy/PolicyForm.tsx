@@ -9,7 +9,7 @@ import { num } from "../format";
 import { actionName } from "../labels";
 import type { Policy, PolicyAction } from "../types";
 import type { Rule } from "./draft";
-import { compact, freeId, parseOptionalInt } from "./inputs";
+import { compact, type DraftPartProps, freeId, parseOptionalInt } from "./inputs";
 import { ACTIONS, RuleEditor } from "./RuleEditor";
 import { analyzeRules } from "./shadow";
 
@@ -40,15 +40,7 @@ function useRuleKeys(length: number) {
   };
 }
 
-export function PolicyForm({
-  policy,
-  issues,
-  onChange,
-}: {
-  policy: Policy;
-  issues: string[];
-  onChange: (policy: Policy) => void;
-}) {
+export function PolicyForm({ policy, issues, onChange }: DraftPartProps) {
   const set = (changes: Partial<Policy>) => onChange(compact({ ...policy, ...changes }, false));
   const rules = Array.isArray(policy.rules) ? policy.rules : [];
   const reasons = policy.reasons ?? [];

@@ -1,20 +1,18 @@
 /** One rule of the policy form: folded to a summary line, open to edit; says when it never applies. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { REVIEW_STATUSES } from "../../../../shared/events";
 import type { PolicyAction } from "../../../../shared/policy/schema";
 import { catalogCategories } from "../catalog";
 import { SelectField } from "../components/ui";
 import { num } from "../format";
-import { ACTION_NAMES, actionName, reviewStatusName, riskLevelName } from "../labels";
+import { ACTION_NAMES, actionName } from "../labels";
 import type { Rule } from "./draft";
-import { Checkboxes, compact, describeWhen, ListInput, parseOptionalInt } from "./inputs";
+import { Checkboxes, compact, describeWhen, LevelChecks, ListInput, parseOptionalInt, StatusChecks } from "./inputs";
 import type { RuleReach } from "./shadow";
 
 type When = Rule["when"];
 
 /** Every action, from the names' record: the compiler keeps it in step with the schema. */
 export const ACTIONS = Object.keys(ACTION_NAMES) as PolicyAction[];
-const LEVELS = ["low", "medium", "high"] as const;
 
 const ACTION_HELP: Record<PolicyAction, string> = {
   allow: "no nudge",
@@ -195,20 +193,8 @@ export function RuleEditor({
               onChange={(tools) => setWhen({ tools })}
               hint="e.g. chatgpt, claude; empty: any tool"
             />
-            <Checkboxes
-              legend="Review statuses"
-              options={REVIEW_STATUSES}
-              value={when.statuses}
-              onChange={(statuses) => setWhen({ statuses })}
-              label={reviewStatusName}
-            />
-            <Checkboxes
-              legend="Risk levels"
-              options={LEVELS}
-              value={when.riskLevels}
-              onChange={(riskLevels) => setWhen({ riskLevels })}
-              label={riskLevelName}
-            />
+            <StatusChecks value={when.statuses} onChange={(statuses) => setWhen({ statuses })} />
+            <LevelChecks value={when.riskLevels} onChange={(riskLevels) => setWhen({ riskLevels })} />
             <Checkboxes
               legend="Categories"
               options={catalogCategories}

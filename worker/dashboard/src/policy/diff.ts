@@ -3,9 +3,28 @@
 export type DiffLine = { kind: "same" | "added" | "removed"; text: string; oldNo?: number; newNo?: number };
 
 export function diffLines(before: string, after: string): DiffLine[] {
-  const a = before.split("\n");
-  const b = after.split("\n");
-  // Policies are a few hundred lines at most, so the quadratic table is small.
+  const allA = before.split("\n");
+  const allB = after.split("\n");
+  // Lines the two share at the start and the end are the same; only the middle needs the
+  // quadratic table. A policy with lessons runs to about a thousand lines, an edit to a few.
+  let start = 0;
+  while (start < allA.length && start < allB.length && allA[start] === allB[start]) start++;
+  let end = 0;
+  while (
+    end < allA.length - start &&
+    end < allB.length - start &&
+    allA[allA.length - 1 - end] === allB[allB.length - 1 - end]
+  ) {
+    end++;
+  }
+  const same = (from: number, to: number, shift: number): DiffLine[] =>
+    allA.slice(from, to).map((text, k) => ({ kind: "same", text, oldNo: from + k + 1, newNo: from + k + 1 + shift }));
+  const middle = diffMiddle(allA.slice(start, allA.length - end), allB.slice(start, allB.length - end), start);
+  return [...same(0, start, 0), ...middle, ...same(allA.length - end, allA.length, allB.length - allA.length)];
+}
+
+/** The LCS diff of the lines between the shared start and end; numbers count from `offset`. */
+function diffMiddle(a: string[], b: string[], offset: number): DiffLine[] {
   const lcs: Uint32Array[] = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i--) {
     const row = lcs[i] as Uint32Array;
@@ -19,15 +38,15 @@ export function diffLines(before: string, after: string): DiffLine[] {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
-      out.push({ kind: "same", text: a[i] as string, oldNo: i + 1, newNo: j + 1 });
+      out.push({ kind: "same", text: a[i] as string, oldNo: offset + i + 1, newNo: offset + j + 1 });
       i++;
       j++;
     } else if (i < a.length && (j >= b.length || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
       // Removed lines first, as in a unified diff.
-      out.push({ kind: "removed", text: a[i] as string, oldNo: i + 1 });
+      out.push({ kind: "removed", text: a[i] as string, oldNo: offset + i + 1 });
       i++;
     } else {
-      out.push({ kind: "added", text: b[j] as string, newNo: j + 1 });
+      out.push({ kind: "added", text: b[j] as string, newNo: offset + j + 1 });
       j++;
     }
   }

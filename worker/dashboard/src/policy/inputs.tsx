@@ -3,9 +3,21 @@
  * free ids, optional numbers typed as text, lists typed as comma-separated ids.
  */
 import { useEffect, useState } from "preact/hooks";
+import { REVIEW_STATUSES, type ReviewStatus } from "../../../../shared/events";
 import { words } from "../format";
 import { reviewStatusName, riskLevelName } from "../labels";
+import type { Policy } from "../types";
 import type { Rule } from "./draft";
+
+/** What every editor of a part of the draft policy takes: the draft, the server's issues, a setter. */
+export interface DraftPartProps {
+  policy: Policy;
+  issues: string[];
+  onChange: (policy: Policy) => void;
+}
+
+export const RISK_LEVELS = ["low", "medium", "high"] as const;
+type RiskLevel = (typeof RISK_LEVELS)[number];
 
 type When = Rule["when"];
 
@@ -120,5 +132,35 @@ export function Checkboxes<T extends string>({
         </label>
       ))}
     </fieldset>
+  );
+}
+
+export function StatusChecks({
+  value,
+  onChange,
+}: {
+  value: ReviewStatus[] | undefined;
+  onChange: (next: ReviewStatus[]) => void;
+}) {
+  return (
+    <Checkboxes
+      legend="Review statuses"
+      options={REVIEW_STATUSES}
+      value={value}
+      onChange={onChange}
+      label={reviewStatusName}
+    />
+  );
+}
+
+export function LevelChecks({
+  value,
+  onChange,
+}: {
+  value: RiskLevel[] | undefined;
+  onChange: (next: RiskLevel[]) => void;
+}) {
+  return (
+    <Checkboxes legend="Risk levels" options={RISK_LEVELS} value={value} onChange={onChange} label={riskLevelName} />
   );
 }

@@ -8,6 +8,7 @@ import { EVENT_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { replaceQuery } from "../router";
 import type { Awareness as AwarenessData } from "../types";
+import { Literacy } from "./awareness/Literacy";
 
 type Funnel = AwarenessData["funnel"];
 
@@ -59,7 +60,10 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
     data.versions.some((v) => v.acknowledged === null || v.active === null) ||
     data.byGroup.some((g) => g.suppressed) ||
     FUNNEL_EVENTS.some((key) => data.funnel[key] === null) ||
-    data.trend.some((d) => d.nudge_shown === null || d.acknowledged === null);
+    data.trend.some((d) => d.nudge_shown === null || d.acknowledged === null) ||
+    data.literacy.users === null ||
+    data.literacy.byGroup.some((g) => g.suppressed) ||
+    data.literacy.lessons.some((l) => l.users === null);
   return (
     <>
       <div class="toolbar">
@@ -181,6 +185,8 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
           )}
         </section>
       </div>
+
+      <Literacy literacy={data.literacy} k={data.k} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { count } from "../format";
 import { Diff } from "../policy/DiffView";
 import { policyText } from "../policy/diff";
 import { History } from "../policy/History";
+import { LessonEditor } from "../policy/lessons/LessonEditor";
 import { PolicyForm } from "../policy/PolicyForm";
 import { Previews } from "../policy/Previews";
 import "../policy/policy.css";
@@ -58,7 +59,7 @@ function Editor({
   const canEdit = useCanEdit();
   const current = index.current;
   const [draft, setDraft] = useState<PolicyData>(current);
-  const [mode, setMode] = useState<"form" | "json">("form");
+  const [mode, setMode] = useState<"form" | "lessons" | "json">("form");
   const [text, setText] = useState(() => JSON.stringify(current, null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [validation, setValidation] = useState<Validation | null>(null);
@@ -126,6 +127,16 @@ function Editor({
             </button>
             <button
               type="button"
+              class={mode === "lessons" ? "tab selected" : "tab"}
+              aria-pressed={mode === "lessons"}
+              disabled={jsonError !== null}
+              title={jsonError ? "Fix the JSON first" : undefined}
+              onClick={() => setMode("lessons")}
+            >
+              Lessons
+            </button>
+            <button
+              type="button"
               class={mode === "json" ? "tab selected" : "tab"}
               aria-pressed={mode === "json"}
               onClick={() => setMode("json")}
@@ -144,6 +155,8 @@ function Editor({
         <fieldset class="plain" disabled={!canEdit || busy !== null}>
           {mode === "form" ? (
             <PolicyForm policy={draft} issues={issues} onChange={edit} />
+          ) : mode === "lessons" ? (
+            <LessonEditor policy={draft} issues={issues} onChange={edit} />
           ) : (
             <label class="json-editor">
               Policy as JSON (the version is assigned when publishing)

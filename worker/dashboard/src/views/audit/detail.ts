@@ -22,6 +22,9 @@ const FIELD_NAMES: Record<string, string> = {
   version: "Version",
   name: "Name",
   rules: "Rules",
+  lessons: "Lessons",
+  lesson: "Lesson",
+  title: "Title",
 };
 
 /** Fields that only repeat what the entry's own time and actor say. */

@@ -1,8 +1,9 @@
 /**
  * What an evidence pack states, as the auditor reads it: each figure with its denominator,
  * where it comes from and what would prove it wrong; counts as counts; coverage by group (small
- * groups merged); the inventory, the exceptions register and the policy versions; how the
- * figures are measured, what a dishonest device could still do, and the signature.
+ * groups merged); AI literacy with the lesson texts; the inventory, the exceptions register and
+ * the policy versions; how the figures are measured, what a dishonest device could still do,
+ * and the signature.
  */
 import { useResource } from "../../api";
 import { Coverage, FigureCell, WithheldNote } from "../../components/figures";
@@ -12,6 +13,7 @@ import { count, day, num, when } from "../../format";
 import { decisionName } from "../../labels";
 import { href } from "../../router";
 import type { EvidencePack } from "../../types";
+import { PackLiteracy } from "./Literacy";
 
 type Basis = EvidencePack["figures"][number]["basis"];
 
@@ -41,6 +43,8 @@ function Controls({ ids, pack }: { ids: string[]; pack: EvidencePack }) {
 
 export function Pack({ pack }: { pack: EvidencePack }) {
   const withheld =
+    pack.literacy.users === null ||
+    pack.literacy.lessons.some((lesson) => lesson.users === null) ||
     pack.inventory.some((tool) => tool.devices === null) ||
     pack.exceptions.some((entry) => entry.requests === null || entry.devices === null);
   return (
@@ -107,6 +111,8 @@ export function Pack({ pack }: { pack: EvidencePack }) {
       ) : (
         <GroupTable rows={pack.byGroup} k={pack.k} />
       )}
+
+      <PackLiteracy pack={pack} />
 
       <h4>AI tools in use ({num(pack.inventory.length)})</h4>
       <div class="table-scroll">

@@ -1,0 +1,84 @@
+import { type Lesson, lessonSchema } from "../../shared/lessons/schema";
+import type { Policy } from "../../shared/policy/schema";
+import { canonicalJson } from "../evidence/signature";
+
+/*
+ * Lesson versions are not a table of their own: every published policy version's body holds
+ * its lessons, so the lessons ever published are read from policy_versions with SQLite's
+ * json_each. One source of truth, nothing to keep in sync: a lesson version exists exactly
+ * when a published policy carried it, and was published when the first such policy was.
+ */
+
+/** (lesson, version) -> the first policy version that carried it, and when that was published. */
+export const PUBLISHED_LESSON_VERSIONS = `
+  SELECT json_extract(l.value, '$.id') AS lesson, json_extract(l.value, '$.version') AS version,
+    min(p.version) AS policyVersion, min(p.published_at) AS publishedAt
+  FROM policy_versions AS p, json_each(p.body, '$.literacy.lessons') AS l
+  GROUP BY 1, 2`;
+
+export interface PublishedLessonVersion {
+  lesson: string;
+  version: number;
+  policyVersion: number;
+  publishedAt: number;
+}
+
+export async function publishedLessonVersions(d1: D1Database): Promise<PublishedLessonVersion[]> {
+  const { results } = await d1.prepare(PUBLISHED_LESSON_VERSIONS).all<PublishedLessonVersion>();
+  return results.map((row) => ({
+    lesson: String(row.lesson),
+    version: Number(row.version),
+    policyVersion: Number(row.policyVersion),
+    publishedAt: Number(row.publishedAt),
+  }));
+}
+
+/** Every lesson version's text, `id|version` -> lesson, read from the first policy that carried it. */
+export async function lessonTexts(d1: D1Database): Promise<Map<string, Lesson>> {
+  const { results } = await d1
+    .prepare(
+      `SELECT l.value AS lesson FROM policy_versions AS p, json_each(p.body, '$.literacy.lessons') AS l
+       ORDER BY p.version`,
+    )
+    .all<{ lesson: string }>();
+  const texts = new Map<string, Lesson>();
+  for (const row of results) {
+    const lesson = lessonSchema.parse(JSON.parse(row.lesson));
+    const key = `${lesson.id}|${lesson.version}`;
+    if (!texts.has(key)) texts.set(key, lesson);
+  }
+  return texts;
+}
+
+/** Each lesson's latest published version: what a publication compares a lesson with. */
+export function latestLessons(texts: Map<string, Lesson>): Map<string, Lesson> {
+  const latest = new Map<string, Lesson>();
+  for (const lesson of texts.values()) {
+    const known = latest.get(lesson.id);
+    if (!known || lesson.version > known.version) latest.set(lesson.id, lesson);
+  }
+  return latest;
+}
+
+/**
+ * A lesson's version is the policy version that first carried its current text. Before a
+ * publication: each lesson whose text equals its latest published text keeps that version;
+ * the others (new or changed) are listed, to be given the new policy version in the same
+ * statement that takes it, so concurrent publications never give two texts one version.
+ */
+export function lessonChanges(
+  policy: Policy,
+  latest: Map<string, Lesson>,
+): { policy: Policy; changed: Array<{ index: number; lesson: Lesson }> } {
+  const literacy = policy.literacy;
+  if (!literacy) return { policy, changed: [] };
+  const changed: Array<{ index: number; lesson: Lesson }> = [];
+  const text = (lesson: Lesson) => canonicalJson({ ...lesson, version: 0 });
+  const lessons = literacy.lessons.map((lesson, index) => {
+    const known = latest.get(lesson.id);
+    if (known && text(known) === text(lesson)) return { ...lesson, version: known.version };
+    changed.push({ index, lesson });
+    return lesson;
+  });
+  return { policy: { ...policy, literacy: { ...literacy, lessons } }, changed };
+}
