@@ -56,6 +56,13 @@ export const LIMITS = {
   maxGroupLength: 64,
   /** Days after which a catalog fact is flagged stale until its page is read again. */
   factStaleDays: 365,
+  /**
+   * Installed extensions that look like AI assistants but are not in the catalog, counted on
+   * one device in one day: browsers cap installed extensions far below this.
+   */
+  maxUnknownExtensionsPerDay: 200,
+  /** Distinct (site, AI tool) pairs one device may report as embeds in one day. */
+  maxEmbedsPerDay: 200,
 
   // The sensitive-data guard (shared/guard): everything it does is bounded, so no paste and
   // no policy can keep the page busy for long.
@@ -119,6 +126,12 @@ export const OUTLIERS = { factor: 10, minVisits: 300, minAnswers: 30 } as const;
 
 /** Visits one device may report to one unknown AI-looking domain in a day. */
 export const PLAUSIBLE_CANDIDATE_VISITS_PER_DAY = 3_000;
+
+/**
+ * Requests one device's pages of one site may make to one AI tool's hosts in a day: a chat
+ * widget that streams answers makes a few dozen requests per message.
+ */
+export const PLAUSIBLE_EMBED_REQUESTS_PER_DAY = 20_000;
 
 /** Size and speed budgets, held by `npm run bench` and by the build tests. */
 export const BUDGETS = {

@@ -76,14 +76,56 @@ export const candidateCount = z.strictObject({
 });
 export type CandidateCount = z.infer<typeof candidateCount>;
 
+/**
+ * A catalogued AI browser extension installed on the device on one day (by its catalog id,
+ * never its store id); `enabled` when it was switched on at any time that day.
+ */
+export const extensionPresence = z.strictObject({ day: dayString, extension: slug, enabled: z.boolean() });
+export type ExtensionPresence = z.infer<typeof extensionPresence>;
+
+/** How many installed extensions that are not in the catalog looked like AI assistants on one day: a number only. */
+export const unknownExtensionCount = z.strictObject({
+  day: dayString,
+  n: z.number().int().min(1).max(LIMITS.maxUnknownExtensionsPerDay),
+});
+export type UnknownExtensionCount = z.infer<typeof unknownExtensionCount>;
+
+/** The AI browser (a catalog browser entry) the extension ran in on one day. */
+export const browserPresence = z.strictObject({ day: dayString, browser: slug });
+export type BrowserPresence = z.infer<typeof browserPresence>;
+
+/**
+ * Requests that pages of one site made to a catalogued AI API or widget host on one day: the
+ * site as its registrable domain, the AI tool whose host was called, and how many requests.
+ */
+export const embedCount = z.strictObject({
+  day: dayString,
+  site: registrableDomain,
+  tool: slug,
+  n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+});
+export type EmbedCount = z.infer<typeof embedCount>;
+
 export const reportRequest = z
   .strictObject({
     days: z.array(reportDay).max(LIMITS.maxDaysPerReport),
     justifications: z.array(justificationCount).max(LIMITS.maxCountersPerDay).optional(),
     candidates: z.array(candidateCount).max(LIMITS.maxCountersPerDay).optional(),
+    extensions: z.array(extensionPresence).max(LIMITS.maxCountersPerDay).optional(),
+    unknownExtensions: z.array(unknownExtensionCount).max(LIMITS.maxDaysPerReport).optional(),
+    browsers: z.array(browserPresence).max(LIMITS.maxDaysPerReport).optional(),
+    embeds: z.array(embedCount).max(LIMITS.maxCountersPerDay).optional(),
   })
   .superRefine((report, ctx) => {
-    if (report.days.length === 0 && !report.justifications?.length && !report.candidates?.length) {
+    const sections = [
+      report.justifications,
+      report.candidates,
+      report.extensions,
+      report.unknownExtensions,
+      report.browsers,
+      report.embeds,
+    ];
+    if (report.days.length === 0 && !sections.some((section) => section?.length)) {
       ctx.addIssue({ code: "custom", path: ["days"], message: "a report must carry at least one count" });
     }
     const days = new Set<string>();
@@ -115,6 +157,10 @@ export const reportRequest = z
     };
     unique(report.justifications, "justifications", (j) => `${j.day}/${j.tool}/${j.reason}/v${j.policyVersion}`);
     unique(report.candidates, "candidates", (c) => `${c.day}/${c.domain}`);
+    unique(report.extensions, "extensions", (e) => `${e.day}/${e.extension}`);
+    unique(report.unknownExtensions, "unknownExtensions", (u) => u.day);
+    unique(report.browsers, "browsers", (b) => b.day);
+    unique(report.embeds, "embeds", (e) => `${e.day}/${e.site}/${e.tool}`);
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
@@ -194,6 +240,10 @@ export const REFUSAL_REASONS = [
   "invalid_domain",
   /** More distinct candidate domains, or counter rows, for one day than a device may hold. */
   "too_many",
+  /** A catalog entry of another kind than the section names (a tool where an extension belongs). */
+  "wrong_kind",
+  /** A second AI browser for a day that already has one. */
+  "conflict",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -221,6 +271,14 @@ export const refusedCount = z.discriminatedUnion("kind", [
     kind: z.literal("candidate"),
     day: z.string(),
     domain: z.string(),
+    reason: z.enum(REFUSAL_REASONS),
+    message: z.string(),
+  }),
+  /** A count of the discovery sections: `subject` names the extension, browser, or site and tool ("site tool"). */
+  z.strictObject({
+    kind: z.enum(["extension", "unknownExtensions", "browser", "embed"]),
+    day: z.string(),
+    subject: z.string(),
     reason: z.enum(REFUSAL_REASONS),
     message: z.string(),
   }),

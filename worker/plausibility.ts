@@ -1,7 +1,12 @@
 import { parse } from "tldts";
 import { addDays } from "../shared/day";
 import { ANSWER_EVENTS, type EventKind } from "../shared/events";
-import { LIMITS, PLAUSIBLE_CANDIDATE_VISITS_PER_DAY, PLAUSIBLE_PER_DAY } from "../shared/limits";
+import {
+  LIMITS,
+  PLAUSIBLE_CANDIDATE_VISITS_PER_DAY,
+  PLAUSIBLE_EMBED_REQUESTS_PER_DAY,
+  PLAUSIBLE_PER_DAY,
+} from "../shared/limits";
 import type { JustificationCount, RefusalReason, RefusedCount, ReportRequest } from "../shared/protocol";
 
 /*
@@ -34,10 +39,16 @@ export interface StoredState {
   published: Map<number, string>;
   /** version -> its justification reason ids (only versions the report's justifications name) */
   reasons: Map<number, Set<string>>;
+  /** day -> `site|tool` embeds stored for the device (absent: none) */
+  embeds?: Map<string, Set<string>>;
+  /** day -> the AI browser stored for the device that day (absent: none) */
+  browsers?: Map<string, string>;
 }
 
 export interface Catalog {
   has(tool: string): boolean;
+  /** The entry's kind: absent for a tool met in pages, "extension" or "browser" otherwise. */
+  get(tool: string): { kind?: "extension" | "browser" } | undefined;
 }
 
 const counterKey = (day: string, tool: string, event: string, version: number) => `${day}|${tool}|${event}|${version}`;
@@ -218,6 +229,77 @@ export function implausibleCounts(
         message: problem[1],
       });
     } else domains.add(candidate.domain);
+  }
+  refused.push(...implausibleDiscovery(report, stored, tools, dayProblem));
+  return refused;
+}
+
+/**
+ * The discovery sections: catalogued AI extensions, the AI browser, unknown AI-looking
+ * extensions (a number) and sites embedding AI tools. Each names a day in the window and a
+ * catalog entry of the right kind; a device runs in one browser a day, and its embeds stay
+ * under a distinct-pair cap and a per-pair request cap.
+ */
+function implausibleDiscovery(
+  report: ReportRequest,
+  stored: StoredState,
+  entries: Catalog,
+  dayProblem: (day: string) => Problem | null,
+): RefusedCount[] {
+  const refused: RefusedCount[] = [];
+  const refuse =
+    (kind: "extension" | "unknownExtensions" | "browser" | "embed", day: string, subject: string) =>
+    (problem: Problem | null) => {
+      if (problem) refused.push({ kind, day, subject, reason: problem[0], message: problem[1] });
+      return problem === null;
+    };
+  const entryProblem = (id: string, kind: "extension" | "browser" | undefined): Problem | null => {
+    const entry = entries.get(id);
+    if (!entry) return ["unknown_tool", `unknown catalog entry "${id}"`];
+    if (entry.kind !== kind) return ["wrong_kind", `"${id}" is not ${kind ? `an ${kind}` : "a tool met in pages"}`];
+    return null;
+  };
+  for (const e of report.extensions ?? []) {
+    refuse("extension", e.day, e.extension)(dayProblem(e.day) ?? entryProblem(e.extension, "extension"));
+  }
+  for (const u of report.unknownExtensions ?? []) refuse("unknownExtensions", u.day, String(u.n))(dayProblem(u.day));
+  for (const b of report.browsers ?? []) {
+    const before = stored.browsers?.get(b.day);
+    refuse(
+      "browser",
+      b.day,
+      b.browser,
+    )(
+      dayProblem(b.day) ??
+        entryProblem(b.browser, "browser") ??
+        (before && before !== b.browser
+          ? (["conflict", `${b.day} already has the browser "${before}"`] as Problem)
+          : null),
+    );
+  }
+  const pairsPerDay = new Map([...(stored.embeds ?? [])].map(([day, pairs]) => [day, new Set(pairs)]));
+  for (const e of report.embeds ?? []) {
+    const pairs = pairsPerDay.get(e.day) ?? new Set<string>();
+    pairsPerDay.set(e.day, pairs);
+    const pair = `${e.site}|${e.tool}`;
+    const ok = refuse(
+      "embed",
+      e.day,
+      `${e.site} ${e.tool}`,
+    )(
+      dayProblem(e.day) ??
+        entryProblem(e.tool, undefined) ??
+        (isRegistrableDomain(e.site)
+          ? null
+          : (["invalid_domain", `"${e.site}" is not a registrable domain under a public suffix`] as Problem)) ??
+        (e.n > PLAUSIBLE_EMBED_REQUESTS_PER_DAY
+          ? (["over_cap", `${e.n} requests > ${PLAUSIBLE_EMBED_REQUESTS_PER_DAY} in one day`] as Problem)
+          : null) ??
+        (!pairs.has(pair) && pairs.size >= LIMITS.maxEmbedsPerDay
+          ? (["too_many", `more than ${LIMITS.maxEmbedsPerDay} embeds in one day`] as Problem)
+          : null),
+    );
+    if (ok) pairs.add(pair);
   }
   return refused;
 }

@@ -14,13 +14,15 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       ...report.days.map((entry) => entry.day),
       ...(report.justifications ?? []).map((j) => j.day),
       ...(report.candidates ?? []).map((c) => c.day),
+      ...(report.browsers ?? []).map((b) => b.day),
+      ...(report.embeds ?? []).map((e) => e.day),
     ]),
   ];
   const versions = [...new Set((report.justifications ?? []).map((j) => j.policyVersion))];
   // Days are at most LIMITS.maxDaysPerReport (40) plus the device id: under 100 parameters.
   const dayList = days.map((_, i) => `?${i + 2}`).join(", ") || "NULL";
   const versionList = versions.map((_, i) => `?${i + 1}`).join(", ") || "NULL";
-  const [counters, justifications, candidates, published, bodies] = await d1.batch([
+  const [counters, justifications, candidates, published, bodies, embeds, browsers] = await d1.batch([
     d1
       .prepare(
         `SELECT day, tool, event, policy_version AS version, n FROM daily_counters
@@ -38,6 +40,12 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       .bind(deviceId, ...days),
     d1.prepare("SELECT version, published_at AS publishedAt FROM policy_versions"),
     d1.prepare(`SELECT version, body FROM policy_versions WHERE version IN (${versionList})`).bind(...versions),
+    d1
+      .prepare(`SELECT day, site, tool FROM embeds WHERE device_id = ?1 AND day IN (${dayList})`)
+      .bind(deviceId, ...days),
+    d1
+      .prepare(`SELECT day, browser FROM device_browsers WHERE device_id = ?1 AND day IN (${dayList})`)
+      .bind(deviceId, ...days),
   ]);
   type Row = Record<string, string | number>;
   const rows = (result: D1Result | undefined) => (result?.results ?? []) as Row[];
@@ -55,6 +63,13 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       ]),
     ),
   };
+  state.browsers = new Map(rows(browsers).map((r) => [String(r.day), String(r.browser)]));
+  state.embeds = new Map();
+  for (const row of rows(embeds)) {
+    const pairs = state.embeds.get(String(row.day)) ?? new Set<string>();
+    pairs.add(`${row.site}|${row.tool}`);
+    state.embeds.set(String(row.day), pairs);
+  }
   for (const row of rows(candidates)) {
     const day = String(row.day);
     const domains = state.candidates.get(day) ?? new Set<string>();

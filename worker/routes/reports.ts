@@ -31,7 +31,7 @@ export const reports = new Hono<AppEnv>().post("/", deviceAuth, jsonBody(reportR
   const refused = implausibleCounts(report, stored, toolsById, dayOf(now));
   if (refused.length) {
     const unknownTools = [
-      ...new Set(refused.flatMap((r) => (r.reason === "unknown_tool" && r.kind !== "candidate" ? [r.tool] : []))),
+      ...new Set(refused.flatMap((r) => (r.reason === "unknown_tool" && "tool" in r ? [r.tool] : []))),
     ];
     return refuse(c, 422, "report_refused", "report refused, nothing was stored", {
       issues: refused.map((r) => `${r.kind} ${r.day}: ${r.message}`),

@@ -1,0 +1,145 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { addDays } from "../../shared/day";
+import { LIMITS, PLAUSIBLE_EMBED_REQUESTS_PER_DAY } from "../../shared/limits";
+import type { ErrorResponse } from "../../shared/protocol";
+import { applyRetention } from "../../worker/cron/retention";
+import { enrollDevice, query, report, today } from "./helpers";
+
+const EXTENSION = "page-assist";
+const BROWSER = "comet";
+
+async function refused(response: Response): Promise<ErrorResponse> {
+  expect(response.status).toBe(422);
+  return (await response.json()) as ErrorResponse;
+}
+
+describe("discovery sections of a report", () => {
+  it("store catalogued extensions, the AI browser, unknown extensions and embeds, max-merged", async () => {
+    const device = await enrollDevice();
+    const day = today();
+    const body = {
+      days: [],
+      extensions: [{ day, extension: EXTENSION, enabled: false }],
+      unknownExtensions: [{ day, n: 2 }],
+      browsers: [{ day, browser: BROWSER }],
+      embeds: [{ day, site: "example.com", tool: "openai-platform", n: 7 }],
+    };
+    expect((await report(device.deviceToken, body)).status).toBe(200);
+    // A re-send, and a later report in which the extension was switched on and more requests
+    // were made: enabled and counts only grow, device counts do not.
+    expect((await report(device.deviceToken, body)).status).toBe(200);
+    const later = {
+      ...body,
+      extensions: [{ day, extension: EXTENSION, enabled: true }],
+      unknownExtensions: [{ day, n: 1 }],
+      embeds: [{ day, site: "example.com", tool: "openai-platform", n: 9 }],
+    };
+    expect((await report(device.deviceToken, later)).status).toBe(200);
+    expect(
+      await query("select enabled from device_extensions where device_id = ? and day = ?", device.deviceId, day),
+    ).toEqual([{ enabled: 1 }]);
+    expect(await query("select n from unknown_extensions where device_id = ?", device.deviceId)).toEqual([{ n: 2 }]);
+    expect(await query("select browser from device_browsers where device_id = ?", device.deviceId)).toEqual([
+      { browser: BROWSER },
+    ]);
+    expect(await query("select site, tool, n from embeds where device_id = ?", device.deviceId)).toEqual([
+      { site: "example.com", tool: "openai-platform", n: 9 },
+    ]);
+    // Extensions and browsers are inventory entries: their days reach device_tools and tool_days.
+    const spans = await query<{ tool: string }>(
+      "select tool from device_tools where device_id = ? order by tool",
+      device.deviceId,
+    );
+    expect(spans.map((row) => row.tool)).toEqual([BROWSER, EXTENSION]);
+    const before = await query<{ tool: string; devices: number }>(
+      "select tool, devices from tool_days where day = ? and tool in (?, ?) order by tool",
+      day,
+      BROWSER,
+      EXTENSION,
+    );
+    const other = await enrollDevice();
+    expect((await report(other.deviceToken, body)).status).toBe(200);
+    const after = await query<{ tool: string; devices: number }>(
+      "select tool, devices from tool_days where day = ? and tool in (?, ?) order by tool",
+      day,
+      BROWSER,
+      EXTENSION,
+    );
+    expect(after.map((row) => row.devices)).toEqual(before.map((row) => row.devices + 1));
+    const embedDevices = await query<{ devices: number }>(
+      "select devices from embed_days where day = ? and site = 'example.com' and tool = 'openai-platform'",
+      day,
+    );
+    expect(embedDevices[0]?.devices).toBeGreaterThanOrEqual(2);
+  });
+
+  it("refuses a wrong kind of entry, a second browser, a bad site and counts past the caps, storing nothing", async () => {
+    const device = await enrollDevice();
+    const day = today();
+    expect((await report(device.deviceToken, { days: [], browsers: [{ day, browser: BROWSER }] })).status).toBe(200);
+    const cases: Array<[unknown, string, string]> = [
+      [{ extensions: [{ day, extension: "chatgpt", enabled: true }] }, "extension", "wrong_kind"],
+      [{ extensions: [{ day, extension: "no-such-extension", enabled: true }] }, "extension", "unknown_tool"],
+      [{ browsers: [{ day, browser: EXTENSION }] }, "browser", "wrong_kind"],
+      [{ browsers: [{ day, browser: "chatgpt-atlas" }] }, "browser", "conflict"],
+      [{ embeds: [{ day, site: "example.com", tool: EXTENSION, n: 1 }] }, "embed", "wrong_kind"],
+      [{ embeds: [{ day, site: "co.uk", tool: "openai-platform", n: 1 }] }, "embed", "invalid_domain"],
+      [{ embeds: [{ day, site: "a.example.com", tool: "openai-platform", n: 1 }] }, "embed", "invalid_domain"],
+      [
+        { embeds: [{ day, site: "example.com", tool: "openai-platform", n: PLAUSIBLE_EMBED_REQUESTS_PER_DAY + 1 }] },
+        "embed",
+        "over_cap",
+      ],
+      [
+        { unknownExtensions: [{ day: addDays(day, -LIMITS.retentionDays - 2), n: 1 }] },
+        "unknownExtensions",
+        "day_out_of_window",
+      ],
+    ];
+    const rowsBefore = await query("select count(*) as c from embeds");
+    for (const [sections, kind, reason] of cases) {
+      const error = await refused(await report(device.deviceToken, { days: [], ...(sections as object) }));
+      expect(error.code).toBe("report_refused");
+      expect(
+        error.refused?.map((r) => [r.kind, r.reason]),
+        JSON.stringify(sections),
+      ).toEqual([[kind, reason]]);
+    }
+    expect(await query("select count(*) as c from embeds")).toEqual(rowsBefore);
+    const tooMany = Array.from({ length: LIMITS.maxEmbedsPerDay + 1 }, (_, i) => ({
+      day,
+      site: `site${i}.com`,
+      tool: "openai-platform",
+      n: 1,
+    }));
+    const error = await refused(await report(device.deviceToken, { days: [], embeds: tooMany }));
+    expect(error.refused?.map((r) => r.reason)).toEqual(["too_many"]);
+    expect(
+      (
+        await report(device.deviceToken, {
+          days: [],
+          unknownExtensions: [{ day, n: LIMITS.maxUnknownExtensionsPerDay + 1 }],
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it("purges the per-device rows with the retention window and keeps the device-free traces", async () => {
+    const device = await enrollDevice();
+    const old = addDays(today(), -LIMITS.retentionDays);
+    const body = {
+      days: [],
+      extensions: [{ day: old, extension: EXTENSION, enabled: true }],
+      unknownExtensions: [{ day: old, n: 1 }],
+      browsers: [{ day: old, browser: BROWSER }],
+      embeds: [{ day: old, site: "retained-site.com", tool: "openai-platform", n: 1 }],
+    };
+    expect((await report(device.deviceToken, body)).status).toBe(200);
+    await applyRetention(env.DB, addDays(today(), 2));
+    for (const table of ["device_extensions", "unknown_extensions", "device_browsers", "embeds"]) {
+      expect(await query(`select * from ${table} where device_id = ?`, device.deviceId), table).toEqual([]);
+    }
+    expect(await query("select devices from embed_days where site = 'retained-site.com'")).toEqual([{ devices: 1 }]);
+  });
+});
