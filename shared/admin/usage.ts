@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { canonicalHost, pathRule, slug, toolFacts } from "../catalog/schema";
+import { INVENTORY_KINDS } from "../events";
 import { count, day, eventCounts, maskedCount, reviewStatus, riskLevel, shortText, timestamp } from "./common";
 
 // ---------------------------------------------------------------------------- GET /overview
@@ -63,6 +64,16 @@ export const inventoryTool = z.strictObject({
   lastSeen: day,
   /** Visits per day over the last 30 days, oldest first; null where fewer than k devices. */
   trend: z.array(maskedCount).length(30),
+  /**
+   * What the entry is: a tool used in pages (web) or as an API (api), an AI browser extension,
+   * an AI browser, or an AI tool other sites embed. An embedded tool is listed apart from its
+   * own use (same id, kind "embedded"); its `visits` are the requests sites' pages made to it.
+   */
+  kind: z.enum(INVENTORY_KINDS),
+  /** Extensions: devices on which it was enabled in the last 30 days. */
+  enabledDevices30: maskedCount.optional(),
+  /** Embedded: the sites that embed it, each seen by at least k devices (smaller ones are left out). */
+  sites: z.array(z.strictObject({ site: canonicalHost, devices: count })).optional(),
 });
 export type InventoryTool = z.infer<typeof inventoryTool>;
 
@@ -96,6 +107,8 @@ export const toolDetailResponse = z.strictObject({
     facts: toolFacts,
     risk: z.number().int(),
     level: riskLevel,
+    /** What the entry is (web, api, extension, browser); embedded use is listed in the inventory. */
+    kind: z.enum(INVENTORY_KINDS).optional(),
   }),
   review: toolReview.nullable(),
   usage: z.strictObject({

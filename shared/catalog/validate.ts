@@ -249,7 +249,9 @@ export function validatePolicy(file: SourceFile, catalog: Catalog): { policy: Po
   const errors: string[] = [];
   const policy = parseFile<Policy>(file, policySchema as unknown as z.ZodType<Policy>, errors);
   if (!policy) return { policy: null, errors };
-  const toolIds = new Set(catalog.tools.map((t) => t.id));
+  const toolIds = new Set(
+    [...catalog.tools, ...(catalog.extensions ?? []), ...(catalog.browsers ?? [])].map((entry) => entry.id),
+  );
   const categoryIds = new Set(catalog.categories.map((c) => c.id));
   policy.rules.forEach((rule, i) => {
     for (const id of [...(rule.when.tools ?? []), ...(rule.alternatives ?? [])]) {

@@ -1,5 +1,5 @@
 import type { CompiledTool } from "../catalog/compile";
-import type { ReviewStatus } from "../events";
+import type { InventoryKind, ReviewStatus } from "../events";
 import type { Policy, PolicyAction, PolicyRule } from "./schema";
 
 /** What the server says of a tool after review (absent: unreviewed). */
@@ -24,8 +24,9 @@ export interface Decision {
   cooldownHours: number;
 }
 
-function ruleMatches(rule: PolicyRule, tool: CompiledTool, status: ReviewStatus): boolean {
+function ruleMatches(rule: PolicyRule, tool: CompiledTool, status: ReviewStatus, kind: InventoryKind): boolean {
   const { when } = rule;
+  if (when.kinds && !when.kinds.includes(kind)) return false;
   if (when.tools && !when.tools.includes(tool.id)) return false;
   if (when.categories && !when.categories.includes(tool.category)) return false;
   if (when.statuses && !when.statuses.includes(status)) return false;
@@ -45,11 +46,19 @@ const DEFAULT_COOLDOWN_HOURS: Record<PolicyAction, number> = {
 
 /**
  * The policy's decision for one tool: the first rule whose conditions all hold, else the
- * fallback. Pure: the same policy, tool and review always give the same decision.
+ * fallback. Pure: the same policy, tool, review and kind always give the same decision. The
+ * kind is the entry's own (extension, browser) or how the tool was met: `web` unless the
+ * caller met it as an `api` or an `embedded` call.
  */
-export function evaluatePolicy(policy: Policy, tool: CompiledTool, review?: ToolReview): Decision {
+export function evaluatePolicy(
+  policy: Policy,
+  tool: CompiledTool,
+  review?: ToolReview,
+  met: InventoryKind = "web",
+): Decision {
   const status = review?.status ?? "unreviewed";
-  const rule = policy.rules.find((candidate) => ruleMatches(candidate, tool, status));
+  const kind = tool.kind ?? met;
+  const rule = policy.rules.find((candidate) => ruleMatches(candidate, tool, status, kind));
   const action = rule?.action ?? policy.fallback;
   const offered = [...(rule?.alternatives ?? [])];
   if (review?.alternative && !offered.includes(review.alternative)) offered.unshift(review.alternative);

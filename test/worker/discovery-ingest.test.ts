@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { evidencePack, inventoryResponse, toolDetailResponse } from "../../shared/admin";
 import { addDays } from "../../shared/day";
 import { LIMITS, PLAUSIBLE_EMBED_REQUESTS_PER_DAY } from "../../shared/limits";
 import type { ErrorResponse } from "../../shared/protocol";
 import { applyRetention } from "../../worker/cron/retention";
-import { enrollDevice, query, report, today } from "./helpers";
+import { admin, enrollDevice, expectJson, query, report, today } from "./helpers";
 
 const EXTENSION = "page-assist";
 const BROWSER = "comet";
@@ -141,5 +142,78 @@ describe("discovery sections of a report", () => {
       expect(await query(`select * from ${table} where device_id = ?`, device.deviceId), table).toEqual([]);
     }
     expect(await query("select devices from embed_days where site = 'retained-site.com'")).toEqual([{ devices: 1 }]);
+  });
+});
+
+describe("the inventory of discovered AI", () => {
+  it("lists extensions, browsers and embedded tools by kind, naming an embedding site only for k devices", async () => {
+    const day = today();
+    const devices = await Promise.all(Array.from({ length: LIMITS.kAnonymity + 1 }, () => enrollDevice()));
+    for (const [i, device] of devices.entries()) {
+      const body = {
+        days: [],
+        extensions: [{ day, extension: "chatgptbox", enabled: i < LIMITS.kAnonymity }],
+        browsers: [{ day, browser: "chatgpt-atlas" }],
+        embeds: [
+          { day, site: "popular-shop.com", tool: "perplexity", n: 3 },
+          ...(i === 0 ? [{ day, site: "tiny-blog.com", tool: "perplexity", n: 1 }] : []),
+        ],
+      };
+      expect((await report(device.deviceToken, body)).status).toBe(200);
+    }
+    const lonely = await enrollDevice();
+    expect(
+      (await report(lonely.deviceToken, { days: [], extensions: [{ day, extension: "nanobrowser", enabled: true }] }))
+        .status,
+    ).toBe(200);
+    const { tools } = await expectJson(await admin("/inventory"), 200, inventoryResponse);
+    const entry = (id: string, kind: string) => tools.find((tool) => tool.id === id && tool.kind === kind);
+    expect(entry("chatgptbox", "extension")).toMatchObject({
+      withheld: false,
+      devices30: LIMITS.kAnonymity + 1,
+      enabledDevices30: LIMITS.kAnonymity,
+    });
+    expect(entry("chatgpt-atlas", "browser")).toMatchObject({ withheld: false, visits: 0 });
+    const embedded = entry("perplexity", "embedded");
+    const requests = (LIMITS.kAnonymity + 1) * 3 + 1;
+    expect(embedded).toMatchObject({ withheld: false, visits: requests });
+    expect(embedded?.sites).toEqual([{ site: "popular-shop.com", devices: LIMITS.kAnonymity + 1 }]);
+    expect(embedded?.trend.at(-1)).toBe(requests);
+    // Fewer than k devices: the extension is listed, its figures withheld.
+    expect(entry("nanobrowser", "extension")).toMatchObject({
+      withheld: true,
+      devices30: null,
+      enabledDevices30: null,
+    });
+    expect(entry("perplexity", "web")).toBeUndefined();
+    // The review workflow takes extensions and browsers like tools.
+    const detail = await expectJson(await admin("/tools/chatgptbox"), 200, toolDetailResponse);
+    expect(detail.tool).toMatchObject({ kind: "extension", hosts: [] });
+    const review = await admin("/tools/chatgpt-atlas/review", {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ status: "restricted", notes: "Use the managed browser" }),
+    });
+    expect(review.status).toBe(200);
+    const after = await expectJson(await admin("/inventory"), 200, inventoryResponse);
+    expect(after.tools.find((tool) => tool.id === "chatgpt-atlas")?.status).toBe("restricted");
+    // The evidence pack lists AI systems in use by kind, figures below k withheld.
+    const pack = await expectJson(await admin("/evidence"), 200, evidencePack);
+    const systems = new Map(pack.systemsByKind?.map((entry) => [entry.kind, entry.systems]));
+    expect(systems.get("extension")).toBeGreaterThanOrEqual(2);
+    expect(systems.get("browser")).toBeGreaterThanOrEqual(1);
+    expect(systems.get("embedded")).toBeGreaterThanOrEqual(1);
+    expect(pack.inventory.find((tool) => tool.id === "chatgptbox")).toMatchObject({
+      kind: "extension",
+      devices: LIMITS.kAnonymity + 1,
+    });
+    expect(pack.inventory.find((tool) => tool.id === "nanobrowser")).toMatchObject({
+      kind: "extension",
+      devices: null,
+    });
+    expect(pack.inventory.find((tool) => tool.id === "chatgpt-atlas")).toMatchObject({
+      kind: "browser",
+      status: "restricted",
+    });
   });
 });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { reviewRequest, type ToolDetailResponse, type ToolReview } from "../../../shared/admin";
 import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
-import { catalog, catalogToolsById, toolsById } from "../../catalog";
+import { catalog, catalogEntriesById, inventoryKind, toolsById } from "../../catalog";
 import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
 import { toolReview, upsertReview } from "../../db/reviews";
@@ -34,7 +34,7 @@ function toReview(row: typeof toolReviews.$inferSelect): ToolReview {
 export const toolsRoute = new Hono<AppEnv>()
   .get("/:id", async (c) => {
     const id = c.req.param("id");
-    const source = catalogToolsById.get(id);
+    const source = catalogEntriesById.get(id);
     const compiled = toolsById.get(id);
     if (!source || !compiled) return refuse(c, 404, "not_found", `no tool "${id}" in the catalog`);
     const category = catalog.categories.find((entry) => entry.id === source.category);
@@ -73,6 +73,7 @@ export const toolsRoute = new Hono<AppEnv>()
         facts: source.facts ?? {},
         risk: compiled.risk,
         level: compiled.level,
+        kind: inventoryKind(compiled),
       },
       review: review ? toReview(review) : null,
       usage: {
