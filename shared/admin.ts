@@ -6,4 +6,5 @@ export * from "./admin/awareness";
 export * from "./admin/common";
 export * from "./admin/evidence";
 export * from "./admin/fleet";
+export * from "./admin/organization";
 export * from "./admin/usage";

@@ -63,6 +63,9 @@ export const LIMITS = {
   maxUnknownExtensionsPerDay: 200,
   /** Distinct (site, AI tool) pairs one device may report as embeds in one day. */
   maxEmbedsPerDay: 200,
+  /** The organization's own catalog entries, and hosts (or paths) one entry may list. */
+  maxOrganizationEntries: 500,
+  maxOrganizationHosts: 50,
 
   // The sensitive-data guard (shared/guard): everything it does is bounded, so no paste and
   // no policy can keep the page busy for long.

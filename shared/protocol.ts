@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_STATUSES } from "./events";
@@ -179,6 +180,8 @@ export const policyResponse = z.strictObject({
   policy: policySchema,
   reviews: z.record(slug, toolReviewWire),
   reporting: z.boolean(),
+  /** The organization's own catalog entries, merged into the device's catalog (absent: none). */
+  organization: z.array(organizationEntry).max(LIMITS.maxOrganizationEntries).optional(),
 });
 export type PolicyResponse = z.infer<typeof policyResponse>;
 

@@ -2,6 +2,7 @@ import catalogJson from "../policies/dist/catalog.json";
 import defaultPolicyJson from "../policies/dist/default-policy.json";
 import indexJson from "../policies/dist/index.json";
 import type { CompiledIndex, CompiledTool } from "../shared/catalog/compile";
+import type { OrganizationEntry } from "../shared/catalog/organization";
 import type { Catalog, Tool } from "../shared/catalog/schema";
 import type { InventoryKind } from "../shared/events";
 import type { Policy } from "../shared/policy/schema";
@@ -27,10 +28,14 @@ export const catalogEntriesById = new Map<string, Tool>([
   }),
 ]);
 
-/** How the inventory classes a catalog entry: its own kind, `api` for a tool that only serves an API, else `web`. */
-export function inventoryKind(tool: CompiledTool): InventoryKind {
+/**
+ * How the inventory classes a catalog entry: its own kind, `api` for a tool that only serves
+ * an API, else `web`. The organization's entries are looked up in `organization`.
+ */
+export function inventoryKind(tool: CompiledTool, organization: OrganizationEntry[] = []): InventoryKind {
   if (tool.kind) return tool.kind;
-  const source = catalogToolsById.get(tool.id);
-  const webRules = (source?.hosts.length ?? 0) + (source?.paths?.length ?? 0) + (source?.queries?.length ?? 0);
+  const source = catalogToolsById.get(tool.id) ?? organization.find((entry) => entry.id === tool.id);
+  const queries = source && "queries" in source ? (source.queries?.length ?? 0) : 0;
+  const webRules = (source?.hosts.length ?? 0) + (source?.paths?.length ?? 0) + queries;
   return source && webRules === 0 && (source.apiHosts?.length ?? 0) > 0 ? "api" : "web";
 }

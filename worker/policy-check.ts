@@ -10,7 +10,11 @@ const categoryIds = new Set(catalog.categories.map((category) => category.id));
  * rule that silently matches nothing. The version is the server's to give and is replaced
  * by `version` before checking.
  */
-export function checkPolicy(input: unknown, version: number): { policy: Policy | null; issues: string[] } {
+export function checkPolicy(
+  input: unknown,
+  version: number,
+  known: { has(id: string): boolean } = toolsById,
+): { policy: Policy | null; issues: string[] } {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return { policy: null, issues: ["policy: must be an object"] };
   }
@@ -20,13 +24,13 @@ export function checkPolicy(input: unknown, version: number): { policy: Policy |
   const issues: string[] = [];
   policy.rules.forEach((rule, i) => {
     rule.when.tools?.forEach((tool, j) => {
-      if (!toolsById.has(tool)) issues.push(`rules.${i}.when.tools.${j}: unknown tool "${tool}"`);
+      if (!known.has(tool)) issues.push(`rules.${i}.when.tools.${j}: unknown tool "${tool}"`);
     });
     rule.when.categories?.forEach((category, j) => {
       if (!categoryIds.has(category)) issues.push(`rules.${i}.when.categories.${j}: unknown category "${category}"`);
     });
     rule.alternatives?.forEach((tool, j) => {
-      if (!toolsById.has(tool)) issues.push(`rules.${i}.alternatives.${j}: unknown tool "${tool}"`);
+      if (!known.has(tool)) issues.push(`rules.${i}.alternatives.${j}: unknown tool "${tool}"`);
     });
   });
   return { policy: issues.length ? null : policy, issues };

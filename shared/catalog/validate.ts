@@ -82,6 +82,8 @@ export function validateCatalog(files: {
     const tool = parseFile<Tool>(file, toolSchema, errors);
     if (!tool) continue;
     tools.push(tool);
+    if (tool.id.startsWith(ORGANIZATION_PREFIX))
+      errors.push(`${file.path}: ids starting "org-" are the organization's`);
     if (!vendorIds.has(tool.vendor)) errors.push(`${file.path}: vendor "${tool.vendor}" has no file in vendors/`);
     if (!categoryIds.has(tool.category)) {
       errors.push(`${file.path}: category "${tool.category}" has no file in categories/`);
@@ -154,6 +156,7 @@ function validateDiscovery(
   const references = (path: string, entry: { id: string; vendor: string; category: string; tool?: string }) => {
     const kind = entryKind.get(entry.id);
     if (kind) errors.push(`${path}: id "${entry.id}" is already a ${kind}'s id`);
+    if (entry.id.startsWith(ORGANIZATION_PREFIX)) errors.push(`${path}: ids starting "org-" are the organization's`);
     entryKind.set(entry.id, path.startsWith("browsers/") ? "browser" : "extension");
     if (!vendors.has(entry.vendor)) errors.push(`${path}: vendor "${entry.vendor}" has no file in vendors/`);
     if (!categoryIds.has(entry.category))
@@ -216,6 +219,9 @@ function validateDiscovery(
 }
 
 const CODE_HOSTS = new Set(["github.com", "gitlab.com"]);
+
+/** Ids of the organization's own entries (added from the dashboard) start with this; catalog files may not. */
+const ORGANIZATION_PREFIX = "org-";
 
 /**
  * Whether a fact's source is the vendor's own page: its host is, or is under, the registrable

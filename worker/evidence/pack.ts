@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import type { EvidenceControl, EvidenceCount, EvidenceFigure, EvidencePack } from "../../shared/admin";
 import { daysBetween } from "../../shared/day";
 import { INVENTORY_KINDS, type InventoryKind, type ReviewStatus } from "../../shared/events";
-import { inventoryKind, toolsById } from "../catalog";
+import { inventoryKind } from "../catalog";
 import type { Database } from "../db/client";
+import { loadEffectiveCatalog } from "../db/organization";
 import { policyHistory, reasonLabels } from "../db/policies";
 import { atLeastK, suppressSmallGroups } from "../privacy";
 import { NOTES, TRUST, trustModel } from "./trust";
@@ -83,6 +84,8 @@ export async function buildEvidencePack(
   const { from, to } = period;
   const range = `${from} to ${to}`;
   const history = await policyHistory(db);
+  const effective = await loadEffectiveCatalog(db);
+  const toolsById = effective.byId;
   // The policy in force at the end of the period (the first one if none was published by then).
   const inForce = history.find((entry) => entry.publishedAt <= endOf(to)) ?? (history.at(-1) as (typeof history)[0]);
   const version = inForce.version;
@@ -319,7 +322,7 @@ export async function buildEvidencePack(
   const inventory = [
     ...used.map((tool) => {
       const entry = toolsById.get(tool);
-      return inventoryEntry(tool, entry ? inventoryKind(entry) : "web", usage.get(tool) ?? 0);
+      return inventoryEntry(tool, entry ? inventoryKind(entry, effective.entries) : "web", usage.get(tool) ?? 0);
     }),
     ...discovered
       .filter((row) => toolsById.has(row.tool))

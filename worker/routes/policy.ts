@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { PolicyResponse } from "../../shared/protocol";
 import { database } from "../db/client";
+import { storedOrganizationEntries } from "../db/organization";
 import { currentPolicy, publishedReviews } from "../db/policies";
 import type { AppEnv } from "../env";
 import { deviceAuth } from "../middleware/device-auth";
@@ -12,7 +13,14 @@ import { deviceEtag } from "../middleware/etag";
  */
 export const policy = new Hono<AppEnv>().get("/", deviceAuth, deviceEtag(), async (c) => {
   const db = database(c.env.DB);
-  const [policyInForce, reviews] = await Promise.all([currentPolicy(db), publishedReviews(db)]);
+  const [policyInForce, reviews, organization] = await Promise.all([
+    currentPolicy(db),
+    publishedReviews(db),
+    storedOrganizationEntries(db),
+  ]);
   c.header("Cache-Control", "no-cache");
-  return c.json({ policy: policyInForce, reviews, reporting: c.env.REPORTING !== "false" } satisfies PolicyResponse);
+  const body: PolicyResponse = { policy: policyInForce, reviews, reporting: c.env.REPORTING !== "false" };
+  // The organization's own catalog entries travel with the policy (absent when there are none).
+  if (organization.length) body.organization = organization.map((stored) => stored.entry);
+  return c.json(body);
 });

@@ -5,7 +5,11 @@ import {
   type CandidatesResponse,
   type CandidateTriageResponse,
   candidateTriageRequest,
+  type PromoteResponse,
+  promoteRequest,
 } from "../../../shared/admin";
+import { organizationEntry } from "../../../shared/catalog/organization";
+import { describeIssues } from "../../../shared/policy/schema";
 import { registrableDomain } from "../../../shared/protocol";
 import { auditEntry } from "../../db/audit";
 import { candidateDomain, candidateUsage, triageCandidate } from "../../db/candidates";
@@ -14,6 +18,7 @@ import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
+import { saveOrganizationEntry } from "./organization";
 
 const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismissed: 2 };
 
@@ -65,4 +70,35 @@ export const candidatesRoute = new Hono<AppEnv>()
       ]);
     }
     return c.json({ domain, state } satisfies CandidateTriageResponse);
+  })
+  .post("/:domain/promote", jsonBody(promoteRequest), async (c) => {
+    // One click in the dashboard: the domain becomes an organization catalog entry (so devices
+    // recognize it with their next policy fetch) and the candidate is marked added, together.
+    const domain = c.req.param("domain");
+    if (!registrableDomain.safeParse(domain).success) {
+      return refuse(c, 400, "invalid_request", `"${domain}" is not a canonical domain`);
+    }
+    const db = database(c.env.DB);
+    const row = await candidateDomain(db, domain);
+    if (!row) return refuse(c, 404, "not_found", `no candidate domain "${domain}" was reported`);
+    const body = c.req.valid("json");
+    const parsed = organizationEntry.safeParse({
+      id: `org-${domain.replace(/[^a-z0-9]+/g, "-")}`.slice(0, 64).replace(/-+$/, ""),
+      name: body.name ?? domain,
+      vendor: body.vendor ?? domain,
+      category: body.category ?? "chat",
+      hosts: [domain],
+    });
+    if (!parsed.success) {
+      return refuse(c, 422, "change_refused", "entry refused, nothing was changed", {
+        issues: describeIssues(parsed.error),
+      });
+    }
+    const actor = c.get("actor");
+    const { issues, view } = await saveOrganizationEntry(db, parsed.data, actor, [
+      triageCandidate(db, domain, "added", actor, Date.now()),
+      auditEntry(db, actor, "candidate.triage", domain, { before: row.state, after: "added" }),
+    ]);
+    if (!view) return refuse(c, 422, "change_refused", "entry refused, nothing was changed", { issues });
+    return c.json({ domain, state: "added", entry: view } satisfies PromoteResponse, 201);
   });

@@ -3,9 +3,10 @@ import type { InventoryResponse, InventoryTool } from "../../../shared/admin";
 import type { CompiledTool } from "../../../shared/catalog/compile";
 import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
-import { catalog, inventoryKind, toolsById } from "../../catalog";
+import { catalog, inventoryKind } from "../../catalog";
 import { database } from "../../db/client";
 import { embeddedUsage, embedsPerDay, extensionsEnabled } from "../../db/embeds";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { reviewStatuses } from "../../db/reviews";
 import {
   eventTotals,
@@ -55,7 +56,7 @@ export const inventory = new Hono<AppEnv>().get("/", async (c) => {
   const today = dayOf(Date.now());
   const days = lastDays(today, WINDOWS.month);
   const since30 = windowStart(today, WINDOWS.month);
-  const [spans, totals, statuses, visits, devices, embedded, enabled, embedDaily] = await Promise.all([
+  const [spans, totals, statuses, visits, devices, embedded, enabled, embedDaily, effective] = await Promise.all([
     toolSpans(db, today),
     eventTotals(db),
     reviewStatuses(db),
@@ -64,7 +65,9 @@ export const inventory = new Hono<AppEnv>().get("/", async (c) => {
     embeddedUsage(db, windowStart(today, WINDOWS.week), since30),
     extensionsEnabled(db, since30),
     embedsPerDay(db, days[0] as string),
+    loadEffectiveCatalog(db),
   ]);
+  const toolsById = effective.byId;
   const embedTrendOf = trends(days, embedDaily.requests, embedDaily.devices, k);
   const trendOf = trends(days, visits, devices, k);
   const tools: InventoryTool[] = [];
@@ -99,7 +102,7 @@ export const inventory = new Hono<AppEnv>().get("/", async (c) => {
     tools.push({
       ...entry(tool, span, events.visit ?? 0, trendOf.get(tool.id)),
       events,
-      kind: inventoryKind(tool),
+      kind: inventoryKind(tool, effective.entries),
       ...(tool.kind === "extension" ? { enabledDevices30: withheld ? null : atLeastK(enabledOn, enabledOn, k) } : {}),
     });
   }

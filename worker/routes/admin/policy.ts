@@ -9,6 +9,7 @@ import {
 } from "../../../shared/admin";
 import { policySchema } from "../../../shared/policy/schema";
 import { database } from "../../db/client";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { currentPolicy, policyHistory } from "../../db/policies";
 import { policyVersions } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -40,12 +41,14 @@ export const adminPolicy = new Hono<AppEnv>()
   })
   .post("/validate", jsonBody(policyRequest), async (c) => {
     const db = database(c.env.DB);
-    const { issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    const { byId } = await loadEffectiveCatalog(db);
+    const { issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db), byId);
     return c.json({ ok: issues.length === 0, issues } satisfies PolicyValidateResponse);
   })
   .post("/", jsonBody(policyRequest), async (c) => {
     const db = database(c.env.DB);
-    const { policy, issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    const { byId } = await loadEffectiveCatalog(db);
+    const { policy, issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db), byId);
     if (!policy) return refuse(c, 400, "change_refused", "policy refused, nothing was published", { issues });
     const publishedAt = Date.now();
     const publishedBy = c.get("actor");

@@ -23,8 +23,9 @@ export default function Candidates({ route }: ViewProps) {
     <>
       <PageTitle title="Candidates" />
       <p class="intro">
-        Domains the extension's heuristics took for AI tools that the catalog does not know. Mark one as added once a
-        catalog entry for it exists in <code>policies/tools/</code>, or dismiss it.
+        Domains the extension's heuristics took for AI tools that the catalog does not know. Add one to the catalog (it
+        becomes one of the <a href="#/organization">catalog additions</a> and devices recognize it with their next
+        policy fetch), mark it added once a catalog entry for it exists in <code>policies/tools/</code>, or dismiss it.
       </p>
       <Async resource={candidates} what="the candidate domains">
         {(data) => (
@@ -83,6 +84,10 @@ function List({
   }
   const change = (domain: string, state: CandidateState) =>
     run(() => send("POST", `/candidates/${encodeURIComponent(domain)}`, { state }), domain);
+  // One click: the domain becomes a catalog addition (devices recognize it with their next
+  // policy fetch) and the candidate is marked added; name and category can be edited later.
+  const promote = (domain: string) =>
+    run(() => send("POST", `/candidates/${encodeURIComponent(domain)}/promote`, {}), domain);
   return (
     <>
       <ReadOnlyNote action="triage candidates" />
@@ -103,6 +108,17 @@ function List({
                 <FigureCell value={c.visits} />
                 <td class="nowrap">{daySpan(c.firstSeen, c.lastSeen, c.fewerThanK)}</td>
                 <td class="row-actions">
+                  {c.state === "new" && (
+                    <button
+                      type="button"
+                      class="small"
+                      disabled={!canEdit || busy !== null}
+                      aria-label={`Add to the catalog: ${c.domain}`}
+                      onClick={() => promote(c.domain)}
+                    >
+                      Add to the catalog
+                    </button>
+                  )}
                   {STATES.filter((s) => s !== c.state).map((s) => (
                     <button
                       key={s}
