@@ -63,6 +63,10 @@ export const LIMITS = {
   maxUnknownExtensionsPerDay: 200,
   /** Distinct (site, AI tool) pairs one device may report as embeds in one day. */
   maxEmbedsPerDay: 200,
+  /** Extension tokens one device may nominate in one day (unknown AI-looking extensions). */
+  maxExtensionTokensPerDay: 50,
+  /** Nominated extension tokens the server publishes at most, most devices first. */
+  maxRevealedTokens: 500,
   /** The organization's own catalog entries, and hosts (or paths) one entry may list. */
   maxOrganizationEntries: 500,
   maxOrganizationHosts: 50,

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { chromiumExtensionId, geckoExtensionId, STORES } from "./catalog/discovery";
 import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
@@ -107,6 +108,26 @@ export const embedCount = z.strictObject({
 });
 export type EmbedCount = z.infer<typeof embedCount>;
 
+/**
+ * An unknown AI-looking extension, nominated without naming it: a keyed hash of its store and
+ * id (HMAC-SHA-256 under the organization's census key, which the server never holds, first
+ * 16 bytes in hex). The server counts devices per token and publishes the tokens that at
+ * least k devices nominated; only then does a device name the extension (`revealedExtensions`).
+ */
+export const extensionToken = z.strictObject({
+  day: dayString,
+  token: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex digits"),
+});
+export type ExtensionToken = z.infer<typeof extensionToken>;
+
+/** An unknown AI-looking extension whose token the server published as nominated by k devices or more. */
+export const revealedExtension = z.strictObject({
+  day: dayString,
+  store: z.enum(STORES),
+  id: z.union([chromiumExtensionId, geckoExtensionId]),
+});
+export type RevealedExtension = z.infer<typeof revealedExtension>;
+
 export const reportRequest = z
   .strictObject({
     days: z.array(reportDay).max(LIMITS.maxDaysPerReport),
@@ -116,6 +137,8 @@ export const reportRequest = z
     unknownExtensions: z.array(unknownExtensionCount).max(LIMITS.maxDaysPerReport).optional(),
     browsers: z.array(browserPresence).max(LIMITS.maxDaysPerReport).optional(),
     embeds: z.array(embedCount).max(LIMITS.maxCountersPerDay).optional(),
+    extensionTokens: z.array(extensionToken).max(LIMITS.maxCountersPerDay).optional(),
+    revealedExtensions: z.array(revealedExtension).max(LIMITS.maxCountersPerDay).optional(),
   })
   .superRefine((report, ctx) => {
     const sections = [
@@ -125,6 +148,8 @@ export const reportRequest = z
       report.unknownExtensions,
       report.browsers,
       report.embeds,
+      report.extensionTokens,
+      report.revealedExtensions,
     ];
     if (report.days.length === 0 && !sections.some((section) => section?.length)) {
       ctx.addIssue({ code: "custom", path: ["days"], message: "a report must carry at least one count" });
@@ -162,6 +187,8 @@ export const reportRequest = z
     unique(report.unknownExtensions, "unknownExtensions", (u) => u.day);
     unique(report.browsers, "browsers", (b) => b.day);
     unique(report.embeds, "embeds", (e) => `${e.day}/${e.site}/${e.tool}`);
+    unique(report.extensionTokens, "extensionTokens", (t) => `${t.day}/${t.token}`);
+    unique(report.revealedExtensions, "revealedExtensions", (r) => `${r.day}/${r.store}/${r.id}`);
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
@@ -182,6 +209,11 @@ export const policyResponse = z.strictObject({
   reporting: z.boolean(),
   /** The organization's own catalog entries, merged into the device's catalog (absent: none). */
   organization: z.array(organizationEntry).max(LIMITS.maxOrganizationEntries).optional(),
+  /**
+   * Extension tokens that at least k devices nominated within the retention window: a device
+   * holding an unknown AI-looking extension with one of these tokens may name it (absent: none).
+   */
+  revealExtensions: z.array(extensionToken.shape.token).max(LIMITS.maxRevealedTokens).optional(),
 });
 export type PolicyResponse = z.infer<typeof policyResponse>;
 
@@ -247,6 +279,8 @@ export const REFUSAL_REASONS = [
   "wrong_kind",
   /** A second AI browser for a day that already has one. */
   "conflict",
+  /** An extension id that is not of its store's form. */
+  "invalid_id",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -279,7 +313,7 @@ export const refusedCount = z.discriminatedUnion("kind", [
   }),
   /** A count of the discovery sections: `subject` names the extension, browser, or site and tool ("site tool"). */
   z.strictObject({
-    kind: z.enum(["extension", "unknownExtensions", "browser", "embed"]),
+    kind: z.enum(["extension", "unknownExtensions", "browser", "embed", "extensionToken", "revealedExtension"]),
     day: z.string(),
     subject: z.string(),
     reason: z.enum(REFUSAL_REASONS),

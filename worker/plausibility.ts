@@ -1,4 +1,5 @@
 import { parse } from "tldts";
+import { chromiumExtensionId, geckoExtensionId } from "../shared/catalog/discovery";
 import { addDays } from "../shared/day";
 import { ANSWER_EVENTS, type EventKind } from "../shared/events";
 import {
@@ -43,6 +44,10 @@ export interface StoredState {
   embeds?: Map<string, Set<string>>;
   /** day -> the AI browser stored for the device that day (absent: none) */
   browsers?: Map<string, string>;
+  /** day -> extension tokens stored for the device (absent: none) */
+  extensionTokens?: Map<string, Set<string>>;
+  /** day -> `store|id` of named extensions stored for the device (absent: none) */
+  revealedExtensions?: Map<string, Set<string>>;
 }
 
 export interface Catalog {
@@ -248,7 +253,7 @@ function implausibleDiscovery(
 ): RefusedCount[] {
   const refused: RefusedCount[] = [];
   const refuse =
-    (kind: "extension" | "unknownExtensions" | "browser" | "embed", day: string, subject: string) =>
+    (kind: Extract<RefusedCount, { subject: string }>["kind"], day: string, subject: string) =>
     (problem: Problem | null) => {
       if (problem) refused.push({ kind, day, subject, reason: problem[0], message: problem[1] });
       return problem === null;
@@ -300,6 +305,36 @@ function implausibleDiscovery(
           : null),
     );
     if (ok) pairs.add(pair);
+  }
+  // Nominations and named extensions: few per device and day; a named id has its store's form.
+  const perDay = (stored: Map<string, Set<string>> | undefined) =>
+    new Map([...(stored ?? [])].map(([day, keys]) => [day, new Set(keys)]));
+  const capped = (keys: Set<string>, key: string): Problem | null =>
+    !keys.has(key) && keys.size >= LIMITS.maxExtensionTokensPerDay
+      ? ["too_many", `more than ${LIMITS.maxExtensionTokensPerDay} unknown extensions in one day`]
+      : null;
+  const tokensPerDay = perDay(stored.extensionTokens);
+  for (const t of report.extensionTokens ?? []) {
+    const tokens = tokensPerDay.get(t.day) ?? new Set<string>();
+    tokensPerDay.set(t.day, tokens);
+    if (refuse("extensionToken", t.day, t.token)(dayProblem(t.day) ?? capped(tokens, t.token))) tokens.add(t.token);
+  }
+  const namedPerDay = perDay(stored.revealedExtensions);
+  for (const r of report.revealedExtensions ?? []) {
+    const named = namedPerDay.get(r.day) ?? new Set<string>();
+    namedPerDay.set(r.day, named);
+    const key = `${r.store}|${r.id}`;
+    const form = (r.store === "firefox" ? geckoExtensionId : chromiumExtensionId).safeParse(r.id).success;
+    const ok = refuse(
+      "revealedExtension",
+      r.day,
+      `${r.store} ${r.id}`,
+    )(
+      dayProblem(r.day) ??
+        (form ? null : (["invalid_id", `"${r.id}" is not a ${r.store} extension id`] as Problem)) ??
+        capped(named, key),
+    );
+    if (ok) named.add(key);
   }
   return refused;
 }

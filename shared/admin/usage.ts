@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { STORES } from "../catalog/discovery";
 import { canonicalHost, pathRule, slug, toolFacts } from "../catalog/schema";
 import { INVENTORY_KINDS } from "../events";
 import { count, day, eventCounts, maskedCount, reviewStatus, riskLevel, shortText, timestamp } from "./common";
@@ -157,7 +158,24 @@ export const candidate = z.strictObject({
 });
 export type Candidate = z.infer<typeof candidate>;
 
-export const candidatesResponse = z.strictObject({ candidates: z.array(candidate) });
+/**
+ * An unknown AI-looking extension that devices named once at least k of them held it (they
+ * first nominate it as a keyed hash the server cannot reverse): never listed below k.
+ */
+export const extensionCandidate = z.strictObject({
+  store: z.enum(STORES),
+  id: z.string(),
+  devices: count,
+  firstSeen: day,
+  lastSeen: day,
+});
+export type ExtensionCandidate = z.infer<typeof extensionCandidate>;
+
+export const candidatesResponse = z.strictObject({
+  candidates: z.array(candidate),
+  /** Extensions named by at least k devices that neither the catalog nor the organization lists. */
+  extensions: z.array(extensionCandidate).optional(),
+});
 export type CandidatesResponse = z.infer<typeof candidatesResponse>;
 
 export const candidateTriageRequest = z.strictObject({ state: candidateState });

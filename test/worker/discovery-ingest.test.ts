@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { evidencePack, inventoryResponse, toolDetailResponse } from "../../shared/admin";
+import { candidatesResponse, evidencePack, inventoryResponse, toolDetailResponse } from "../../shared/admin";
 import { addDays } from "../../shared/day";
 import { LIMITS, PLAUSIBLE_EMBED_REQUESTS_PER_DAY } from "../../shared/limits";
-import type { ErrorResponse } from "../../shared/protocol";
+import { type ErrorResponse, policyResponse } from "../../shared/protocol";
 import { applyRetention } from "../../worker/cron/retention";
-import { admin, enrollDevice, expectJson, query, report, today } from "./helpers";
+import { admin, call, enrollDevice, expectJson, query, report, today } from "./helpers";
 
 const EXTENSION = "page-assist";
 const BROWSER = "comet";
@@ -135,10 +135,20 @@ describe("discovery sections of a report", () => {
       unknownExtensions: [{ day: old, n: 1 }],
       browsers: [{ day: old, browser: BROWSER }],
       embeds: [{ day: old, site: "retained-site.com", tool: "openai-platform", n: 1 }],
+      extensionTokens: [{ day: old, token: "f".repeat(32) }],
+      revealedExtensions: [{ day: old, store: "edge", id: "d".repeat(32) }],
     };
     expect((await report(device.deviceToken, body)).status).toBe(200);
     await applyRetention(env.DB, addDays(today(), 2));
-    for (const table of ["device_extensions", "unknown_extensions", "device_browsers", "embeds"]) {
+    const tables = [
+      "device_extensions",
+      "unknown_extensions",
+      "device_browsers",
+      "embeds",
+      "extension_tokens",
+      "revealed_extensions",
+    ];
+    for (const table of tables) {
       expect(await query(`select * from ${table} where device_id = ?`, device.deviceId), table).toEqual([]);
     }
     expect(await query("select devices from embed_days where site = 'retained-site.com'")).toEqual([{ devices: 1 }]);
@@ -215,5 +225,65 @@ describe("the inventory of discovered AI", () => {
       kind: "browser",
       status: "restricted",
     });
+  });
+});
+
+describe("unknown AI-looking extensions named only once k devices hold them", () => {
+  const token = (n: number) => n.toString(16).padStart(32, "0");
+  const unknownId = "b".repeat(32);
+  const rareId = "c".repeat(32);
+
+  it("publishes the tokens k devices nominated, and lists named extensions only at k devices", async () => {
+    const day = today();
+    const devices = await Promise.all(Array.from({ length: LIMITS.kAnonymity }, () => enrollDevice()));
+    for (const [i, device] of devices.entries()) {
+      const body = {
+        days: [],
+        extensionTokens: [{ day, token: token(1) }, ...(i === 0 ? [{ day, token: token(2) }] : [])],
+      };
+      expect((await report(device.deviceToken, body)).status).toBe(200);
+    }
+    const policy = await expectJson(
+      await call("/api/v1/policy", { headers: { Authorization: `Bearer ${devices[0]?.deviceToken}` } }),
+      200,
+      policyResponse,
+    );
+    expect(policy.revealExtensions).toContain(token(1));
+    expect(policy.revealExtensions).not.toContain(token(2));
+
+    // Devices whose extension's token was published name it; one catalogued id is left out of the list.
+    for (const [i, device] of devices.entries()) {
+      const body = {
+        days: [],
+        revealedExtensions: [
+          { day, store: "chrome", id: unknownId },
+          { day, store: "chrome", id: "jfgfiigpkhlkbnfnbobbkinehhfdhndo" },
+          ...(i > 0 ? [{ day, store: "edge", id: rareId }] : []),
+        ],
+      };
+      expect((await report(device.deviceToken, body)).status).toBe(200);
+    }
+    const { extensions } = await expectJson(await admin("/candidates"), 200, candidatesResponse);
+    expect(extensions).toEqual([
+      { store: "chrome", id: unknownId, devices: LIMITS.kAnonymity, firstSeen: day, lastSeen: day },
+    ]);
+  });
+
+  it("refuses malformed ids and more nominations a day than a device can hold", async () => {
+    const device = await enrollDevice();
+    const day = today();
+    const bad = await refused(
+      await report(device.deviceToken, { days: [], revealedExtensions: [{ day, store: "firefox", id: unknownId }] }),
+    );
+    expect(bad.refused?.map((r) => [r.kind, r.reason])).toEqual([["revealedExtension", "invalid_id"]]);
+    const many = Array.from({ length: LIMITS.maxExtensionTokensPerDay + 1 }, (_, i) => ({
+      day,
+      token: token(100 + i),
+    }));
+    const error = await refused(await report(device.deviceToken, { days: [], extensionTokens: many }));
+    expect(error.refused?.map((r) => r.reason)).toEqual(["too_many"]);
+    expect(
+      (await report(device.deviceToken, { days: [], extensionTokens: [{ day, token: "Not-A-Token" }] })).status,
+    ).toBe(400);
   });
 });

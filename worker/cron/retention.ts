@@ -7,7 +7,7 @@ import { LIMITS } from "../../shared/limits";
  * other per-device row whose last day left the window goes too: device_tools, device_events,
  * devices that fell silent or were revoked before it (with their flags), candidate domains
  * nobody triaged or reported within it, and the discovery rows (extensions, unknown
- * extensions, browsers, embeds) of days before it. After a run no table holds a device-level row
+ * extensions, browsers, embeds, extension tokens and named extensions) of days before it. After a run no table holds a device-level row
  * older than the window. policies/PRIVACY.md lists each table and what it keeps.
  *
  * Ingest accepts days back to today - retentionDays; the purge starts one day further back,
@@ -104,6 +104,8 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
     d1.prepare("DELETE FROM unknown_extensions WHERE day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM device_browsers WHERE day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM embeds WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM extension_tokens WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM revealed_extensions WHERE day < ?1").bind(cutoff),
   ]);
   rowsDeleted += perDevice.reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   await d1

@@ -99,6 +99,8 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
   const browserRows = (report.browsers ?? []).map((b): Row => [b.day, b.browser]);
   const unknownExtensionRows = (report.unknownExtensions ?? []).map((u): Row => [u.day, u.n]);
   const embedRows = (report.embeds ?? []).map((e): Row => [e.day, e.site, e.tool, e.n]);
+  const tokenRows = (report.extensionTokens ?? []).map((t): Row => [t.day, t.token]);
+  const revealedRows = (report.revealedExtensions ?? []).map((r): Row => [r.day, r.store, r.id]);
   // Extensions and browsers are inventory entries too: their days count in device_tools.
   const toolSpans = spans(
     [...counterRows, ...extensionRows, ...browserRows],
@@ -125,6 +127,8 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
         ...browserRows,
         ...unknownExtensionRows,
         ...embedRows,
+        ...tokenRows,
+        ...revealedRows,
       ].map((row) => String(row[0])),
     ),
   ].sort();
@@ -348,7 +352,35 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
       .bind(deviceId, days.at(-1) ?? ""),
   ]);
 
-  const discovered = extensionRows.length + browserRows.length + unknownExtensionRows.length + embedRows.length;
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, token) AS (VALUES ${values})
+        INSERT INTO extension_tokens (device_id, day, token) SELECT ?1, day, token FROM v WHERE true
+        ON CONFLICT DO NOTHING`,
+      device,
+      tokenRows,
+    ),
+    true,
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, store, extension_id) AS (VALUES ${values})
+        INSERT INTO revealed_extensions (device_id, day, store, extension_id)
+        SELECT ?1, day, store, extension_id FROM v WHERE true ON CONFLICT DO NOTHING`,
+      device,
+      revealedRows,
+    ),
+    true,
+  );
+  const discovered =
+    extensionRows.length +
+    browserRows.length +
+    unknownExtensionRows.length +
+    embedRows.length +
+    tokenRows.length +
+    revealedRows.length;
   return {
     statements,
     counted,

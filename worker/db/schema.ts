@@ -431,3 +431,37 @@ export const organizationEntries = sqliteTable("organization_entries", {
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by").notNull(),
 });
+
+/**
+ * Per device and day, the keyed hashes (tokens) of unknown AI-looking extensions it holds:
+ * never an id or a name. The server only counts devices per token; tokens that at least k
+ * devices nominated are published with the policy, and only then may a device name one.
+ */
+export const extensionTokens = sqliteTable(
+  "extension_tokens",
+  {
+    deviceId: text("device_id").notNull(),
+    day: text("day").notNull(),
+    token: text("token").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day, t.token] }),
+    index("extension_tokens_token").on(t.token, t.deviceId),
+    index("extension_tokens_day").on(t.day),
+  ],
+);
+
+/** Per device and day, unknown AI-looking extensions named after their token reached k devices. */
+export const revealedExtensions = sqliteTable(
+  "revealed_extensions",
+  {
+    deviceId: text("device_id").notNull(),
+    day: text("day").notNull(),
+    store: text("store").notNull(),
+    extensionId: text("extension_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day, t.store, t.extensionId] }),
+    index("revealed_extensions_day").on(t.day),
+  ],
+);

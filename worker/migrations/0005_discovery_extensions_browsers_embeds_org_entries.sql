@@ -34,6 +34,15 @@ CREATE TABLE `embeds` (
 );
 --> statement-breakpoint
 CREATE INDEX `embeds_day` ON `embeds` (`day`);--> statement-breakpoint
+CREATE TABLE `extension_tokens` (
+	`device_id` text NOT NULL,
+	`day` text NOT NULL,
+	`token` text NOT NULL,
+	PRIMARY KEY(`device_id`, `day`, `token`)
+);
+--> statement-breakpoint
+CREATE INDEX `extension_tokens_token` ON `extension_tokens` (`token`,`device_id`);--> statement-breakpoint
+CREATE INDEX `extension_tokens_day` ON `extension_tokens` (`day`);--> statement-breakpoint
 CREATE TABLE `organization_entries` (
 	`id` text PRIMARY KEY NOT NULL,
 	`body` text NOT NULL,
@@ -43,6 +52,15 @@ CREATE TABLE `organization_entries` (
 	`updated_by` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `revealed_extensions` (
+	`device_id` text NOT NULL,
+	`day` text NOT NULL,
+	`store` text NOT NULL,
+	`extension_id` text NOT NULL,
+	PRIMARY KEY(`device_id`, `day`, `store`, `extension_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `revealed_extensions_day` ON `revealed_extensions` (`day`);--> statement-breakpoint
 CREATE TABLE `unknown_extensions` (
 	`device_id` text NOT NULL,
 	`day` text NOT NULL,

@@ -5,15 +5,19 @@ import {
   type CandidatesResponse,
   type CandidateTriageResponse,
   candidateTriageRequest,
+  type ExtensionCandidate,
   type PromoteResponse,
   promoteRequest,
 } from "../../../shared/admin";
+import type { Store } from "../../../shared/catalog/discovery";
 import { organizationEntry } from "../../../shared/catalog/organization";
 import { describeIssues } from "../../../shared/policy/schema";
 import { registrableDomain } from "../../../shared/protocol";
 import { auditEntry } from "../../db/audit";
 import { candidateDomain, candidateUsage, triageCandidate } from "../../db/candidates";
 import { database } from "../../db/client";
+import { namedExtensions } from "../../db/discovery";
+import { loadEffectiveCatalog } from "../../db/organization";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
@@ -32,7 +36,14 @@ const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismisse
 export const candidatesRoute = new Hono<AppEnv>()
   .get("/", async (c) => {
     const k = kAnonymity(c.env);
-    const usage = await candidateUsage(database(c.env.DB));
+    const db = database(c.env.DB);
+    const [usage, named, effective] = await Promise.all([
+      candidateUsage(db),
+      namedExtensions(db, k),
+      loadEffectiveCatalog(db),
+    ]);
+    const known = (store: Store, id: string) => effective.index.extensions?.[store]?.[id] !== undefined;
+    const extensions = named.filter((row) => !known(row.store as Store, row.id)) as ExtensionCandidate[];
     const list: Candidate[] = usage.map((row) => {
       const fewerThanK = row.population < k;
       return {
@@ -52,7 +63,7 @@ export const candidatesRoute = new Hono<AppEnv>()
         (b.visits ?? -1) - (a.visits ?? -1) ||
         a.domain.localeCompare(b.domain),
     );
-    return c.json({ candidates: list } satisfies CandidatesResponse);
+    return c.json({ candidates: list, extensions } satisfies CandidatesResponse);
   })
   .post("/:domain", jsonBody(candidateTriageRequest), async (c) => {
     const domain = c.req.param("domain");

@@ -5,7 +5,7 @@ import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
 import { catalog, inventoryKind } from "../../catalog";
 import { database } from "../../db/client";
-import { embeddedUsage, embedsPerDay, extensionsEnabled } from "../../db/embeds";
+import { embeddedUsage, embedsPerDay, extensionsEnabled } from "../../db/discovery";
 import { loadEffectiveCatalog } from "../../db/organization";
 import { reviewStatuses } from "../../db/reviews";
 import {

@@ -1,6 +1,6 @@
-import { and, countDistinct, eq, gte, max, min, sql } from "drizzle-orm";
+import { and, asc, countDistinct, desc, eq, gte, max, min, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { deviceExtensions, embedDays, embeds } from "./schema";
+import { deviceExtensions, embedDays, embeds, extensionTokens, revealedExtensions } from "./schema";
 import type { ToolSpan } from "./usage";
 
 /*
@@ -93,4 +93,45 @@ export async function embedsPerDay(db: Database, since: string) {
       .all(),
   ]);
   return { requests, devices: devices.map((row) => ({ ...row, devices: Number(row.devices) })) };
+}
+
+/**
+ * Extension tokens at least k distinct devices nominated within the retention window, most
+ * devices first: the list devices receive, so each can tell whether to name its extension.
+ */
+export async function nominatedTokens(db: Database, k: number, limit: number): Promise<string[]> {
+  const devices = countDistinct(extensionTokens.deviceId);
+  const rows = await db
+    .select({ token: extensionTokens.token, devices })
+    .from(extensionTokens)
+    .groupBy(extensionTokens.token)
+    .having(gte(devices, k))
+    .orderBy(desc(devices), asc(extensionTokens.token))
+    .limit(limit)
+    .all();
+  return rows.map((row) => row.token);
+}
+
+/** Extensions devices named after their token reached k, each with at least k devices naming it. */
+export async function namedExtensions(db: Database, k: number) {
+  const devices = countDistinct(revealedExtensions.deviceId);
+  const rows = await db
+    .select({
+      store: revealedExtensions.store,
+      id: revealedExtensions.extensionId,
+      devices,
+      firstSeen: min(revealedExtensions.day),
+      lastSeen: max(revealedExtensions.day),
+    })
+    .from(revealedExtensions)
+    .groupBy(revealedExtensions.store, revealedExtensions.extensionId)
+    .having(gte(devices, k))
+    .orderBy(desc(devices))
+    .all();
+  return rows.map((row) => ({
+    ...row,
+    devices: Number(row.devices),
+    firstSeen: row.firstSeen ?? "",
+    lastSeen: row.lastSeen ?? "",
+  }));
 }
