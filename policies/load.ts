@@ -20,13 +20,17 @@ export async function readCatalogFiles(): Promise<{
   tools: SourceFile[];
   vendors: SourceFile[];
   categories: SourceFile[];
+  extensions: SourceFile[];
+  browsers: SourceFile[];
 }> {
-  const [tools, vendors, categories] = await Promise.all([
+  const [tools, vendors, categories, extensions, browsers] = await Promise.all([
     readFolder("tools"),
     readFolder("vendors"),
     readFolder("categories"),
+    readFolder("extensions"),
+    readFolder("browsers"),
   ]);
-  return { tools, vendors, categories };
+  return { tools, vendors, categories, extensions, browsers };
 }
 
 export async function readPolicyFile(): Promise<SourceFile> {

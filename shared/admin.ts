@@ -7,4 +7,5 @@ export * from "./admin/common";
 export * from "./admin/evidence";
 export * from "./admin/fleet";
 export * from "./admin/literacy";
+export * from "./admin/organization";
 export * from "./admin/usage";

@@ -31,3 +31,11 @@ export const ANSWER_EVENTS = [
 export const REVIEW_STATUSES = ["unreviewed", "approved", "approved_with_conditions", "restricted", "banned"] as const;
 
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/**
+ * What an inventory entry is: a tool used in pages (`web`) or called as an API (`api`), an AI
+ * browser extension, an AI browser, or an AI tool embedded in other sites' pages.
+ */
+export const INVENTORY_KINDS = ["web", "api", "extension", "browser", "embedded"] as const;
+
+export type InventoryKind = (typeof INVENTORY_KINDS)[number];

@@ -57,6 +57,20 @@ export const LIMITS = {
   maxGroupLength: 64,
   /** Days after which a catalog fact is flagged stale until its page is read again. */
   factStaleDays: 365,
+  /**
+   * Installed extensions that look like AI assistants but are not in the catalog, counted on
+   * one device in one day: browsers cap installed extensions far below this.
+   */
+  maxUnknownExtensionsPerDay: 200,
+  /** Distinct (site, AI tool) pairs one device may report as embeds in one day. */
+  maxEmbedsPerDay: 200,
+  /** Extension tokens one device may nominate in one day (unknown AI-looking extensions). */
+  maxExtensionTokensPerDay: 50,
+  /** Nominated extension tokens the server publishes at most, most devices first. */
+  maxRevealedTokens: 500,
+  /** The organization's own catalog entries, and hosts (or paths) one entry may list. */
+  maxOrganizationEntries: 500,
+  maxOrganizationHosts: 50,
 
   // The sensitive-data guard (shared/guard): everything it does is bounded, so no paste and
   // no policy can keep the page busy for long.
@@ -146,6 +160,12 @@ export const PLAUSIBLE_LESSON_OUTCOMES_PER_DAY = {
   completed: 10,
   passed_first_try: 10,
 } as const satisfies Record<LessonOutcome, number>;
+
+/**
+ * Requests one device's pages of one site may make to one AI tool's hosts in a day: a chat
+ * widget that streams answers makes a few dozen requests per message.
+ */
+export const PLAUSIBLE_EMBED_REQUESTS_PER_DAY = 20_000;
 
 /** Size and speed budgets, held by `npm run bench` and by the build tests. */
 export const BUDGETS = {

@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { chromiumExtensionId, geckoExtensionId, STORES } from "./catalog/discovery";
+import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_STATUSES } from "./events";
@@ -90,20 +92,82 @@ export const lessonCount = z.strictObject({
 });
 export type LessonCount = z.infer<typeof lessonCount>;
 
+/**
+ * A catalogued AI browser extension installed on the device on one day (by its catalog id,
+ * never its store id); `enabled` when it was switched on at any time that day.
+ */
+export const extensionPresence = z.strictObject({ day: dayString, extension: slug, enabled: z.boolean() });
+export type ExtensionPresence = z.infer<typeof extensionPresence>;
+
+/** How many installed extensions that are not in the catalog looked like AI assistants on one day: a number only. */
+export const unknownExtensionCount = z.strictObject({
+  day: dayString,
+  n: z.number().int().min(1).max(LIMITS.maxUnknownExtensionsPerDay),
+});
+export type UnknownExtensionCount = z.infer<typeof unknownExtensionCount>;
+
+/** The AI browser (a catalog browser entry) the extension ran in on one day. */
+export const browserPresence = z.strictObject({ day: dayString, browser: slug });
+export type BrowserPresence = z.infer<typeof browserPresence>;
+
+/**
+ * Requests that pages of one site made to a catalogued AI API or widget host on one day: the
+ * site as its registrable domain, the AI tool whose host was called, and how many requests.
+ */
+export const embedCount = z.strictObject({
+  day: dayString,
+  site: registrableDomain,
+  tool: slug,
+  n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+});
+export type EmbedCount = z.infer<typeof embedCount>;
+
+/**
+ * An unknown AI-looking extension, nominated without naming it: a keyed hash of its store and
+ * id (HMAC-SHA-256 under the organization's census key, which the server never holds, first
+ * 16 bytes in hex). The server counts devices per token and publishes the tokens that at
+ * least k devices nominated; only then does a device name the extension (`revealedExtensions`).
+ */
+export const extensionToken = z.strictObject({
+  day: dayString,
+  token: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex digits"),
+});
+export type ExtensionToken = z.infer<typeof extensionToken>;
+
+/** An unknown AI-looking extension whose token the server published as nominated by k devices or more. */
+export const revealedExtension = z.strictObject({
+  day: dayString,
+  store: z.enum(STORES),
+  id: z.union([chromiumExtensionId, geckoExtensionId]),
+});
+export type RevealedExtension = z.infer<typeof revealedExtension>;
+
 export const reportRequest = z
   .strictObject({
     days: z.array(reportDay).max(LIMITS.maxDaysPerReport),
     justifications: z.array(justificationCount).max(LIMITS.maxCountersPerDay).optional(),
     candidates: z.array(candidateCount).max(LIMITS.maxCountersPerDay).optional(),
     lessons: z.array(lessonCount).max(LIMITS.maxCountersPerDay).optional(),
+    extensions: z.array(extensionPresence).max(LIMITS.maxCountersPerDay).optional(),
+    unknownExtensions: z.array(unknownExtensionCount).max(LIMITS.maxDaysPerReport).optional(),
+    browsers: z.array(browserPresence).max(LIMITS.maxDaysPerReport).optional(),
+    embeds: z.array(embedCount).max(LIMITS.maxCountersPerDay).optional(),
+    extensionTokens: z.array(extensionToken).max(LIMITS.maxCountersPerDay).optional(),
+    revealedExtensions: z.array(revealedExtension).max(LIMITS.maxCountersPerDay).optional(),
   })
   .superRefine((report, ctx) => {
-    if (
-      report.days.length === 0 &&
-      !report.justifications?.length &&
-      !report.candidates?.length &&
-      !report.lessons?.length
-    ) {
+    const sections = [
+      report.justifications,
+      report.candidates,
+      report.lessons,
+      report.extensions,
+      report.unknownExtensions,
+      report.browsers,
+      report.embeds,
+      report.extensionTokens,
+      report.revealedExtensions,
+    ];
+    if (report.days.length === 0 && !sections.some((section) => section?.length)) {
       ctx.addIssue({ code: "custom", path: ["days"], message: "a report must carry at least one count" });
     }
     const days = new Set<string>();
@@ -136,6 +200,12 @@ export const reportRequest = z
     unique(report.justifications, "justifications", (j) => `${j.day}/${j.tool}/${j.reason}/v${j.policyVersion}`);
     unique(report.candidates, "candidates", (c) => `${c.day}/${c.domain}`);
     unique(report.lessons, "lessons", (l) => `${l.day}/${l.lesson}/v${l.version}/${l.outcome}`);
+    unique(report.extensions, "extensions", (e) => `${e.day}/${e.extension}`);
+    unique(report.unknownExtensions, "unknownExtensions", (u) => u.day);
+    unique(report.browsers, "browsers", (b) => b.day);
+    unique(report.embeds, "embeds", (e) => `${e.day}/${e.site}/${e.tool}`);
+    unique(report.extensionTokens, "extensionTokens", (t) => `${t.day}/${t.token}`);
+    unique(report.revealedExtensions, "revealedExtensions", (r) => `${r.day}/${r.store}/${r.id}`);
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
@@ -154,6 +224,13 @@ export const policyResponse = z.strictObject({
   policy: policySchema,
   reviews: z.record(slug, toolReviewWire),
   reporting: z.boolean(),
+  /** The organization's own catalog entries, merged into the device's catalog (absent: none). */
+  organization: z.array(organizationEntry).max(LIMITS.maxOrganizationEntries).optional(),
+  /**
+   * Extension tokens that at least k devices nominated within the retention window: a device
+   * holding an unknown AI-looking extension with one of these tokens may name it (absent: none).
+   */
+  revealExtensions: z.array(extensionToken.shape.token).max(LIMITS.maxRevealedTokens).optional(),
 });
 export type PolicyResponse = z.infer<typeof policyResponse>;
 
@@ -219,6 +296,12 @@ export const REFUSAL_REASONS = [
   "unknown_lesson",
   /** A lesson completed more often than opened, or passed at the first try more often than completed, that day. */
   "outcome_out_of_order",
+  /** A catalog entry of another kind than the section names (a tool where an extension belongs). */
+  "wrong_kind",
+  /** A second AI browser for a day that already has one. */
+  "conflict",
+  /** An extension id that is not of its store's form. */
+  "invalid_id",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -255,6 +338,14 @@ export const refusedCount = z.discriminatedUnion("kind", [
     lesson: z.string(),
     version: z.number().int(),
     outcome: z.string(),
+    reason: z.enum(REFUSAL_REASONS),
+    message: z.string(),
+  }),
+  /** A count of the discovery sections: `subject` names the extension, browser, or site and tool ("site tool"). */
+  z.strictObject({
+    kind: z.enum(["extension", "unknownExtensions", "browser", "embed", "extensionToken", "revealedExtension"]),
+    day: z.string(),
+    subject: z.string(),
     reason: z.enum(REFUSAL_REASONS),
     message: z.string(),
   }),

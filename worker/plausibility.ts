@@ -1,10 +1,12 @@
 import { parse } from "tldts";
+import { chromiumExtensionId, geckoExtensionId } from "../shared/catalog/discovery";
 import { addDays } from "../shared/day";
 import { ANSWER_EVENTS, type EventKind } from "../shared/events";
 import type { LessonOutcome } from "../shared/lessons/schema";
 import {
   LIMITS,
   PLAUSIBLE_CANDIDATE_VISITS_PER_DAY,
+  PLAUSIBLE_EMBED_REQUESTS_PER_DAY,
   PLAUSIBLE_LESSON_OUTCOMES_PER_DAY,
   PLAUSIBLE_PER_DAY,
 } from "../shared/limits";
@@ -47,10 +49,20 @@ export interface StoredState {
   lessons: Map<string, number>;
   /** `lesson|version` -> day it was first published (read only when the report carries lesson outcomes) */
   lessonVersions: Map<string, string>;
+  /** day -> `site|tool` embeds stored for the device (absent: none) */
+  embeds?: Map<string, Set<string>>;
+  /** day -> the AI browser stored for the device that day (absent: none) */
+  browsers?: Map<string, string>;
+  /** day -> extension tokens stored for the device (absent: none) */
+  extensionTokens?: Map<string, Set<string>>;
+  /** day -> `store|id` of named extensions stored for the device (absent: none) */
+  revealedExtensions?: Map<string, Set<string>>;
 }
 
 export interface Catalog {
   has(tool: string): boolean;
+  /** The entry's kind: absent for a tool met in pages, "extension" or "browser" otherwise. */
+  get(tool: string): { kind?: "extension" | "browser" } | undefined;
 }
 
 const counterKey = (day: string, tool: string, event: string, version: number) => `${day}|${tool}|${event}|${version}`;
@@ -234,6 +246,7 @@ export function implausibleCounts(
   }
 
   refused.push(...implausibleLessons(report.lessons ?? [], stored, dayProblem));
+  refused.push(...implausibleDiscovery(report, stored, tools, dayProblem));
   return refused;
 }
 
@@ -300,6 +313,106 @@ function implausibleLessons(
         `${later} ${laterN} > ${earlier} ${earlierN} for lesson "${lesson}" v${version}`,
       ]);
     }
+  }
+  return refused;
+}
+
+/**
+ * The discovery sections: catalogued AI extensions, the AI browser, unknown AI-looking
+ * extensions (a number) and sites embedding AI tools. Each names a day in the window and a
+ * catalog entry of the right kind; a device runs in one browser a day, and its embeds stay
+ * under a distinct-pair cap and a per-pair request cap.
+ */
+function implausibleDiscovery(
+  report: ReportRequest,
+  stored: StoredState,
+  entries: Catalog,
+  dayProblem: (day: string) => Problem | null,
+): RefusedCount[] {
+  const refused: RefusedCount[] = [];
+  const refuse =
+    (kind: Extract<RefusedCount, { subject: string }>["kind"], day: string, subject: string) =>
+    (problem: Problem | null) => {
+      if (problem) refused.push({ kind, day, subject, reason: problem[0], message: problem[1] });
+      return problem === null;
+    };
+  const entryProblem = (id: string, kind: "extension" | "browser" | undefined): Problem | null => {
+    const entry = entries.get(id);
+    if (!entry) return ["unknown_tool", `unknown catalog entry "${id}"`];
+    if (entry.kind !== kind) return ["wrong_kind", `"${id}" is not ${kind ? `an ${kind}` : "a tool met in pages"}`];
+    return null;
+  };
+  for (const e of report.extensions ?? []) {
+    refuse("extension", e.day, e.extension)(dayProblem(e.day) ?? entryProblem(e.extension, "extension"));
+  }
+  for (const u of report.unknownExtensions ?? []) refuse("unknownExtensions", u.day, String(u.n))(dayProblem(u.day));
+  for (const b of report.browsers ?? []) {
+    const before = stored.browsers?.get(b.day);
+    refuse(
+      "browser",
+      b.day,
+      b.browser,
+    )(
+      dayProblem(b.day) ??
+        entryProblem(b.browser, "browser") ??
+        (before && before !== b.browser
+          ? (["conflict", `${b.day} already has the browser "${before}"`] as Problem)
+          : null),
+    );
+  }
+  const pairsPerDay = new Map([...(stored.embeds ?? [])].map(([day, pairs]) => [day, new Set(pairs)]));
+  for (const e of report.embeds ?? []) {
+    const pairs = pairsPerDay.get(e.day) ?? new Set<string>();
+    pairsPerDay.set(e.day, pairs);
+    const pair = `${e.site}|${e.tool}`;
+    const ok = refuse(
+      "embed",
+      e.day,
+      `${e.site} ${e.tool}`,
+    )(
+      dayProblem(e.day) ??
+        entryProblem(e.tool, undefined) ??
+        (isRegistrableDomain(e.site)
+          ? null
+          : (["invalid_domain", `"${e.site}" is not a registrable domain under a public suffix`] as Problem)) ??
+        (e.n > PLAUSIBLE_EMBED_REQUESTS_PER_DAY
+          ? (["over_cap", `${e.n} requests > ${PLAUSIBLE_EMBED_REQUESTS_PER_DAY} in one day`] as Problem)
+          : null) ??
+        (!pairs.has(pair) && pairs.size >= LIMITS.maxEmbedsPerDay
+          ? (["too_many", `more than ${LIMITS.maxEmbedsPerDay} embeds in one day`] as Problem)
+          : null),
+    );
+    if (ok) pairs.add(pair);
+  }
+  // Nominations and named extensions: few per device and day; a named id has its store's form.
+  const perDay = (stored: Map<string, Set<string>> | undefined) =>
+    new Map([...(stored ?? [])].map(([day, keys]) => [day, new Set(keys)]));
+  const capped = (keys: Set<string>, key: string): Problem | null =>
+    !keys.has(key) && keys.size >= LIMITS.maxExtensionTokensPerDay
+      ? ["too_many", `more than ${LIMITS.maxExtensionTokensPerDay} unknown extensions in one day`]
+      : null;
+  const tokensPerDay = perDay(stored.extensionTokens);
+  for (const t of report.extensionTokens ?? []) {
+    const tokens = tokensPerDay.get(t.day) ?? new Set<string>();
+    tokensPerDay.set(t.day, tokens);
+    if (refuse("extensionToken", t.day, t.token)(dayProblem(t.day) ?? capped(tokens, t.token))) tokens.add(t.token);
+  }
+  const namedPerDay = perDay(stored.revealedExtensions);
+  for (const r of report.revealedExtensions ?? []) {
+    const named = namedPerDay.get(r.day) ?? new Set<string>();
+    namedPerDay.set(r.day, named);
+    const key = `${r.store}|${r.id}`;
+    const form = (r.store === "firefox" ? geckoExtensionId : chromiumExtensionId).safeParse(r.id).success;
+    const ok = refuse(
+      "revealedExtension",
+      r.day,
+      `${r.store} ${r.id}`,
+    )(
+      dayProblem(r.day) ??
+        (form ? null : (["invalid_id", `"${r.id}" is not a ${r.store} extension id`] as Problem)) ??
+        capped(named, key),
+    );
+    if (ok) named.add(key);
   }
   return refused;
 }

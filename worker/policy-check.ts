@@ -13,7 +13,11 @@ const lessonLookup = lessonCatalog(catalog);
  * (shared/lessons/references.ts). The version is the server's to give and is replaced by
  * `version` before checking.
  */
-export function checkPolicy(input: unknown, version: number): { policy: Policy | null; issues: string[] } {
+export function checkPolicy(
+  input: unknown,
+  version: number,
+  known: { has(id: string): boolean } = toolsById,
+): { policy: Policy | null; issues: string[] } {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return { policy: null, issues: ["policy: must be an object"] };
   }
@@ -23,13 +27,13 @@ export function checkPolicy(input: unknown, version: number): { policy: Policy |
   const issues: string[] = [];
   policy.rules.forEach((rule, i) => {
     rule.when.tools?.forEach((tool, j) => {
-      if (!toolsById.has(tool)) issues.push(`rules.${i}.when.tools.${j}: unknown tool "${tool}"`);
+      if (!known.has(tool)) issues.push(`rules.${i}.when.tools.${j}: unknown tool "${tool}"`);
     });
     rule.when.categories?.forEach((category, j) => {
       if (!categoryIds.has(category)) issues.push(`rules.${i}.when.categories.${j}: unknown category "${category}"`);
     });
     rule.alternatives?.forEach((tool, j) => {
-      if (!toolsById.has(tool)) issues.push(`rules.${i}.alternatives.${j}: unknown tool "${tool}"`);
+      if (!known.has(tool)) issues.push(`rules.${i}.alternatives.${j}: unknown tool "${tool}"`);
     });
   });
   issues.push(...literacyIssues(policy.literacy, lessonLookup));

@@ -248,6 +248,10 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
       };
     case "candidate":
       return { day: refused.day, count: { kind: "candidate", domain: refused.domain } };
+    default:
+      // A refusal of the discovery sections (extensions, browsers, embeds) names no count
+      // this book keeps.
+      return null;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { slug } from "../catalog/schema";
+import { INVENTORY_KINDS } from "../events";
 import { groupCoverage } from "./awareness";
 import { count, day, maskedCount, reviewStatus, riskLevel, timestamp } from "./common";
 import { evidenceLiteracy } from "./literacy";
@@ -76,6 +77,8 @@ export const evidenceTool = z.strictObject({
   conditions: z.string().nullable(),
   /** Devices that used it in the period (withheld below k). */
   devices: maskedCount,
+  /** What the system is: used in pages (web), as an API, an extension, a browser, or embedded in other sites. */
+  kind: z.enum(INVENTORY_KINDS).optional(),
 });
 
 export const evidenceSignature = z.strictObject({
@@ -100,6 +103,8 @@ export const evidencePack = z.strictObject({
   byGroup: z.array(groupCoverage),
   /** Every AI tool used in the period, with its review, owner and next review date. */
   inventory: z.array(evidenceTool),
+  /** AI systems in use in the period by kind: how many distinct systems of each kind the inventory lists. */
+  systemsByKind: z.array(z.strictObject({ kind: z.enum(INVENTORY_KINDS), systems: count })).optional(),
   /** The exceptions register: requests made in the period and their decisions. */
   exceptions: z.array(
     z.strictObject({

@@ -1,5 +1,7 @@
 import * as z from "zod";
+import { STORES } from "../catalog/discovery";
 import { canonicalHost, pathRule, slug, toolFacts } from "../catalog/schema";
+import { INVENTORY_KINDS } from "../events";
 import { count, day, eventCounts, maskedCount, reviewStatus, riskLevel, shortText, timestamp } from "./common";
 
 // ---------------------------------------------------------------------------- GET /overview
@@ -63,6 +65,16 @@ export const inventoryTool = z.strictObject({
   lastSeen: day,
   /** Visits per day over the last 30 days, oldest first; null where fewer than k devices. */
   trend: z.array(maskedCount).length(30),
+  /**
+   * What the entry is: a tool used in pages (web) or as an API (api), an AI browser extension,
+   * an AI browser, or an AI tool other sites embed. An embedded tool is listed apart from its
+   * own use (same id, kind "embedded"); its `visits` are the requests sites' pages made to it.
+   */
+  kind: z.enum(INVENTORY_KINDS),
+  /** Extensions: devices on which it was enabled in the last 30 days. */
+  enabledDevices30: maskedCount.optional(),
+  /** Embedded: the sites that embed it, each seen by at least k devices (smaller ones are left out). */
+  sites: z.array(z.strictObject({ site: canonicalHost, devices: count })).optional(),
 });
 export type InventoryTool = z.infer<typeof inventoryTool>;
 
@@ -96,6 +108,8 @@ export const toolDetailResponse = z.strictObject({
     facts: toolFacts,
     risk: z.number().int(),
     level: riskLevel,
+    /** What the entry is (web, api, extension, browser); embedded use is listed in the inventory. */
+    kind: z.enum(INVENTORY_KINDS).optional(),
   }),
   review: toolReview.nullable(),
   usage: z.strictObject({
@@ -144,7 +158,24 @@ export const candidate = z.strictObject({
 });
 export type Candidate = z.infer<typeof candidate>;
 
-export const candidatesResponse = z.strictObject({ candidates: z.array(candidate) });
+/**
+ * An unknown AI-looking extension that devices named once at least k of them held it (they
+ * first nominate it as a keyed hash the server cannot reverse): never listed below k.
+ */
+export const extensionCandidate = z.strictObject({
+  store: z.enum(STORES),
+  id: z.string(),
+  devices: count,
+  firstSeen: day,
+  lastSeen: day,
+});
+export type ExtensionCandidate = z.infer<typeof extensionCandidate>;
+
+export const candidatesResponse = z.strictObject({
+  candidates: z.array(candidate),
+  /** Extensions named by at least k devices that neither the catalog nor the organization lists. */
+  extensions: z.array(extensionCandidate).optional(),
+});
 export type CandidatesResponse = z.infer<typeof candidatesResponse>;
 
 export const candidateTriageRequest = z.strictObject({ state: candidateState });

@@ -1,6 +1,11 @@
 import * as z from "zod";
+import { chromiumExtensionId, geckoExtensionId, MARKER_KINDS, type MarkerKind, STORES, type Store } from "./discovery";
 import { assessRisk, type RiskLevel, trainingSummary, trainingTiers } from "./risk";
-import { type Catalog, canonicalHost, slug, TIERS, type Tier, toolHostKinds, UNSTATED } from "./schema";
+import { type Catalog, canonicalHost, slug, TIERS, type Tier, type Tool, toolHostKinds, UNSTATED } from "./schema";
+
+/** What an inventory entry of the catalog is: a tool used in a page, an extension or a browser. */
+export const ENTRY_KINDS = ["extension", "browser"] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** What the extension and the worker need of a tool at run time. */
 export interface CompiledTool {
@@ -23,6 +28,8 @@ export interface CompiledTool {
   training?: Partial<Record<Tier, boolean | "unstated">>;
   /** Present when the catalog holds sourced facts about the tool; absent: not yet reviewed. */
   checked?: true;
+  /** An AI browser extension or an AI browser; absent for a tool met in pages (web or API). */
+  kind?: EntryKind;
 }
 
 /**
@@ -40,6 +47,10 @@ export interface CompiledIndex {
   kinds?: Record<string, "api" | "docs">;
   paths: Record<string, Array<[string, number]>>;
   queries?: Record<string, Array<[string, string, string, number]>>;
+  /** Per store, an extension's store id -> its entry's position in `tools`. */
+  extensions?: Partial<Record<Store, Record<string, number>>>;
+  /** AI browsers' markers as `[kind, value, entry position]`. */
+  browsers?: Array<[MarkerKind, string, number]>;
 }
 
 export function compileCatalog(catalog: Catalog): CompiledIndex {
@@ -90,7 +101,66 @@ export function compileCatalog(catalog: Catalog): CompiledIndex {
   for (const rules of Object.values(index.paths)) rules.sort((a, b) => b[0].length - a[0].length);
   if (Object.keys(kinds).length) index.kinds = kinds;
   if (Object.keys(queries).length) index.queries = queries;
+  compileDiscovery(catalog, index);
   return index;
+}
+
+/**
+ * Extensions and browsers join the tools as entries of their own kind, after every tool so a
+ * tool's position never moves. They own no host: the matcher can never return one for a URL.
+ * An entry without facts of its own takes the facts of the tool it belongs to.
+ */
+function compileDiscovery(catalog: Catalog, index: CompiledIndex): void {
+  const categories = new Map(catalog.categories.map((c) => [c.id, c]));
+  const vendors = new Map(catalog.vendors.map((v) => [v.id, v]));
+  const tools = new Map(catalog.tools.map((t) => [t.id, t]));
+  const entries = [
+    ...(catalog.extensions ?? []).map((entry) => ({ entry, kind: "extension" as const })),
+    ...(catalog.browsers ?? []).map((entry) => ({ entry, kind: "browser" as const })),
+  ].sort((a, b) => a.entry.id.localeCompare(b.entry.id));
+  const extensions: NonNullable<CompiledIndex["extensions"]> = {};
+  const browsers: NonNullable<CompiledIndex["browsers"]> = [];
+  for (const { entry, kind } of entries) {
+    const category = categories.get(entry.category);
+    const vendor = vendors.get(entry.vendor);
+    if (!category || !vendor) throw new Error(`${entry.id}: unknown category or vendor`);
+    const parent = entry.tool ? tools.get(entry.tool) : undefined;
+    const facts = entry.facts ?? parent?.facts;
+    const asTool: Tool = { ...entry, hosts: [], examples: [vendor.website], ...(facts ? { facts } : {}) };
+    const { score, level, reviewed } = assessRisk(asTool, category, vendor);
+    const listing = "stores" in entry ? STORES.map((store) => entry.stores[store]?.url).find(Boolean) : undefined;
+    const position = index.tools.length;
+    const compiled: CompiledTool = {
+      id: entry.id,
+      name: entry.name,
+      category: entry.category,
+      vendor: vendor.name,
+      home: listing ?? (parent?.hosts[0] ? `https://${parent.hosts[0]}/` : vendor.website),
+      risk: score,
+      level,
+      kind,
+    };
+    const trains = trainingSummary(asTool);
+    if (trains) compiled.trains = trains;
+    const trainsOn = trainingTiers(asTool);
+    if (trainsOn.length) compiled.trainsOn = trainsOn;
+    if (facts?.trainsOnUserData) compiled.training = facts.trainsOnUserData.value;
+    if (reviewed) compiled.checked = true;
+    index.tools.push(compiled);
+    if ("stores" in entry) {
+      for (const store of STORES) {
+        const id = entry.stores[store]?.id;
+        if (!id) continue;
+        const ids = extensions[store] ?? {};
+        ids[id] = position;
+        extensions[store] = ids;
+      }
+    } else {
+      for (const marker of entry.markers ?? []) browsers.push([marker.kind, marker.value, position]);
+    }
+  }
+  if (Object.keys(extensions).length) index.extensions = extensions;
+  if (browsers.length) index.browsers = browsers;
 }
 
 /**
@@ -168,6 +238,7 @@ export const compiledIndexSchema = z
           trainsOn: z.array(slug).optional(),
           training: z.partialRecord(z.enum(TIERS), z.union([z.boolean(), z.literal(UNSTATED)])).optional(),
           checked: z.literal(true).optional(),
+          kind: z.enum(ENTRY_KINDS).optional(),
         }),
       )
       .min(1)
@@ -188,6 +259,17 @@ export const compiledIndexSchema = z
         ),
       )
       .optional(),
+    extensions: z
+      .strictObject({
+        chrome: z.record(chromiumExtensionId, z.number().int().min(0)).optional(),
+        edge: z.record(chromiumExtensionId, z.number().int().min(0)).optional(),
+        firefox: z.record(geckoExtensionId, z.number().int().min(0)).optional(),
+      })
+      .optional(),
+    browsers: z
+      .array(z.tuple([z.enum(MARKER_KINDS), z.string().min(2).max(60), z.number().int().min(0)]))
+      .max(1_000)
+      .optional(),
   })
   .superRefine((index, ctx) => {
     const count = index.tools.length;
@@ -195,6 +277,8 @@ export const compiledIndexSchema = z
       ...Object.values(index.hosts),
       ...Object.values(index.paths).flatMap((rules) => rules.map(([, position]) => position)),
       ...Object.values(index.queries ?? {}).flatMap((rules) => rules.map((rule) => rule[3])),
+      ...Object.values(index.extensions ?? {}).flatMap((ids) => Object.values(ids)),
+      ...(index.browsers ?? []).map((marker) => marker[2]),
     ];
     if (positions.some((position) => position >= count)) {
       ctx.addIssue({ code: "custom", path: ["hosts"], message: "refers to a tool that is not in the index" });

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { Browser, Extension } from "./discovery";
 import { TIERS } from "./tiers";
 
 /** Stable ids of tools, vendors and categories: lowercase slugs, never domains. */
@@ -89,13 +90,18 @@ export type QueryRule = z.infer<typeof queryRule>;
 export const HOST_KINDS = ["web", "api", "docs"] as const;
 export type HostKind = (typeof HOST_KINDS)[number];
 
+/** What every catalog entry (tool, extension, browser) starts with. */
+export const entryHeader = {
+  id: slug,
+  name: z.string().min(1).max(80),
+  vendor: slug,
+  category: slug,
+  description: z.string().min(1).max(240),
+};
+
 export const toolSchema = z
   .strictObject({
-    id: slug,
-    name: z.string().min(1).max(80),
-    vendor: slug,
-    category: slug,
-    description: z.string().min(1).max(240),
+    ...entryHeader,
     /** Hosts that serve the product itself (kind "web"). */
     hosts: z.array(canonicalHost),
     /** Hosts that serve the tool's API to programs (kind "api"). */
@@ -135,6 +141,17 @@ export const vendorSchema = z.strictObject({
     .optional(),
   /** Other domains, or exact hosts, the vendor publishes its own pages on (trust portals, help centers). */
   domains: z.array(canonicalHost).optional(),
+  /** The vendor's own accounts on code hosts ("github.com/owner"): its repositories are its pages. */
+  repositories: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(?:github\.com|gitlab\.com)\/[A-Za-z0-9_.-]{1,100}$/,
+          "must be github.com/<owner> or gitlab.com/<owner>",
+        ),
+    )
+    .optional(),
   /** Headquarters as a sourced fact, read on the vendor's own page: the risk score uses only this. */
   hq: fact(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")).optional(),
   /** Whether the vendor states it is certified under the EU-US Data Privacy Framework. */
@@ -155,4 +172,8 @@ export interface Catalog {
   tools: Tool[];
   vendors: Vendor[];
   categories: Category[];
+  /** AI browser extensions by store id (absent in catalogs built before they existed). */
+  extensions?: Extension[];
+  /** AI browsers and the markers that recognize them. */
+  browsers?: Browser[];
 }

@@ -2,6 +2,7 @@ import { getDomain } from "tldts";
 import type * as z from "zod";
 import { lessonCatalog, literacyIssues } from "../lessons/references";
 import { describeIssues, type Policy, policySchema } from "../policy/schema";
+import { type Browser, browserSchema, type Extension, extensionSchema, STORE_HOSTS, STORES } from "./discovery";
 import {
   type Catalog,
   type Category,
@@ -68,6 +69,8 @@ export function validateCatalog(files: {
   tools: SourceFile[];
   vendors: SourceFile[];
   categories: SourceFile[];
+  extensions?: SourceFile[];
+  browsers?: SourceFile[];
 }): CatalogResult {
   const errors: string[] = [];
   const vendors = files.vendors.map((f) => parseFile<Vendor>(f, vendorSchema, errors)).filter((v) => v !== null);
@@ -84,6 +87,8 @@ export function validateCatalog(files: {
     const tool = parseFile<Tool>(file, toolSchema, errors);
     if (!tool) continue;
     tools.push(tool);
+    if (tool.id.startsWith(ORGANIZATION_PREFIX))
+      errors.push(`${file.path}: ids starting "org-" are the organization's`);
     if (!vendorIds.has(tool.vendor)) errors.push(`${file.path}: vendor "${tool.vendor}" has no file in vendors/`);
     if (!categoryIds.has(tool.category)) {
       errors.push(`${file.path}: category "${tool.category}" has no file in categories/`);
@@ -129,8 +134,99 @@ export function validateCatalog(files: {
     const whole = hostOwner.get(host);
     if (whole) errors.push(`tools/${owner}.json: rule host "${host}" is a whole tool ("${whole}") already`);
   }
-  return { catalog: { tools, vendors, categories }, errors };
+  const catalog: Catalog = { tools, vendors, categories };
+  if (files.extensions || files.browsers) {
+    Object.assign(catalog, validateDiscovery(files.extensions ?? [], files.browsers ?? [], catalog, errors));
+  }
+  return { catalog, errors };
 }
+
+/**
+ * AI extensions and AI browsers: schema, id = file name, canonical form, references to
+ * vendors, categories and tools that exist, ids unique across tools, extensions and browsers
+ * (one inventory), a store id owned by one extension only, listings on their store's own
+ * host (a Chromium listing's URL names the id), and every id and marker read on the store's
+ * listing or the vendor's own page.
+ */
+function validateDiscovery(
+  extensionFiles: SourceFile[],
+  browserFiles: SourceFile[],
+  catalog: Catalog,
+  errors: string[],
+): { extensions: Extension[]; browsers: Browser[] } {
+  const vendors = new Map(catalog.vendors.map((v) => [v.id, v]));
+  const categoryIds = new Set(catalog.categories.map((c) => c.id));
+  const toolsById = new Map(catalog.tools.map((t) => [t.id, t]));
+  const entryKind = new Map<string, string>(catalog.tools.map((t) => [t.id, "tool"]));
+  const references = (path: string, entry: { id: string; vendor: string; category: string; tool?: string }) => {
+    const kind = entryKind.get(entry.id);
+    if (kind) errors.push(`${path}: id "${entry.id}" is already a ${kind}'s id`);
+    if (entry.id.startsWith(ORGANIZATION_PREFIX)) errors.push(`${path}: ids starting "org-" are the organization's`);
+    entryKind.set(entry.id, path.startsWith("browsers/") ? "browser" : "extension");
+    if (!vendors.has(entry.vendor)) errors.push(`${path}: vendor "${entry.vendor}" has no file in vendors/`);
+    if (!categoryIds.has(entry.category))
+      errors.push(`${path}: category "${entry.category}" has no file in categories/`);
+    if (entry.tool && !toolsById.has(entry.tool)) errors.push(`${path}: tool "${entry.tool}" has no file in tools/`);
+  };
+  const sourced = (path: string, field: string, source: string, vendorId: string, tool: string | undefined) => {
+    const vendor = vendors.get(vendorId);
+    if (vendor && !onVendorsDomain(source, vendor, tool ? (toolsById.get(tool) ?? null) : null)) {
+      errors.push(`${path}: ${field}.source is not the store's listing or a page of the vendor (${source})`);
+    }
+  };
+
+  const storeOwner = new Map<string, string>();
+  const extensions: Extension[] = [];
+  for (const file of extensionFiles) {
+    const extension = parseFile<Extension>(file, extensionSchema as unknown as z.ZodType<Extension>, errors);
+    if (!extension) continue;
+    extensions.push(extension);
+    references(file.path, extension);
+    for (const store of STORES) {
+      const entry = extension.stores[store];
+      if (!entry) continue;
+      const field = `stores.${store}`;
+      const owner = storeOwner.get(`${store}|${entry.id}`);
+      if (owner) errors.push(`${file.path}: ${store} id "${entry.id}" is already owned by extension "${owner}"`);
+      storeOwner.set(`${store}|${entry.id}`, extension.id);
+      const url = new URL(entry.url);
+      if (!STORE_HOSTS[store].includes(url.hostname)) {
+        errors.push(`${file.path}: ${field}.url is not a listing of the ${store} store (${entry.url})`);
+      } else if (store !== "firefox" && !url.pathname.split("/").includes(entry.id)) {
+        errors.push(`${file.path}: ${field}.url does not name the id ${entry.id}`);
+      }
+      if (entry.source !== entry.url) sourced(file.path, field, entry.source, extension.vendor, extension.tool);
+    }
+    for (const [name, fact] of Object.entries(extension.facts ?? {})) {
+      sourced(file.path, `facts.${name}`, fact.source, extension.vendor, extension.tool);
+    }
+  }
+
+  const browsers: Browser[] = [];
+  const markerOwner = new Map<string, string>();
+  for (const file of browserFiles) {
+    const browser = parseFile<Browser>(file, browserSchema as unknown as z.ZodType<Browser>, errors);
+    if (!browser) continue;
+    browsers.push(browser);
+    references(file.path, browser);
+    browser.markers?.forEach((marker, i) => {
+      const key = `${marker.kind}|${marker.value}`;
+      const owner = markerOwner.get(key);
+      if (owner) errors.push(`${file.path}: marker ${marker.kind} "${marker.value}" is already browser "${owner}"'s`);
+      markerOwner.set(key, browser.id);
+      sourced(file.path, `markers.${i}`, marker.source, browser.vendor, browser.tool);
+    });
+    for (const [name, fact] of Object.entries(browser.facts ?? {})) {
+      sourced(file.path, `facts.${name}`, fact.source, browser.vendor, browser.tool);
+    }
+  }
+  return { extensions, browsers };
+}
+
+const CODE_HOSTS = new Set(["github.com", "gitlab.com"]);
+
+/** Ids of the organization's own entries (added from the dashboard) start with this; catalog files may not. */
+const ORGANIZATION_PREFIX = "org-";
 
 /**
  * Whether a fact's source is the vendor's own page: its host is, or is under, the registrable
@@ -144,12 +240,19 @@ export function onVendorsDomain(source: string, vendor: Vendor, tool: Tool | nul
   } catch {
     return false;
   }
+  // A vendor whose website is a repository owns that account there, never the whole code host.
+  const website = new URL(vendor.website);
+  const account = CODE_HOSTS.has(website.hostname) ? (website.pathname.split("/")[1] ?? "") : "";
+  const accounts = [...(vendor.repositories ?? []), ...(account ? [`${website.hostname}/${account}`] : [])];
   const owned = [
-    getDomain(new URL(vendor.website).hostname) ?? "",
+    account ? "" : (getDomain(website.hostname) ?? ""),
     ...(vendor.domains ?? []),
     ...(tool ? toolHostKinds(tool).map(([h]) => getDomain(h) ?? h) : []),
   ].filter((domain) => domain !== "");
-  return owned.some((domain) => host === domain || host.endsWith(`.${domain}`));
+  if (owned.some((domain) => host === domain || host.endsWith(`.${domain}`))) return true;
+  // A repository page of the vendor's own account: github.com/<owner>/..., owner compared whole.
+  const [, owner = ""] = new URL(source).pathname.split("/");
+  return accounts.some((account) => account.toLowerCase() === `${host}/${owner}`.toLowerCase());
 }
 
 /** Validates the default policy against its schema and the catalog it refers to. */
@@ -157,7 +260,9 @@ export function validatePolicy(file: SourceFile, catalog: Catalog): { policy: Po
   const errors: string[] = [];
   const policy = parseFile<Policy>(file, policySchema as unknown as z.ZodType<Policy>, errors);
   if (!policy) return { policy: null, errors };
-  const toolIds = new Set(catalog.tools.map((t) => t.id));
+  const toolIds = new Set(
+    [...catalog.tools, ...(catalog.extensions ?? []), ...(catalog.browsers ?? [])].map((entry) => entry.id),
+  );
   const categoryIds = new Set(catalog.categories.map((c) => c.id));
   policy.rules.forEach((rule, i) => {
     for (const id of [...(rule.when.tools ?? []), ...(rule.alternatives ?? [])]) {

@@ -1,5 +1,5 @@
 import type { CompiledTool } from "../catalog/compile";
-import type { ReviewStatus } from "../events";
+import type { InventoryKind, ReviewStatus } from "../events";
 import type { Policy, PolicyAction, PolicyRule } from "./schema";
 
 /** What the server says of a tool after review (absent: unreviewed). */
@@ -24,12 +24,17 @@ export interface Decision {
   cooldownHours: number;
 }
 
-/** Whether a rule's conditions hold for a tool: every condition given, any entry of a list. */
+/**
+ * Whether a rule's conditions hold for a tool: every condition given, any entry of a list. The
+ * kind is the entry's own (extension, browser) or how the tool was met (`web` unless given).
+ */
 export function conditionsHold(
   when: PolicyRule["when"],
-  tool: Pick<CompiledTool, "id" | "category" | "level" | "risk">,
+  tool: Pick<CompiledTool, "id" | "category" | "level" | "risk" | "kind">,
   status: ReviewStatus,
+  met: InventoryKind = "web",
 ): boolean {
+  if (when.kinds && !when.kinds.includes(tool.kind ?? met)) return false;
   if (when.tools && !when.tools.includes(tool.id)) return false;
   if (when.categories && !when.categories.includes(tool.category)) return false;
   if (when.statuses && !when.statuses.includes(status)) return false;
@@ -49,11 +54,18 @@ const DEFAULT_COOLDOWN_HOURS: Record<PolicyAction, number> = {
 
 /**
  * The policy's decision for one tool: the first rule whose conditions all hold, else the
- * fallback. Pure: the same policy, tool and review always give the same decision.
+ * fallback. Pure: the same policy, tool, review and kind always give the same decision. The
+ * kind is the entry's own (extension, browser) or how the tool was met: `web` unless the
+ * caller met it as an `api` or an `embedded` call.
  */
-export function evaluatePolicy(policy: Policy, tool: CompiledTool, review?: ToolReview): Decision {
+export function evaluatePolicy(
+  policy: Policy,
+  tool: CompiledTool,
+  review?: ToolReview,
+  met: InventoryKind = "web",
+): Decision {
   const status = review?.status ?? "unreviewed";
-  const rule = policy.rules.find((candidate) => conditionsHold(candidate.when, tool, status));
+  const rule = policy.rules.find((candidate) => conditionsHold(candidate.when, tool, status, met));
   const action = rule?.action ?? policy.fallback;
   const offered = [...(rule?.alternatives ?? [])];
   if (review?.alternative && !offered.includes(review.alternative)) offered.unshift(review.alternative);

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { slug } from "../catalog/schema";
-import { REVIEW_STATUSES } from "../events";
+import { INVENTORY_KINDS, REVIEW_STATUSES } from "../events";
 import { DETECTOR_IDS } from "../guard/ids";
 import { compilePattern } from "../guard/pattern/program";
 import { lessonSchema } from "../lessons/schema";
@@ -29,6 +29,11 @@ export const policyRule = z.strictObject({
       .min(1)
       .optional(),
     minRisk: z.number().int().min(0).max(100).optional(),
+    /**
+     * What the entry is (web, api, extension, browser, embedded): "use the approved browser"
+     * is a rule on kind browser with the statuses that are not approved.
+     */
+    kinds: z.array(z.enum(INVENTORY_KINDS)).min(1).optional(),
   }),
   action: z.enum(ACTIONS),
   /** The organization's own words, shown above the facts the catalog gives. */

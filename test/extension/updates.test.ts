@@ -32,6 +32,8 @@ describe("catalog and policy updates", () => {
       kinds: {},
       paths: {},
       queries: {},
+      extensions: {},
+      browsers: [],
     };
     const first = bundledIndex.tools[0];
     if (!first) throw new Error("empty catalog");

@@ -46,6 +46,33 @@ describe("evaluatePolicy", () => {
     expect(self.action).toBe("acknowledge");
   });
 
+  it("matches a rule on the entry's kind: the approved browser is expressible", () => {
+    const browserPolicy = policySchema.parse({
+      ...policy,
+      rules: [
+        {
+          id: "use-approved-browser",
+          when: { kinds: ["browser"], statuses: ["unreviewed", "restricted", "banned"] },
+          action: "inform",
+          message: "Please use the organization's approved browser for work.",
+        },
+        { id: "api-calls", when: { kinds: ["api"] }, action: "allow" },
+        ...policy.rules,
+      ],
+    });
+    const comet = tool({ id: "comet", name: "Comet", category: "browsers", kind: "browser" });
+    expect(evaluatePolicy(browserPolicy, comet)).toMatchObject({ ruleId: "use-approved-browser", action: "inform" });
+    expect(evaluatePolicy(browserPolicy, comet, { status: "approved" }).ruleId).toBe("approved");
+    // The same tool met as a page and as an API call; an extension's own kind always wins.
+    expect(evaluatePolicy(browserPolicy, tool()).ruleId).toBe("unreviewed");
+    expect(evaluatePolicy(browserPolicy, tool(), undefined, "api").ruleId).toBe("api-calls");
+    expect(evaluatePolicy(browserPolicy, tool({ kind: "extension" }), undefined, "api").ruleId).toBe("unreviewed");
+    expect(
+      policySchema.safeParse({ ...policy, rules: [{ id: "x", when: { kinds: ["desktop"] }, action: "allow" }] })
+        .success,
+    ).toBe(false);
+  });
+
   it("always decides one of the actions, for any tool and status (property)", () => {
     fc.assert(
       fc.property(

@@ -5,8 +5,10 @@ import { LIMITS } from "../../shared/limits";
  * Retention: raw per-device rows older than the window are summarized into per-day rollups
  * (with that day's distinct-device counts) and deleted, one day per transaction; then every
  * other per-device row whose last day left the window goes too: device_tools, device_events,
- * device_lessons, devices that fell silent or were revoked before it (with their flags), and
- * candidate domains nobody triaged or reported within it. After a run no table holds a device-level row
+ * device_lessons, devices that fell silent or were revoked before it (with their flags),
+ * candidate domains nobody triaged or reported within it, and the discovery rows (extensions,
+ * unknown extensions, browsers, embeds, extension tokens and named extensions) of days before
+ * it. After a run no table holds a device-level row
  * older than the window. policies/PRIVACY.md lists each table and what it keeps.
  *
  * Ingest accepts days back to today - retentionDays; the purge starts one day further back,
@@ -110,6 +112,14 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
       .prepare("DELETE FROM device_flags WHERE device_id NOT IN (SELECT id FROM devices) OR flagged_day < ?1")
       .bind(cutoff),
     d1.prepare("DELETE FROM candidate_domains WHERE state = 'new' AND last_seen < ?1").bind(cutoff),
+    // Discovery rows are per device and day; their organization-wide traces (tool_days,
+    // embed_days) hold no device id and stay.
+    d1.prepare("DELETE FROM device_extensions WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM unknown_extensions WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM device_browsers WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM embeds WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM extension_tokens WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM revealed_extensions WHERE day < ?1").bind(cutoff),
   ]);
   rowsDeleted += perDevice.reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   await d1

@@ -18,13 +18,29 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       ...(report.justifications ?? []).map((j) => j.day),
       ...(report.candidates ?? []).map((c) => c.day),
       ...(report.lessons ?? []).map((l) => l.day),
+      ...(report.browsers ?? []).map((b) => b.day),
+      ...(report.embeds ?? []).map((e) => e.day),
+      ...(report.extensionTokens ?? []).map((t) => t.day),
+      ...(report.revealedExtensions ?? []).map((r) => r.day),
     ]),
   ];
   const versions = [...new Set((report.justifications ?? []).map((j) => j.policyVersion))];
   // Days are at most LIMITS.maxDaysPerReport (40) plus the device id: under 100 parameters.
   const dayList = days.map((_, i) => `?${i + 2}`).join(", ") || "NULL";
   const versionList = versions.map((_, i) => `?${i + 1}`).join(", ") || "NULL";
-  const [counters, justifications, candidates, published, bodies, lessons, lessonVersions] = await d1.batch([
+  const [
+    counters,
+    justifications,
+    candidates,
+    published,
+    bodies,
+    embeds,
+    browsers,
+    tokens,
+    revealed,
+    lessons,
+    lessonVersions,
+  ] = await d1.batch([
     d1
       .prepare(
         `SELECT day, tool, event, policy_version AS version, n FROM daily_counters
@@ -42,6 +58,20 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       .bind(deviceId, ...days),
     d1.prepare("SELECT version, published_at AS publishedAt FROM policy_versions"),
     d1.prepare(`SELECT version, body FROM policy_versions WHERE version IN (${versionList})`).bind(...versions),
+    d1
+      .prepare(`SELECT day, site, tool FROM embeds WHERE device_id = ?1 AND day IN (${dayList})`)
+      .bind(deviceId, ...days),
+    d1
+      .prepare(`SELECT day, browser FROM device_browsers WHERE device_id = ?1 AND day IN (${dayList})`)
+      .bind(deviceId, ...days),
+    d1
+      .prepare(`SELECT day, token AS key FROM extension_tokens WHERE device_id = ?1 AND day IN (${dayList})`)
+      .bind(deviceId, ...days),
+    d1
+      .prepare(
+        `SELECT day, store || '|' || extension_id AS key FROM revealed_extensions WHERE device_id = ?1 AND day IN (${dayList})`,
+      )
+      .bind(deviceId, ...days),
     // Lesson outcomes are rarer than counters: their state is read only when the report has some.
     ...(report.lessons?.length
       ? [
@@ -75,6 +105,19 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       rows(lessonVersions).map((r) => [`${r.lesson}|${r.version}`, dayOf(Number(r.publishedAt))]),
     ),
   };
+  state.browsers = new Map(rows(browsers).map((r) => [String(r.day), String(r.browser)]));
+  const byDay = (list: Row[], keyOf: (row: Row) => string) => {
+    const found = new Map<string, Set<string>>();
+    for (const row of list) {
+      const keys = found.get(String(row.day)) ?? new Set<string>();
+      keys.add(keyOf(row));
+      found.set(String(row.day), keys);
+    }
+    return found;
+  };
+  state.embeds = byDay(rows(embeds), (row) => `${row.site}|${row.tool}`);
+  state.extensionTokens = byDay(rows(tokens), (row) => String(row.key));
+  state.revealedExtensions = byDay(rows(revealed), (row) => String(row.key));
   for (const row of rows(candidates)) {
     const day = String(row.day);
     const domains = state.candidates.get(day) ?? new Set<string>();

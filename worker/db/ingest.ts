@@ -15,6 +15,8 @@ import type { ReportRequest } from "../../shared/protocol";
  *   daily_rollups  the counter's growth (sum of n per day, tool, event, version)
  *   tool_days      one device more, when it is the device's first counter of that day and tool
  *   event_days     one device more, when it is its first of that day, event and version
+ * Catalogued extensions and AI browsers grow tool_days the same way (their first row of a day
+ * for the device), and embeds grow embed_days (the first of a day, site and tool).
  * Those three hold no device id and outlive the raw retention; k is compared with their
  * device counts.
  *
@@ -94,8 +96,15 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
   );
   const candidateRows = (report.candidates ?? []).map((c): Row => [c.day, c.domain, c.n]);
   const lessonRows = (report.lessons ?? []).map((l): Row => [l.day, l.lesson, l.version, l.outcome, l.n]);
+  const extensionRows = (report.extensions ?? []).map((e): Row => [e.day, e.extension, e.enabled ? 1 : 0]);
+  const browserRows = (report.browsers ?? []).map((b): Row => [b.day, b.browser]);
+  const unknownExtensionRows = (report.unknownExtensions ?? []).map((u): Row => [u.day, u.n]);
+  const embedRows = (report.embeds ?? []).map((e): Row => [e.day, e.site, e.tool, e.n]);
+  const tokenRows = (report.extensionTokens ?? []).map((t): Row => [t.day, t.token]);
+  const revealedRows = (report.revealedExtensions ?? []).map((r): Row => [r.day, r.store, r.id]);
+  // Extensions and browsers are inventory entries too: their days count in device_tools.
   const toolSpans = spans(
-    counterRows,
+    [...counterRows, ...extensionRows, ...browserRows],
     (row) => String(row[1]),
     (row) => String(row[0]),
   );
@@ -115,7 +124,20 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     (row) => String(row[0]),
   );
   const days = [
-    ...new Set([...counterRows, ...justificationRows, ...candidateRows, ...lessonRows].map((row) => String(row[0]))),
+    ...new Set(
+      [
+        ...counterRows,
+        ...justificationRows,
+        ...candidateRows,
+        ...lessonRows,
+        ...extensionRows,
+        ...browserRows,
+        ...unknownExtensionRows,
+        ...embedRows,
+        ...tokenRows,
+        ...revealedRows,
+      ].map((row) => String(row[0])),
+    ),
   ].sort();
 
   const statements: D1PreparedStatement[] = [];
@@ -180,6 +202,92 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
       toolSpans,
     ),
   );
+  // Discovery: an extension's or browser's first row of a day for this device adds one device
+  // to tool_days (as a tool's first counter does); embeds do the same in embed_days.
+  const growToolDays = (columns: string, entry: string, seen: string, rows: Row[]) =>
+    rowStatements(
+      d1,
+      (values) => `WITH v(${columns}) AS (VALUES ${values})
+        INSERT INTO tool_days (day, tool, devices) SELECT v.day, v.${entry}, 1 FROM v WHERE NOT EXISTS (${seen})
+        ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + 1`,
+      device,
+      rows,
+    );
+  add(
+    growToolDays(
+      "day, extension, enabled",
+      "extension",
+      "SELECT 1 FROM device_extensions AS e WHERE e.device_id = ?1 AND e.day = v.day AND e.extension = v.extension",
+      extensionRows,
+    ),
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, extension, enabled) AS (VALUES ${values})
+        INSERT INTO device_extensions (device_id, day, extension, enabled)
+        SELECT ?1, day, extension, enabled FROM v WHERE true
+        ON CONFLICT (device_id, day, extension) DO UPDATE SET enabled = excluded.enabled
+        WHERE excluded.enabled > device_extensions.enabled`,
+      device,
+      extensionRows,
+    ),
+    true,
+  );
+  add(
+    growToolDays(
+      "day, browser",
+      "browser",
+      "SELECT 1 FROM device_browsers AS b WHERE b.device_id = ?1 AND b.day = v.day",
+      browserRows,
+    ),
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, browser) AS (VALUES ${values})
+        INSERT INTO device_browsers (device_id, day, browser) SELECT ?1, day, browser FROM v WHERE true
+        ON CONFLICT (device_id, day) DO NOTHING`,
+      device,
+      browserRows,
+    ),
+    true,
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, n) AS (VALUES ${values})
+        INSERT INTO unknown_extensions (device_id, day, n) SELECT ?1, day, n FROM v WHERE true
+        ON CONFLICT (device_id, day) DO UPDATE SET n = excluded.n WHERE excluded.n > unknown_extensions.n`,
+      device,
+      unknownExtensionRows,
+    ),
+    true,
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, site, tool, n) AS (VALUES ${values})
+        INSERT INTO embed_days (day, site, tool, devices)
+        SELECT v.day, v.site, v.tool, 1 FROM v
+        WHERE NOT EXISTS (SELECT 1 FROM embeds AS e WHERE e.device_id = ?1 AND e.day = v.day AND e.site = v.site AND e.tool = v.tool)
+        ON CONFLICT (day, site, tool) DO UPDATE SET devices = embed_days.devices + 1`,
+      device,
+      embedRows,
+    ),
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, site, tool, n) AS (VALUES ${values})
+        INSERT INTO embeds (device_id, day, site, tool, n) SELECT ?1, day, site, tool, n FROM v WHERE true
+        ON CONFLICT (device_id, day, site, tool) DO UPDATE SET n = excluded.n WHERE excluded.n > embeds.n`,
+      device,
+      embedRows,
+    ),
+    true,
+  );
+
   add(
     rowStatements(
       d1,
@@ -283,9 +391,38 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
       .bind(deviceId, days.at(-1) ?? ""),
   ]);
 
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, token) AS (VALUES ${values})
+        INSERT INTO extension_tokens (device_id, day, token) SELECT ?1, day, token FROM v WHERE true
+        ON CONFLICT DO NOTHING`,
+      device,
+      tokenRows,
+    ),
+    true,
+  );
+  add(
+    rowStatements(
+      d1,
+      (values) => `WITH v(day, store, extension_id) AS (VALUES ${values})
+        INSERT INTO revealed_extensions (device_id, day, store, extension_id)
+        SELECT ?1, day, store, extension_id FROM v WHERE true ON CONFLICT DO NOTHING`,
+      device,
+      revealedRows,
+    ),
+    true,
+  );
+  const discovered =
+    extensionRows.length +
+    browserRows.length +
+    unknownExtensionRows.length +
+    embedRows.length +
+    tokenRows.length +
+    revealedRows.length;
   return {
     statements,
     counted,
-    accepted: counterRows.length + justificationRows.length + candidateRows.length + lessonRows.length,
+    accepted: counterRows.length + justificationRows.length + candidateRows.length + lessonRows.length + discovered,
   };
 }

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { EvidenceControl, EvidenceCount, EvidenceFigure, EvidencePack } from "../../shared/admin";
 import { daysBetween } from "../../shared/day";
-import type { ReviewStatus } from "../../shared/events";
+import { INVENTORY_KINDS, type InventoryKind, type ReviewStatus } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
-import { toolsById } from "../catalog";
+import { inventoryKind } from "../catalog";
 import type { Database } from "../db/client";
+import { loadEffectiveCatalog } from "../db/organization";
 import { policyHistory, reasonLabels } from "../db/policies";
 import { atLeastK, suppressSmallGroups } from "../privacy";
 import { literacySection } from "./literacy";
@@ -86,21 +87,24 @@ export async function buildEvidencePack(
   const { from, to } = period;
   const range = `${from} to ${to}`;
   const history = await policyHistory(db);
+  const effective = await loadEffectiveCatalog(db);
+  const toolsById = effective.byId;
   // The policy in force at the end of the period (the first one if none was published by then).
   const inForce = history.find((entry) => entry.publishedAt <= endOf(to)) ?? (history.at(-1) as (typeof history)[0]);
   const version = inForce.version;
 
   const all = <T>(query: ReturnType<typeof sql>) => db.all<T>(query);
   // Totals of active and acknowledging devices are the sums over groups (one pass, not two).
-  const [fleet, groups, events, toolsUsed, reviews, requests, candidates, published, flagged] = await Promise.all([
-    all<{ enrolled: number; reporting: number }>(sql`
+  const [fleet, groups, events, toolsUsed, reviews, requests, candidates, published, flagged, discovered] =
+    await Promise.all([
+      all<{ enrolled: number; reporting: number }>(sql`
         SELECT count(*) AS enrolled, count(a.device_id) AS reporting
         FROM devices d
         LEFT JOIN (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
           ON a.device_id = d.id
         WHERE d.enrolled_at <= ${endOf(to)} AND (d.revoked_at IS NULL OR d.revoked_at >= ${startOf(from)})
           AND ${COUNTED}`),
-    all<{ group: string | null; active: number; acknowledged: number }>(sql`
+      all<{ group: string | null; active: number; acknowledged: number }>(sql`
         SELECT d.group_label AS "group", count(*) AS active, count(k.device_id) AS acknowledged
         FROM (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
         JOIN devices d ON d.id = a.device_id
@@ -108,8 +112,8 @@ export async function buildEvidencePack(
           AND k.event = 'acknowledged' AND k.first_day <= ${to}
         WHERE ${COUNTED}
         GROUP BY d.group_label`),
-    // Devices shown a reminder in the period, and of them those that acknowledged one then.
-    all<{ shown: number; acknowledged: number }>(sql`
+      // Devices shown a reminder in the period, and of them those that acknowledged one then.
+      all<{ shown: number; acknowledged: number }>(sql`
         SELECT count(*) AS shown, count(a.device_id) AS acknowledged
         FROM (SELECT DISTINCT device_id FROM device_events
               WHERE event = 'nudge_shown' AND first_day <= ${to} AND last_day >= ${from}) s
@@ -118,42 +122,50 @@ export async function buildEvidencePack(
               WHERE event = 'acknowledged' AND first_day <= ${to} AND last_day >= ${from}) a
           ON a.device_id = s.device_id
         WHERE ${COUNTED}`),
-    // Tools used in the period, with the most devices on one day (the raw window has exact
-    // distinct devices; a period is within it, so count them there).
-    all<{ tool: string; devices: number }>(sql`
+      // Tools used in the period, with the most devices on one day (the raw window has exact
+      // distinct devices; a period is within it, so count them there).
+      all<{ tool: string; devices: number }>(sql`
         SELECT r.tool, coalesce(c.devices, 0) AS devices
         FROM (SELECT DISTINCT tool FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} AND event = 'visit') r
         LEFT JOIN (SELECT tool, count(DISTINCT device_id) AS devices FROM daily_counters
                    WHERE day BETWEEN ${from} AND ${to} GROUP BY tool) c ON c.tool = r.tool`),
-    all<{
-      tool: string;
-      status: string;
-      owner: string | null;
-      next_review: string | null;
-      conditions: string | null;
-    }>(sql`SELECT tool, status, owner, next_review, conditions FROM tool_reviews`),
-    all<{
-      tool: string;
-      reason: string;
-      requests: number;
-      devices: number;
-      decision: string | null;
-      owner: string | null;
-      expiry: string | null;
-    }>(sql`
+      all<{
+        tool: string;
+        status: string;
+        owner: string | null;
+        next_review: string | null;
+        conditions: string | null;
+      }>(sql`SELECT tool, status, owner, next_review, conditions FROM tool_reviews`),
+      all<{
+        tool: string;
+        reason: string;
+        requests: number;
+        devices: number;
+        decision: string | null;
+        owner: string | null;
+        expiry: string | null;
+      }>(sql`
         SELECT j.tool, j.reason, j.requests, j.devices, e.decision, e.owner, e.expiry
         FROM (SELECT tool, reason, sum(n) AS requests, count(DISTINCT device_id) AS devices FROM justifications
               WHERE day BETWEEN ${from} AND ${to} GROUP BY tool, reason) j
         LEFT JOIN exception_decisions e ON e.tool = j.tool AND e.reason = j.reason`),
-    all<{ domain: string; state: string }>(sql`
+      all<{ domain: string; state: string }>(sql`
         SELECT c.domain, d.state
         FROM (SELECT DISTINCT domain FROM candidates WHERE day BETWEEN ${from} AND ${to}) c
         JOIN candidate_domains d ON d.domain = c.domain`),
-    all<{ n: number }>(sql`
+      all<{ n: number }>(sql`
         SELECT count(*) AS n FROM policy_versions
         WHERE published_at BETWEEN ${startOf(from)} AND ${endOf(to)}`),
-    all<{ n: number }>(sql`SELECT count(*) AS n FROM device_flags WHERE state <> 'kept'`),
-  ]);
+      all<{ n: number }>(sql`SELECT count(*) AS n FROM device_flags WHERE state <> 'kept'`),
+      // Extensions, browsers and embedded tools in use in the period, with distinct devices.
+      all<{ kind: InventoryKind; tool: string; devices: number }>(sql`
+        SELECT 'extension' AS kind, extension AS tool, count(DISTINCT device_id) AS devices FROM device_extensions
+          WHERE day BETWEEN ${from} AND ${to} GROUP BY extension
+        UNION ALL SELECT 'browser', browser, count(DISTINCT device_id) FROM device_browsers
+          WHERE day BETWEEN ${from} AND ${to} GROUP BY browser
+        UNION ALL SELECT 'embedded', tool, count(DISTINCT device_id) FROM embeds
+          WHERE day BETWEEN ${from} AND ${to} GROUP BY tool`),
+    ]);
   const excludedDevices = Number(flagged[0]?.n ?? 0);
 
   const enrolled = Number(fleet[0]?.enrolled ?? 0);
@@ -328,6 +340,36 @@ export async function buildEvidencePack(
   ];
 
   const usage = new Map(toolsUsed.map((row) => [row.tool, Number(row.devices)]));
+  const inventoryEntry = (tool: string, kind: InventoryKind, devices: number) => {
+    const entry = toolsById.get(tool);
+    const review = reviewOf.get(tool);
+    return {
+      id: tool,
+      name: entry?.name ?? tool,
+      category: entry?.category ?? "",
+      vendor: entry?.vendor ?? "",
+      level: entry?.level ?? "medium",
+      status: (review?.status ?? "unreviewed") as ReviewStatus,
+      owner: review?.owner ?? null,
+      nextReview: review?.next_review ?? null,
+      conditions: review?.conditions ?? null,
+      devices: atLeastK(devices, devices, k),
+      kind,
+    };
+  };
+  const inventory = [
+    ...used.map((tool) => {
+      const entry = toolsById.get(tool);
+      return inventoryEntry(tool, entry ? inventoryKind(entry, effective.entries) : "web", usage.get(tool) ?? 0);
+    }),
+    ...discovered
+      .filter((row) => toolsById.has(row.tool))
+      .map((row) => inventoryEntry(row.tool, row.kind, Number(row.devices))),
+  ].sort((a, b) => (b.devices ?? -1) - (a.devices ?? -1) || a.name.localeCompare(b.name));
+  const systemsByKind = INVENTORY_KINDS.map((kind) => ({
+    kind,
+    systems: inventory.filter((entry) => entry.kind === kind).length,
+  }));
   const labels = reasonLabels(history);
   return {
     format: 3,
@@ -343,25 +385,8 @@ export async function buildEvidencePack(
       groups.map((row) => ({ group: row.group, active: Number(row.active), acknowledged: Number(row.acknowledged) })),
       k,
     ),
-    inventory: used
-      .map((tool) => {
-        const entry = toolsById.get(tool);
-        const review = reviewOf.get(tool);
-        const devices = usage.get(tool) ?? 0;
-        return {
-          id: tool,
-          name: entry?.name ?? tool,
-          category: entry?.category ?? "",
-          vendor: entry?.vendor ?? "",
-          level: entry?.level ?? "medium",
-          status: (review?.status ?? "unreviewed") as ReviewStatus,
-          owner: review?.owner ?? null,
-          nextReview: review?.next_review ?? null,
-          conditions: review?.conditions ?? null,
-          devices: atLeastK(devices, devices, k),
-        };
-      })
-      .sort((a, b) => (b.devices ?? -1) - (a.devices ?? -1) || a.name.localeCompare(b.name)),
+    inventory,
+    systemsByKind,
     exceptions: requests
       .map((row) => ({
         tool: row.tool,

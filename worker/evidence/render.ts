@@ -197,9 +197,14 @@ ${table(["Group", "Acknowledged", "Active devices"], groups)}
 <section>
 <h2>AI systems in use: inventory</h2>
 ${table(
-  ["Tool", "Category", "Risk", "Review status", "Owner", "Next review", "Conditions", "Devices"],
+  ["Kind", "Systems"],
+  (pack.systemsByKind ?? []).map((entry) => [entry.kind, entry.systems]),
+)}
+${table(
+  ["Tool", "Kind", "Category", "Risk", "Review status", "Owner", "Next review", "Conditions", "Devices"],
   pack.inventory.map((tool) => [
     tool.name,
+    tool.kind ?? "web",
     tool.category,
     tool.level,
     tool.status.replace(/_/g, " "),

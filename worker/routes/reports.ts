@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { dayOf } from "../../shared/day";
 import { type ReportResponse, reportRequest } from "../../shared/protocol";
-import { toolsById } from "../catalog";
 import { database } from "../db/client";
 import { planIngest } from "../db/ingest";
 import { readStoredState } from "../db/ingest-state";
+import { loadEffectiveCatalog } from "../db/organization";
 import { currentPolicy } from "../db/policies";
 import type { AppEnv } from "../env";
 import { refuse } from "../errors";
@@ -28,14 +28,13 @@ export const reports = new Hono<AppEnv>().post("/", deviceAuth, jsonBody(reportR
     await currentPolicy(database(c.env.DB));
     stored = await readStoredState(c.env.DB, deviceId, report);
   }
-  const refused = implausibleCounts(report, stored, toolsById, dayOf(now));
+  // The organization's own entries count like catalog tools, read fresh: a refusal is final
+  // for the device, so a count for an entry added a minute ago must not meet a stale list.
+  const { byId } = await loadEffectiveCatalog(database(c.env.DB));
+  const refused = implausibleCounts(report, stored, byId, dayOf(now));
   if (refused.length) {
     const unknownTools = [
-      ...new Set(
-        refused.flatMap((r) =>
-          r.reason === "unknown_tool" && (r.kind === "counter" || r.kind === "justification") ? [r.tool] : [],
-        ),
-      ),
+      ...new Set(refused.flatMap((r) => (r.reason === "unknown_tool" && "tool" in r ? [r.tool] : []))),
     ];
     return refuse(c, 422, "report_refused", "report refused, nothing was stored", {
       issues: refused.map((r) => `${r.kind} ${r.day}: ${r.message}`),

@@ -5,7 +5,7 @@
  */
 import type { CandidateState, ExceptionDecision, FlagState } from "../../../shared/admin";
 import type { Tier } from "../../../shared/catalog/schema";
-import type { EventKind, ReviewStatus } from "../../../shared/events";
+import type { EventKind, InventoryKind, ReviewStatus } from "../../../shared/events";
 import type { PolicyAction } from "../../../shared/policy/schema";
 import { count, num, words } from "./format";
 
@@ -15,6 +15,14 @@ export const REVIEW_STATUS_NAMES: Record<ReviewStatus, string> = {
   approved_with_conditions: "Approved with conditions",
   restricted: "Restricted",
   banned: "Banned",
+};
+
+export const INVENTORY_KIND_NAMES: Record<InventoryKind, string> = {
+  web: "Web app",
+  api: "API",
+  extension: "Browser extension",
+  browser: "AI browser",
+  embedded: "Embedded in sites",
 };
 
 export const DECISION_NAMES: Record<ExceptionDecision, string> = {

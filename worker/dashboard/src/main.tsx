@@ -28,6 +28,7 @@ const VIEWS: Array<{ id: string; title: string; load: Loader; nav: boolean; admi
   { id: "inventory", title: "Inventory", load: () => import("./views/Inventory"), nav: true },
   { id: "tools", title: "Tool", load: () => import("./views/Tool"), nav: false },
   { id: "candidates", title: "Candidates", load: () => import("./views/Candidates"), nav: true },
+  { id: "organization", title: "Catalog additions", load: () => import("./views/Organization"), nav: true },
   { id: "awareness", title: "Awareness", load: () => import("./views/Awareness"), nav: true },
   { id: "policy", title: "Policy", load: () => import("./views/Policy"), nav: true },
   { id: "exceptions", title: "Exceptions", load: () => import("./views/Exceptions"), nav: true },

@@ -5,15 +5,24 @@ import {
   type CandidatesResponse,
   type CandidateTriageResponse,
   candidateTriageRequest,
+  type ExtensionCandidate,
+  type PromoteResponse,
+  promoteRequest,
 } from "../../../shared/admin";
+import type { Store } from "../../../shared/catalog/discovery";
+import { organizationEntry } from "../../../shared/catalog/organization";
+import { describeIssues } from "../../../shared/policy/schema";
 import { registrableDomain } from "../../../shared/protocol";
 import { auditEntry } from "../../db/audit";
 import { candidateDomain, candidateUsage, triageCandidate } from "../../db/candidates";
 import { database } from "../../db/client";
+import { namedExtensions } from "../../db/discovery";
+import { loadEffectiveCatalog } from "../../db/organization";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
+import { saveOrganizationEntry } from "./organization";
 
 const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismissed: 2 };
 
@@ -27,7 +36,14 @@ const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismisse
 export const candidatesRoute = new Hono<AppEnv>()
   .get("/", async (c) => {
     const k = kAnonymity(c.env);
-    const usage = await candidateUsage(database(c.env.DB));
+    const db = database(c.env.DB);
+    const [usage, named, effective] = await Promise.all([
+      candidateUsage(db),
+      namedExtensions(db, k),
+      loadEffectiveCatalog(db),
+    ]);
+    const known = (store: Store, id: string) => effective.index.extensions?.[store]?.[id] !== undefined;
+    const extensions = named.filter((row) => !known(row.store as Store, row.id)) as ExtensionCandidate[];
     const list: Candidate[] = usage.map((row) => {
       const fewerThanK = row.population < k;
       return {
@@ -47,7 +63,7 @@ export const candidatesRoute = new Hono<AppEnv>()
         (b.visits ?? -1) - (a.visits ?? -1) ||
         a.domain.localeCompare(b.domain),
     );
-    return c.json({ candidates: list } satisfies CandidatesResponse);
+    return c.json({ candidates: list, extensions } satisfies CandidatesResponse);
   })
   .post("/:domain", jsonBody(candidateTriageRequest), async (c) => {
     const domain = c.req.param("domain");
@@ -65,4 +81,35 @@ export const candidatesRoute = new Hono<AppEnv>()
       ]);
     }
     return c.json({ domain, state } satisfies CandidateTriageResponse);
+  })
+  .post("/:domain/promote", jsonBody(promoteRequest), async (c) => {
+    // One click in the dashboard: the domain becomes an organization catalog entry (so devices
+    // recognize it with their next policy fetch) and the candidate is marked added, together.
+    const domain = c.req.param("domain");
+    if (!registrableDomain.safeParse(domain).success) {
+      return refuse(c, 400, "invalid_request", `"${domain}" is not a canonical domain`);
+    }
+    const db = database(c.env.DB);
+    const row = await candidateDomain(db, domain);
+    if (!row) return refuse(c, 404, "not_found", `no candidate domain "${domain}" was reported`);
+    const body = c.req.valid("json");
+    const parsed = organizationEntry.safeParse({
+      id: `org-${domain.replace(/[^a-z0-9]+/g, "-")}`.slice(0, 64).replace(/-+$/, ""),
+      name: body.name ?? domain,
+      vendor: body.vendor ?? domain,
+      category: body.category ?? "chat",
+      hosts: [domain],
+    });
+    if (!parsed.success) {
+      return refuse(c, 422, "change_refused", "entry refused, nothing was changed", {
+        issues: describeIssues(parsed.error),
+      });
+    }
+    const actor = c.get("actor");
+    const { issues, view } = await saveOrganizationEntry(db, parsed.data, actor, [
+      triageCandidate(db, domain, "added", actor, Date.now()),
+      auditEntry(db, actor, "candidate.triage", domain, { before: row.state, after: "added" }),
+    ]);
+    if (!view) return refuse(c, 422, "change_refused", "entry refused, nothing was changed", { issues });
+    return c.json({ domain, state: "added", entry: view } satisfies PromoteResponse, 201);
   });

@@ -5,10 +5,10 @@ import {
   type ExceptionsResponse,
   exceptionDecisionRequest,
 } from "../../../shared/admin";
-import { toolsById } from "../../catalog";
 import { auditEntry } from "../../db/audit";
 import { type Database, database } from "../../db/client";
 import { exceptionUsage, upsertExceptionDecision } from "../../db/exceptions";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { policyHistory, reasonLabels } from "../../db/policies";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
@@ -23,7 +23,11 @@ const DECISION_ORDER: Record<ExceptionDecision, number> = { pending: 0, granted:
  * governance decision.
  */
 async function register(db: Database, k: number, only?: { tool: string; reason: string }): Promise<ExceptionEntry[]> {
-  const [usage, history] = await Promise.all([exceptionUsage(db, only), policyHistory(db)]);
+  const [usage, history, { byId: toolsById }] = await Promise.all([
+    exceptionUsage(db, only),
+    policyHistory(db),
+    loadEffectiveCatalog(db),
+  ]);
   const labels = reasonLabels(history);
   return usage
     .map((row) => ({

@@ -1,11 +1,23 @@
 import { Hono } from "hono";
 import type { InventoryResponse, InventoryTool } from "../../../shared/admin";
+import type { CompiledTool } from "../../../shared/catalog/compile";
 import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
-import { catalog, toolsById } from "../../catalog";
+import { catalog, inventoryKind } from "../../catalog";
 import { database } from "../../db/client";
+import { embeddedUsage, embedsPerDay, extensionsEnabled } from "../../db/discovery";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { reviewStatuses } from "../../db/reviews";
-import { eventTotals, lastDays, toolDevicesPerDay, toolSpans, visitsPerDay, WINDOWS } from "../../db/usage";
+import {
+  eventTotals,
+  lastDays,
+  type ToolSpan,
+  toolDevicesPerDay,
+  toolSpans,
+  visitsPerDay,
+  WINDOWS,
+  windowStart,
+} from "../../db/usage";
 import type { AppEnv } from "../../env";
 import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
 
@@ -32,30 +44,37 @@ function trends(
 }
 
 /**
- * `GET /api/admin/inventory`: every tool seen, most-used first. A tool used by fewer than k
- * devices is listed (the security team must know it is in use) with its figures withheld and
- * its first and last seen coarsened to the week.
+ * `GET /api/admin/inventory`: every entry seen, most-used first: tools used in pages or as an
+ * API, AI extensions, AI browsers, and AI tools embedded in other sites (each with its
+ * `kind`). An entry used by fewer than k devices is listed (the security team must know it
+ * is in use) with its figures withheld and its first and last seen coarsened to the week; an
+ * embedding site is named only when at least k devices saw it.
  */
 export const inventory = new Hono<AppEnv>().get("/", async (c) => {
   const db = database(c.env.DB);
   const k = kAnonymity(c.env);
   const today = dayOf(Date.now());
   const days = lastDays(today, WINDOWS.month);
-  const [spans, totals, statuses, visits, devices] = await Promise.all([
+  const since30 = windowStart(today, WINDOWS.month);
+  const [spans, totals, statuses, visits, devices, embedded, enabled, embedDaily, effective] = await Promise.all([
     toolSpans(db, today),
     eventTotals(db),
     reviewStatuses(db),
     visitsPerDay(db, days[0] as string),
     toolDevicesPerDay(db, days[0] as string),
+    embeddedUsage(db, windowStart(today, WINDOWS.week), since30),
+    extensionsEnabled(db, since30),
+    embedsPerDay(db, days[0] as string),
+    loadEffectiveCatalog(db),
   ]);
+  const toolsById = effective.byId;
+  const embedTrendOf = trends(days, embedDaily.requests, embedDaily.devices, k);
   const trendOf = trends(days, visits, devices, k);
   const tools: InventoryTool[] = [];
-  for (const span of spans) {
-    const tool = toolsById.get(span.tool);
-    if (!tool) continue;
+  /** What every entry shows: the catalog's words, the review, and figures k-rules allow. */
+  const entry = (tool: CompiledTool, span: ToolSpan, visitCount: number, trend: Array<number | null> | undefined) => {
     const withheld = span.population < k;
-    const events = withheld ? {} : (totals.get(span.tool) ?? {});
-    tools.push({
+    return {
       id: tool.id,
       name: tool.name,
       category: tool.category,
@@ -68,11 +87,35 @@ export const inventory = new Hono<AppEnv>().get("/", async (c) => {
       devices7: atLeastK(span.devices7, span.devices7, k),
       devices30: atLeastK(span.devices30, span.devices30, k),
       withheld,
-      visits: withheld ? null : (events.visit ?? 0),
-      events,
+      visits: withheld ? null : visitCount,
       firstSeen: coarseDay(span.firstSeen, span.population, k),
       lastSeen: coarseDay(span.lastSeen, span.population, k),
-      trend: withheld ? new Array(days.length).fill(null) : (trendOf.get(tool.id) ?? new Array(days.length).fill(0)),
+      trend: withheld ? new Array<null>(days.length).fill(null) : (trend ?? new Array<number>(days.length).fill(0)),
+    };
+  };
+  for (const span of spans) {
+    const tool = toolsById.get(span.tool);
+    if (!tool) continue;
+    const withheld = span.population < k;
+    const events = withheld ? {} : (totals.get(span.tool) ?? {});
+    const enabledOn = enabled.get(tool.id) ?? 0;
+    tools.push({
+      ...entry(tool, span, events.visit ?? 0, trendOf.get(tool.id)),
+      events,
+      kind: inventoryKind(tool, effective.entries),
+      ...(tool.kind === "extension" ? { enabledDevices30: withheld ? null : atLeastK(enabledOn, enabledOn, k) } : {}),
+    });
+  }
+  for (const usage of embedded) {
+    const tool = toolsById.get(usage.tool);
+    if (!tool) continue;
+    tools.push({
+      ...entry(tool, usage, usage.requests, embedTrendOf.get(tool.id)),
+      events: {},
+      kind: "embedded",
+      sites: usage.sites
+        .filter((site) => site.devices >= k)
+        .sort((a, b) => b.devices - a.devices || a.site.localeCompare(b.site)),
     });
   }
   tools.sort(

@@ -2,9 +2,10 @@ import { and, count, eq, gte, isNull, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { OverviewResponse } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
-import { catalog, toolsById } from "../../catalog";
+import { catalog } from "../../catalog";
 import { coverageByVersion } from "../../db/awareness";
 import { database } from "../../db/client";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { currentPolicy } from "../../db/policies";
 import { dailyRollups, deviceDays, devices, deviceTools } from "../../db/schema";
 import { storageNow } from "../../db/storage";
@@ -13,8 +14,6 @@ import type { AppEnv } from "../../env";
 import { atLeastK, kAnonymity } from "../../privacy";
 
 const TOP = 10;
-// Tool -> category, bound as one JSON parameter so SQLite can count distinct devices per category.
-const categoryOfTool = JSON.stringify(Object.fromEntries([...toolsById].map(([id, tool]) => [id, tool.category])));
 const categoryNames = new Map(catalog.categories.map((category) => [category.id, category.name]));
 
 /** `GET /api/admin/overview`: the figures the dashboard opens with. */
@@ -23,8 +22,11 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
   const today = dayOf(Date.now());
   const since7 = addDays(today, -6);
   const days = lastDays(today, 30);
-  const policy = await currentPolicy(db);
+  const [policy, { byId: toolsById }] = await Promise.all([currentPolicy(db), loadEffectiveCatalog(db)]);
   const k = kAnonymity(c.env);
+  // Entry -> category (the organization's entries included), bound as one JSON parameter so
+  // SQLite can count distinct devices per category.
+  const categoryOfTool = JSON.stringify(Object.fromEntries([...toolsById].map(([id, tool]) => [id, tool.category])));
   const [spans, active7, enrolled, coverage, categories, visits, reporting, storage] = await Promise.all([
     toolSpans(db, today),
     // Fleet figures count enrolled devices only; per-tool usage keeps what revoked devices did.

@@ -12,6 +12,7 @@ import { policySchema } from "../../../shared/policy/schema";
 import { defaultPolicy } from "../../catalog";
 import { database } from "../../db/client";
 import { latestLessons, lessonChanges, lessonTexts, publishedLessonVersions } from "../../db/lessons";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { currentPolicy, policyHistory } from "../../db/policies";
 import { policyVersions } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -44,12 +45,14 @@ export const adminPolicy = new Hono<AppEnv>()
   })
   .post("/validate", jsonBody(policyRequest), async (c) => {
     const db = database(c.env.DB);
-    const { issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    const { byId } = await loadEffectiveCatalog(db);
+    const { issues } = checkPolicy(c.req.valid("json").policy, await nextVersion(db), byId);
     return c.json({ ok: issues.length === 0, issues } satisfies PolicyValidateResponse);
   })
   .post("/", jsonBody(policyRequest), async (c) => {
     const db = database(c.env.DB);
-    const checked = checkPolicy(c.req.valid("json").policy, await nextVersion(db));
+    const { byId } = await loadEffectiveCatalog(db);
+    const checked = checkPolicy(c.req.valid("json").policy, await nextVersion(db), byId);
     if (!checked.policy) {
       return refuse(c, 400, "change_refused", "policy refused, nothing was published", { issues: checked.issues });
     }

@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import { reviewRequest, type ToolDetailResponse, type ToolReview } from "../../../shared/admin";
 import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
-import { catalog, catalogToolsById, toolsById } from "../../catalog";
+import { catalog, catalogEntriesById, inventoryKind } from "../../catalog";
 import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
+import { loadEffectiveCatalog } from "../../db/organization";
 import { toolReview, upsertReview } from "../../db/reviews";
 import type { toolReviews } from "../../db/schema";
 import { eventTotals, lastDays, toolDevicesPerDay, toolSpans, visitsPerDay, WINDOWS } from "../../db/usage";
@@ -34,12 +35,17 @@ function toReview(row: typeof toolReviews.$inferSelect): ToolReview {
 export const toolsRoute = new Hono<AppEnv>()
   .get("/:id", async (c) => {
     const id = c.req.param("id");
-    const source = catalogToolsById.get(id);
-    const compiled = toolsById.get(id);
+    const db = database(c.env.DB);
+    const effective = await loadEffectiveCatalog(db);
+    const own = effective.entries.find((entry) => entry.id === id);
+    // An organization entry shows its own words; it has no sourced facts.
+    const source =
+      catalogEntriesById.get(id) ??
+      (own && { ...own, description: own.description ?? "", vendor: "", facts: undefined, examples: [] });
+    const compiled = effective.byId.get(id);
     if (!source || !compiled) return refuse(c, 404, "not_found", `no tool "${id}" in the catalog`);
     const category = catalog.categories.find((entry) => entry.id === source.category);
     const vendor = catalog.vendors.find((entry) => entry.id === source.vendor);
-    const db = database(c.env.DB);
     const k = kAnonymity(c.env);
     const today = dayOf(Date.now());
     const days = lastDays(today, WINDOWS.month);
@@ -73,6 +79,7 @@ export const toolsRoute = new Hono<AppEnv>()
         facts: source.facts ?? {},
         risk: compiled.risk,
         level: compiled.level,
+        kind: inventoryKind(compiled, effective.entries),
       },
       review: review ? toReview(review) : null,
       usage: {
@@ -92,16 +99,17 @@ export const toolsRoute = new Hono<AppEnv>()
   })
   .put("/:id/review", jsonBody(reviewRequest), async (c) => {
     const id = c.req.param("id");
-    if (!toolsById.has(id)) return refuse(c, 404, "not_found", `no tool "${id}" in the catalog`);
+    const db = database(c.env.DB);
+    const { byId } = await loadEffectiveCatalog(db);
+    if (!byId.has(id)) return refuse(c, 404, "not_found", `no tool "${id}" in the catalog`);
     const body = c.req.valid("json");
     const issues: string[] = [];
-    if (body.alternative && !toolsById.has(body.alternative)) {
+    if (body.alternative && !byId.has(body.alternative)) {
       issues.push(`alternative: unknown tool "${body.alternative}"`);
     }
     if (body.alternative === id) issues.push("alternative: a tool cannot be its own alternative");
     if (issues.length) return refuse(c, 422, "change_refused", "review refused, nothing was changed", { issues });
 
-    const db = database(c.env.DB);
     const before = await toolReview(db, id);
     const row = {
       tool: id,

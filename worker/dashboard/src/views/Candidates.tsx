@@ -6,7 +6,7 @@ import { CANDIDATE_STATE_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { replaceQuery } from "../router";
 import { useCanEdit, useMe } from "../session";
-import type { Candidate, CandidateState } from "../types";
+import type { Candidate, CandidateState, CandidatesResponse, ExtensionCandidate } from "../types";
 
 const STATES: CandidateState[] = ["new", "added", "dismissed"];
 
@@ -16,15 +16,16 @@ const STATES: CandidateState[] = ["new", "added", "dismissed"];
  * dismisses it.
  */
 export default function Candidates({ route }: ViewProps) {
-  const [candidates, reload] = useResource<{ candidates: Candidate[] }>("/candidates");
+  const [candidates, reload] = useResource<CandidatesResponse>("/candidates");
   const asked = route.query.get("state");
   const filter = STATES.find((state) => state === asked) ?? "new";
   return (
     <>
       <PageTitle title="Candidates" />
       <p class="intro">
-        Domains the extension's heuristics took for AI tools that the catalog does not know. Mark one as added once a
-        catalog entry for it exists in <code>policies/tools/</code>, or dismiss it.
+        Domains the extension's heuristics took for AI tools that the catalog does not know. Add one to the catalog (it
+        becomes one of the <a href="#/organization">catalog additions</a> and devices recognize it with their next
+        policy fetch), mark it added once a catalog entry for it exists in <code>policies/tools/</code>, or dismiss it.
       </p>
       <Async resource={candidates} what="the candidate domains">
         {(data) => (
@@ -44,6 +45,9 @@ export default function Candidates({ route }: ViewProps) {
               ))}
             </fieldset>
             <List candidates={data.candidates.filter((c) => c.state === filter)} onChanged={reload} filter={filter} />
+            {data.extensions && data.extensions.length > 0 && (
+              <Extensions extensions={data.extensions} onChanged={reload} />
+            )}
           </>
         )}
       </Async>
@@ -83,6 +87,10 @@ function List({
   }
   const change = (domain: string, state: CandidateState) =>
     run(() => send("POST", `/candidates/${encodeURIComponent(domain)}`, { state }), domain);
+  // One click: the domain becomes a catalog addition (devices recognize it with their next
+  // policy fetch) and the candidate is marked added; name and category can be edited later.
+  const promote = (domain: string) =>
+    run(() => send("POST", `/candidates/${encodeURIComponent(domain)}/promote`, {}), domain);
   return (
     <>
       <ReadOnlyNote action="triage candidates" />
@@ -103,6 +111,17 @@ function List({
                 <FigureCell value={c.visits} />
                 <td class="nowrap">{daySpan(c.firstSeen, c.lastSeen, c.fewerThanK)}</td>
                 <td class="row-actions">
+                  {c.state === "new" && (
+                    <button
+                      type="button"
+                      class="small"
+                      disabled={!canEdit || busy !== null}
+                      aria-label={`Add to the catalog: ${c.domain}`}
+                      onClick={() => promote(c.domain)}
+                    >
+                      Add to the catalog
+                    </button>
+                  )}
                   {STATES.filter((s) => s !== c.state).map((s) => (
                     <button
                       key={s}
@@ -128,4 +147,62 @@ function List({
 
 function actionLabel(state: CandidateState): string {
   return state === "added" ? "Mark added" : state === "dismissed" ? "Dismiss" : "Back to triage";
+}
+
+/**
+ * Unknown AI-looking extensions that devices named once at least k of them held one (until
+ * then only a keyed hash left each device). Adding one makes it a catalog addition that
+ * devices then count like a catalogued extension.
+ */
+function Extensions({ extensions, onChanged }: { extensions: ExtensionCandidate[]; onChanged: () => void }) {
+  const canEdit = useCanEdit();
+  const { k } = useMe();
+  const { busy, error, run } = useAction(onChanged);
+  const add = (candidate: ExtensionCandidate) => {
+    const id = `org-${candidate.store}-${candidate.id.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`
+      .slice(0, 64)
+      .replace(/-+$/, "");
+    const entry = {
+      id,
+      name: `${candidate.store} extension ${candidate.id}`.slice(0, 80),
+      vendor: "Unknown",
+      category: "browsers",
+      extensions: { [candidate.store]: [candidate.id] },
+    };
+    return run(() => send("PUT", `/organization/${encodeURIComponent(id)}`, entry), candidate.id);
+  };
+  return (
+    <section aria-labelledby="extension-candidates">
+      <h3 id="extension-candidates">Extensions held by at least {num(k)} devices</h3>
+      <Problem error={error} />
+      <div class="table-scroll">
+        <table class="data candidates">
+          <TableHead columns={["Store", "Extension id", { label: "Devices", num: true }, "Seen", ""]} />
+          <tbody>
+            {extensions.map((candidate) => (
+              <tr key={`${candidate.store}:${candidate.id}`} data-extension={candidate.id}>
+                <td>{candidate.store}</td>
+                <th scope="row" class="mono">
+                  {candidate.id}
+                </th>
+                <td class="num">{num(candidate.devices)}</td>
+                <td class="nowrap">{daySpan(candidate.firstSeen, candidate.lastSeen, false)}</td>
+                <td class="row-actions">
+                  <button
+                    type="button"
+                    class="small"
+                    disabled={!canEdit || busy !== null}
+                    aria-label={`Add to the catalog: ${candidate.id}`}
+                    onClick={() => add(candidate)}
+                  >
+                    Add to the catalog
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
 }

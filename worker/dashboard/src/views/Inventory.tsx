@@ -1,11 +1,11 @@
 import type { ComponentChildren } from "preact";
-import { REVIEW_STATUSES } from "../../../../shared/events";
+import { INVENTORY_KINDS, REVIEW_STATUSES } from "../../../../shared/events";
 import { useResource } from "../api";
 import { Sparkline } from "../components/charts";
 import { FigureCell, WithheldNote, withheldReason } from "../components/figures";
 import { Async, GettingStarted, PageTitle, RiskBadge, SelectField, StatusBadge } from "../components/ui";
 import { count, day, num, shortDay, weekOfDay } from "../format";
-import { REVIEW_STATUS_NAMES, RISK_LEVEL_NAMES } from "../labels";
+import { INVENTORY_KIND_NAMES, REVIEW_STATUS_NAMES, RISK_LEVEL_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { href, replaceQuery } from "../router";
 import { useMe } from "../session";
@@ -63,6 +63,7 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
   const category = route.query.get("category") ?? "";
   const status = route.query.get("status") ?? "";
   const level = route.query.get("level") ?? "";
+  const kind = route.query.get("kind") ?? "";
   const sortParam = route.query.get("sort");
   const sort: SortKey = COLUMNS.some((c) => c.key === sortParam) ? (sortParam as SortKey) : "devices30";
   const dir = route.query.get("dir");
@@ -78,7 +79,8 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
         (!needle || `${t.name} ${t.vendor} ${t.id}`.toLowerCase().includes(needle)) &&
         (!category || t.category === category) &&
         (!status || t.status === status) &&
-        (!level || t.level === level),
+        (!level || t.level === level) &&
+        (!kind || t.kind === kind),
     )
     .sort((a, b) => compare(a, b, sort, direction) || a.name.localeCompare(b.name));
 
@@ -104,6 +106,13 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
           {categories.map(([id, name]) => (
             <option key={id} value={id}>
               {name}
+            </option>
+          ))}
+        </Select>
+        <Select label="Kind" value={kind} onChange={(v) => replaceQuery(route, { kind: v })}>
+          {INVENTORY_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {INVENTORY_KIND_NAMES[k]}
             </option>
           ))}
         </Select>
@@ -153,7 +162,7 @@ function Table({ tools, route }: { tools: InventoryTool[]; route: ViewProps["rou
           </thead>
           <tbody>
             {shown.map((tool) => (
-              <Row key={tool.id} tool={tool} />
+              <Row key={`${tool.kind}:${tool.id}`} tool={tool} />
             ))}
           </tbody>
         </table>
@@ -173,10 +182,16 @@ function Row({ tool }: { tool: InventoryTool }) {
   const seen = (value: string) => (tool.withheld ? weekOfDay(value) : shortDay(value));
   const known = tool.trend.filter((v): v is number => v !== null);
   return (
-    <tr data-tool={tool.id} class={tool.withheld ? "withheld-row" : undefined}>
+    <tr data-tool={tool.id} data-kind={tool.kind} class={tool.withheld ? "withheld-row" : undefined}>
       <th scope="row">
         <a href={href(["tools", tool.id])}>{tool.name}</a>
         <span class="vendor">{tool.vendor}</span>
+        <span class="kind">{INVENTORY_KIND_NAMES[tool.kind]}</span>
+        {tool.sites && tool.sites.length > 0 && (
+          <span class="sites">
+            in {tool.sites.map((site) => `${site.site} (${count(site.devices, "device")})`).join(", ")}
+          </span>
+        )}
       </th>
       <td class="category">{tool.categoryName}</td>
       <td>

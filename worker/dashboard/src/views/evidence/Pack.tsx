@@ -10,7 +10,7 @@ import { Coverage, FigureCell, WithheldNote } from "../../components/figures";
 import { GroupTable } from "../../components/groups";
 import { RiskBadge, StatusBadge, TableHead } from "../../components/ui";
 import { count, day, num, when } from "../../format";
-import { decisionName } from "../../labels";
+import { decisionName, INVENTORY_KIND_NAMES } from "../../labels";
 import { href } from "../../router";
 import type { EvidencePack } from "../../types";
 import { PackLiteracy } from "./Literacy";
@@ -115,15 +115,26 @@ export function Pack({ pack }: { pack: EvidencePack }) {
       <PackLiteracy pack={pack} />
 
       <h4>AI tools in use ({num(pack.inventory.length)})</h4>
+      {pack.systemsByKind && (
+        <p class="muted" data-testid="evidence-by-kind">
+          By kind:{" "}
+          {pack.systemsByKind
+            .filter((entry) => entry.systems > 0)
+            .map((entry) => `${INVENTORY_KIND_NAMES[entry.kind]} ${num(entry.systems)}`)
+            .join(", ") || "none"}
+        </p>
+      )}
       <div class="table-scroll">
         <table class="data" data-testid="evidence-inventory">
           <TableHead columns={["Tool", "Risk", "Review", "Owner", "Next review", { label: "Devices", num: true }]} />
           <tbody>
             {pack.inventory.map((tool) => (
-              <tr key={tool.id} data-tool={tool.id}>
+              <tr key={`${tool.kind ?? "web"}:${tool.id}`} data-tool={tool.id} data-kind={tool.kind ?? "web"}>
                 <th scope="row">
                   <a href={href(["tools", tool.id])}>{tool.name}</a>
-                  <span class="vendor">{tool.vendor}</span>
+                  <span class="vendor">
+                    {tool.vendor} · {INVENTORY_KIND_NAMES[tool.kind ?? "web"]}
+                  </span>
                 </th>
                 <td>
                   <RiskBadge level={tool.level} />
