@@ -92,6 +92,8 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          // The property tests send hundreds of requests: on a busy machine that outlasts 5 s.
+          testTimeout: 60_000,
           setupFiles: ["./test/worker/apply-migrations.ts"],
         },
       },

@@ -8,4 +8,5 @@ export * from "./admin/evidence";
 export * from "./admin/fleet";
 export * from "./admin/literacy";
 export * from "./admin/organization";
+export * from "./admin/review-queue";
 export * from "./admin/usage";

@@ -33,6 +33,13 @@ export const REVIEW_STATUSES = ["unreviewed", "approved", "approved_with_conditi
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /**
+ * Where a request to review a tool stands: open (nobody took it yet), in_review (an owner
+ * works on it), closed (decided or dismissed).
+ */
+export const REVIEW_QUEUE_STATES = ["open", "in_review", "closed"] as const;
+export type ReviewQueueState = (typeof REVIEW_QUEUE_STATES)[number];
+
+/**
  * What an inventory entry is: a tool used in pages (`web`) or called as an API (`api`), an AI
  * browser extension, an AI browser, or an AI tool embedded in other sites' pages.
  */

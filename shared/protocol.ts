@@ -3,7 +3,7 @@ import { chromiumExtensionId, geckoExtensionId, STORES } from "./catalog/discove
 import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
-import { EVENTS, REVIEW_STATUSES } from "./events";
+import { EVENTS, REVIEW_QUEUE_STATES, REVIEW_STATUSES } from "./events";
 import { LESSON_OUTCOMES } from "./lessons/schema";
 import { LIMITS } from "./limits";
 import { policySchema } from "./policy/schema";
@@ -233,6 +233,19 @@ export const policyResponse = z.strictObject({
   revealExtensions: z.array(extensionToken.shape.token).max(LIMITS.maxRevealedTokens).optional(),
 });
 export type PolicyResponse = z.infer<typeof policyResponse>;
+
+/**
+ * `GET /api/v1/review-requests?tool=a&tool=b`: where the device's own requests to review a
+ * tool stand, for the tools it asked about and has itself requested (others are left out), and
+ * the tool's review status now (null: not reviewed).
+ */
+export const deviceReviewRequestsResponse = z.strictObject({
+  requests: z.record(
+    slug,
+    z.strictObject({ state: z.enum(REVIEW_QUEUE_STATES), review: z.enum(REVIEW_STATUSES).nullable() }),
+  ),
+});
+export type DeviceReviewRequestsResponse = z.infer<typeof deviceReviewRequestsResponse>;
 
 /**
  * Why a request was refused, as a stable code clients act on. `error` is English for people

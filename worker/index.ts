@@ -21,11 +21,13 @@ import { me } from "./routes/admin/me";
 import { organizationRoute } from "./routes/admin/organization";
 import { overviewRoute } from "./routes/admin/overview";
 import { adminPolicy } from "./routes/admin/policy";
+import { reviewQueueRoute } from "./routes/admin/review-queue";
 import { toolsRoute } from "./routes/admin/tools";
 import { catalogRoute } from "./routes/catalog";
 import { enroll } from "./routes/enroll";
 import { policy } from "./routes/policy";
 import { reports } from "./routes/reports";
+import { deviceReviewRequestsRoute } from "./routes/review-requests";
 
 const app = new Hono<AppEnv>();
 
@@ -64,6 +66,7 @@ app.route("/api/v1/enroll", enroll);
 app.route("/api/v1/policy", policy);
 app.route("/api/v1/reports", reports);
 app.route("/api/v1/catalog", catalogRoute);
+app.route("/api/v1/review-requests", deviceReviewRequestsRoute);
 
 app.use("/api/admin/*", adminAuth);
 app.route("/api/admin/me", me);
@@ -74,6 +77,7 @@ app.route("/api/admin/candidates", candidatesRoute);
 app.route("/api/admin/organization", organizationRoute);
 app.route("/api/admin/awareness", awarenessRoute);
 app.route("/api/admin/exceptions", exceptionsRoute);
+app.route("/api/admin/review-requests", reviewQueueRoute);
 app.route("/api/admin/policy", adminPolicy);
 app.route("/api/admin/devices", devicesRoute);
 app.route("/api/admin/enrollment-tokens", enrollmentTokensRoute);

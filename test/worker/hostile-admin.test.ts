@@ -49,6 +49,7 @@ const WRITES: Array<[string, string, (value: unknown) => unknown]> = [
   ["POST", "/candidates/newtool.ai", (v) => ({ state: v })],
   ["POST", "/candidates/%3Cimg%3E", () => ({ state: "dismissed" })],
   ["PUT", "/exceptions/chatgpt/evaluating", (v) => ({ decision: v, owner: v, expiry: v })],
+  ["PUT", "/review-requests/chatgpt", (v) => ({ state: v, owner: v, note: v })],
   ["POST", "/enrollment-tokens", (v) => ({ label: v, extra: v })],
   ["POST", "/enrollment-tokens/no-such-token/revoke", () => ({})],
   ["POST", "/devices/no-such-device/revoke", () => ({})],

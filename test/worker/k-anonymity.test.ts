@@ -17,6 +17,7 @@ const ENDPOINTS = [
   "/candidates",
   "/awareness",
   "/exceptions",
+  "/review-requests",
   "/devices",
   "/audit",
   "/policy",

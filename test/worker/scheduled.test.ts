@@ -263,6 +263,60 @@ describe("webhooks", () => {
     expect(received.filter((r) => r.headers.get("x-shadowlight-event") === "tool.discovered")).toHaveLength(0);
   });
 
+  it("announces an open review request once per opening, its devices only at k", async () => {
+    const { received } = mockWebhookReceiver(() => new Response("ok"));
+    const yesterday = addDays(today(), -1);
+    const asker = await enrollDevice();
+    const asked = counters(yesterday, [
+      ["gamma", "blocked", 1],
+      ["gamma", "review_requested", 1],
+    ]);
+    expect((await report(asker.deviceToken, asked)).status).toBe(200);
+    const now = Date.now();
+    await runDailyAfter(yesterday, now);
+    const events = [];
+    for (const request of received.filter((r) => r.headers.get("x-shadowlight-event") === "review.requested")) {
+      events.push((await verifySignature(request)).body);
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ tool: { id: "gamma" }, since: yesterday, devices: null, day: yesterday });
+    expect(JSON.stringify(events)).not.toContain(asker.deviceId);
+
+    // Taken up: no new event. Closed and asked again later: one new event for the new opening.
+    received.length = 0;
+    const put = (state: string) =>
+      admin("/review-requests/gamma", {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ state }),
+      });
+    expect((await put("in_review")).status).toBe(200);
+    await runDailyAfter(today(), now + DAY_MS);
+    expect(received.filter((r) => r.headers.get("x-shadowlight-event") === "review.requested")).toHaveLength(0);
+    expect((await put("closed")).status).toBe(200);
+    // Closed the day before today's new request.
+    await env.DB.prepare("UPDATE review_requests SET closed_day = ?1").bind(yesterday).run();
+    const again = await enrollDevice();
+    expect(
+      (
+        await report(
+          again.deviceToken,
+          counters(today(), [
+            ["gamma", "blocked", 1],
+            ["gamma", "review_requested", 1],
+          ]),
+        )
+      ).status,
+    ).toBe(200);
+    await runDailyAfter(addDays(today(), 1), now + 2 * DAY_MS);
+    const reopened = received.filter((r) => r.headers.get("x-shadowlight-event") === "review.requested");
+    expect(reopened).toHaveLength(1);
+    expect((await verifySignature(reopened[0] as Delivery)).body).toMatchObject({
+      tool: { id: "gamma" },
+      since: today(),
+    });
+  });
+
   /** An event waiting in the outbox, as the daily job writes it. */
   async function queued(tool: string, now: number) {
     await env.DB.prepare("DELETE FROM webhook_outbox").run();

@@ -68,6 +68,9 @@ export async function flagOutliers(d1: D1Database, day: string): Promise<number>
  *   tool.discovered       a tool reached k distinct devices (once per tool)
  *   candidate.discovered  an unknown AI domain reached k distinct devices (once per domain)
  *   justifications.daily  a day's requests for one tool and reason by at least k devices
+ *   review.requested      someone asked to have a tool reviewed and the request is open (once per
+ *                         opening: the first day asked since it was last closed); its number
+ *                         of devices only when at least k
  * Each is written to the outbox once (webhook_emitted remembers it) and delivered with retries.
  */
 export async function emitAggregates(d1: D1Database, day: string, k: number, now: number): Promise<number> {
@@ -125,6 +128,20 @@ export async function emitAggregates(d1: D1Database, day: string, k: number, now
           ? "?3 || '/' || found.tool || '/' || found.reason || '/' || found.policy_version"
           : "json_extract(data, '$.day') || '/' || json_extract(data, '$.tool') || '/' || json_extract(data, '$.reason') || '/' || json_extract(data, '$.policyVersion')",
       "json_object('tool', found.tool, 'reason', found.reason, 'policyVersion', found.policy_version, 'devices', found.devices, 'requests', found.requests, 'day', ?3)",
+      k,
+      day,
+    ),
+    ...emit(
+      "review.requested",
+      `SELECT c.tool, min(c.day) AS since, count(DISTINCT c.device_id) AS devices
+       FROM daily_counters c LEFT JOIN review_requests r ON r.tool = c.tool
+       WHERE c.event = 'review_requested' AND c.n > 0 AND c.day <= ?3 AND c.day > coalesce(r.closed_day, '')
+       GROUP BY c.tool`,
+      (row) =>
+        row === "found"
+          ? "found.tool || '/' || found.since"
+          : "json_extract(data, '$.tool') || '/' || json_extract(data, '$.since')",
+      "json_object('tool', found.tool, 'since', found.since, 'devices', CASE WHEN found.devices >= ?2 THEN found.devices END, 'day', ?3)",
       k,
       day,
     ),

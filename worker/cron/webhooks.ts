@@ -78,6 +78,8 @@ function eventBody(row: OutboxRow, labels: Map<string, string>, now: number): Re
         devices: data.devices,
         requests: data.requests,
       };
+    case "review.requested":
+      return { ...base, tool: toolSummary(String(data.tool)), since: data.since, devices: data.devices ?? null };
     default:
       return { ...base, ...data };
   }

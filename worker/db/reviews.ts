@@ -17,3 +17,12 @@ export function upsertReview(db: Database, row: typeof toolReviews.$inferInsert)
   const { tool: _tool, ...changes } = row;
   return db.insert(toolReviews).values(row).onConflictDoUpdate({ target: toolReviews.tool, set: changes });
 }
+
+/** Every stored review's status and when it was last changed. */
+export async function reviewSummaries(db: Database): Promise<Map<string, { status: string; updatedAt: number }>> {
+  const rows = await db
+    .select({ tool: toolReviews.tool, status: toolReviews.status, updatedAt: toolReviews.updatedAt })
+    .from(toolReviews)
+    .all();
+  return new Map(rows.map(({ tool, ...summary }) => [tool, summary]));
+}

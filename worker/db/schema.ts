@@ -518,3 +518,19 @@ export const revealedExtensions = sqliteTable(
     index("revealed_extensions_day").on(t.day),
   ],
 );
+
+/**
+ * The review queue's own state per tool: who owns the request and where it stands. The
+ * requests themselves are the devices' `review_requested` counts; a tool with requests and no
+ * row here is open. A closed request that devices ask for again after `closed_day` is open
+ * again.
+ */
+export const reviewRequests = sqliteTable("review_requests", {
+  tool: text("tool").primaryKey(),
+  state: text("state").notNull(),
+  owner: text("owner"),
+  note: text("note"),
+  closedDay: text("closed_day"),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});

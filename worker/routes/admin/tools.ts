@@ -6,6 +6,7 @@ import { catalog, catalogEntriesById, inventoryKind } from "../../catalog";
 import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
 import { loadEffectiveCatalog } from "../../db/organization";
+import { closeOnReview } from "../../db/review-queue";
 import { toolReview, upsertReview } from "../../db/reviews";
 import type { toolReviews } from "../../db/schema";
 import { eventTotals, lastDays, toolDevicesPerDay, toolSpans, visitsPerDay, WINDOWS } from "../../db/usage";
@@ -128,6 +129,8 @@ export const toolsRoute = new Hono<AppEnv>()
         before: before ? toReview(before) : null,
         after: toReview(row),
       }),
+      // A review answers the request people made for it: an open request closes with it.
+      ...(row.status !== "unreviewed" ? await closeOnReview(db, id, c.get("actor"), row.updatedAt) : []),
     ]);
     return c.json(toReview(row));
   });
