@@ -26,6 +26,9 @@ const SERIAL_E2E = [
   "test/e2e/permissions.test.ts",
 ];
 
+/** Property tests run hundreds of cases: on a busy machine they outlast vitest's default 5 s. */
+const PROPERTY_TIMEOUT = 60_000;
+
 /** What the end-to-end projects share. */
 const E2E = {
   chaiConfig: { truncateThreshold: 0 },
@@ -53,19 +56,26 @@ export default defineConfig({
             "test/dev/**/*.test.ts",
           ],
           environment: "node",
+          testTimeout: PROPERTY_TIMEOUT,
         },
       },
       {
         plugins: [WxtVitest()],
         // What wxt.config.ts defines from SHADOWLIGHT_* at build time: an unconfigured build.
         define: { __SL_SERVER_URL__: '""', __SL_ENROLLMENT_TOKEN__: '""', __SL_GROUP__: '""' },
-        test: { name: "extension", include: ["test/extension/**/*.test.ts"], environment: "happy-dom" },
+        test: {
+          name: "extension",
+          include: ["test/extension/**/*.test.ts"],
+          environment: "happy-dom",
+          testTimeout: PROPERTY_TIMEOUT,
+        },
       },
       {
         test: {
           name: "dashboard",
           include: ["test/dashboard/**/*.test.ts"],
           environment: "happy-dom",
+          testTimeout: PROPERTY_TIMEOUT,
         },
       },
       {
@@ -92,8 +102,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
-          // The property tests send hundreds of requests: on a busy machine that outlasts 5 s.
-          testTimeout: 60_000,
+          testTimeout: PROPERTY_TIMEOUT,
           setupFiles: ["./test/worker/apply-migrations.ts"],
         },
       },

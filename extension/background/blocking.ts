@@ -5,6 +5,7 @@ import { decide, nudgeView } from "../lib/decide";
 import type { NudgeView, RequestOf } from "../lib/messages";
 import { policyInForce } from "../lib/policy-cache";
 import { countNow } from "./counting";
+import { rememberReviewRequest } from "./review-requests";
 
 type Rule = Parameters<typeof browser.declarativeNetRequest.updateDynamicRules>[0] extends infer U
   ? U extends { addRules?: Array<infer R> }
@@ -104,5 +105,6 @@ export async function blockedView(request: RequestOf<"blocked:get">): Promise<Nu
 export async function blockedEvent(request: RequestOf<"blocked:event">): Promise<boolean> {
   if (!catalog().toolsById.has(request.tool)) return false;
   await countNow(request.tool, request.event);
+  if (request.event === "review_requested") await rememberReviewRequest(request.tool);
   return true;
 }

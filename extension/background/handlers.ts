@@ -1,5 +1,6 @@
 import { blockedEvent, blockedView } from "./blocking";
 import { nudgeAnswered, nudgeShown, nudgeTampered, serveNudge } from "./nudges";
+import { reviewRequests } from "./review-requests";
 import type { Handlers } from "./router";
 import { status } from "./status";
 import { synchronize } from "./sync";
@@ -15,4 +16,5 @@ export const handlers: Handlers = {
   "status:get": (request) => status(request),
   // "Send now": the policy and catalog too, so a change an admin just published is in force.
   "report:flush": () => synchronize(),
+  "reviews:get": () => reviewRequests(),
 };

@@ -1,4 +1,5 @@
 import { browser } from "wxt/browser";
+import type { ReviewQueueState, ReviewStatus } from "../../shared/events";
 import type { Decision } from "../../shared/policy/evaluate";
 import type { ReportRequest } from "../../shared/protocol";
 import type { NudgeAnswer, NudgeView } from "../nudge/view";
@@ -51,6 +52,19 @@ export interface StatusView {
 }
 
 /**
+ * A review this device asked for, as the popup shows it: `waiting` until the server knows of
+ * it (the count is not yet sent), then the review queue's state.
+ */
+export interface ReviewRequestView {
+  tool: string;
+  name: string;
+  day: string;
+  state: "waiting" | ReviewQueueState;
+  /** The tool's review status now (null: not reviewed). */
+  review: ReviewStatus | null;
+}
+
+/**
  * Who may send a message: the content script on a catalog page, the extension's blocked page,
  * or any of the extension's own pages (popup, options).
  */
@@ -67,6 +81,7 @@ export interface Protocol {
   "blocked:event": Message<"blocked", { tool: string; event: "blocked" | "review_requested" }, boolean>;
   "status:get": Message<"extension", { url?: string }, StatusView>;
   "report:flush": Message<"extension", Record<string, never>, FlushResult>;
+  "reviews:get": Message<"extension", Record<string, never>, ReviewRequestView[]>;
 }
 
 export type MessageType = keyof Protocol;

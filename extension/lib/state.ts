@@ -2,6 +2,7 @@ import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { Day } from "../../shared/day";
+import type { ReviewQueueState, ReviewStatus } from "../../shared/events";
 import type { NudgeMemory } from "../../shared/policy/evaluate";
 import type { PolicyAction } from "../../shared/policy/schema";
 import type { PolicyResponse, RefusalReason, ReportRequest } from "../../shared/protocol";
@@ -97,6 +98,16 @@ export interface TabDecision {
 const NOT_KEPT: NotKept = { refused: {}, expired: 0, candidateOverflow: 0 };
 const DELIVERY: Delivery = { failures: 0, lastError: null, lastAttemptAt: null, nextAttemptAt: null };
 
+/** A review this device asked for from the blocked page, and what the server last said of it. */
+export interface ReviewRequestRecord {
+  /** The day it was asked (the last time, when asked again). */
+  day: Day;
+  /** The queue's state, once the server knows of the request (absent: not yet sent or not yet asked). */
+  state?: ReviewQueueState;
+  /** The tool's review status when the server last answered (null: not reviewed). */
+  review?: ReviewStatus | null;
+}
+
 export const local = {
   counters: storage.defineItem<CounterBook>("local:counters", { fallback: {} }),
   sent: storage.defineItem<CounterBook>("local:sent", { fallback: {} }),
@@ -157,6 +168,7 @@ export const local = {
   }),
   /** Settings entered on the options page (managed settings win over them). */
   options: storage.defineItem<Options>("local:options", { fallback: {} }),
+  reviewRequests: storage.defineItem<Record<string, ReviewRequestRecord>>("local:reviewRequests", { fallback: {} }),
 };
 
 export const session = {

@@ -258,6 +258,17 @@ export async function adminGet<T>(stack: Stack, path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** Sends an admin change (PUT) and returns the parsed answer; fails with the server's answer otherwise. */
+export async function adminPut<T>(stack: Stack, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${stack.serverUrl}/api/admin${path}`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 /** The device's counts by name, summed over days ("chatgpt acknowledged v1" = 1). */
 export async function deviceCounts(browser: Browser): Promise<Record<string, number>> {
   const { counters } = (await extensionStorage(browser)) as { counters?: CounterBook };

@@ -5,6 +5,7 @@ import type { PolicyInput } from "../../shared/policy/schema";
 import {
   ARTIFACTS,
   adminGet,
+  adminPut,
   type Browser,
   decided,
   deviceCounts,
@@ -19,6 +20,22 @@ import {
   waitForPolicy,
 } from "./harness";
 import { extensionWorlds, find, gone, press, pressNamed, query, textOf } from "./screen";
+
+/** Opens the popup and reads the line of its review requests about `tool`: its state and words. */
+async function reviewRequestState(
+  browser: Browser,
+  tool: string,
+  screenshot?: string,
+): Promise<{ state: string | null; text: string }> {
+  const popup = await browser.context.newPage();
+  await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+  const line = popup.getByTestId("review-requests").locator(`li[data-tool="${tool}"]`);
+  await line.waitFor({ timeout: 15_000 });
+  const result = { state: await line.getAttribute("data-state"), text: (await line.textContent()) ?? "" };
+  if (screenshot) await popup.screenshot({ path: `${ARTIFACTS}/${screenshot}`, fullPage: true });
+  await popup.close();
+  return result;
+}
 
 /*
  * Every nudge, in the real browser: what a person sees, what each click does, and what gets
@@ -172,6 +189,11 @@ describe("nudges for every action", () => {
       [`deepseek review_requested v${version}`]: 1,
     });
     await page.close();
+    // The popup remembers the request; the server does not know of it before the next report.
+    expect(await reviewRequestState(browser, "deepseek")).toMatchObject({
+      state: "waiting",
+      text: expect.stringMatching(/not yet sent/),
+    });
   });
 
   it("allow and non-AI pages: nothing injected", async () => {
@@ -210,5 +232,26 @@ describe("nudges for every action", () => {
     expect(events.claude).toMatchObject({ visit: 2 });
     // Nothing but counts left the browser: not the paths, queries or page content visited.
     expectOnlyCounts(traffic, ["/search/abc", "/imagine", "/chat/xyz", "s/123", "/new"]);
+  });
+
+  it("the review request: queued for the security team, taken up, decided, and the popup follows it", async () => {
+    const queue = async () =>
+      (await adminGet<{ requests: Array<{ tool: string; state: string }> }>(stack, "/review-requests")).requests;
+    expect(await queue()).toContainEqual(expect.objectContaining({ tool: "deepseek", state: "open" }));
+    expect(await reviewRequestState(browser, "deepseek")).toMatchObject({
+      state: "open",
+      text: expect.stringMatching(/waiting for the security team/),
+    });
+    await adminPut(stack, "/review-requests/deepseek", { state: "in_review", owner: "secops@example.com" });
+    expect(await reviewRequestState(browser, "deepseek")).toMatchObject({
+      state: "in_review",
+      text: expect.stringMatching(/being reviewed/),
+    });
+    await adminPut(stack, "/tools/deepseek/review", { status: "banned", notes: "Data stored where we may not." });
+    expect(await queue()).toContainEqual(expect.objectContaining({ tool: "deepseek", state: "closed" }));
+    expect(await reviewRequestState(browser, "deepseek", "popup-review-requests.png")).toMatchObject({
+      state: "closed",
+      text: expect.stringMatching(/decided: banned/),
+    });
   });
 });

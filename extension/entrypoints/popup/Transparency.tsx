@@ -4,7 +4,13 @@ import type { StatusView } from "../../lib/messages";
 import { failureText, when } from "../../ui/standing";
 
 /** Every kind of data that leaves the device, in words. */
-const SENT_KINDS = ["sentKindCounts", "sentKindReasons", "sentKindDomains", "sentKindEnrollment"] as const;
+const SENT_KINDS = [
+  "sentKindCounts",
+  "sentKindReasons",
+  "sentKindDomains",
+  "sentKindEnrollment",
+  "sentKindReviewQuestions",
+] as const;
 
 /** Every count the device did not keep or send, with its reason. */
 function NotKept({ notKept }: { notKept: StatusView["notKept"] }) {

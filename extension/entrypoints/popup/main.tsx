@@ -5,6 +5,7 @@ import { plural, t } from "../../lib/i18n";
 import { type StatusView, send } from "../../lib/messages";
 import type { FlushResult } from "../../lib/reporter";
 import { DeviceStanding, failureText, when } from "../../ui/standing";
+import { ReviewRequests } from "./ReviewRequests";
 import { Transparency } from "./Transparency";
 import "../../lib/page.css";
 
@@ -95,6 +96,7 @@ function Popup() {
               : ""}
         </p>
       </section>
+      <ReviewRequests />
       <Transparency view={view} />
     </main>
   );

@@ -1,10 +1,15 @@
 /**
- * The views that change something: the review form, the policy editor and the exceptions
- * register, each exercised through the UI and its effect checked through the admin API and,
+ * The views that change something: the review form, the policy editor, the exceptions
+ * register and the review queue, each exercised through the UI and its effect checked through the admin API and,
  * where devices would notice, the device API.
  */
 import { expect, it } from "vitest";
-import type { ExceptionsResponse, PolicyListResponse, ToolDetailResponse } from "../../../shared/admin";
+import type {
+  ExceptionsResponse,
+  PolicyListResponse,
+  ReviewQueueResponse,
+  ToolDetailResponse,
+} from "../../../shared/admin";
 import type { PolicyResponse } from "../../../shared/protocol";
 import { ARTIFACTS, adminGet } from "../harness";
 import { HOSTILE } from "../seed";
@@ -213,6 +218,47 @@ export function changeTests(): void {
     expect(updated.exceptions.find((e) => e.tool === open_.tool && e.reason === open_.reason)).toMatchObject({
       decision: "denied",
       owner: "Governance board",
+    });
+  });
+
+  it("review queue: the requests from blocked pages, withheld below k, taken up in the UI", async () => {
+    const { requests } = await adminGet<ReviewQueueResponse>(ctx.stack, "/review-requests");
+    expect(requests.length).toBeGreaterThan(0);
+    const page = await open(ctx.admin, "reviews", "Review requests");
+    const waiting = requests.filter((r) => r.state === "open").length;
+    expect(await text(page.getByTestId("review-requests-count"))).toMatch(
+      new RegExp(`^${requests.length} tools? asked about, ${waiting} waiting`),
+    );
+    for (const entry of requests) {
+      const row = page.locator(`tr[data-review-request="${entry.tool}"]`);
+      expect(await visible(row.locator("td").nth(0))).toBe(shown(entry.requests));
+      expect(await visible(row.locator("td").nth(1))).toBe(shown(entry.devices));
+      expect(await row.locator("select").inputValue()).toBe(entry.state);
+      if (entry.devices === null) expect(await text(row.locator("td").nth(2))).toMatch(/^week of /);
+    }
+    const first = requests.find((r) => r.state === "open");
+    if (!first) throw new Error("the seed left no open review request");
+    const row = page.locator(`tr[data-review-request="${first.tool}"]`);
+    await row.locator("select").selectOption("in_review");
+    await row.getByPlaceholder("Owner").fill(`Security team ${HOSTILE}`);
+    await row.getByPlaceholder("Note").fill("Asked the vendor for its DPA.");
+    await row.getByRole("button", { name: "Save" }).click();
+    await page.waitForFunction(
+      (tool) =>
+        (document.querySelector(`tr[data-review-request="${tool}"] select`) as HTMLSelectElement | null)?.value ===
+          "in_review" &&
+        document.querySelector(`tr[data-review-request="${tool}"] button[type=submit]`)?.hasAttribute("disabled"),
+      first.tool,
+    );
+    expect(await page.locator("main img").count()).toBe(0);
+    await expectPrivate(page);
+    await shot(page, "review-requests");
+    await page.close();
+    const updated = await adminGet<ReviewQueueResponse>(ctx.stack, "/review-requests");
+    expect(updated.requests.find((r) => r.tool === first.tool)).toMatchObject({
+      state: "in_review",
+      owner: `Security team ${HOSTILE}`,
+      note: "Asked the vendor for its DPA.",
     });
   });
 }

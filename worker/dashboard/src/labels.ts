@@ -5,7 +5,7 @@
  */
 import type { CandidateState, ExceptionDecision, FlagState } from "../../../shared/admin";
 import type { Tier } from "../../../shared/catalog/schema";
-import type { EventKind, InventoryKind, ReviewStatus } from "../../../shared/events";
+import type { EventKind, InventoryKind, ReviewQueueState, ReviewStatus } from "../../../shared/events";
 import type { PolicyAction } from "../../../shared/policy/schema";
 import { count, num, words } from "./format";
 
@@ -29,6 +29,12 @@ export const DECISION_NAMES: Record<ExceptionDecision, string> = {
   pending: "Pending",
   granted: "Granted",
   denied: "Denied",
+};
+
+export const REVIEW_QUEUE_STATE_NAMES: Record<ReviewQueueState, string> = {
+  open: "Open",
+  in_review: "In review",
+  closed: "Closed",
 };
 
 export const CANDIDATE_STATE_NAMES: Record<CandidateState, string> = {
@@ -95,6 +101,7 @@ const AUDIT_ACTION_NAMES: Record<string, string> = {
   "review.update": "Review changed",
   "policy.publish": "Policy published",
   "exception.decide": "Exception decided",
+  "review_request.update": "Review request updated",
   "candidate.triage": "Candidate triaged",
   "device.revoke": "Device revoked",
   "device.readmit": "Device re-admitted",

@@ -32,6 +32,7 @@ const VIEWS: Array<{ id: string; title: string; load: Loader; nav: boolean; admi
   { id: "awareness", title: "Awareness", load: () => import("./views/Awareness"), nav: true },
   { id: "policy", title: "Policy", load: () => import("./views/Policy"), nav: true },
   { id: "exceptions", title: "Exceptions", load: () => import("./views/Exceptions"), nav: true },
+  { id: "reviews", title: "Review requests", load: () => import("./views/ReviewRequests"), nav: true },
   { id: "devices", title: "Devices", load: () => import("./views/Devices"), nav: true, adminOnly: true },
   { id: "audit", title: "Audit log", load: () => import("./views/Audit"), nav: true },
   { id: "evidence", title: "Evidence", load: () => import("./views/Evidence"), nav: true },

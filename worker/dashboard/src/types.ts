@@ -33,6 +33,8 @@ import type {
   PolicyPublishResponse,
   PolicyValidateResponse,
   PolicyVersionResponse,
+  ReviewQueueEntry,
+  ReviewQueueResponse,
   ReviewRequest,
   ToolDetailResponse,
   ToolReview,
@@ -63,6 +65,8 @@ export type {
   PolicyAction,
   PolicyPublishResponse,
   PolicyVersionResponse,
+  ReviewQueueEntry,
+  ReviewQueueResponse,
   ReviewStatus,
 };
 export type Me = MeResponse;

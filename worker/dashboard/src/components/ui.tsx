@@ -188,6 +188,31 @@ export function SelectField({
   );
 }
 
+/** A text input inside a table row: its placeholder shows, its label is for screen readers. */
+export function InlineText({
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      <span class="sr-only">{label}</span>
+      <input
+        type="text"
+        placeholder={placeholder}
+        value={value}
+        onInput={(e) => onChange((e.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
+}
+
 /** Two steps for anything hard to undo: the first click asks, the second does it. */
 export function ConfirmButton({
   label,

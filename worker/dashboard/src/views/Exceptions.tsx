@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { send, useAction, useResource } from "../api";
 import { FigureCell, WithheldNote } from "../components/figures";
-import { Async, Empty, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
+import { Async, Empty, InlineText, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
 import { count, daySpan, num } from "../format";
 import { DECISION_NAMES } from "../labels";
 import { href } from "../router";
@@ -121,15 +121,7 @@ function Row({ entry, onChanged }: { entry: ExceptionEntry; onChanged: () => voi
                 </option>
               ))}
             </select>
-            <label>
-              <span class="sr-only">Owner of {label}</span>
-              <input
-                type="text"
-                placeholder="Owner"
-                value={owner}
-                onInput={(e) => setOwner((e.target as HTMLInputElement).value)}
-              />
-            </label>
+            <InlineText label={`Owner of ${label}`} placeholder="Owner" value={owner} onChange={setOwner} />
             <label>
               <span class="sr-only">Expiry of {label}</span>
               <input type="date" value={expiry} onInput={(e) => setExpiry((e.target as HTMLInputElement).value)} />
