@@ -54,6 +54,7 @@ export default defineConfig({
             "test/policies/**/*.test.ts",
             "test/deploy/**/*.test.ts",
             "test/dev/**/*.test.ts",
+            "test/conventions/**/*.test.ts",
           ],
           environment: "node",
           testTimeout: PROPERTY_TIMEOUT,
