@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
  *                       the worker's development helpers)
  *   worker/dashboard/   never imports the worker's database, routes or middleware
  *   worker/db/          never imports routes, middleware or Hono
+ *   worker/routes/      holds no SQL: queries live in worker/db/, one module per resource
  */
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), "../..");
@@ -65,6 +66,11 @@ const RULES: Rule[] = [
     applies: (file) => file.startsWith("worker/db/"),
     forbidden: (target) => under(target, "worker/routes", "worker/middleware") || /^hono(?:\/|$)/.test(target),
   },
+  {
+    name: "the worker's routes hold no query: they never import the query builder",
+    applies: (file) => file.startsWith("worker/routes/"),
+    forbidden: (target) => /^drizzle-orm(?:\/|$)/.test(target),
+  },
 ];
 
 describe("the parts of the codebase", () => {
@@ -75,6 +81,13 @@ describe("the parts of the codebase", () => {
     expect(importsOf("worker/index.ts")).toContain("worker/routes/reports");
     // A dynamic import counts too: the dashboard's views are loaded that way.
     expect(importsOf("worker/dashboard/src/main.tsx")).toContain("worker/dashboard/src/views/Overview");
+  });
+
+  it("the worker's routes write no SQL of their own", () => {
+    const routes = files.filter((file) => file.startsWith("worker/routes/"));
+    expect(routes.length).toBeGreaterThan(10);
+    const withSql = routes.filter((file) => /\.prepare\(|\bsql`/.test(readFileSync(join(ROOT, file), "utf8")));
+    expect(withSql).toEqual([]);
   });
 
   for (const rule of RULES) {

@@ -1,3 +1,4 @@
+import { desc, lt } from "drizzle-orm";
 import type { Database } from "./client";
 import { auditLog } from "./schema";
 
@@ -19,4 +20,15 @@ export function auditEntry(
     target,
     detail: detail ? JSON.stringify(detail) : null,
   });
+}
+
+/** A page of the audit log, newest first: `limit` entries before the id `before` (all when absent), one more to tell whether another page follows. */
+export function auditPage(db: Database, limit: number, before?: number) {
+  return db
+    .select()
+    .from(auditLog)
+    .where(before === undefined ? undefined : lt(auditLog.id, before))
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1)
+    .all();
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { LIMITS } from "../../shared/limits";
 import type { Database } from "./client";
 import { devices, enrollmentTokens } from "./schema";
@@ -131,4 +131,34 @@ export async function groupSizes(db: Database): Promise<Map<string | null, numbe
 export async function smallGroupTest(db: Database, k: number): Promise<(group: string) => boolean> {
   const sizes = await groupSizes(db);
   return (group) => (sizes.get(group) ?? 0) < k;
+}
+
+/** Every enrollment token an admin created, newest first. */
+export function tokensNewestFirst(db: Database) {
+  return db.select().from(enrollmentTokens).orderBy(desc(enrollmentTokens.createdAt), enrollmentTokens.id).all();
+}
+
+/** Every token's group (null: none), to tell which tokens name a small group. */
+export function tokenGroups(db: Database) {
+  return db.select({ id: enrollmentTokens.id, group: enrollmentTokens.groupLabel }).from(enrollmentTokens).all();
+}
+
+export function enrollmentToken(db: Database, id: string) {
+  return db.select().from(enrollmentTokens).where(eq(enrollmentTokens.id, id)).get();
+}
+
+export function insertEnrollmentToken(db: Database, row: typeof enrollmentTokens.$inferInsert) {
+  return db.insert(enrollmentTokens).values(row);
+}
+
+export function setTokenCap(db: Database, id: string, maxDevices: number) {
+  return db.update(enrollmentTokens).set({ maxDevices }).where(eq(enrollmentTokens.id, id));
+}
+
+/** Revokes a token that is not revoked yet (a second revocation changes nothing). */
+export function revokeToken(db: Database, id: string, now: number) {
+  return db
+    .update(enrollmentTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(enrollmentTokens.id, id), isNull(enrollmentTokens.revokedAt)));
 }

@@ -1,5 +1,6 @@
-import { desc, ne } from "drizzle-orm";
+import { desc, eq, max, ne } from "drizzle-orm";
 import type { ReviewStatus } from "../../shared/events";
+import type { Lesson } from "../../shared/lessons/schema";
 import { type Policy, policySchema } from "../../shared/policy/schema";
 import { defaultPolicy } from "../catalog";
 import type { Database } from "./client";
@@ -64,4 +65,72 @@ export function reasonLabels(history: PublishedPolicy[]): Map<string, string> {
     for (const reason of policy.reasons) if (!labels.has(reason.id)) labels.set(reason.id, reason.label);
   }
   return labels;
+}
+
+/** The version the next publication would take (the default policy is published first on a fresh database). */
+export async function nextPolicyVersion(db: Database): Promise<number> {
+  await currentPolicy(db);
+  const row = await db
+    .select({ version: max(policyVersions.version) })
+    .from(policyVersions)
+    .get();
+  return (row?.version ?? 0) + 1;
+}
+
+/** One published version's policy, or null when there is no such version. */
+export async function policyVersion(db: Database, version: number): Promise<Policy | null> {
+  const row = await db
+    .select({ body: policyVersions.body })
+    .from(policyVersions)
+    .where(eq(policyVersions.version, version))
+    .get();
+  return row ? policySchema.parse(JSON.parse(row.body)) : null;
+}
+
+/**
+ * Publishes `policy` as the next version, with its audit entries, in one transaction. The
+ * version is taken inside it, so two admins publishing at once get consecutive versions
+ * instead of a conflict; new and changed lessons (`changed`, by their index in the policy's
+ * lessons) take the same version (paths built from indexes only); the audit entries name the
+ * version written. Returns the policy as stored.
+ */
+export async function publishPolicy(
+  d1: D1Database,
+  policy: Policy,
+  changed: Array<{ index: number; lesson: Lesson }>,
+  publishedAt: number,
+  publishedBy: string,
+): Promise<Policy> {
+  const lessonPaths = changed
+    .map(({ index }) => `, '$.literacy.lessons[${index}].version', coalesce(max(version), 0) + 1`)
+    .join("");
+  const [inserted] = await d1.batch<{ body: string }>([
+    d1
+      .prepare(
+        `INSERT INTO policy_versions (version, body, published_at, published_by)
+         SELECT coalesce(max(version), 0) + 1,
+           json_set(?1, '$.version', coalesce(max(version), 0) + 1${lessonPaths}), ?2, ?3
+         FROM policy_versions RETURNING body`,
+      )
+      .bind(JSON.stringify(policy), publishedAt, publishedBy),
+    d1
+      .prepare(
+        `INSERT INTO audit_log (at, actor, action, target, detail)
+         SELECT ?1, ?2, 'policy.publish', 'v' || max(version),
+           json_object('version', max(version), 'name', ?3, 'rules', ?4, 'lessons', ?5)
+         FROM policy_versions`,
+      )
+      .bind(publishedAt, publishedBy, policy.name, policy.rules.length, policy.literacy?.lessons.length ?? 0),
+    ...changed.map(({ lesson }) =>
+      d1
+        .prepare(
+          `INSERT INTO audit_log (at, actor, action, target, detail)
+           SELECT ?1, ?2, 'lesson.publish', ?3 || ' v' || max(version),
+             json_object('lesson', ?3, 'version', max(version), 'title', ?4)
+           FROM policy_versions`,
+        )
+        .bind(publishedAt, publishedBy, lesson.id, lesson.text.en.title),
+    ),
+  ]);
+  return policySchema.parse(JSON.parse(inserted?.results[0]?.body ?? JSON.stringify(policy)));
 }

@@ -1,9 +1,8 @@
-import { desc, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { type AuditEntry, type AuditResponse, auditQuery } from "../../../shared/admin";
+import { auditPage } from "../../db/audit";
 import { database } from "../../db/client";
-import { smallGroupTest } from "../../db/enrollment";
-import { auditLog, enrollmentTokens } from "../../db/schema";
+import { smallGroupTest, tokenGroups } from "../../db/enrollment";
 import type { AppEnv } from "../../env";
 import { queryParams } from "../../middleware/validate";
 import { kAnonymity } from "../../privacy";
@@ -42,20 +41,8 @@ export const auditRoute = new Hono<AppEnv>().get("/", queryParams(auditQuery), a
   const { limit, before } = c.req.valid("query");
   const db = database(c.env.DB);
   const k = kAnonymity(c.env);
-  const [rows, small] = await Promise.all([
-    db
-      .select()
-      .from(auditLog)
-      .where(before === undefined ? undefined : lt(auditLog.id, before))
-      .orderBy(desc(auditLog.id))
-      .limit(limit + 1)
-      .all(),
-    smallGroupTest(db, k),
-  ]);
-  const tokens = await db
-    .select({ id: enrollmentTokens.id, group: enrollmentTokens.groupLabel })
-    .from(enrollmentTokens)
-    .all();
+  const [rows, small] = await Promise.all([auditPage(db, limit, before), smallGroupTest(db, k)]);
+  const tokens = await tokenGroups(db);
   const smallTokens = new Set(tokens.filter((token) => token.group !== null && small(token.group)).map((t) => t.id));
   const page = rows.slice(0, limit);
   const response: AuditResponse = {

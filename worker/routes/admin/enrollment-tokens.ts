@@ -1,4 +1,3 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import {
   type EnrollmentTokenCreated,
@@ -11,8 +10,16 @@ import { LIMITS } from "../../../shared/limits";
 import { randomToken, sha256Hex } from "../../crypto";
 import { auditEntry } from "../../db/audit";
 import { type Database, database } from "../../db/client";
-import { BOOTSTRAP_TOKEN_ID, enrollmentJumped, enrollmentsByToken } from "../../db/enrollment";
-import { enrollmentTokens } from "../../db/schema";
+import {
+  BOOTSTRAP_TOKEN_ID,
+  enrollmentJumped,
+  enrollmentsByToken,
+  enrollmentToken,
+  insertEnrollmentToken,
+  revokeToken,
+  setTokenCap,
+  tokensNewestFirst,
+} from "../../db/enrollment";
 import type { AppEnv, Env } from "../../env";
 import { refuse } from "../../errors";
 import { adminsOnly } from "../../middleware/admin-auth";
@@ -20,13 +27,10 @@ import { jsonBody } from "../../middleware/validate";
 
 const DAY_MS = 86_400_000;
 
-type TokenRow = typeof enrollmentTokens.$inferSelect;
+type TokenRow = NonNullable<Awaited<ReturnType<typeof enrollmentToken>>>;
 
 async function tokenEntries(db: Database, env: Env, now: number): Promise<EnrollmentTokenEntry[]> {
-  const [rows, usage] = await Promise.all([
-    db.select().from(enrollmentTokens).orderBy(desc(enrollmentTokens.createdAt), enrollmentTokens.id).all(),
-    enrollmentsByToken(db, now - DAY_MS),
-  ]);
+  const [rows, usage] = await Promise.all([tokensNewestFirst(db), enrollmentsByToken(db, now - DAY_MS)]);
   const entry = (row: Pick<TokenRow, "id" | "label" | "groupLabel" | "maxDevices" | "createdAt" | "revokedAt">) => {
     const { devices = 0, recent = 0 } = usage.get(row.id) ?? {};
     return {
@@ -79,7 +83,7 @@ export const enrollmentTokensRoute = new Hono<AppEnv>()
     const id = crypto.randomUUID();
     const token = randomToken();
     await db.batch([
-      db.insert(enrollmentTokens).values({
+      insertEnrollmentToken(db, {
         id,
         label,
         tokenHash: await sha256Hex(token),
@@ -95,11 +99,11 @@ export const enrollmentTokensRoute = new Hono<AppEnv>()
     const id = c.req.param("id");
     const { maxDevices } = c.req.valid("json");
     const db = database(c.env.DB);
-    const row = await db.select().from(enrollmentTokens).where(eq(enrollmentTokens.id, id)).get();
+    const row = await enrollmentToken(db, id);
     if (!row) return refuse(c, 404, "not_found", `no enrollment token "${id}"`);
     if (row.revokedAt !== null) return refuse(c, 409, "conflict", `enrollment token "${id}" is revoked`);
     await db.batch([
-      db.update(enrollmentTokens).set({ maxDevices }).where(eq(enrollmentTokens.id, id)),
+      setTokenCap(db, id, maxDevices),
       auditEntry(db, c.get("actor"), "enrollment-token.cap", id, {
         label: row.label,
         from: row.maxDevices,
@@ -112,14 +116,11 @@ export const enrollmentTokensRoute = new Hono<AppEnv>()
   .post("/:id/revoke", async (c) => {
     const id = c.req.param("id");
     const db = database(c.env.DB);
-    const row = await db.select().from(enrollmentTokens).where(eq(enrollmentTokens.id, id)).get();
+    const row = await enrollmentToken(db, id);
     if (!row) return refuse(c, 404, "not_found", `no enrollment token "${id}"`);
     if (row.revokedAt !== null) return refuse(c, 409, "conflict", `enrollment token "${id}" is already revoked`);
     await db.batch([
-      db
-        .update(enrollmentTokens)
-        .set({ revokedAt: Date.now() })
-        .where(and(eq(enrollmentTokens.id, id), isNull(enrollmentTokens.revokedAt))),
+      revokeToken(db, id, Date.now()),
       auditEntry(db, c.get("actor"), "enrollment-token.revoke", id, { label: row.label }),
     ]);
     const entries = await tokenEntries(db, c.env, Date.now());
