@@ -218,6 +218,8 @@ export type ReportResponse = z.infer<typeof reportResponse>;
 export const toolReviewWire = z.strictObject({
   status: z.enum(REVIEW_STATUSES),
   alternative: slug.nullable().optional(),
+  /** Present when the organization records an enterprise agreement for the tool. */
+  agreement: z.literal(true).optional(),
 });
 
 export const policyResponse = z.strictObject({

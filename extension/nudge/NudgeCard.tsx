@@ -89,7 +89,7 @@ export function NudgeCard({ view, t, actions, reviewRequested = false, onKeyDown
       </Heading>
       {decision.message && <p class="message">{decision.message}</p>}
       <ul class="why" aria-label={t("whyLabel")}>
-        {whyLines(tool, decision.status, t).map((line) => (
+        {whyLines(tool, decision.status, t, decision.agreement).map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>

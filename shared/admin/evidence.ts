@@ -75,6 +75,8 @@ export const evidenceTool = z.strictObject({
   owner: z.string().nullable(),
   nextReview: day.nullable(),
   conditions: z.string().nullable(),
+  /** The organization records an enterprise agreement for the tool (absent in packs made before it was recorded). */
+  agreement: z.boolean().optional(),
   /** Devices that used it in the period (withheld below k). */
   devices: maskedCount,
   /** What the system is: used in pages (web), as an API, an extension, a browser, or embedded in other sites. */

@@ -90,6 +90,8 @@ export const toolReview = z.strictObject({
   conditions: z.string().nullable(),
   nextReview: day.nullable(),
   alternative: slug.nullable(),
+  /** The organization has an enterprise agreement for the tool: nudges speak of that plan's terms. */
+  agreement: z.boolean(),
   updatedAt: timestamp,
   updatedBy: z.string(),
 });
@@ -136,6 +138,8 @@ export const reviewRequest = z.strictObject({
   nextReview: day.nullable().optional(),
   /** An approved tool to use instead, by catalog id. */
   alternative: slug.nullable().optional(),
+  /** The organization has an enterprise agreement for the tool (absent: no). */
+  agreement: z.boolean().optional(),
 });
 export type ReviewRequest = z.infer<typeof reviewRequest>;
 

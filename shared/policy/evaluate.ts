@@ -7,6 +7,8 @@ export interface ToolReview {
   status: ReviewStatus;
   /** The approved tool to use instead, by catalog id. */
   alternative?: string | null;
+  /** The organization has an enterprise agreement for the tool (absent: none recorded). */
+  agreement?: boolean;
 }
 
 export interface Decision {
@@ -22,6 +24,8 @@ export interface Decision {
   policyUrl: string | null;
   reacknowledgeDays: number;
   cooldownHours: number;
+  /** The organization records an enterprise agreement: the nudge speaks of that plan, not a personal one. */
+  agreement: boolean;
 }
 
 /**
@@ -83,6 +87,7 @@ export function evaluatePolicy(
     policyUrl: policy.policyUrl ?? null,
     reacknowledgeDays: rule?.reacknowledgeDays ?? policy.reacknowledgeDays,
     cooldownHours: rule?.cooldownHours ?? DEFAULT_COOLDOWN_HOURS[action],
+    agreement: review?.agreement === true,
   };
 }
 

@@ -52,6 +52,25 @@ describe("the nudge component", () => {
     expect(offered("block")).toEqual(["Ask for a review of this tool", "Go back"]);
   });
 
+  it("speaks of the enterprise plan's terms where the organization records an agreement, else of a personal plan", () => {
+    const copilot = catalog().toolsById.get("github-copilot");
+    if (!copilot) throw new Error("github-copilot is not in the catalog");
+    const why = (agreement: boolean) => {
+      const response = {
+        ...bundledPolicy,
+        reviews: {
+          "github-copilot": { status: "unreviewed" as const, ...(agreement ? { agreement: true as const } : {}) },
+        },
+      };
+      const root = document.createElement("div");
+      document.body.append(root);
+      render(h(NudgeCard, { view: nudgeView(response, copilot, decide(response, copilot)), t }), root);
+      return root.querySelector("ul.why li")?.textContent;
+    };
+    expect(why(false)).toBe("GitHub Copilot may use what you enter to train its models (free plan).");
+    expect(why(true)).toBe("GitHub Copilot says it does not train its models on what you enter (enterprise plan).");
+  });
+
   it("ignores a gesture the actions do not accept (the content script accepts only trusted ones)", () => {
     const answer = vi.fn();
     const root = mount("acknowledge", { accept: (event) => event.isTrusted, answer });

@@ -37,6 +37,12 @@ describe("evaluatePolicy", () => {
     });
   });
 
+  it("carries the organization's enterprise agreement to the nudge, and only when recorded", () => {
+    expect(evaluatePolicy(policy, tool(), { status: "approved", agreement: true }).agreement).toBe(true);
+    expect(evaluatePolicy(policy, tool(), { status: "approved" }).agreement).toBe(false);
+    expect(evaluatePolicy(policy, tool()).agreement).toBe(false);
+  });
+
   it("puts the review's approved alternative first and never offers the tool itself", () => {
     const decision = evaluatePolicy(policy, tool(), { status: "restricted", alternative: "gemini" });
     expect(decision.action).toBe("redirect");

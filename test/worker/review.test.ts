@@ -106,6 +106,32 @@ describe("tool detail and review", () => {
     expect(changes[0]?.detail).toMatchObject({ before: { status: "banned" }, after: { status: "restricted" } });
   });
 
+  it("an enterprise agreement reaches devices, even on a tool not reviewed otherwise, and the evidence pack", async () => {
+    const device = await enrollDevice();
+    const review = await expectJson(
+      await adminJson("/tools/github-copilot/review", "PUT", { status: "unreviewed", agreement: true }),
+      200,
+      toolReview,
+    );
+    expect(review).toMatchObject({ status: "unreviewed", agreement: true });
+    expect((await devicePolicy(device.deviceToken)).body.reviews["github-copilot"]).toEqual({
+      status: "unreviewed",
+      alternative: null,
+      agreement: true,
+    });
+    // Without an agreement an unreviewed tool is not published, and an approval carries none.
+    await adminJson("/tools/github-copilot/review", "PUT", { status: "unreviewed" });
+    expect((await devicePolicy(device.deviceToken)).body.reviews["github-copilot"]).toBeUndefined();
+    await adminJson("/tools/github-copilot/review", "PUT", { status: "approved" });
+    expect((await devicePolicy(device.deviceToken)).body.reviews["github-copilot"]).toEqual({
+      status: "approved",
+      alternative: null,
+    });
+    expect(
+      (await adminJson("/tools/github-copilot/review", "PUT", { status: "approved", agreement: "yes" })).status,
+    ).toBe(400);
+  });
+
   it("refuses bad reviews with clear errors and changes nothing", async () => {
     const before = await countRows("tool_reviews");
     const audits = await countRows("audit_log");

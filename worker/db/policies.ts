@@ -1,4 +1,4 @@
-import { desc, eq, max, ne } from "drizzle-orm";
+import { desc, eq, max, ne, or } from "drizzle-orm";
 import type { ReviewStatus } from "../../shared/events";
 import type { Lesson } from "../../shared/lessons/schema";
 import { type Policy, policySchema } from "../../shared/policy/schema";
@@ -25,17 +25,28 @@ export async function currentPolicy(db: Database): Promise<Policy> {
   return defaultPolicy;
 }
 
-/** Every reviewed tool's status and approved alternative, for the extensions. */
+/** Every reviewed tool's status and approved alternative, and an enterprise agreement where recorded, for the extensions. */
 export async function publishedReviews(
   db: Database,
-): Promise<Record<string, { status: ReviewStatus; alternative: string | null }>> {
+): Promise<Record<string, { status: ReviewStatus; alternative: string | null; agreement?: true }>> {
   const rows = await db
-    .select({ tool: toolReviews.tool, status: toolReviews.status, alternative: toolReviews.alternative })
+    .select({
+      tool: toolReviews.tool,
+      status: toolReviews.status,
+      alternative: toolReviews.alternative,
+      agreement: toolReviews.agreement,
+    })
     .from(toolReviews)
-    .where(ne(toolReviews.status, "unreviewed"))
+    .where(or(ne(toolReviews.status, "unreviewed"), eq(toolReviews.agreement, true)))
     .all();
-  const reviews: Record<string, { status: ReviewStatus; alternative: string | null }> = {};
-  for (const row of rows) reviews[row.tool] = { status: row.status as ReviewStatus, alternative: row.alternative };
+  const reviews: Record<string, { status: ReviewStatus; alternative: string | null; agreement?: true }> = {};
+  for (const row of rows) {
+    reviews[row.tool] = {
+      status: row.status as ReviewStatus,
+      alternative: row.alternative,
+      ...(row.agreement ? { agreement: true as const } : {}),
+    };
+  }
   return reviews;
 }
 

@@ -89,6 +89,8 @@ export const toolReviews = sqliteTable("tool_reviews", {
   conditions: text("conditions"),
   nextReview: text("next_review"),
   alternative: text("alternative"),
+  /** The organization has an enterprise agreement for the tool (1) or records none (0). */
+  agreement: integer("agreement", { mode: "boolean" }).notNull().default(false),
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by").notNull(),
 });

@@ -135,7 +135,8 @@ export async function buildEvidencePack(
         owner: string | null;
         next_review: string | null;
         conditions: string | null;
-      }>(sql`SELECT tool, status, owner, next_review, conditions FROM tool_reviews`),
+        agreement: number;
+      }>(sql`SELECT tool, status, owner, next_review, conditions, agreement FROM tool_reviews`),
       all<{
         tool: string;
         reason: string;
@@ -353,6 +354,7 @@ export async function buildEvidencePack(
       owner: review?.owner ?? null,
       nextReview: review?.next_review ?? null,
       conditions: review?.conditions ?? null,
+      agreement: review?.agreement === 1,
       devices: atLeastK(devices, devices, k),
       kind,
     };

@@ -201,13 +201,25 @@ ${table(
   (pack.systemsByKind ?? []).map((entry) => [entry.kind, entry.systems]),
 )}
 ${table(
-  ["Tool", "Kind", "Category", "Risk", "Review status", "Owner", "Next review", "Conditions", "Devices"],
+  [
+    "Tool",
+    "Kind",
+    "Category",
+    "Risk",
+    "Review status",
+    "Enterprise agreement",
+    "Owner",
+    "Next review",
+    "Conditions",
+    "Devices",
+  ],
   pack.inventory.map((tool) => [
     tool.name,
     tool.kind ?? "web",
     tool.category,
     tool.level,
     tool.status.replace(/_/g, " "),
+    tool.agreement ? "yes" : "",
     tool.owner ?? "",
     tool.nextReview ?? "",
     tool.conditions ?? "",

@@ -23,6 +23,7 @@ function toReview(row: typeof toolReviews.$inferSelect): ToolReview {
     conditions: row.conditions,
     nextReview: row.nextReview,
     alternative: row.alternative,
+    agreement: row.agreement,
     updatedAt: row.updatedAt,
     updatedBy: row.updatedBy,
   };
@@ -120,6 +121,7 @@ export const toolsRoute = new Hono<AppEnv>()
       conditions: body.conditions || null,
       nextReview: body.nextReview ?? null,
       alternative: body.alternative ?? null,
+      agreement: body.agreement ?? false,
       updatedAt: Date.now(),
       updatedBy: c.get("actor"),
     };

@@ -239,7 +239,7 @@ function Facts({ facts }: { facts: ToolFacts }) {
 }
 
 /** The form's fields as typed; empty text means "not set". */
-type ReviewDraft = { status: ReviewStatus } & Record<
+type ReviewDraft = { status: ReviewStatus; agreement: boolean } & Record<
   "owner" | "notes" | "conditions" | "nextReview" | "alternative",
   string
 >;
@@ -253,6 +253,7 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
     conditions: review?.conditions ?? "",
     nextReview: review?.nextReview ?? "",
     alternative: review?.alternative ?? "",
+    agreement: review?.agreement ?? false,
   });
   const [draft, setDraft] = useState<ReviewDraft>(initial);
   const { busy, error, run } = useAction(onSaved);
@@ -269,7 +270,7 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
   const submit = async (event: Event) => {
     event.preventDefault();
     // The PUT replaces the whole review: an empty field is sent as null and cleared.
-    const body: ReviewInput = { status: draft.status };
+    const body: ReviewInput = { status: draft.status, agreement: draft.agreement };
     for (const key of ["owner", "notes", "conditions", "nextReview", "alternative"] as const) {
       body[key] = draft[key].trim() || null;
     }
@@ -299,6 +300,19 @@ function ReviewForm({ toolId, review, onSaved }: { toolId: string; review: Revie
         <label>
           Notes
           <textarea name="notes" rows={3} value={draft.notes} onInput={set("notes")} />
+        </label>
+        <label class="inline">
+          <input
+            type="checkbox"
+            name="agreement"
+            checked={draft.agreement}
+            onChange={(event) => {
+              setSaved(false);
+              setDraft({ ...draft, agreement: (event.target as HTMLInputElement).checked });
+            }}
+          />{" "}
+          We have an enterprise agreement for this tool: nudges speak of the enterprise plan's terms, not a personal
+          account's
         </label>
         <div class="row">
           <label>

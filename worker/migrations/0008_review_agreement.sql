@@ -1,0 +1,1 @@
+ALTER TABLE `tool_reviews` ADD `agreement` integer DEFAULT false NOT NULL;
