@@ -77,6 +77,8 @@ export const evidenceTool = z.strictObject({
   conditions: z.string().nullable(),
   /** The organization records an enterprise agreement for the tool (absent in packs made before it was recorded). */
   agreement: z.boolean().optional(),
+  /** The catalog's facts about the tool last checked more than a year before the period's end (absent in older packs). */
+  staleFacts: z.array(z.string()).optional(),
   /** Devices that used it in the period (withheld below k). */
   devices: maskedCount,
   /** What the system is: used in pages (web), as an API, an extension, a browser, or embedded in other sites. */

@@ -206,6 +206,9 @@ describe("the pack's content and integrity", () => {
       owner: "it@example.com",
       nextReview: addDays(day, 365),
       devices: 6,
+      agreement: false,
+      // The catalog's facts were all read within the year.
+      staleFacts: [],
     });
     // One device used perplexity: listed, without a figure.
     expect(pack.inventory.find((tool) => tool.id === "perplexity")).toMatchObject({ devices: null });

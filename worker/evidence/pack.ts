@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { EvidenceControl, EvidenceCount, EvidenceFigure, EvidencePack } from "../../shared/admin";
+import { staleFacts } from "../../shared/catalog/facts";
 import { daysBetween } from "../../shared/day";
 import { INVENTORY_KINDS, type InventoryKind, type ReviewStatus } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
-import { inventoryKind } from "../catalog";
+import { catalogEntriesById, inventoryKind } from "../catalog";
 import type { Database } from "../db/client";
 import { loadEffectiveCatalog } from "../db/organization";
 import { policyHistory, reasonLabels } from "../db/policies";
@@ -355,6 +356,7 @@ export async function buildEvidencePack(
       nextReview: review?.next_review ?? null,
       conditions: review?.conditions ?? null,
       agreement: review?.agreement === 1,
+      staleFacts: staleFacts(catalogEntriesById.get(tool)?.facts, to),
       devices: atLeastK(devices, devices, k),
       kind,
     };
