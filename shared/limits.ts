@@ -177,6 +177,14 @@ export const BUDGETS = {
    * only), a fifth the compiled catalog, a sixth zod for validating what the server sends.
    */
   backgroundBytes: 512 * 1024,
+  /**
+   * The nudge, from the page's DOMContentLoaded to the nudge in the page, in real Chromium
+   * (`npm run bench:nudge`): before the page is usable, so nobody types before seeing the
+   * policy. Warm: the service worker is running; cold: it was stopped before the navigation.
+   */
+  nudgeWarmMedianMs: 50,
+  nudgeWarmP95Ms: 100,
+  nudgeColdMedianMs: 150,
   /** Gzipped JavaScript the dashboard loads before it first renders. */
   dashboardInitialJsGzipBytes: 80 * 1024,
   /** The compiled catalog index the extension and the worker load. */
