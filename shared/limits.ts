@@ -172,9 +172,10 @@ export const BUDGETS = {
   /** The content script runs on every catalog page: keep it small. */
   contentScriptBytes: 60 * 1024,
   /**
-   * The background is loaded once per service-worker start, never into pages. About a third
-   * is the public-suffix list (tldts, so unknown AI sites are reported as registrable domain
-   * only), a fifth the compiled catalog, a sixth zod for validating what the server sends.
+   * The background is loaded at every start of the service worker (the browser stops it after
+   * 30 s idle), never into pages. About 430 KB: a third is the compiled catalog, over a
+   * quarter the public-suffix list (tldts, so unknown AI sites are reported as registrable
+   * domain only), a fifth zod for validating what the server sends and every message.
    */
   backgroundBytes: 512 * 1024,
   /**
