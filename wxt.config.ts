@@ -47,7 +47,14 @@ export default defineConfig({
     name: "__MSG_extName__",
     description: "__MSG_extDescription__",
     default_locale: "en",
-    permissions: ["storage", "alarms", "webNavigation", "declarativeNetRequestWithHostAccess"],
+    // `scripting`: the background hands the nudge to the page at commit (Chromium); no install warning.
+    permissions: [
+      "storage",
+      "alarms",
+      "webNavigation",
+      "declarativeNetRequestWithHostAccess",
+      ...(browser === "firefox" ? [] : ["scripting"]),
+    ],
     host_permissions: hostPermissions,
     ...(browser === "firefox"
       ? {

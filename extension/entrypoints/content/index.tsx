@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
 import { defineContentScript } from "wxt/utils/define-content-script";
-import { send } from "../../lib/messages";
+import { NUDGE_INBOX, type ServedNudge, send } from "../../lib/messages";
 import styles from "../../nudge/nudge.css?inline";
 import { Nudge } from "./Nudge";
 import { watchNudge } from "./watch";
@@ -9,21 +9,43 @@ import { watchNudge } from "./watch";
 /** How often a nudge the page removed is put back before the extension gives up on that page. */
 const MAX_REMOUNTS = 5;
 
+/**
+ * The nudge the background decided for this document: pushed into this isolated world at
+ * navigation commit (background/handover.ts), already here or arriving; asked for as well,
+ * in case no push comes (Firefox, a failed push). Both answers are the same decision.
+ */
+function servedNudge(): Promise<ServedNudge | null> {
+  return new Promise((resolve) => {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    const pushed = scope[NUDGE_INBOX];
+    if (pushed && typeof pushed === "object") return resolve(pushed as ServedNudge);
+    scope[NUDGE_INBOX] = resolve;
+    send("nudge:get", {}).then(resolve, () => resolve(null));
+  });
+}
+
+/**
+ * Where the nudge goes: the document element, which exists from document_start on (the body
+ * may not be parsed yet). Always there, so whatever the page does to its body, the nudge is
+ * a sibling of it, not a part.
+ */
+const anchor = () => document.documentElement;
+
 /*
- * Injected only on catalog pages (the matches are generated from the catalog). It asks the
- * background whether a nudge is due for this page and, only then, renders it with Preact in a
- * closed shadow root: the page's CSS cannot reach it, and the page's scripts cannot find,
- * read or press anything inside it.
+ * Injected only on catalog pages (the matches are generated from the catalog), at
+ * document_start. It takes the background's decision for this page and, only when a nudge is
+ * due, renders it with Preact in a closed shadow root, before the page is usable: the page's
+ * CSS cannot reach it, and the page's scripts cannot find, read or press anything inside it.
  */
 export default defineContentScript({
   // Replaced at build time by the catalog's match patterns (wxt.config.ts, CATALOG_MATCHES).
   matches: ["*://catalog.shadowlight.invalid/*"],
-  // As soon as the document is parsed: the nudge should be there before the person types.
-  runAt: "document_end",
+  // Before the page's own scripts: the nudge should be there before the person can type.
+  runAt: "document_start",
   // The styles go into the shadow root inline: no web-accessible resource a page could probe.
   cssInjectionMode: "manual",
   async main(ctx) {
-    const served = await send("nudge:get", {});
+    const served = await servedNudge();
     if (!served || ctx.isInvalid) return;
     const banner = served.view.decision.action === "inform";
     let closed = false;
@@ -33,6 +55,7 @@ export default defineContentScript({
       mode: "closed",
       position: banner ? "overlay" : "modal",
       zIndex: 2147483647,
+      anchor,
       isolateEvents: true,
       css: styles,
       onMount(container) {
@@ -56,7 +79,7 @@ export default defineContentScript({
         if (closed) return;
         tampered();
         // Put the nudge back: the person still sees the policy, whatever the page does.
-        if (remounts++ < MAX_REMOUNTS) (document.body ?? document.documentElement).append(ui.shadowHost);
+        if (remounts++ < MAX_REMOUNTS) anchor().append(ui.shadowHost);
         else stopWatching();
       },
       hidden: tampered,
