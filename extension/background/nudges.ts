@@ -65,9 +65,10 @@ export async function decideNudge(
   url: string,
   now = Date.now(),
 ): Promise<{ served: ServedNudge | null; recorded: Promise<unknown> }> {
-  const tool = (await catalogReady()).matcher.classify(url);
+  // Read together: after a service-worker start each is a read of storage.
+  const [inForce, { response }, memory] = await Promise.all([catalogReady(), policyInForce(), local.nudges.getValue()]);
+  const tool = inForce.matcher.classify(url);
   if (!tool) return { served: null, recorded: Promise.resolve() };
-  const [{ response }, memory] = await Promise.all([policyInForce(), local.nudges.getValue()]);
   const decision = decide(response, tool);
   const remembered = memory[tool.id];
   // A decision that changed (a new policy version that says something else of this tool) is
