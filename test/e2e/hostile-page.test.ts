@@ -196,8 +196,17 @@ describe("a hostile page against the nudge", () => {
   it("the page can neither read the nudge handed to it nor hand itself one", async () => {
     // The background pushes the nudge into the content script's world under a fixed name: the
     // page's own world never sees it.
-    const shown = await openHostile("https://chatgpt.com/c/5", ["dialog", "Before you use ChatGPT"]);
+    const shown = await browser.context.newPage();
+    // Nor does the extension post anything to the page's window (it would tell the page it is there).
+    await shown.addInitScript(() => {
+      const heard: unknown[] = [];
+      addEventListener("message", (event) => heard.push(event.data));
+      (window as unknown as { heard: unknown[] }).heard = heard;
+    });
+    await shown.goto("https://chatgpt.com/c/5");
+    await find(shown, "dialog", "Before you use ChatGPT");
     expect(await shown.evaluate(() => "shadowlightServedNudge" in window)).toBe(false);
+    expect(await shown.evaluate(() => (window as unknown as { heard: unknown[] }).heard)).toEqual([]);
     await shown.close();
     // A page that puts a forged nudge (or a receiver) under that name before anything runs gets
     // nothing: Claude is allowed, the extension decides so, and nothing appears.
@@ -219,6 +228,29 @@ describe("a hostile page against the nudge", () => {
     expect(await decided(browser, "claude", since)).toBe(false);
     expect(await forging.locator("shadowlight-nudge").count()).toBe(0);
     await forging.close();
+  });
+
+  it("a page that knows the extension's id cannot switch the nudge off as a newer copy of the script", async () => {
+    // The content script framework stops an earlier copy of itself when a newer one announces
+    // itself with a DOM event named after the extension's id; a page can dispatch that event.
+    const page = await browser.context.newPage();
+    await page.addInitScript((id: string) => {
+      const announce = () =>
+        document.dispatchEvent(
+          new CustomEvent(`${id}:content:wxt:content-script-started`, {
+            detail: { contentScriptName: "content", messageId: "forged" },
+          }),
+        );
+      announce();
+      document.addEventListener("DOMContentLoaded", announce);
+      const timer = setInterval(announce, 20);
+      setTimeout(() => clearInterval(timer), 3_000);
+    }, browser.extensionId);
+    await page.goto("https://chatgpt.com/c/6");
+    await find(page, "dialog", "Before you use ChatGPT");
+    await page.waitForTimeout(3_000);
+    await find(page, "dialog", "Before you use ChatGPT", 1_000);
+    await page.close();
   });
 
   it("the content script's world cannot read the extension's storage", async () => {

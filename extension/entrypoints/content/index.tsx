@@ -1,4 +1,6 @@
 import { render } from "preact";
+import { browser } from "wxt/browser";
+import type { ContentScriptContext } from "wxt/utils/content-script-context";
 import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
 import { defineContentScript } from "wxt/utils/define-content-script";
 import { NUDGE_INBOX, type ServedNudge, send } from "../../lib/messages";
@@ -31,6 +33,20 @@ function servedNudge(): Promise<ServedNudge | null> {
  */
 const anchor = () => document.documentElement;
 
+/**
+ * What the nudge's UI lives by: the extension, not the framework's content script context.
+ * That context stops itself (and removes its UI) when a DOM event named after the extension's
+ * id announces a newer copy of the script, and any page can dispatch that event. The UI
+ * reads only the context's options and its invalidation, which here never comes from the page.
+ */
+function lasting(ctx: ContentScriptContext): ContentScriptContext {
+  const lifetime: Pick<ContentScriptContext, "options" | "onInvalidated"> = {
+    options: ctx.options,
+    onInvalidated: () => () => {},
+  };
+  return lifetime as ContentScriptContext;
+}
+
 /*
  * Injected only on catalog pages (the matches are generated from the catalog), at
  * document_start. It takes the background's decision for this page and, only when a nudge is
@@ -44,13 +60,17 @@ export default defineContentScript({
   runAt: "document_start",
   // The styles go into the shadow root inline: no web-accessible resource a page could probe.
   cssInjectionMode: "manual",
+  // No "content script started" message to the page's window: it told every catalog page that
+  // the extension is installed, and under which id.
+  noScriptStartedPostMessage: true,
   async main(ctx) {
     const served = await servedNudge();
-    if (!served || ctx.isInvalid) return;
+    // Nothing to show, or the extension was updated or removed meanwhile.
+    if (!served || browser.runtime?.id === undefined) return;
     const banner = served.view.decision.action === "inform";
     let closed = false;
     let stopWatching = () => {};
-    const ui = await createShadowRootUi(ctx, {
+    const ui = await createShadowRootUi(lasting(ctx), {
       name: "shadowlight-nudge",
       mode: "closed",
       position: banner ? "overlay" : "modal",
