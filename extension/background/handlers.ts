@@ -1,5 +1,6 @@
 import { blockedEvent, blockedView } from "./blocking";
-import { nudgeAnswered, nudgeShown, nudgeTampered, serveNudge } from "./nudges";
+import { nudgeForSender } from "./handover";
+import { nudgeAnswered, nudgeShown, nudgeTampered } from "./nudges";
 import { reviewRequests } from "./review-requests";
 import type { Handlers } from "./router";
 import { status } from "./status";
@@ -7,7 +8,7 @@ import { synchronize } from "./sync";
 
 /** What the background does for each message (already validated by the router). */
 export const handlers: Handlers = {
-  "nudge:get": (_request, sender) => serveNudge(sender),
+  "nudge:get": (_request, sender) => nudgeForSender(sender),
   "nudge:shown": (request, sender) => nudgeShown(request, sender),
   "nudge:answer": (request, sender) => nudgeAnswered(request, sender),
   "nudge:tampered": (request, sender) => nudgeTampered(request, sender),

@@ -1,7 +1,7 @@
 import { dayOf } from "../../shared/day";
 import { type Decision, nudgeDue } from "../../shared/policy/evaluate";
 import type { PolicyAction } from "../../shared/policy/schema";
-import { catalog } from "../lib/catalog";
+import { catalogReady } from "../lib/catalog";
 import { eventCount } from "../lib/counters";
 import { decide, nudgeView } from "../lib/decide";
 import type { NudgeAnswer, RequestOf, ServedNudge } from "../lib/messages";
@@ -40,26 +40,41 @@ export function decisionKey(decision: Decision): string {
   return JSON.stringify([decision.action, decision.ruleId, decision.message, decision.alternatives]);
 }
 
-function place(sender: TabSender): { tabId: number; document: string } | null {
+/** Where a nudge is shown: a tab's top frame, and the document in it. */
+export interface Place {
+  tabId: number;
+  document: string;
+}
+
+/** The sender's tab and document, when it is a tab's top frame. */
+export function place(sender: TabSender): Place | null {
   const tabId = sender.tab?.id;
   if (tabId === undefined || sender.frameId !== 0) return null;
   // Firefox names no document: the top frame of the tab stands for it.
   return { tabId, document: sender.documentId ?? `tab-${tabId}` };
 }
 
-/** Decides whether the sender's page gets a nudge, and serves it with a fresh ticket. */
-export async function serveNudge(sender: TabSender, now = Date.now()): Promise<ServedNudge | null> {
-  const where = place(sender);
-  const tool = sender.url ? catalog().matcher.classify(sender.url) : null;
-  if (!where || !tool) return null;
-  const { response } = await policyInForce();
+/**
+ * Decides whether a page gets a nudge, and serves it with a fresh ticket. `served` is known
+ * as soon as the decision is; `recorded` once the ticket and the tab's decision are in
+ * storage. The record is queued before `served` resolves, so an answer to the nudge (which
+ * is queued after it) always finds its ticket.
+ */
+export async function decideNudge(
+  where: Place,
+  url: string,
+  now = Date.now(),
+): Promise<{ served: ServedNudge | null; recorded: Promise<unknown> }> {
+  // Read together: after a service-worker start each is a read of storage.
+  const [inForce, { response }, memory] = await Promise.all([catalogReady(), policyInForce(), local.nudges.getValue()]);
+  const tool = inForce.matcher.classify(url);
+  if (!tool) return { served: null, recorded: Promise.resolve() };
   const decision = decide(response, tool);
-  const remembered = (await local.nudges.getValue())[tool.id];
+  const remembered = memory[tool.id];
   // A decision that changed (a new policy version that says something else of this tool) is
   // shown at once: the earlier nudge's cooldown was for what it said.
   const changed = remembered?.decision !== undefined && remembered.decision !== decisionKey(decision);
-  const memory = changed ? undefined : remembered;
-  const due = nudgeDue(decision, memory, now);
+  const due = nudgeDue(decision, changed ? undefined : remembered, now);
   const ticket: NudgeTicket | null = due
     ? {
         id: crypto.randomUUID(),
@@ -76,16 +91,18 @@ export async function serveNudge(sender: TabSender, now = Date.now()): Promise<S
         tampered: false,
       }
     : null;
-  await update(session.tickets, (tickets) => {
-    // One nudge per tab: a new page (or a new decision) replaces the tab's earlier ticket.
-    const kept = Object.fromEntries(Object.entries(tickets).filter(([, t]) => t.tabId !== where.tabId));
-    return ticket ? { ...kept, [ticket.id]: ticket } : kept;
-  });
-  await update(session.decisions, (decisions) => ({
-    ...decisions,
-    [where.tabId]: { tool: tool.id, ticket: ticket?.id ?? null, at: now },
-  }));
-  return ticket ? { ticket: ticket.id, view: nudgeView(response, tool, decision) } : null;
+  const recorded = Promise.all([
+    update(session.tickets, (tickets) => {
+      // One nudge per tab: a new page (or a new decision) replaces the tab's earlier ticket.
+      const kept = Object.fromEntries(Object.entries(tickets).filter(([, t]) => t.tabId !== where.tabId));
+      return ticket ? { ...kept, [ticket.id]: ticket } : kept;
+    }),
+    update(session.decisions, (decisions) => ({
+      ...decisions,
+      [where.tabId]: { tool: tool.id, ticket: ticket?.id ?? null, at: now },
+    })),
+  ]);
+  return { served: ticket ? { ticket: ticket.id, view: nudgeView(response, tool, decision) } : null, recorded };
 }
 
 /**

@@ -4,12 +4,14 @@ import { navigationFilters } from "../../shared/catalog/compile";
 import { ALARMS, scheduleSynchronization } from "../background/alarms";
 import { countCandidate, countNow, reportingChanged } from "../background/counting";
 import { handlers } from "../background/handlers";
+import { decideAtCommit, forgetTabDecision } from "../background/handover";
 import { forgetTab } from "../background/nudges";
 import { createRouter } from "../background/router";
 import { flushNow, synchronize } from "../background/sync";
 import { CANDIDATE_FILTERS, candidateDomain } from "../lib/candidates";
-import { bundledIndex, catalog } from "../lib/catalog";
+import { bundledIndex, catalog, loadingCatalog } from "../lib/catalog";
 import { loadStoredCatalog } from "../lib/catalog-cache";
+import { STARTED_MARK } from "../lib/marks";
 import { restrictToTrustedContexts } from "../lib/state";
 
 /*
@@ -21,9 +23,11 @@ export default defineBackground(() => {
   const failed = (what: string) => (error: unknown) => console.error(`Shadowlight: ${what}:`, error);
 
   // The browser itself filters navigations to catalog hosts (derived from the index at start-up).
+  // First the nudge, decided and handed to the page at commit (background/handover.ts), then the visit.
   browser.webNavigation.onCommitted.addListener(
     (details) => {
       if (details.frameId !== 0) return;
+      decideAtCommit(details);
       const tool = catalog().matcher.classify(details.url);
       if (tool) countNow(tool.id, "visit").catch(failed("visit not counted"));
     },
@@ -42,7 +46,10 @@ export default defineBackground(() => {
   const route = createRouter(handlers, { id: browser.runtime.id, baseUrl: browser.runtime.getURL("/") });
   browser.runtime.onMessage.addListener((message, sender) => route(message, sender));
 
-  browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId).catch(failed("tab not forgotten")));
+  browser.tabs.onRemoved.addListener((tabId) => {
+    forgetTabDecision(tabId);
+    void forgetTab(tabId).catch(failed("tab not forgotten"));
+  });
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARMS.synchronize) void synchronize().catch(failed("synchronization failed"));
@@ -60,11 +67,13 @@ export default defineBackground(() => {
   // Content scripts never read storage: the device token and the counts stay with the extension.
   void restrictToTrustedContexts();
   // The server's catalog, when one was fetched before, replaces the bundled copy at once.
-  void loadStoredCatalog();
+  loadingCatalog(loadStoredCatalog());
 
   browser.runtime.onInstalled.addListener(() => {
     void scheduleSynchronization();
     void synchronize().catch(failed("synchronization failed"));
   });
   browser.runtime.onStartup.addListener(() => void synchronize().catch(failed("synchronization failed")));
+  // How long a start of the service worker takes until it listens (read by `npm run bench:nudge`).
+  performance.mark(STARTED_MARK);
 });

@@ -33,6 +33,19 @@ export function catalog(): CatalogInForce {
   return current;
 }
 
+let loading: Promise<unknown> = Promise.resolve();
+
+/** Marks a catalog being put in force (the stored one, read at start-up) until `pending` settles. */
+export function loadingCatalog(pending: Promise<unknown>): void {
+  loading = pending.catch(() => undefined);
+}
+
+/** The catalog in force once any catalog being loaded is: what a decision must use. */
+export async function catalogReady(): Promise<CatalogInForce> {
+  await loading;
+  return current;
+}
+
 /** Puts a validated index in force. */
 export function useCatalog(index: CompiledIndex, source: CatalogInForce["source"]): void {
   current = build(index, source);

@@ -16,6 +16,12 @@ import type { Delivery, EnrollmentProblem, NotKept } from "./state";
 
 export type { NudgeAnswer, NudgeView };
 
+/**
+ * Where the background puts the nudge it pushes into a page's isolated world at commit, and
+ * where the content script leaves its receiver (background/handover.ts).
+ */
+export const NUDGE_INBOX = "shadowlightServedNudge";
+
 /** A nudge the background decided to show on this page, with the ticket its answer must carry. */
 export interface ServedNudge {
   ticket: string;

@@ -32,6 +32,9 @@ export interface CompiledTool {
   kind?: EntryKind;
 }
 
+/** The compiled index's format: a change of its shape changes this number. */
+export const CATALOG_FORMAT = 1;
+
 /**
  * The compiled catalog. `hosts` maps a canonical hostname (of every kind) to a tool's
  * position in `tools`; `kinds` names the hosts that are not the product itself ("api",
@@ -41,7 +44,7 @@ export interface CompiledTool {
  * an index without them reads as before.
  */
 export interface CompiledIndex {
-  format: 1;
+  format: typeof CATALOG_FORMAT;
   tools: CompiledTool[];
   hosts: Record<string, number>;
   kinds?: Record<string, "api" | "docs">;
@@ -57,7 +60,7 @@ export function compileCatalog(catalog: Catalog): CompiledIndex {
   const categories = new Map(catalog.categories.map((c) => [c.id, c]));
   const vendors = new Map(catalog.vendors.map((v) => [v.id, v]));
   const tools = [...catalog.tools].sort((a, b) => a.id.localeCompare(b.id));
-  const index: CompiledIndex = { format: 1, tools: [], hosts: {}, paths: {} };
+  const index: CompiledIndex = { format: CATALOG_FORMAT, tools: [], hosts: {}, paths: {} };
   const kinds: NonNullable<CompiledIndex["kinds"]> = {};
   const queries: NonNullable<CompiledIndex["queries"]> = {};
 
@@ -223,7 +226,7 @@ export function navigationFilters(index: CompiledIndex): NavigationFilter[] {
  */
 export const compiledIndexSchema = z
   .strictObject({
-    format: z.literal(1),
+    format: z.literal(CATALOG_FORMAT),
     tools: z
       .array(
         z.strictObject({

@@ -15,6 +15,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { BUDGETS } from "../../shared/limits";
+import { printTable } from "../support/table";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STRICT = process.argv.includes("--strict");
@@ -122,14 +123,7 @@ function main(): void {
         part.bytes <= part.budget ? "met" : `MISSED by ${part.bytes - part.budget}`,
       ]),
     ];
-    const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] as string).length)));
-    for (const row of rows) {
-      console.log(
-        row
-          .map((cell, c) => (c < 2 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
-          .join("  "),
-      );
-    }
+    printTable(rows, 2);
     console.log("budgets apply to the uncompressed bytes the browser parses; gzip shows what the store download costs");
 
     const [content, background] = parts as [Part, Part];

@@ -27,6 +27,7 @@ import type { CompiledIndex } from "../../shared/catalog/compile";
 import { createMatcher } from "../../shared/catalog/matcher";
 import { BUDGETS } from "../../shared/limits";
 import { seededRandom as random } from "../support/random";
+import { printTable } from "../support/table";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -542,14 +543,7 @@ async function main(): Promise<void> {
       ];
     }),
   ];
-  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] as string).length)));
-  for (const row of rows) {
-    console.log(
-      row
-        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
-        .join("  "),
-    );
-  }
+  printTable(rows);
 
   console.log(
     "p50/p99: per-URL time of 100-URL batches; 1-call: single calls, timer cost removed; memory: heap and\n" +

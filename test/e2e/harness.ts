@@ -14,10 +14,11 @@ import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
+import { CHROMIUM, chromiumFlags } from "../support/chromium";
 import { countsByName } from "../support/counts";
 import { freePort } from "../support/net";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export { CHROMIUM };
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
 
 export interface FakeSite {
@@ -145,7 +146,6 @@ export async function launchBrowser(
   options: { profile?: string } = {},
 ): Promise<Browser> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
-  const rules = hosts.map((host) => `MAP ${host} 127.0.0.1:${sitePort}`).join(", ");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -153,17 +153,8 @@ export async function launchBrowser(
     args: [
       `--disable-extensions-except=${extensionPath}`,
       `--load-extension=${extensionPath}`,
-      `--host-resolver-rules=${rules}`,
-      "--ignore-certificate-errors",
       "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--lang=en-US",
+      ...chromiumFlags(hosts, sitePort),
     ],
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));

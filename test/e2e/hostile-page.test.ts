@@ -6,6 +6,7 @@ import type { ReportRequest } from "../../shared/protocol";
 import {
   ARTIFACTS,
   type Browser,
+  decided,
   deviceCounts,
   extensionStorage,
   launchBrowser,
@@ -36,7 +37,7 @@ const POLICY: PolicyInput = {
   ],
   fallback: "allow",
 };
-const HOSTS = ["chatgpt.com", "www.midjourney.com", "www.perplexity.ai"];
+const HOSTS = ["chatgpt.com", "www.midjourney.com", "www.perplexity.ai", "claude.ai"];
 const ANSWERS = ["acknowledged", "dismissed", "left", "justified", "redirected"];
 
 /** Runs in the page before any of its scripts: tries to force every shadow root open. */
@@ -183,12 +184,73 @@ describe("a hostile page against the nudge", () => {
 
     // Perplexity's banner is not shown again within its cooldown; ChatGPT asks until acknowledged.
     const hidden = await openHostile("https://chatgpt.com/c/4", ["dialog", "Before you use ChatGPT"]);
+    // The nudge sits beside the body, so the page hides everything it can: its whole document.
     await hidden.evaluate(() => {
-      document.body.style.opacity = "0";
+      document.documentElement.style.opacity = "0";
     });
     await expect.poll(counts).toMatchObject({ [`chatgpt nudge_tampered v${version}`]: 2 });
     await hidden.close();
     expect(await answersOf("chatgpt")).toEqual([]);
+  });
+
+  it("the page can neither read the nudge handed to it nor hand itself one", async () => {
+    // The background pushes the nudge into the content script's world under a fixed name: the
+    // page's own world never sees it.
+    const shown = await browser.context.newPage();
+    // Nor does the extension post anything to the page's window (it would tell the page it is there).
+    await shown.addInitScript(() => {
+      const heard: unknown[] = [];
+      addEventListener("message", (event) => heard.push(event.data));
+      (window as unknown as { heard: unknown[] }).heard = heard;
+    });
+    await shown.goto("https://chatgpt.com/c/5");
+    await find(shown, "dialog", "Before you use ChatGPT");
+    expect(await shown.evaluate(() => "shadowlightServedNudge" in window)).toBe(false);
+    expect(await shown.evaluate(() => (window as unknown as { heard: unknown[] }).heard)).toEqual([]);
+    await shown.close();
+    // A page that puts a forged nudge (or a receiver) under that name before anything runs gets
+    // nothing: Claude is allowed, the extension decides so, and nothing appears.
+    const forging = await browser.context.newPage();
+    await forging.addInitScript(() => {
+      const forged = {
+        ticket: "00000000-0000-4000-8000-000000000000",
+        view: {
+          decision: { action: "acknowledge" },
+          tool: { id: "claude", name: "Claude" },
+          alternatives: [],
+          reasons: [],
+        },
+      };
+      (window as unknown as Record<string, unknown>).shadowlightServedNudge = forged;
+    });
+    const since = Date.now();
+    await forging.goto("https://claude.ai/new");
+    expect(await decided(browser, "claude", since)).toBe(false);
+    expect(await forging.locator("shadowlight-nudge").count()).toBe(0);
+    await forging.close();
+  });
+
+  it("a page that knows the extension's id cannot switch the nudge off as a newer copy of the script", async () => {
+    // The content script framework stops an earlier copy of itself when a newer one announces
+    // itself with a DOM event named after the extension's id; a page can dispatch that event.
+    const page = await browser.context.newPage();
+    await page.addInitScript((id: string) => {
+      const announce = () =>
+        document.dispatchEvent(
+          new CustomEvent(`${id}:content:wxt:content-script-started`, {
+            detail: { contentScriptName: "content", messageId: "forged" },
+          }),
+        );
+      announce();
+      document.addEventListener("DOMContentLoaded", announce);
+      const timer = setInterval(announce, 20);
+      setTimeout(() => clearInterval(timer), 3_000);
+    }, browser.extensionId);
+    await page.goto("https://chatgpt.com/c/6");
+    await find(page, "dialog", "Before you use ChatGPT");
+    await page.waitForTimeout(3_000);
+    await find(page, "dialog", "Before you use ChatGPT", 1_000);
+    await page.close();
   });
 
   it("the content script's world cannot read the extension's storage", async () => {

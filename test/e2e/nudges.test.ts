@@ -206,7 +206,7 @@ describe("nudges for every action", () => {
     expect(await extensionWorlds(allowed, browser.extensionId)).toBe(1);
     await allowed.close();
     // Outside the catalog the extension does not even run: once the page has loaded (content
-    // scripts run at document_end, before load), there is no script world of the extension.
+    // scripts run at document_start, long before load), there is no script world of the extension.
     const other = await browser.context.newPage();
     await other.goto("https://www.example.org/", { waitUntil: "load" });
     expect(await extensionWorlds(other, browser.extensionId)).toBe(0);

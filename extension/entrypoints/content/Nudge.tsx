@@ -33,7 +33,15 @@ export function Nudge({ served, onClose }: { served: ServedNudge; onClose: () =>
 
   useEffect(() => {
     void send("nudge:shown", { ticket });
-    root.current?.querySelector<HTMLButtonElement>("button.primary:not([disabled]), button:not([disabled])")?.focus();
+    const focus = () =>
+      root.current?.querySelector<HTMLButtonElement>("button.primary:not([disabled]), button:not([disabled])")?.focus();
+    // Shown while the page is still parsed, the nudge takes the focus once the page's parsing
+    // ended: focusing earlier makes the browser lay out the half-parsed page before its
+    // DOMContentLoaded (measured: tens of ms later), and the page's own handlers with it.
+    if (document.readyState !== "loading") return void focus();
+    const parsed = () => setTimeout(focus, 0);
+    document.addEventListener("DOMContentLoaded", parsed, { once: true });
+    return () => document.removeEventListener("DOMContentLoaded", parsed);
   }, [ticket]);
 
   const answer = (given: NudgeAnswer, reason?: string) => {

@@ -1,0 +1,407 @@
+/**
+ * `npm run bench:nudge`: how soon after DOMContentLoaded a person sees the nudge, in real
+ * Chromium with the built extension against the local worker, and what the background spends
+ * on each navigation.
+ *
+ * The fake AI site's page measures itself, as any page could: its first head script installs
+ * a MutationObserver that notes when the extension's element arrives, and the figure is that
+ * moment minus the navigation entry's `domContentLoadedEventEnd` (negative: the nudge was
+ * there before the page was parsed). Several catalog hosts, each under an `acknowledge` rule,
+ * so every visit gets a nudge. A nudge that delays the page's own DOMContentLoaded would look
+ * earlier by that figure alone: the nudge's moment from the navigation's start is printed too,
+ * next to the page's DOMContentLoaded without the extension.
+ *
+ *   warm      the service worker is running (the common case)
+ *   cold      the service worker was stopped before the navigation (the browser starts it
+ *             again for the navigation, as after 30 s of idleness)
+ *   baseline  the same pages in a browser without the extension, navigated in turn with the
+ *             extension's: the page's own DOMContentLoaded and load, side by side
+ *
+ * Background CPU per navigation: the CPU time (user + system, from /proc) of the extension's
+ * process, which runs only the service worker here, over the warm navigations, divided by
+ * their number; cold navigations are reported apart (they include starting the worker).
+ *
+ * The service worker's start: from its start to its listeners registered (a performance mark
+ * it sets), read after each cold navigation.
+ *
+ * Prints a table, then one JSON line. Exits non-zero when a navigation shows no nudge; with
+ * `--strict` also when a target is missed. `--rounds N` sets the navigations per host
+ * (default 8 warm, 4 cold). Timings on a shared machine are noisy: compare within one run.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { generate } from "selfsigned";
+import { STARTED_MARK } from "../../extension/lib/marks";
+import { BUDGETS } from "../../shared/limits";
+import type { PolicyInput } from "../../shared/policy/schema";
+import { applyMigrations, buildExtension, newEvidenceKey, ROOT, run, startWorker } from "../../worker/dev/local";
+import { CHROMIUM, chromiumFlags } from "../support/chromium";
+import { percentile } from "../support/guard-timing";
+import { freePort, reservedPort } from "../support/net";
+import { printTable } from "../support/table";
+
+const STRICT = process.argv.includes("--strict");
+const roundsArg = process.argv.indexOf("--rounds");
+const ROUNDS = roundsArg > 0 ? Math.max(1, Number(process.argv[roundsArg + 1]) || 8) : 8;
+const COLD_ROUNDS = Math.max(1, Math.ceil(ROUNDS / 2));
+
+/** Catalog pages, one tool each, as people open them. */
+const PAGES: Array<[tool: string, url: string]> = [
+  ["chatgpt", "https://chatgpt.com/c/bench"],
+  ["claude", "https://claude.ai/new"],
+  ["perplexity", "https://www.perplexity.ai/search/bench"],
+  ["midjourney", "https://www.midjourney.com/imagine"],
+  ["poe", "https://poe.com/chat/bench"],
+  ["deepseek", "https://chat.deepseek.com/a/chat"],
+];
+
+const POLICY: PolicyInput = {
+  version: 1,
+  name: "Nudge benchmark policy",
+  reasons: [{ id: "evaluating", label: "I am evaluating this tool" }],
+  rules: [{ id: "acknowledge-all", when: { tools: PAGES.map(([tool]) => tool) }, action: "acknowledge" }],
+  fallback: "allow",
+};
+
+/**
+ * The page: its first script notes when the nudge's element is in the document (already
+ * there when the script runs, or added later), as a site's own script would see it.
+ */
+function page(host: string): string {
+  const paragraphs = Array.from(
+    { length: 40 },
+    (_, i) => `<p>Paragraph ${i} of a conversation on ${host}: enough text for the parser to do some work.</p>`,
+  ).join("\n");
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${host}</title>
+<script>
+(() => {
+  let at = null;
+  const look = () => { if (at === null && document.querySelector("shadowlight-nudge")) at = performance.now(); };
+  look();
+  new MutationObserver(look).observe(document.documentElement, { childList: true, subtree: true });
+  window.nudgeAt = () => at;
+})();
+</script>
+<style>body{font:16px sans-serif;margin:2rem} textarea{width:100%;height:6rem}</style></head>
+<body><h1>${host}</h1>${paragraphs}<textarea placeholder="Ask anything"></textarea></body></html>`;
+}
+
+interface Visit {
+  dcl: number;
+  load: number;
+  /** ms from DOMContentLoaded to the nudge in the DOM (null: no extension). */
+  nudge: number | null;
+  /** ms from the navigation's start to the nudge in the DOM (null: no extension). */
+  nudgeAt: number | null;
+}
+
+async function visit(tab: Page, url: string, expectNudge: boolean): Promise<Visit> {
+  await tab.goto(url, { waitUntil: "load" });
+  if (expectNudge) {
+    await tab
+      .waitForFunction(() => (window as unknown as { nudgeAt(): number | null }).nudgeAt() !== null, {
+        timeout: 15_000,
+        polling: 20,
+      })
+      .catch(() => {
+        throw new Error(`no nudge appeared on ${url}`);
+      });
+  }
+  return tab.evaluate(() => {
+    const [entry] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+    if (!entry) throw new Error("no navigation entry");
+    const at = (window as unknown as { nudgeAt(): number | null }).nudgeAt();
+    return {
+      dcl: entry.domContentLoadedEventEnd,
+      load: entry.loadEventEnd,
+      nudge: at === null ? null : at - entry.domContentLoadedEventEnd,
+      nudgeAt: at,
+    };
+  });
+}
+
+/**
+ * Chromium, with the extension or without. Driven by puppeteer-core: Playwright keeps a
+ * session on every service worker, which keeps the extension's worker from being stopped.
+ */
+async function launch(profile: string, hosts: string[], sitePort: number, extension?: string): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: profile,
+    acceptInsecureCerts: true,
+    ...(extension ? { enableExtensions: [extension] } : {}),
+    args: chromiumFlags(hosts, sitePort),
+  });
+}
+
+/**
+ * CPU time (user + system, from /proc) of each process of the browser, in ms, and which one
+ * runs the extension's service worker: the browser's only service worker, found by its thread.
+ * Processes are found as descendants of the browser's own process.
+ */
+function processCpu(browser: Browser): { cpuMs: Map<number, number>; background: number | null } {
+  const root = browser.process()?.pid;
+  if (root === undefined) throw new Error("the browser has no process");
+  const all = readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // USER_HZ is 100 on Linux: a tick is 10 ms.
+        return [{ pid: Number(pid), ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 }];
+      } catch {
+        return [];
+      }
+    });
+  const ours = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (!ours.has(p.pid) && ours.has(p.ppid)) {
+        ours.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  const cpuMs = new Map(all.filter((p) => ours.has(p.pid)).map((p) => [p.pid, p.cpuMs]));
+  const background =
+    [...cpuMs.keys()].find((pid) => {
+      try {
+        return readdirSync(`/proc/${pid}/task`).some((task) =>
+          readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").startsWith("ServiceWorker"),
+        );
+      } catch {
+        return false;
+      }
+    }) ?? null;
+  return { cpuMs, background };
+}
+
+/** CPU the background's process spent since `before` (a process started since counts from zero). */
+function backgroundCpuSince(browser: Browser, before: Map<number, number>): number {
+  const now = processCpu(browser);
+  if (now.background === null) throw new Error("found no process running the extension's service worker");
+  return (now.cpuMs.get(now.background) ?? 0) - (before.get(now.background) ?? 0);
+}
+
+function extensionWorker(browser: Browser, timeout = 15_000) {
+  return browser.waitForTarget(
+    (target) => target.type() === "service_worker" && target.url().startsWith("chrome-extension://"),
+    { timeout },
+  );
+}
+
+/** How long the running service worker took from its start to listening (its own mark). */
+async function startupMs(browser: Browser): Promise<number> {
+  const worker = await (await extensionWorker(browser)).worker();
+  const at = await worker?.evaluate((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null, STARTED_MARK);
+  if (typeof at !== "number") throw new Error("the service worker set no start-up mark");
+  return at;
+}
+
+/** Stops the extension's service worker, as the browser does after 30 s of idleness. */
+async function stopServiceWorker(browser: Browser): Promise<void> {
+  const worker = await (await extensionWorker(browser)).worker();
+  if (!worker) throw new Error("the extension's service worker is not running");
+  await worker.close();
+  const deadline = Date.now() + 15_000;
+  while (browser.targets().some((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"))) {
+    if (Date.now() > deadline) throw new Error("the service worker did not stop");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function summary(values: number[]): { median: number; p95: number; n: number } {
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return { median: round(percentile(values, 50)), p95: round(percentile(values, 95)), n: values.length };
+}
+
+async function main(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), "shadowlight-bench-nudge-"));
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => rmSync(base, { recursive: true, force: true })];
+  try {
+    await run("tsx", ["policies/build.ts"]);
+    // The worker serves the dashboard's build as its static assets: it will not start without one.
+    if (!existsSync(join(ROOT, "worker/dashboard/dist"))) {
+      await run("vite", ["build", "--config", "worker/dashboard/vite.config.ts", "--logLevel", "warn"]);
+    }
+    const port = await reservedPort();
+    const serverUrl = `http://127.0.0.1:${port}`;
+    const enrollment = "bench-enrollment-token";
+    const admin = "bench-admin-token";
+    const started = performance.now();
+    const { chrome: extension } = await buildExtension({
+      serverUrl,
+      enrollmentToken: enrollment,
+      outDir: join(base, "build"),
+      browsers: ["chrome"],
+    });
+    const persistTo = join(base, "state");
+    await applyMigrations(persistTo);
+    const worker = await startWorker({
+      port,
+      persistTo,
+      vars: { ENROLLMENT_TOKEN: enrollment, ADMIN_TOKEN: admin, EVIDENCE_SIGNING_KEY: newEvidenceKey() },
+      inspectorPort: await reservedPort([port]),
+    });
+    cleanups.unshift(() => worker.stop());
+    const published = await fetch(`${serverUrl}/api/admin/policy`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${admin}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ policy: POLICY }),
+    });
+    if (!published.ok) throw new Error(`publishing the policy failed: ${published.status} ${await published.text()}`);
+
+    const pems = await generate([{ name: "commonName", value: "fake-ai.test" }], { keySize: 2048 });
+    const site = createServer({ key: pems.private, cert: pems.cert }, (request, response) => {
+      const host = (request.headers.host ?? "").replace(/:\d+$/, "");
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+      response.end(page(host));
+    });
+    const sitePort = await freePort();
+    await new Promise<void>((resolve) => site.listen(sitePort, "127.0.0.1", resolve));
+    cleanups.unshift(() => new Promise((resolve) => site.close(resolve)));
+    const hosts = PAGES.map(([, url]) => new URL(url).hostname);
+
+    const withExtension = await launch(join(base, "with"), hosts, sitePort, extension);
+    cleanups.unshift(() => withExtension.close());
+    const without = await launch(join(base, "without"), hosts, sitePort);
+    cleanups.unshift(() => without.close());
+    console.log(
+      `nudge bench: extension built, worker and browsers up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    // The extension enrolls and fetches the policy on install: wait until it holds the published one.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const worker = await (await extensionWorker(withExtension)).worker();
+      const held = await worker
+        ?.evaluate(() =>
+          (
+            globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<object> } } } }
+          ).chrome.storage.local.get("policy"),
+        )
+        .catch(() => ({}));
+      if (
+        (held as { policy?: { response: { policy: { name: string } } } }).policy?.response.policy.name === POLICY.name
+      )
+        break;
+      if (Date.now() > deadline) throw new Error("the extension never fetched the benchmark policy");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const tab = await withExtension.newPage();
+    await tab.setViewport({ width: 1280, height: 800 });
+    const baselineTab = await without.newPage();
+    // One visit per host first: caches, the site's TLS session and the page's code are warm for both.
+    for (const [, url] of PAGES) {
+      await visit(baselineTab, url, false);
+      await visit(tab, url, true);
+    }
+
+    const warm: Visit[] = [];
+    const baseline: Visit[] = [];
+    const cpuBefore = processCpu(withExtension).cpuMs;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [, url] of PAGES) {
+        baseline.push(await visit(baselineTab, url, false));
+        warm.push(await visit(tab, url, true));
+      }
+    }
+    const warmCpuMs = backgroundCpuSince(withExtension, cpuBefore) / warm.length;
+
+    const cold: Visit[] = [];
+    const startups: number[] = [];
+    let coldCpuMs = 0;
+    for (let round = 0; round < COLD_ROUNDS; round++) {
+      for (const [, url] of PAGES) {
+        await stopServiceWorker(withExtension);
+        const before = processCpu(withExtension).cpuMs;
+        cold.push(await visit(tab, url, true));
+        coldCpuMs += backgroundCpuSince(withExtension, before);
+        startups.push(await startupMs(withExtension));
+        baseline.push(await visit(baselineTab, url, false));
+      }
+    }
+    coldCpuMs /= cold.length;
+
+    const nudgeWarm = summary(warm.map((v) => v.nudge as number));
+    const nudgeCold = summary(cold.map((v) => v.nudge as number));
+    const nudgeAtWarm = summary(warm.map((v) => v.nudgeAt as number));
+    const nudgeAtCold = summary(cold.map((v) => v.nudgeAt as number));
+    const dclBaseline = summary(baseline.map((v) => v.dcl));
+    const dclWarm = summary(warm.map((v) => v.dcl));
+    const dclCold = summary(cold.map((v) => v.dcl));
+    const loadBaseline = summary(baseline.map((v) => v.load));
+    const loadWarm = summary(warm.map((v) => v.load));
+
+    const rows: string[][] = [
+      ["", "median ms", "p95 ms", "n", "target"],
+      ["page DOMContentLoaded, no extension", ...cells(dclBaseline), ""],
+      ["page DOMContentLoaded, extension (warm)", ...cells(dclWarm), ""],
+      ["page DOMContentLoaded, extension (cold)", ...cells(dclCold), ""],
+      ["page load, no extension", ...cells(loadBaseline), ""],
+      ["page load, extension (warm)", ...cells(loadWarm), ""],
+      [
+        "nudge after DOMContentLoaded (warm)",
+        ...cells(nudgeWarm),
+        `median <= ${BUDGETS.nudgeWarmMedianMs}, p95 <= ${BUDGETS.nudgeWarmP95Ms}`,
+      ],
+      ["nudge after DOMContentLoaded (cold)", ...cells(nudgeCold), `median <= ${BUDGETS.nudgeColdMedianMs}`],
+      // A nudge that delays the page's own DOMContentLoaded flatters the two rows above: these
+      // compare its moment with the page's DOMContentLoaded without the extension.
+      ["nudge after navigation start (warm)", ...cells(nudgeAtWarm), ""],
+      ["nudge after navigation start (cold)", ...cells(nudgeAtCold), ""],
+    ];
+    printTable(rows);
+    console.log(`hosts: ${hosts.join(", ")}; negative: the nudge was in the page before DOMContentLoaded`);
+    console.log(
+      `background CPU per navigation: ${warmCpuMs.toFixed(2)} ms warm (over ${warm.length}), ${coldCpuMs.toFixed(1)} ms cold (starting the worker included)`,
+    );
+    const startup = summary(startups);
+    console.log(`service worker start to listening: median ${startup.median} ms, p95 ${startup.p95} ms`);
+
+    const targets = {
+      nudgeWarmMedian: nudgeWarm.median <= BUDGETS.nudgeWarmMedianMs,
+      nudgeWarmP95: nudgeWarm.p95 <= BUDGETS.nudgeWarmP95Ms,
+      nudgeColdMedian: nudgeCold.median <= BUDGETS.nudgeColdMedianMs,
+    };
+    const allMet = Object.values(targets).every(Boolean);
+    console.log(
+      JSON.stringify({
+        bench: "nudge",
+        nudgeAfterDclMs: { warm: nudgeWarm, cold: nudgeCold },
+        nudgeAfterNavigationStartMs: { warm: nudgeAtWarm, cold: nudgeAtCold },
+        domContentLoadedMs: { baseline: dclBaseline, warm: dclWarm, cold: dclCold },
+        loadMs: { baseline: loadBaseline, warm: loadWarm },
+        backgroundCpuMsPerNavigation: { warm: round2(warmCpuMs), cold: round2(coldCpuMs) },
+        serviceWorkerStartupMs: startup,
+        budgets: {
+          nudgeWarmMedianMs: BUDGETS.nudgeWarmMedianMs,
+          nudgeWarmP95Ms: BUDGETS.nudgeWarmP95Ms,
+          nudgeColdMedianMs: BUDGETS.nudgeColdMedianMs,
+        },
+        targets,
+        allTargetsMet: allMet,
+      }),
+    );
+    if (STRICT && !allMet) process.exitCode = 1;
+  } finally {
+    for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch(() => undefined);
+  }
+}
+
+function cells(s: { median: number; p95: number; n: number }): string[] {
+  return [s.median.toFixed(1), s.p95.toFixed(1), String(s.n)];
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+await main();
