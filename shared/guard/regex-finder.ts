@@ -24,13 +24,35 @@ export interface RegexFinderOptions {
 }
 
 /**
+ * Decides on one candidate of a detector's expression at `start`: records the hit when the
+ * check accepts it. Returns where the search goes on: the accepted match's end, or the
+ * candidate's end when refused.
+ */
+export function decideCandidate(
+  options: RegexFinderOptions,
+  match: RegExpExecArray,
+  text: string,
+  start: number,
+  out: Found[],
+): number {
+  const candidateEnd = start + match[0].length;
+  const end = options.accept ? options.accept(match, text, start) : candidateEnd;
+  if (end <= start) return candidateEnd;
+  const hit: Found = { detector: options.detector, start, end };
+  const named = options.label?.(match);
+  if (named !== undefined) hit.label = named;
+  out.push(hit);
+  return end;
+}
+
+/**
  * A finder driven by one regular expression plus a check (checksum, issuer range, context).
  * Each call runs the expression over the stretch plus enough text around it for its
  * lookarounds and for a match that starts near the end, so results do not depend on where
  * the scanner cut the text.
  */
 export function regexFinder(options: RegexFinderOptions): Finder {
-  const { detector, pattern, maxLength, accept, preview, label } = options;
+  const { detector, pattern, maxLength, preview } = options;
   if (!pattern.global) throw new Error(`${detector}: the pattern must be global`);
   return {
     detector,
@@ -46,16 +68,9 @@ export function regexFinder(options: RegexFinderOptions): Finder {
       for (let match = pattern.exec(window); match !== null; match = pattern.exec(window)) {
         const start = base + match.index;
         if (start >= to) break;
-        const candidateEnd = start + match[0].length;
-        const end = accept ? accept(match, text, start) : candidateEnd;
-        if (end > start) {
-          const hit: Found = { detector, start, end };
-          const named = label?.(match);
-          if (named !== undefined) hit.label = named;
-          out.push(hit);
-          if (end !== candidateEnd) pattern.lastIndex = end - base;
-        }
-        resume = Math.max(resume, end > start ? end : candidateEnd);
+        const end = decideCandidate(options, match, text, start, out);
+        if (end !== start + match[0].length) pattern.lastIndex = end - base;
+        resume = Math.max(resume, end);
         if (match[0].length === 0) pattern.lastIndex++;
       }
       return resume;

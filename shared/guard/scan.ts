@@ -17,7 +17,7 @@
 import { LIMITS } from "../limits";
 import type { DetectorId } from "./ids";
 import { DETECTORS } from "./registry";
-import type { Finder, Found, GuardSettings, Hit } from "./types";
+import type { Finder, Found, GuardSettings, Hit, ScanMemo } from "./types";
 
 export interface ScanResult {
   /** Hits in text order, at most LIMITS.guardMaxHits. */
@@ -58,6 +58,7 @@ const LANE_HIT_CAP = LIMITS.guardMaxHits * 10;
 class Scan {
   private readonly lanes: Lane[];
   private readonly limit: number;
+  private readonly memo: ScanMemo = new Map();
 
   constructor(
     private readonly text: string,
@@ -76,7 +77,7 @@ class Scan {
     if (lane === undefined) return false;
     const to = Math.min(this.limit, lane.next + lane.finder.chunkChars);
     const found: Found[] = [];
-    lane.next = Math.max(to, lane.finder.find(this.text, lane.next, to, found));
+    lane.next = Math.max(to, lane.finder.find(this.text, lane.next, to, found, this.memo));
     lane.found += found.length;
     for (const hit of found) if (lane.hits.length < LANE_HIT_CAP) lane.hits.push(hit);
     return true;
@@ -134,11 +135,14 @@ export interface SliceOptions {
 }
 
 /** Scans in slices, yielding to the page between them, so a long paste never blocks it for long. */
-export async function scanInSlices(text: string, guard: Guard, options: SliceOptions): Promise<ScanResult> {
+export function scanInSlices(text: string, guard: Guard, options: SliceOptions): Promise<ScanResult> {
   const run = new Scan(text, guard);
+  return continueInSlices(run, options, options.now() + (options.budgetMs ?? LIMITS.guardTimeBudgetMs));
+}
+
+async function continueInSlices(run: Scan, options: SliceOptions, deadline: number): Promise<ScanResult> {
   const { now, pause } = options;
   const sliceMs = options.sliceMs ?? LIMITS.guardSliceMs;
-  const deadline = now() + (options.budgetMs ?? LIMITS.guardTimeBudgetMs);
   let sliceEnd = now() + sliceMs;
   while (run.step()) {
     const time = now();
@@ -149,4 +153,30 @@ export async function scanInSlices(text: string, guard: Guard, options: SliceOpt
     }
   }
   return run.result(true);
+}
+
+/** A scan begun at once: finished, or to be finished in slices. */
+export type BegunScan =
+  | { done: true; result: ScanResult }
+  | { done: false; rest(options: SliceOptions): Promise<ScanResult> };
+
+/**
+ * Scans at once for at most `withinMs`: most pastes are decided there, inside the event
+ * that brought them, so nothing has to be held back and handed on. A longer one goes on in
+ * slices when the caller asks (`rest`), within the same total budget.
+ */
+export function beginScan(
+  text: string,
+  guard: Guard,
+  options: { now: () => number; withinMs: number; budgetMs?: number },
+): BegunScan {
+  const { now } = options;
+  const started = now();
+  const deadline = started + (options.budgetMs ?? LIMITS.guardTimeBudgetMs);
+  const stop = started + options.withinMs;
+  const run = new Scan(text, guard);
+  while (run.step()) {
+    if (now() > stop) return { done: false, rest: (slicing) => continueInSlices(run, slicing, deadline) };
+  }
+  return { done: true, result: run.result(true) };
 }

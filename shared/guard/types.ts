@@ -26,6 +26,9 @@ export interface GuardSettings {
   patterns: readonly { id: string; pattern: string; caseInsensitive: boolean }[];
 }
 
+/** Scratch space of one scan, shared by its finders, keyed by the module that fills it. */
+export type ScanMemo = Map<symbol, unknown>;
+
 /**
  * One detector's search over one scan. The scanner calls `find` on consecutive stretches of
  * the text; a finder reports every match that starts inside the stretch (it may read past
@@ -38,7 +41,11 @@ export interface Finder {
   readonly maxLength: number;
   /** How many characters one call should cover, so every call stays short. */
   readonly chunkChars: number;
-  find(text: string, from: number, to: number, out: Found[]): number;
+  /**
+   * `memo` belongs to one scan: finders of several detectors may keep what they share there
+   * (the number detectors keep the text's digit clusters).
+   */
+  find(text: string, from: number, to: number, out: Found[], memo: ScanMemo): number;
   /** The employee's view of a match (made only for the hits shown). */
   preview(matched: string): string;
   /** After the whole text: keep or drop matches that only count together. */

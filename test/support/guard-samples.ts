@@ -126,6 +126,15 @@ export function nir(rng: Rng): string {
   return body + key;
 }
 
+/** A NIR born in Corsica: department 2A or 2B, which count as 19 and 18 in the key. */
+export function corsicanNir(rng: Rng): string {
+  const department = pick(rng, ["2A", "2B"]);
+  const before = `${pick(rng, ["1", "2"])}${digits(rng, 2)}${String(1 + Math.floor(rng() * 12)).padStart(2, "0")}`;
+  const after = `${digits(rng, 3)}${digits(rng, 3)}`;
+  const body = `${before}${department === "2A" ? "19" : "18"}${after}`;
+  return `${before}${department}${after}${String(97 - (Number(body) % 97)).padStart(2, "0")}`;
+}
+
 export function printedNir(value: string): string {
   return [
     value[0],
@@ -141,6 +150,13 @@ export function printedNir(value: string): string {
 export function dni(rng: Rng): string {
   const number = digits(rng, 8);
   return number + "TRWAGMYFPDXBNJZSQVHLCKE"[Number(number) % 23];
+}
+
+/** A Spanish foreigner number (NIE): X, Y or Z, seven digits, the control letter. */
+export function nie(rng: Rng): string {
+  const prefix = pick(rng, ["X", "Y", "Z"]);
+  const number = digits(rng, 7);
+  return `${prefix}${number}${"TRWAGMYFPDXBNJZSQVHLCKE"[Number(`${"XYZ".indexOf(prefix)}${number}`) % 23]}`;
 }
 
 export function nino(rng: Rng): string {

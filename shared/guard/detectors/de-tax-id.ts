@@ -17,8 +17,8 @@
  */
 import { mod11_10CheckDigit } from "../checksum";
 import { fixedDetector, mentions } from "../context";
+import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
-import { regexFinder } from "../regex-finder";
 
 const namesIt = mentions(/steuer[- ]?id|steuer-?idnr|identifikationsnummer|\bidnr\b|\bTIN\b|tax[- ]id/i);
 
@@ -35,8 +35,11 @@ export const deTaxId = fixedDetector(
   "de-tax-id",
   "German tax id (Steuer-ID)",
   "national-id",
-  regexFinder({
+  numberFinder({
     detector: "de-tax-id",
+    // Eleven digits, together or in groups of two and three.
+    anchor: "start",
+    around: (cluster) => cluster.digits >= 11 && cluster.longestRun >= 3,
     pattern: /(?<![\w-]|\d[ .,])([1-9]\d)( ?)(\d{3})\2(\d{3})\2(\d{3})(?![\w-]|[.,]\d| \d)/g,
     maxLength: 14,
     accept(match, text, start) {

@@ -10,9 +10,10 @@
  *
  * Known limits: numbers written in lower case are not found.
  */
+
 import { fixedDetector } from "../context";
+import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
-import { regexFinder } from "../regex-finder";
 
 const LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE";
 
@@ -20,12 +21,21 @@ export function dniLetterValid(number: string, letter: string): boolean {
   return LETTERS[Number(number) % 23] === letter;
 }
 
+/** Whether an upper-case letter, or a hyphen and one, follows at `at`. */
+function letterAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(text.charCodeAt(at) === 45 ? at + 1 : at);
+  return code >= 65 && code <= 90;
+}
+
 export const esDni = fixedDetector(
   "es-dni",
   "Spanish DNI / NIE",
   "national-id",
-  regexFinder({
+  numberFinder({
     detector: "es-dni",
+    // Eight digits in a row (DNI), or seven after X, Y or Z (NIE), then the letter.
+    anchor: "end",
+    around: (cluster, text) => cluster.longestRun >= 7 && letterAt(text, cluster.end),
     pattern: /(?<![\w-])(?:(\d{8})|([XYZ])-?(\d{7}))-?([A-HJ-NP-TV-Z])(?![\w-])/g,
     maxLength: 11,
     accept(match, _text, start) {

@@ -15,9 +15,10 @@
  * Known limits: none known beyond the key's one-in-97 chance for a random number of the
  * same shape.
  */
+
 import { fixedDetector } from "../context";
+import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
-import { regexFinder } from "../regex-finder";
 
 export function nirKeyValid(compact: string): boolean {
   if (compact.length !== 15) return false;
@@ -29,12 +30,22 @@ export function nirKeyValid(compact: string): boolean {
   return 97 - (Number(body) % 97) === Number(compact.slice(13));
 }
 
+/** Whether a digit cluster follows a Corsican department code ("2A123…", "2B 123…"). */
+function afterCorsica(text: string, start: number): boolean {
+  const before = text.charCodeAt(start - 1) === 32 ? start - 2 : start - 1;
+  const letter = text.charCodeAt(before);
+  return (letter === 65 || letter === 66) && text.charCodeAt(before - 1) === 50;
+}
+
 export const frNir = fixedDetector(
   "fr-nir",
   "French social security number (NIR)",
   "national-id",
-  regexFinder({
+  numberFinder({
     detector: "fr-nir",
+    // 15 digits, or the eight after a Corsican department (2A, 2B).
+    anchor: "any",
+    around: (cluster, text) => cluster.digits >= 15 || (cluster.digits >= 8 && afterCorsica(text, cluster.start)),
     pattern:
       /(?<![\w-]|\d[ .,])[1-478]( ?)\d{2}\1(?:0[1-9]|1[0-2]|20|3\d|4[0-2]|[5-9]\d)\1(?:\d{2}|2[AB])\1\d{3}\1\d{3}\1\d{2}(?![\w-]|[.,]\d)/g,
     maxLength: 21,

@@ -12,9 +12,10 @@
  * Known limits: a number in a text that never names it is not found; numbers written with
  * their leading zero dropped are not found.
  */
+
 import { fixedDetector, mentions } from "../context";
+import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
-import { regexFinder } from "../regex-finder";
 
 const namesIt = mentions(/\bBSN\b|burgerservicenummer|sofi-?nummer/i);
 
@@ -30,8 +31,11 @@ export const nlBsn = fixedDetector(
   "nl-bsn",
   "Dutch citizen service number (BSN)",
   "national-id",
-  regexFinder({
+  numberFinder({
     detector: "nl-bsn",
+    // Nine digits, together or as 1234.56.789.
+    anchor: "start",
+    around: (cluster) => cluster.digits >= 9 && cluster.longestRun >= 4,
     pattern: /(\d(?<!(?:[\w.-]|\d[ ,])\d)\d{3})(\.?)(\d{2})\2(\d{3})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {

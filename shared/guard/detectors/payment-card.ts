@@ -16,8 +16,8 @@
  */
 import { digitsOf, luhnValid } from "../checksum";
 import { fixedDetector } from "../context";
+import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
-import { regexFinder } from "../regex-finder";
 
 /** [lowest prefix, highest prefix, shortest length, longest length] per issuer range. */
 const ISSUER_RANGES: readonly (readonly [string, string, number, number])[] = [
@@ -64,8 +64,11 @@ export const paymentCard = fixedDetector(
   "payment-card",
   "Payment card number",
   "financial",
-  regexFinder({
+  numberFinder({
     detector: "payment-card",
+    // 13 to 19 digits, together or in groups of at least four.
+    anchor: "start",
+    around: (cluster) => cluster.digits >= 13 && cluster.longestRun >= 4,
     pattern: PATTERN,
     maxLength: 23,
     accept(match, _text, start) {

@@ -15,9 +15,10 @@
  * Known limits: any unissued number in an issued area passes (randomized issuance since
  * 2011 makes that impossible to tell from outside).
  */
+
 import { fixedDetector, mentions } from "../context";
+import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
-import { regexFinder } from "../regex-finder";
 
 const ADVERTISED = new Set(["078051120", "219099999", "457555462"]);
 const saysSsn = mentions(/\bSSNs?\b|social[ -]security/i);
@@ -32,8 +33,11 @@ export const usSsn = fixedDetector(
   "us-ssn",
   "US Social Security number",
   "national-id",
-  regexFinder({
+  numberFinder({
     detector: "us-ssn",
+    // Nine digits in groups of three, two and four, or together.
+    anchor: "start",
+    around: (cluster) => cluster.digits >= 9 && cluster.longestRun >= 4,
     pattern: /(\d(?<!(?:[\w-]|\d[ .,])\d)\d{2})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {
