@@ -1,4 +1,5 @@
 import type { EventKind } from "./events";
+import type { GuardOutcome } from "./guard/outcomes";
 import type { LessonOutcome } from "./lessons/schema";
 
 /**
@@ -42,6 +43,11 @@ export const LIMITS = {
    * opens 40 AI tools in a day under two policy versions needs about 200.
    */
   maxCounterRowsPerDeviceDay: 400,
+  /**
+   * Guard count rows (tool, detector, outcome, policy version) one device may hold for one
+   * day: a day of warnings on a few tools about a few kinds of data needs a few dozen.
+   */
+  maxGuardRowsPerDeviceDay: 400,
   /** Largest device cap an enrollment token may have. */
   maxDevicesPerToken: 100_000,
   /** Device cap of the bootstrap ENROLLMENT_TOKEN unless ENROLLMENT_TOKEN_MAX_DEVICES says otherwise. */
@@ -84,6 +90,20 @@ export const LIMITS = {
   guardTimeBudgetMs: 1_500,
   /** Hits kept for the preview of one paste (every hit is still counted). */
   guardMaxHits: 500,
+  /** Hits the warning lists (with "and N more" after them). */
+  guardShownHits: 5,
+  /**
+   * How long the guard scans a paste at once, inside the paste event: within it, a clean paste
+   * goes on untouched. Past it the paste is held, scanned on in slices and handed on after.
+   */
+  guardAtOnceMs: 12,
+  /** File contents the guard reads by default (the policy's `files.maxBytes`), and at most. */
+  guardFileDefaultBytes: 1_048_576,
+  guardFileMaxBytes: 4_000_000,
+  /** Warnings one page's guard session remembers until they are answered. */
+  guardOpenWarnings: 20,
+  /** A page asks for the guard's settings again when it becomes visible after this long. */
+  guardRefreshMs: 5 * 60_000,
   /** Classification markings one policy may configure, and the longest one. */
   guardMaxMarkings: 50,
   guardMarkingMaxLength: 100,
@@ -147,6 +167,17 @@ export const PLAUSIBLE_PER_DAY = {
  */
 export const OUTLIERS = { factor: 10, minVisits: 300, minAnswers: 30 } as const;
 
+/**
+ * The largest value one device's guard count may reach in one day, per outcome, for one
+ * tool and detector: a person who pastes all day into one tool stays far below.
+ */
+export const PLAUSIBLE_GUARD_PER_DAY = {
+  warned: 300,
+  pasted_anyway: 300,
+  removed: 300,
+  blocked: 300,
+} as const satisfies Record<GuardOutcome, number>;
+
 /** Visits one device may report to one unknown AI-looking domain in a day. */
 export const PLAUSIBLE_CANDIDATE_VISITS_PER_DAY = 3_000;
 
@@ -171,6 +202,11 @@ export const PLAUSIBLE_EMBED_REQUESTS_PER_DAY = 20_000;
 export const BUDGETS = {
   /** The content script runs on every catalog page: keep it small. */
   contentScriptBytes: 60 * 1024,
+  /**
+   * The sensitive-data guard's own content script, also on every catalog page: its detectors
+   * and pattern engine (about half), Preact and the warning (measured: 74 KiB).
+   */
+  guardContentScriptBytes: 80 * 1024,
   /**
    * The background is loaded at every start of the service worker (the browser stops it after
    * 30 s idle), never into pages. About 430 KB: a third is the compiled catalog, over a

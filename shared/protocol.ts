@@ -4,6 +4,7 @@ import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_QUEUE_STATES, REVIEW_STATUSES } from "./events";
+import { GUARD_OUTCOMES, GUARD_SUBJECTS } from "./guard/outcomes";
 import { LESSON_OUTCOMES } from "./lessons/schema";
 import { LIMITS } from "./limits";
 import { policySchema } from "./policy/schema";
@@ -142,6 +143,21 @@ export const revealedExtension = z.strictObject({
 });
 export type RevealedExtension = z.infer<typeof revealedExtension>;
 
+/**
+ * Cumulative count of one sensitive-data guard outcome for one tool and detector on one day
+ * (under the policy version that decided it). Which detector and what the person did: never
+ * the text, a match or a hash of either.
+ */
+export const guardCount = z.strictObject({
+  day: dayString,
+  tool: slug,
+  detector: z.enum(GUARD_SUBJECTS),
+  outcome: z.enum(GUARD_OUTCOMES),
+  policyVersion: z.number().int().min(0).max(1_000_000),
+  n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+});
+export type GuardCount = z.infer<typeof guardCount>;
+
 export const reportRequest = z
   .strictObject({
     days: z.array(reportDay).max(LIMITS.maxDaysPerReport),
@@ -154,6 +170,7 @@ export const reportRequest = z
     embeds: z.array(embedCount).max(LIMITS.maxCountersPerDay).optional(),
     extensionTokens: z.array(extensionToken).max(LIMITS.maxCountersPerDay).optional(),
     revealedExtensions: z.array(revealedExtension).max(LIMITS.maxCountersPerDay).optional(),
+    guard: z.array(guardCount).max(LIMITS.maxCountersPerDay).optional(),
   })
   .superRefine((report, ctx) => {
     const sections = [
@@ -166,6 +183,7 @@ export const reportRequest = z
       report.embeds,
       report.extensionTokens,
       report.revealedExtensions,
+      report.guard,
     ];
     if (report.days.length === 0 && !sections.some((section) => section?.length)) {
       ctx.addIssue({ code: "custom", path: ["days"], message: "a report must carry at least one count" });
@@ -206,6 +224,7 @@ export const reportRequest = z
     unique(report.embeds, "embeds", (e) => `${e.day}/${e.site}/${e.tool}`);
     unique(report.extensionTokens, "extensionTokens", (t) => `${t.day}/${t.token}`);
     unique(report.revealedExtensions, "revealedExtensions", (r) => `${r.day}/${r.store}/${r.id}`);
+    unique(report.guard, "guard", (g) => `${g.day}/${g.tool}/${g.detector}/${g.outcome}/v${g.policyVersion}`);
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
@@ -299,7 +318,10 @@ export const REFUSAL_REASONS = [
   "unpublished_version",
   /** An answer dated before the day its policy version was published. */
   "before_publication",
-  /** More answers than nudges shown (or review requests than blocks) that day. */
+  /**
+   * More answers than nudges shown (or review requests than blocks, or answers to the guard's
+   * warnings than warnings) that day.
+   */
   "answer_without_nudge",
   /** Above the plausibility cap for one device and day (PLAUSIBLE_PER_DAY). */
   "over_cap",
@@ -338,6 +360,16 @@ export const refusedCount = z.discriminatedUnion("kind", [
     reason: z.enum(REFUSAL_REASONS),
     justification: z.string(),
     policyVersion: z.number().int(),
+    message: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal("guard"),
+    day: z.string(),
+    tool: z.string(),
+    detector: z.string(),
+    outcome: z.string(),
+    policyVersion: z.number().int(),
+    reason: z.enum(REFUSAL_REASONS),
     message: z.string(),
   }),
   z.strictObject({

@@ -2,15 +2,24 @@ import { parse } from "tldts";
 import { chromiumExtensionId, geckoExtensionId } from "../shared/catalog/discovery";
 import { addDays } from "../shared/day";
 import { ANSWER_EVENTS, type EventKind } from "../shared/events";
+import { GUARD_ANSWERS } from "../shared/guard/outcomes";
 import type { LessonOutcome } from "../shared/lessons/schema";
 import {
   LIMITS,
   PLAUSIBLE_CANDIDATE_VISITS_PER_DAY,
   PLAUSIBLE_EMBED_REQUESTS_PER_DAY,
+  PLAUSIBLE_GUARD_PER_DAY,
   PLAUSIBLE_LESSON_OUTCOMES_PER_DAY,
   PLAUSIBLE_PER_DAY,
 } from "../shared/limits";
-import type { JustificationCount, LessonCount, RefusalReason, RefusedCount, ReportRequest } from "../shared/protocol";
+import type {
+  GuardCount,
+  JustificationCount,
+  LessonCount,
+  RefusalReason,
+  RefusedCount,
+  ReportRequest,
+} from "../shared/protocol";
 
 /*
  * Which counts of a report a device could not honestly have made. Counts are self-reported
@@ -24,10 +33,13 @@ import type { JustificationCount, LessonCount, RefusalReason, RefusedCount, Repo
  *     outnumber the nudges shown that day for the tool and version, review requests
  *     outnumber blocks, or justification reasons outnumber justifications;
  *   - grows a device's day past LIMITS.maxCandidatesPerDay distinct candidate domains or
- *     LIMITS.maxCounterRowsPerDeviceDay counter rows, or is not a registrable domain.
+ *     LIMITS.maxCounterRowsPerDeviceDay counter rows, or is not a registrable domain;
  *   - names a lesson version no published policy carried, or a day before it was published,
  *     exceeds PLAUSIBLE_LESSON_OUTCOMES_PER_DAY, or makes a lesson's day hold more completions
- *     than openings, or more passes at the first try than completions.
+ *     than openings, or more passes at the first try than completions;
+ *   - (guard counts) exceeds PLAUSIBLE_GUARD_PER_DAY, grows a device's day past
+ *     LIMITS.maxGuardRowsPerDeviceDay rows, or makes the answers to the guard's warnings
+ *     (pasted anyway, removed) outnumber the warnings for that tool, detector, day and version.
  * Stored values take part: counters are cumulative and max-merged, so a check compares what
  * the day would hold after the merge. Everything here is pure; routes/reports.ts reads the
  * stored state and the published versions first.
@@ -41,6 +53,8 @@ export interface StoredState {
   justifications: Map<string, number>;
   /** day -> candidate domains stored for the device */
   candidates: Map<string, Set<string>>;
+  /** `day|tool|detector|outcome|version` -> n */
+  guard: Map<string, number>;
   /** version -> day it was published (UTC) */
   published: Map<number, string>;
   /** version -> its justification reason ids (only versions the report's justifications name) */
@@ -247,6 +261,7 @@ export function implausibleCounts(
 
   refused.push(...implausibleLessons(report.lessons ?? [], stored, dayProblem));
   refused.push(...implausibleDiscovery(report, stored, tools, dayProblem));
+  refused.push(...implausibleGuardCounts(report.guard ?? [], stored, { dayProblem, toolProblem, versionProblem }));
   return refused;
 }
 
@@ -413,6 +428,74 @@ function implausibleDiscovery(
         capped(named, key),
     );
     if (ok) named.add(key);
+  }
+  return refused;
+}
+
+const guardKey = (day: string, tool: string, detector: string, outcome: string, version: number) =>
+  `${day}|${tool}|${detector}|${outcome}|${version}`;
+
+/** The sensitive-data guard's counts: each on its own, then answers against warnings. */
+function implausibleGuardCounts(
+  counts: GuardCount[],
+  stored: StoredState,
+  checks: {
+    dayProblem(day: string): Problem | null;
+    toolProblem(tool: string): Problem | null;
+    versionProblem(day: string, version: number): Problem | null;
+  },
+): RefusedCount[] {
+  const refused: RefusedCount[] = [];
+  const refuse = (g: GuardCount, [reason, message]: Problem) => {
+    const { day, tool, detector, outcome, policyVersion } = g;
+    refused.push({ kind: "guard", day, tool, detector, outcome, policyVersion, reason, message });
+  };
+  const rowsPerDay = new Map<string, Set<string>>();
+  const accepted = new Map<string, GuardCount>();
+  for (const g of counts) {
+    let rows = rowsPerDay.get(g.day);
+    if (!rows) {
+      rows = new Set([...stored.guard.keys()].filter((key) => key.startsWith(`${g.day}|`)));
+      rowsPerDay.set(g.day, rows);
+    }
+    const key = guardKey(g.day, g.tool, g.detector, g.outcome, g.policyVersion);
+    const cap = PLAUSIBLE_GUARD_PER_DAY[g.outcome];
+    const problem =
+      checks.dayProblem(g.day) ??
+      checks.toolProblem(g.tool) ??
+      checks.versionProblem(g.day, g.policyVersion) ??
+      (g.n > cap ? (["over_cap", `guard ${g.outcome} ${g.n} > ${cap} in one day`] as Problem) : null) ??
+      (!rows.has(key) && rows.size >= LIMITS.maxGuardRowsPerDeviceDay
+        ? (["too_many", `more than ${LIMITS.maxGuardRowsPerDeviceDay} guard counts in one day`] as Problem)
+        : null);
+    if (problem) refuse(g, problem);
+    else {
+      accepted.set(key, g);
+      rows.add(key);
+    }
+  }
+  const merged = (day: string, tool: string, detector: string, outcome: string, version: number) => {
+    const key = guardKey(day, tool, detector, outcome, version);
+    return Math.max(stored.guard.get(key) ?? 0, accepted.get(key)?.n ?? 0);
+  };
+  const checked = new Set<string>();
+  for (const g of accepted.values()) {
+    const group = `${g.day}|${g.tool}|${g.detector}|${g.policyVersion}`;
+    if (checked.has(group)) continue;
+    checked.add(group);
+    const warned = merged(g.day, g.tool, g.detector, "warned", g.policyVersion);
+    const answers = GUARD_ANSWERS.reduce(
+      (sum, outcome) => sum + merged(g.day, g.tool, g.detector, outcome, g.policyVersion),
+      0,
+    );
+    if (answers <= warned) continue;
+    for (const outcome of GUARD_ANSWERS) {
+      const answer = accepted.get(guardKey(g.day, g.tool, g.detector, outcome, g.policyVersion));
+      const before = stored.guard.get(guardKey(g.day, g.tool, g.detector, outcome, g.policyVersion)) ?? 0;
+      if (answer && answer.n > before) {
+        refuse(answer, ["answer_without_nudge", `${answers} answers to ${warned} guard warnings`]);
+      }
+    }
   }
   return refused;
 }

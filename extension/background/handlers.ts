@@ -1,4 +1,5 @@
 import { blockedEvent, blockedView } from "./blocking";
+import { guardOutcome, serveGuard } from "./guard";
 import { nudgeForSender } from "./handover";
 import { nudgeAnswered, nudgeShown, nudgeTampered } from "./nudges";
 import { reviewRequests } from "./review-requests";
@@ -12,6 +13,8 @@ export const handlers: Handlers = {
   "nudge:shown": (request, sender) => nudgeShown(request, sender),
   "nudge:answer": (request, sender) => nudgeAnswered(request, sender),
   "nudge:tampered": (request, sender) => nudgeTampered(request, sender),
+  "guard:get": (_request, sender) => serveGuard(sender),
+  "guard:outcome": (request, sender) => guardOutcome(request, sender),
   "blocked:get": (request) => blockedView(request),
   "blocked:event": (request) => blockedEvent(request),
   "status:get": (request) => status(request),

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { slug } from "../../shared/catalog/schema";
 import { ANSWER_EVENTS } from "../../shared/events";
+import { GUARD_OUTCOMES, GUARD_SUBJECTS } from "../../shared/guard/outcomes";
 import type { MessageType, Origin, Protocol, RequestOf, ResponseOf } from "../lib/messages";
 
 /*
@@ -30,6 +31,16 @@ const REQUESTS: { [K in MessageType]: { from: Protocol[K]["from"]; request: z.Zo
     request: z.strictObject({ ticket, answer: z.enum(ANSWER_EVENTS), reason: slug.optional() }),
   },
   "nudge:tampered": { from: "content", request: z.strictObject({ ticket }) },
+  "guard:get": { from: "content", request: empty },
+  "guard:outcome": {
+    from: "content",
+    request: z.strictObject({
+      session: ticket,
+      check: ticket,
+      detectors: z.array(z.enum(GUARD_SUBJECTS)).min(1).max(GUARD_SUBJECTS.length),
+      outcome: z.enum(GUARD_OUTCOMES),
+    }),
+  },
   "blocked:get": { from: "blocked", request: z.strictObject({ tool: slug }) },
   "blocked:event": {
     from: "blocked",

@@ -1,13 +1,22 @@
 import type { Day } from "../../shared/day";
 import { EVENTS, type EventKind } from "../../shared/events";
+import { GUARD_OUTCOMES, GUARD_SUBJECTS, type GuardOutcome, type GuardSubject } from "../../shared/guard/outcomes";
 import { LIMITS } from "../../shared/limits";
-import type { CandidateCount, JustificationCount, RefusedCount, ReportDay, ReportRequest } from "../../shared/protocol";
+import type {
+  CandidateCount,
+  GuardCount,
+  JustificationCount,
+  RefusedCount,
+  ReportDay,
+  ReportRequest,
+} from "../../shared/protocol";
 
 /*
  * Counts kept on the device, as cumulative per-day values in one book:
  *   book[day][encoded count] = n
  * Each count is a typed record (`Count`): an event of a tool under a policy version, a
- * justification reason chosen, or a visit to an unknown site that looks like AI. `countCodec`
+ * justification reason chosen, a visit to an unknown site that looks like AI, or what became
+ * of a paste the sensitive-data guard stopped (detector and outcome). `countCodec`
  * is the one place that turns a record into its storage key and back.
  *
  * `counters` holds what happened, `sent` what the server has acknowledged. A report carries,
@@ -19,7 +28,8 @@ import type { CandidateCount, JustificationCount, RefusedCount, ReportDay, Repor
 export type Count =
   | { kind: "event"; tool: string; event: EventKind; policyVersion: number }
   | { kind: "justification"; tool: string; reason: string; policyVersion: number }
-  | { kind: "candidate"; domain: string };
+  | { kind: "candidate"; domain: string }
+  | { kind: "guard"; tool: string; detector: GuardSubject; outcome: GuardOutcome; policyVersion: number };
 
 export type CounterBook = Record<Day, Record<string, number>>;
 
@@ -31,6 +41,8 @@ export interface Entry {
 
 const isEvent = (value: string): value is EventKind => (EVENTS as readonly string[]).includes(value);
 const isVersion = (value: number) => Number.isInteger(value) && value >= 0;
+const isGuardSubject = (value: string): value is GuardSubject => (GUARD_SUBJECTS as readonly string[]).includes(value);
+const isGuardOutcome = (value: string): value is GuardOutcome => (GUARD_OUTCOMES as readonly string[]).includes(value);
 
 /** The storage key of a count and back; a key that does not decode is never reported. */
 export const countCodec = {
@@ -42,9 +54,19 @@ export const countCodec = {
         return `j\t${count.tool}\t${count.reason}\t${count.policyVersion}`;
       case "candidate":
         return `d\t${count.domain}`;
+      case "guard":
+        return `g\t${count.tool}\t${count.detector}\t${count.outcome}\t${count.policyVersion}`;
     }
   },
   decode(key: string): Count | null {
+    if (key.startsWith("g\t")) {
+      const [, tool = "", detector = "", outcome = "", version = "", ...more] = key.split("\t");
+      const policyVersion = Number(version);
+      if (more.length > 0 || tool === "" || !isGuardSubject(detector) || !isGuardOutcome(outcome)) return null;
+      return isVersion(policyVersion) && version !== ""
+        ? { kind: "guard", tool, detector, outcome, policyVersion }
+        : null;
+    }
     const [kind, a = "", b = "", c = "", ...rest] = key.split("\t");
     if (rest.length > 0 || a === "") return null;
     const policyVersion = Number(c);
@@ -100,6 +122,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   const days = new Map<Day, ReportDay["counters"]>();
   const justifications: JustificationCount[] = [];
   const candidates: CandidateCount[] = [];
+  const guard: GuardCount[] = [];
   for (const { day, count, n } of entries) {
     if (count.kind === "event") {
       const list = days.get(day) ?? [];
@@ -107,6 +130,9 @@ export function toReport(entries: Entry[]): ReportRequest {
       days.set(day, list);
     } else if (count.kind === "justification") {
       justifications.push({ day, tool: count.tool, reason: count.reason, policyVersion: count.policyVersion, n });
+    } else if (count.kind === "guard") {
+      const { tool, detector, outcome, policyVersion } = count;
+      guard.push({ day, tool, detector, outcome, policyVersion, n });
     } else {
       candidates.push({ day, domain: count.domain, n });
     }
@@ -114,6 +140,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   const report: ReportRequest = { days: [...days].map(([day, counters]) => ({ day, counters })) };
   if (justifications.length) report.justifications = justifications;
   if (candidates.length) report.candidates = candidates;
+  if (guard.length) report.guard = guard;
   return report;
 }
 
@@ -125,6 +152,7 @@ export function nextBatch(entries: Entry[]): Entry[] {
   const perDay = new Map<Day, number>();
   let justifications = 0;
   let candidates = 0;
+  let guard = 0;
   for (const entry of entries) {
     if (!allowed.has(entry.day)) continue;
     if (entry.count.kind === "event") {
@@ -133,6 +161,8 @@ export function nextBatch(entries: Entry[]): Entry[] {
       perDay.set(entry.day, used + 1);
     } else if (entry.count.kind === "justification") {
       if (justifications++ >= LIMITS.maxCountersPerDay) continue;
+    } else if (entry.count.kind === "guard") {
+      if (guard++ >= LIMITS.maxCountersPerDay) continue;
     } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
     batch.push(entry);
   }
@@ -248,6 +278,12 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
       };
     case "candidate":
       return { day: refused.day, count: { kind: "candidate", domain: refused.domain } };
+    case "guard": {
+      const { tool, detector, outcome, policyVersion } = refused;
+      return isGuardSubject(detector) && isGuardOutcome(outcome)
+        ? { day: refused.day, count: { kind: "guard", tool, detector, outcome, policyVersion } }
+        : null;
+    }
     default:
       // A refusal of the discovery sections (extensions, browsers, embeds) names no count
       // this book keeps.

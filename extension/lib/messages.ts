@@ -1,6 +1,9 @@
 import { browser } from "wxt/browser";
 import type { ReviewQueueState, ReviewStatus } from "../../shared/events";
+import type { GuardOutcome, GuardSubject } from "../../shared/guard/outcomes";
+import type { GuardSettings } from "../../shared/guard/types";
 import type { Decision } from "../../shared/policy/evaluate";
+import type { GuardTable } from "../../shared/policy/guard-table";
 import type { ReportRequest } from "../../shared/protocol";
 import type { NudgeAnswer, NudgeView } from "../nudge/view";
 import type { FlushResult } from "./reporter";
@@ -26,6 +29,31 @@ export const NUDGE_INBOX = "shadowlightServedNudge";
 export interface ServedNudge {
   ticket: string;
   view: NudgeView;
+}
+
+/**
+ * What the sensitive-data guard needs on one page of a catalog AI tool: what to look for,
+ * the policy's decision per detector, and the session its outcomes count against.
+ */
+export interface GuardPage {
+  session: string;
+  tool: { id: string; name: string };
+  settings: GuardSettings;
+  table: GuardTable;
+  /** The names the policy gives its organization patterns, by pattern id. */
+  patternLabels: Record<string, string>;
+  reasons: Array<{ id: string; label: string }>;
+  files: { read: boolean; maxBytes: number };
+  policyVersion: number;
+  policyUrl: string | null;
+}
+
+/** What became of one paste, drop or file choice the guard stopped (`check` names it). */
+export interface GuardReport {
+  session: string;
+  check: string;
+  detectors: GuardSubject[];
+  outcome: GuardOutcome;
 }
 
 /** The device's standing with its server, for the popup and the options page. */
@@ -83,6 +111,8 @@ export interface Protocol {
   "nudge:shown": Message<"content", { ticket: string }, boolean>;
   "nudge:answer": Message<"content", { ticket: string; answer: NudgeAnswer; reason?: string }, boolean>;
   "nudge:tampered": Message<"content", { ticket: string }, boolean>;
+  "guard:get": Message<"content", Record<string, never>, GuardPage | null>;
+  "guard:outcome": Message<"content", GuardReport, boolean>;
   "blocked:get": Message<"blocked", { tool: string }, NudgeView | null>;
   "blocked:event": Message<"blocked", { tool: string; event: "blocked" | "review_requested" }, boolean>;
   "status:get": Message<"extension", { url?: string }, StatusView>;

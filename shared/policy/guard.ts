@@ -11,8 +11,10 @@
 import type { CompiledTool } from "../catalog/compile";
 import type { ReviewStatus } from "../events";
 import { DETECTOR_IDS, type DetectorId } from "../guard/ids";
+import { GUARD_SUBJECTS } from "../guard/outcomes";
 import type { GuardSettings } from "../guard/types";
 import type { ToolReview } from "./evaluate";
+import type { GuardTable } from "./guard-table";
 import type { GuardAction, GuardRule, GuardSettingsPolicy, Policy } from "./schema";
 
 const SEVERITY: Record<GuardAction, number> = { allow: 0, warn: 1, block: 2 };
@@ -96,4 +98,24 @@ export function guardSettingsOf(policy: Policy): GuardSettings | null {
     markings: guard.markings.map(({ text, caseSensitive }) => ({ text, caseSensitive })),
     patterns: guard.patterns.map(({ id, pattern, caseInsensitive }) => ({ id, pattern, caseInsensitive })),
   };
+}
+
+/** What the policy says of each detector that is on, and of an unscanned paste, for one tool (see guard-table.ts). */
+export function guardTable(
+  policy: Policy,
+  tool: Pick<CompiledTool, "id" | "category">,
+  review: ToolReview | undefined,
+): GuardTable {
+  const settings = guardSettingsOf(policy);
+  const table: GuardTable = {};
+  if (!settings) return table;
+  const on = new Set<string>(settings.detectors);
+  for (const subject of GUARD_SUBJECTS) {
+    if (subject !== "unscanned" && !on.has(subject)) continue;
+    const findings: GuardFindings =
+      subject === "unscanned" ? { detectors: [], complete: false } : { detectors: [subject], complete: true };
+    const { action, ruleId, message, requireReason } = evaluateGuard(policy, tool, review, findings);
+    table[subject] = { action, ruleId, message, requireReason };
+  }
+  return table;
 }

@@ -109,6 +109,17 @@ export const guardSettingsSchema = z.strictObject({
   message: z.string().min(1).max(500).optional(),
   /** What happens when a paste is too long to scan fully in the guard's budget. */
   unscanned: z.enum(GUARD_ACTIONS).default("warn"),
+  /**
+   * Files pasted, dropped or chosen in an AI tool: the guard reads a file's contents (on the
+   * device) only when `read` is on and the file is text of at most `maxBytes`; other files
+   * are judged by nothing and pass.
+   */
+  files: z
+    .strictObject({
+      read: z.boolean().default(true),
+      maxBytes: z.number().int().min(0).max(LIMITS.guardFileMaxBytes).default(LIMITS.guardFileDefaultBytes),
+    })
+    .default({ read: true, maxBytes: LIMITS.guardFileDefaultBytes }),
 });
 export type GuardSettingsPolicy = z.infer<typeof guardSettingsSchema>;
 

@@ -35,6 +35,8 @@ const KEYS: Count[] = [
   eventCount("claude", "visit", 2),
   justification("claude", "evaluating", 2),
   candidate("newtool.ai"),
+  { kind: "guard", tool: "chatgpt", detector: "payment-card", outcome: "warned", policyVersion: 1 },
+  { kind: "guard", tool: "claude", detector: "unscanned", outcome: "blocked", policyVersion: 2 },
 ];
 const FIRST = KEYS[0] as Count;
 
@@ -119,7 +121,18 @@ describe("device counters", () => {
 describe("one encoding of a count", () => {
   it("decodes what it encodes, and refuses keys that are not counts", () => {
     for (const count of KEYS) expect(countCodec.decode(countCodec.encode(count))).toEqual(count);
-    for (const key of ["", "c\tchatgpt\texploded\t1", "c\tchatgpt\tvisit\t-1", "c\tchatgpt\tvisit\t1\textra", "x\ty"]) {
+    for (const key of [
+      "",
+      "c\tchatgpt\texploded\t1",
+      "c\tchatgpt\tvisit\t-1",
+      "c\tchatgpt\tvisit\t1\textra",
+      "x\ty",
+      "g\tchatgpt\tcredit-card\twarned\t1",
+      "g\tchatgpt\tiban\tignored\t1",
+      "g\tchatgpt\tiban\twarned\t",
+      "g\tchatgpt\tiban\twarned\t1\textra",
+      "g\t\tiban\twarned\t1",
+    ]) {
       expect(countCodec.decode(key), JSON.stringify(key)).toBeNull();
     }
   });
@@ -146,8 +159,28 @@ describe("one encoding of a count", () => {
         message: "",
       },
       { kind: "candidate", day, domain: "newtool.ai", reason: "too_many", message: "" },
+      {
+        kind: "guard",
+        day,
+        tool: "chatgpt",
+        detector: "payment-card",
+        outcome: "warned",
+        policyVersion: 1,
+        reason: "over_cap",
+        message: "",
+      },
+      {
+        kind: "guard",
+        day,
+        tool: "chatgpt",
+        detector: "payment-card",
+        outcome: "exploded",
+        policyVersion: 1,
+        reason: "over_cap",
+        message: "",
+      },
     ];
-    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([KEYS[1], KEYS[3], KEYS[4]]);
+    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([KEYS[1], KEYS[3], KEYS[4], KEYS[5], undefined]);
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FAILURE_CODES } from "../../extension/ui/standing";
 import { REVIEW_STATUSES } from "../../shared/events";
+import { DETECTOR_IDS } from "../../shared/guard/ids";
 import { ACTIONS } from "../../shared/policy/schema";
 import { REFUSAL_REASONS } from "../../shared/protocol";
 
@@ -46,7 +47,10 @@ describe("translations", () => {
     for (const reason of [...REFUSAL_REASONS, "expired", "candidateOverflow"]) used.add(`notKept_${reason}`);
     for (const code of FAILURE_CODES) used.add(`failure_${code}`);
     for (const family of ["counts", "days"]) used.add(`${family}_one`).add(`${family}_other`);
-    for (const kind of ["Counts", "Reasons", "Domains", "Enrollment"]) used.add(`sentKind${kind}`);
+    for (const kind of ["Counts", "Reasons", "Domains", "Enrollment", "Guard"]) used.add(`sentKind${kind}`);
+    for (const id of DETECTOR_IDS) used.add(`guardDetector_${id.replaceAll("-", "_")}`);
+    for (const action of ["warn", "block"]) used.add(`guardHeading_${action}`);
+    for (const kind of ["paste", "drop", "files"]) used.add(`guardRemove_${kind}`).add(`guardAnyway_${kind}`);
     expect(used.size).toBeGreaterThan(40);
     for (const key of used) expect(en, key).toHaveProperty(key);
   });

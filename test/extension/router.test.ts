@@ -5,10 +5,10 @@ import { handlers } from "../../extension/background/handlers";
 import { createRouter, RefusedMessage, type Sender } from "../../extension/background/router";
 import { tokenDigest } from "../../extension/lib/enrollment";
 import type { ServedNudge } from "../../extension/lib/messages";
-import { bundledPolicy } from "../../extension/lib/policy-cache";
 import { local } from "../../extension/lib/state";
-import { type PolicyInput, policySchema } from "../../shared/policy/schema";
+import type { PolicyInput } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
+import { usePolicy } from "./device-policy";
 
 /*
  * The background's message router with its real handlers: who may send what, what a request
@@ -40,15 +40,6 @@ const POLICY: PolicyInput = {
   ],
   fallback: "allow",
 };
-
-async function usePolicy(policy: PolicyInput): Promise<void> {
-  await local.policy.setValue({
-    etag: null,
-    response: { ...bundledPolicy, policy: policySchema.parse(policy) },
-    fetchedAt: Date.now(),
-  });
-  reportingChanged();
-}
 
 /** Every count the device holds, each day apart. */
 async function counts(): Promise<Record<string, number>> {

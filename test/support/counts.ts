@@ -1,6 +1,9 @@
 import { type Count, type CounterBook, entriesOf } from "../../extension/lib/counters";
 
-/** A count in words, for tests to compare: "chatgpt acknowledged v1", "chatgpt reason:evaluating v1", "site.ai". */
+/**
+ * A count in words, for tests to compare: "chatgpt acknowledged v1", "chatgpt reason:evaluating v1",
+ * "site.ai", "chatgpt guard:payment-card:warned v1".
+ */
 export function countName(count: Count): string {
   switch (count.kind) {
     case "event":
@@ -9,6 +12,8 @@ export function countName(count: Count): string {
       return `${count.tool} reason:${count.reason} v${count.policyVersion}`;
     case "candidate":
       return count.domain;
+    case "guard":
+      return `${count.tool} guard:${count.detector}:${count.outcome} v${count.policyVersion}`;
   }
 }
 

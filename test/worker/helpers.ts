@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { dayOf } from "../../shared/day";
 import type { ReportRequest } from "../../shared/protocol";
 
@@ -118,4 +118,14 @@ export function adminJson(path: string, method: string, body: unknown, token = A
 export async function countRows(table: string): Promise<number> {
   const rows = await query<{ c: number }>(`select count(*) as c from ${table}`);
   return rows[0]?.c ?? 0;
+}
+
+/** Runs the cron trigger as the platform would at `scheduledTime`. */
+export async function runCron(scheduledTime: number): Promise<void> {
+  const { env } = await import("cloudflare:workers");
+  const { default: worker } = await import("../../worker/index");
+  const controller = createScheduledController({ scheduledTime, cron: "*/5 * * * *" });
+  const ctx = createExecutionContext();
+  await worker.scheduled(controller, env, ctx);
+  await waitOnExecutionContext(ctx);
 }

@@ -1,23 +1,14 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { candidatesResponse, exceptionsResponse } from "../../shared/admin";
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import { deliverWebhooks, MAX_ATTEMPTS, retryDelay } from "../../worker/cron/webhooks";
-import worker from "../../worker/index";
-import { admin, counters, enrollDevice, expectJson, query, report, today } from "./helpers";
+import { admin, counters, enrollDevice, expectJson, query, report, runCron, today } from "./helpers";
 
 /* The cron trigger: retention with rollups, daily aggregate webhooks, signed, with retries (outbound fetch mocked). */
 
 const DAY_MS = 86_400_000;
-
-async function runCron(scheduledTime: number): Promise<void> {
-  const controller = createScheduledController({ scheduledTime, cron: "*/5 * * * *" });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 interface Delivery {
   url: string;

@@ -15,8 +15,8 @@ import { LIMITS } from "../../shared/limits";
  * so no report that passed validation just before midnight can write into a day the cron has
  * already rolled up: every day is rolled up exactly once, from complete data.
  * `daily_rollups.n` is already exact (ingest adds each counter's growth), so the rollup only
- * fills `devices`; justifications, candidates and lesson outcomes are summed here for the
- * first time.
+ * fills `devices`; justifications, candidates, lesson outcomes and guard counts are summed
+ * here for the first time.
  */
 
 /** Days rolled up per cron run: bounds one run's work; a backlog drains over a few runs. */
@@ -41,12 +41,18 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
   const cutoff = purgeBefore(today);
   const { results } = await d1
     .prepare(
+      // D1 allows at most five terms in one compound SELECT: two nested compounds.
       `SELECT day FROM (
-         SELECT DISTINCT day FROM daily_counters WHERE day < ?1
-         UNION SELECT DISTINCT day FROM justifications WHERE day < ?1
-         UNION SELECT DISTINCT day FROM candidates WHERE day < ?1
-         UNION SELECT DISTINCT day FROM lesson_outcomes WHERE day < ?1
-         UNION SELECT DISTINCT day FROM device_days WHERE day < ?1
+         SELECT day FROM (
+           SELECT DISTINCT day FROM daily_counters WHERE day < ?1
+           UNION SELECT DISTINCT day FROM justifications WHERE day < ?1
+           UNION SELECT DISTINCT day FROM candidates WHERE day < ?1
+         )
+         UNION SELECT day FROM (
+           SELECT DISTINCT day FROM lesson_outcomes WHERE day < ?1
+           UNION SELECT DISTINCT day FROM guard_counts WHERE day < ?1
+           UNION SELECT DISTINCT day FROM device_days WHERE day < ?1
+         )
        ) ORDER BY day LIMIT ?2`,
     )
     .bind(cutoff, MAX_DAYS_PER_RUN)
@@ -88,13 +94,23 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
              n = lesson_rollups.n + excluded.n, devices = lesson_rollups.devices + excluded.devices`,
         )
         .bind(day),
+      d1
+        .prepare(
+          `INSERT INTO guard_rollups (day, tool, detector, outcome, policy_version, n, devices)
+           SELECT day, tool, detector, outcome, policy_version, sum(n), count(DISTINCT device_id)
+           FROM guard_counts WHERE day = ?1 GROUP BY tool, detector, outcome, policy_version
+           ON CONFLICT (day, tool, detector, outcome, policy_version) DO UPDATE SET
+             n = guard_rollups.n + excluded.n, devices = guard_rollups.devices + excluded.devices`,
+        )
+        .bind(day),
       d1.prepare("DELETE FROM daily_counters WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM justifications WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM candidates WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM lesson_outcomes WHERE day = ?1").bind(day),
+      d1.prepare("DELETE FROM guard_counts WHERE day = ?1").bind(day),
       d1.prepare("DELETE FROM device_days WHERE day = ?1").bind(day),
     ]);
-    rowsDeleted += batch.slice(4).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
+    rowsDeleted += batch.slice(5).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   }
   const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
   const perDevice = await d1.batch([

@@ -6,10 +6,10 @@ import { PUBLISHED_LESSON_VERSIONS } from "./lessons";
 
 /**
  * What the plausibility checks need besides the report, read in one D1 round trip: the
- * device's stored counters, justification reasons and candidate domains for the report's
- * days, every published policy version's day, and the reasons of the versions it names; when
- * the report carries lesson outcomes, also the device's stored outcomes and every published
- * lesson version's day.
+ * device's stored counters, justification reasons, candidate domains and guard counts for the
+ * report's days, every published policy version's day, and the reasons of the versions it
+ * names; when the report carries lesson outcomes, also the device's stored outcomes and every
+ * published lesson version's day.
  */
 export async function readStoredState(d1: D1Database, deviceId: string, report: ReportRequest): Promise<StoredState> {
   const days = [
@@ -22,6 +22,7 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       ...(report.embeds ?? []).map((e) => e.day),
       ...(report.extensionTokens ?? []).map((t) => t.day),
       ...(report.revealedExtensions ?? []).map((r) => r.day),
+      ...(report.guard ?? []).map((g) => g.day),
     ]),
   ];
   const versions = [...new Set((report.justifications ?? []).map((j) => j.policyVersion))];
@@ -38,6 +39,7 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
     browsers,
     tokens,
     revealed,
+    guard,
     lessons,
     lessonVersions,
   ] = await d1.batch([
@@ -72,6 +74,12 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
         `SELECT day, store || '|' || extension_id AS key FROM revealed_extensions WHERE device_id = ?1 AND day IN (${dayList})`,
       )
       .bind(deviceId, ...days),
+    d1
+      .prepare(
+        `SELECT day, tool, detector, outcome, policy_version AS version, n FROM guard_counts
+         WHERE device_id = ?1 AND day IN (${dayList})`,
+      )
+      .bind(deviceId, ...days),
     // Lesson outcomes are rarer than counters: their state is read only when the report has some.
     ...(report.lessons?.length
       ? [
@@ -93,6 +101,7 @@ export async function readStoredState(d1: D1Database, deviceId: string, report: 
       rows(justifications).map((r) => [`${r.day}|${r.tool}|${r.reason}|${r.version}`, Number(r.n)]),
     ),
     candidates: new Map(),
+    guard: new Map(rows(guard).map((r) => [`${r.day}|${r.tool}|${r.detector}|${r.outcome}|${r.version}`, Number(r.n)])),
     published: new Map(rows(published).map((r) => [Number(r.version), dayOf(Number(r.publishedAt))])),
     reasons: new Map(
       rows(bodies).map((r) => [

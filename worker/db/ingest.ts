@@ -95,6 +95,7 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
     (j): Row => [j.day, j.tool, j.reason, j.policyVersion, j.n],
   );
   const candidateRows = (report.candidates ?? []).map((c): Row => [c.day, c.domain, c.n]);
+  const guardRows = (report.guard ?? []).map((g): Row => [g.day, g.tool, g.detector, g.outcome, g.policyVersion, g.n]);
   const lessonRows = (report.lessons ?? []).map((l): Row => [l.day, l.lesson, l.version, l.outcome, l.n]);
   const extensionRows = (report.extensions ?? []).map((e): Row => [e.day, e.extension, e.enabled ? 1 : 0]);
   const browserRows = (report.browsers ?? []).map((b): Row => [b.day, b.browser]);
@@ -136,6 +137,7 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
         ...embedRows,
         ...tokenRows,
         ...revealedRows,
+        ...guardRows,
       ].map((row) => String(row[0])),
     ),
   ].sort();
@@ -379,6 +381,20 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
   add(
     rowStatements(
       d1,
+      (values) => `WITH v(day, tool, detector, outcome, policy_version, n) AS (VALUES ${values})
+        INSERT INTO guard_counts (device_id, day, tool, detector, outcome, policy_version, n)
+        SELECT ?1, day, tool, detector, outcome, policy_version, n FROM v WHERE true
+        ON CONFLICT (device_id, day, tool, detector, outcome, policy_version) DO UPDATE SET n = excluded.n
+        WHERE excluded.n > guard_counts.n`,
+      device,
+      guardRows,
+    ),
+    true,
+  );
+
+  add(
+    rowStatements(
+      d1,
       (values) => `WITH v(day) AS (VALUES ${values})
         INSERT INTO device_days (day, device_id) SELECT day, ?1 FROM v WHERE true ON CONFLICT DO NOTHING`,
       device,
@@ -423,6 +439,12 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
   return {
     statements,
     counted,
-    accepted: counterRows.length + justificationRows.length + candidateRows.length + lessonRows.length + discovered,
+    accepted:
+      counterRows.length +
+      justificationRows.length +
+      candidateRows.length +
+      lessonRows.length +
+      guardRows.length +
+      discovered,
   };
 }

@@ -8,6 +8,7 @@ const SENT_KINDS = [
   "sentKindCounts",
   "sentKindReasons",
   "sentKindDomains",
+  "sentKindGuard",
   "sentKindEnrollment",
   "sentKindReviewQuestions",
 ] as const;

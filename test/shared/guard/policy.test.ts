@@ -4,7 +4,9 @@ import defaultPolicy from "../../../policies/default-policy.json";
 import { REVIEW_STATUSES } from "../../../shared/events";
 import { DETECTOR_IDS } from "../../../shared/guard/ids";
 import { prepareGuard, scan } from "../../../shared/guard/scan";
-import { evaluateGuard, guardSettingsOf } from "../../../shared/policy/guard";
+import { LIMITS } from "../../../shared/limits";
+import { evaluateGuard, guardSettingsOf, guardTable } from "../../../shared/policy/guard";
+import { decideGuard } from "../../../shared/policy/guard-table";
 import { describeIssues, GUARD_ACTIONS, type Policy, policySchema } from "../../../shared/policy/schema";
 
 const base = { version: 4, name: "Test policy", rules: [] };
@@ -57,6 +59,7 @@ describe("the guard section of the policy", () => {
       rules: [],
       fallback: "warn",
       unscanned: "warn",
+      files: { read: true, maxBytes: LIMITS.guardFileDefaultBytes },
     });
     expect(guardSettingsOf(parsed)).toEqual({ detectors: DETECTOR_IDS, emailListMin: 10, markings: [], patterns: [] });
     expect(guardSettingsOf(policySchema.parse({ ...base, guard: { enabled: false } }))).toBeNull();
@@ -181,5 +184,34 @@ describe("evaluateGuard", () => {
         },
       ),
     );
+  });
+});
+
+describe("the page's table of guard decisions", () => {
+  it("decides every paste exactly as the policy does (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(policy, policySchema.parse(defaultPolicy)),
+        fc.constantFrom(chat, coding),
+        fc.constantFrom(...REVIEW_STATUSES),
+        fc.shuffledSubarray([...DETECTOR_IDS]),
+        fc.boolean(),
+        (which, tool, status, detectors, complete) => {
+          const expected = evaluateGuard(which, tool, { status }, { detectors, complete });
+          const decided = decideGuard(guardTable(which, tool, { status }), { detectors, complete });
+          const { action, ruleId, message, requireReason } = expected;
+          expect(decided).toMatchObject({ action, ruleId, message, requireReason });
+          const counted = expected.detectors.filter((entry) => entry.action !== "allow").map((entry) => entry.detector);
+          const unscanned = complete || which.guard?.unscanned === "allow" ? [] : ["unscanned"];
+          expect(decided.counted).toEqual([...counted, ...unscanned]);
+        },
+      ),
+    );
+  });
+
+  it("is empty when the guard is off, so nothing is ever decided", () => {
+    const off = policySchema.parse({ ...base, guard: { enabled: false } });
+    expect(guardTable(off, chat, undefined)).toEqual({});
+    expect(decideGuard({}, { detectors: ["payment-card"], complete: false })).toMatchObject({ action: "allow" });
   });
 });

@@ -1,0 +1,32 @@
+import { useEffect, useRef } from "preact/hooks";
+import type { Choice } from "../../guard/checker";
+import { GUARD_HEADING_ID, GUARD_MESSAGE_ID, GuardCard } from "../../guard/GuardCard";
+import type { GuardView } from "../../guard/view";
+import { t } from "../../lib/i18n";
+
+/**
+ * The guard's warning as a native modal dialog: the browser keeps focus inside it and makes
+ * the page beneath inert while the paste waits for the person. Only the person's own gestures
+ * count (`isTrusted`); Escape, which only the person can press here, takes the paste back.
+ */
+export function GuardDialog({ view, onChoose }: { view: GuardView; onChoose: (choice: Choice) => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (dialog.current && !dialog.current.open) dialog.current.showModal();
+  }, []);
+  const onCancel = (event: Event) => {
+    event.preventDefault();
+    if (event.isTrusted) onChoose(view.action === "warn" ? "removed" : "closed");
+  };
+  return (
+    <dialog
+      ref={dialog}
+      class="guard-dialog"
+      aria-labelledby={GUARD_HEADING_ID}
+      aria-describedby={GUARD_MESSAGE_ID}
+      onCancel={onCancel}
+    >
+      <GuardCard view={view} t={t} actions={{ accept: (event) => event.isTrusted, choose: onChoose }} />
+    </dialog>
+  );
+}
