@@ -6,6 +6,7 @@ export * from "./admin/awareness";
 export * from "./admin/common";
 export * from "./admin/evidence";
 export * from "./admin/fleet";
+export * from "./admin/guard";
 export * from "./admin/literacy";
 export * from "./admin/organization";
 export * from "./admin/review-queue";

@@ -4,6 +4,7 @@ import type { EVENTS } from "../events";
 import { lessonSchema } from "../lessons/schema";
 import { policySchema } from "../policy/schema";
 import { day, maskedCount, shortText, timestamp } from "./common";
+import { guardSummary } from "./guard";
 import { literacyCoverage } from "./literacy";
 
 // ---------------------------------------------------------------------------- awareness
@@ -66,6 +67,8 @@ export const awarenessResponse = z.strictObject({
   trend: z.array(z.strictObject({ day, nudge_shown: maskedCount, acknowledged: maskedCount })),
   /** Lessons completed by the devices that used the tools they are relevant to, last 30 days. */
   literacy: literacyCoverage,
+  /** Sensitive-data warnings and what people did, last 30 days. */
+  guard: guardSummary,
 });
 export type AwarenessResponse = z.infer<typeof awarenessResponse>;
 

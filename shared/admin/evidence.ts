@@ -3,6 +3,7 @@ import { slug } from "../catalog/schema";
 import { INVENTORY_KINDS } from "../events";
 import { groupCoverage } from "./awareness";
 import { count, day, maskedCount, reviewStatus, riskLevel, timestamp } from "./common";
+import { guardSummary } from "./guard";
 import { evidenceLiteracy } from "./literacy";
 
 // ---------------------------------------------------------------------------- evidence pack
@@ -125,6 +126,8 @@ export const evidencePack = z.strictObject({
   ),
   /** AI literacy (EU AI Act Art. 4, ISO/IEC 42001 7.2-7.3): lessons, coverage and the lesson texts. */
   literacy: evidenceLiteracy,
+  /** Sensitive-data warnings in AI tools and what people did, over the period. */
+  guard: guardSummary.optional(),
   /** Every policy version published up to the end of the period. */
   policyVersions: z.array(
     z.strictObject({ version: z.number().int(), name: z.string(), publishedAt: timestamp, publishedBy: z.string() }),

@@ -6,6 +6,7 @@ import { INVENTORY_KINDS, type InventoryKind, type ReviewStatus } from "../../sh
 import { LIMITS } from "../../shared/limits";
 import { catalogEntriesById, inventoryKind } from "../catalog";
 import type { Database } from "../db/client";
+import { guardDevices, guardSummaryView } from "../db/guard";
 import { loadEffectiveCatalog } from "../db/organization";
 import { policyHistory, reasonLabels } from "../db/policies";
 import { atLeastK, suppressSmallGroups } from "../privacy";
@@ -195,6 +196,8 @@ export async function buildEvidencePack(
     used,
     k,
   });
+  const guard = await guardDevices(db.$client, from, to);
+  const guardWarned = guard.outcomes.get("warned") ?? 0;
   const lessonsInForce = inForce.policy.literacy?.lessons ?? [];
   const days = daysBetween(from, to) + 1;
   const versionsPublished = Number(published[0]?.n ?? 0);
@@ -320,6 +323,21 @@ export async function buildEvidencePack(
     );
   }
 
+  // Below k warned devices the figure is withheld: the guard section shows it as withheld.
+  if (guardWarned >= k) {
+    figures.push(
+      figure(
+        "guard-warnings-heeded",
+        "Sensitive-data warnings heeded",
+        guard.warnedThenRemoved,
+        guardWarned,
+        "devices warned about sensitive data in an AI tool",
+        `${n(guard.warnedThenRemoved)} of ${n(guardWarned)} devices warned about sensitive data they were about to share with an AI tool took it back at least once (${range})`,
+        ["iso42001-7.3", "iso42001-A.2.2"],
+      ),
+    );
+  }
+
   const counts: EvidenceCount[] = [
     count(
       "policy-versions-published",
@@ -405,6 +423,7 @@ export async function buildEvidencePack(
       }))
       .sort((a, b) => a.toolName.localeCompare(b.toolName) || a.reason.localeCompare(b.reason)),
     literacy,
+    guard: guardSummaryView(guard, from, to, k),
     policyVersions: history
       .filter((entry) => entry.publishedAt <= endOf(to))
       .map((entry) => ({
@@ -419,6 +438,7 @@ export async function buildEvidencePack(
       `Acknowledged: active devices that confirmed policy v${version} at least once by the end of the period.`,
       `Every figure covering fewer than ${k} devices is withheld; groups below ${k} devices are merged into one row, with further groups while the merged ones could be derived from the totals.`,
       "Counts are cumulative per device and day and merged with max(), so repeated deliveries never count twice.",
+      "Sensitive-data guard: pastes, drops and files chosen in AI tools are checked on the device; devices report per day, tool and kind of data only that a warning was shown and whether the person pasted anyway or took it back, or that the policy blocked it. Figures count distinct devices with each outcome.",
       `AI literacy: devices that used in the period an AI tool for which policy v${version} offers or requires a lesson (the lesson fits the tool and the tool is not allowed without one), and of them those that completed every such lesson (any version, every check question answered correctly) by the end of the period. Completions older than the ${LIMITS.retentionDays}-day retention are no longer known, so coverage is a lower bound.`,
     ],
     trustModel: trustModel(excludedDevices),

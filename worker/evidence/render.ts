@@ -1,4 +1,5 @@
 import type { EvidencePack } from "../../shared/admin";
+import { guardCsvRows, guardHtml } from "./render-guard";
 import { literacyCsvRows, literacyHtml } from "./render-literacy";
 
 /*
@@ -110,6 +111,7 @@ export function evidenceCsv(pack: EvidencePack, sha256: string): string {
     ]);
   }
   rows.push(...literacyCsvRows(pack, (group) => groupName(group, pack.k)));
+  rows.push(...guardCsvRows(pack));
   rows.push([
     "",
     "",
@@ -245,6 +247,7 @@ ${table(
 )}
 </section>
 ${literacyHtml(pack, table, (group) => groupName(group, pack.k))}
+${guardHtml(pack, table)}
 <section>
 <h2>Policy versions</h2>
 ${table(

@@ -50,6 +50,10 @@ export const TRUST = {
     trust:
       "Unknown domains come from devices (registrable domain only, at most 50 a day per device); triage states from the security team's records.",
   },
+  "guard-warnings-heeded": {
+    basis: "device-reports",
+    trust: `${SELF_REPORTED} A warning counts only where the policy warns about what the device's own detectors found, and an answer only once, for a warning counted before and from the person's own click (never a page script); answers outnumbering warnings are refused. It shows that people met the warning and what they chose, not whether the data was really sensitive (detectors can err) nor what was shared where no extension runs.`,
+  },
   "literacy-coverage": {
     basis: "device-reports",
     trust: `${SELF_REPORTED} A device counts when it completed each lesson relevant to the AI tools it used, answering every check question correctly; no answer leaves the device, only that it was completed. It shows that people met short, tool-specific lessons at the moment of use, not what they understood or remember. ${TOOLS_FROM_DEVICES}`,

@@ -4,6 +4,7 @@ import { type AwarenessResponse, FUNNEL_EVENTS } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
 import { coverageByGroup, coverageByVersion, devicesPerEvent, devicesPerEventDay } from "../../db/awareness";
 import { database } from "../../db/client";
+import { guardDevices, guardSummaryView } from "../../db/guard";
 import { literacyCounts, relevancePairs } from "../../db/literacy";
 import { policyHistory, publishedReviews } from "../../db/policies";
 import { ACTIVE_DAYS, lastDays } from "../../db/usage";
@@ -18,7 +19,8 @@ const awarenessQuery = z.strictObject({ version: z.coerce.number().int().min(1).
 /**
  * `GET /api/admin/awareness?version=N` (default: the policy in force): acknowledgement
  * coverage per version and per device group, the devices with each nudge outcome and their
- * trend, and literacy coverage (db/literacy.ts). Every figure counts distinct devices and is
+ * trend, literacy coverage (db/literacy.ts), and sensitive-data warnings with what people did
+ * (db/guard.ts). Every figure counts distinct devices and is
  * withheld below k.
  */
 export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQuery), async (c) => {
@@ -34,7 +36,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
   const days = lastDays(today, 30);
   // Literacy is measured against the policy in force: the lessons devices offer today.
   const inForce = (history[0] as (typeof history)[number]).policy;
-  const [coverage, groups, funnelRows, trendRows, literacy] = await Promise.all([
+  const [coverage, groups, funnelRows, trendRows, literacy, guard] = await Promise.all([
     coverageByVersion(db, since),
     coverageByGroup(db, since, version),
     devicesPerEvent(db, version, FUNNEL_EVENTS),
@@ -42,6 +44,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
     publishedReviews(db).then((reviews) =>
       literacyCounts(c.env.DB, relevancePairs(inForce, reviews), { kind: "recent", since, until: today }),
     ),
+    guardDevices(c.env.DB, days[0] as string, today),
   ]);
   const active = atLeastK(coverage.active, coverage.active, k);
   const funnel = Object.fromEntries(
@@ -72,6 +75,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
       acknowledged: atLeastK(point.acknowledged, point.acknowledged, k),
     })),
     literacy: literacyCoverageView(literacy, inForce.literacy?.lessons ?? [], k),
+    guard: guardSummaryView(guard, days[0] as string, today, k),
   };
   return c.json(response);
 });

@@ -8,6 +8,7 @@ import { EVENT_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { replaceQuery } from "../router";
 import type { Awareness as AwarenessData } from "../types";
+import { Guard } from "./awareness/Guard";
 import { Literacy } from "./awareness/Literacy";
 
 type Funnel = AwarenessData["funnel"];
@@ -187,6 +188,7 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
       </div>
 
       <Literacy literacy={data.literacy} k={data.k} />
+      <Guard guard={data.guard} />
     </>
   );
 }

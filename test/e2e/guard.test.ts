@@ -1,0 +1,278 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PolicyInput } from "../../shared/policy/schema";
+import type { ReportRequest } from "../../shared/protocol";
+import {
+  ARTIFACTS,
+  type Browser,
+  deviceCounts,
+  extensionStorage,
+  launchBrowser,
+  PAGE_SECRETS,
+  publishPolicy,
+  type Stack,
+  sendNow,
+  sessionStorage,
+  startStack,
+  waitForPolicy,
+} from "./harness";
+import { find, gone, pressNamed, query, textOf } from "./screen";
+
+/*
+ * The sensitive-data guard in real Chromium, with real clipboard pastes (the keyboard's
+ * Ctrl+V, so the browser fires a trusted paste event) into the fake AI tools: a card number
+ * gets the warning, "paste anyway" hands it on and counts, "don't paste" keeps it out, a
+ * blocking policy refuses it, a harmless text goes through untouched, and the page's own
+ * scripts can neither fire a warning with a synthetic paste nor answer one. Every request the
+ * browser makes and everything the extension stores is searched for the pasted text, its
+ * masked form and hashes of them.
+ */
+const CARD = "4242 4242 4242 4242";
+const PASTED = `Please refund the customer, card ${CARD}, order 7731.`;
+const HARMLESS = "Summarize the meeting notes from Tuesday in three bullet points.";
+
+const POLICY: PolicyInput = {
+  version: 1,
+  name: "Guard policy",
+  reasons: [{ id: "evaluating", label: "I am evaluating this tool for my team" }],
+  rules: [],
+  fallback: "allow",
+  guard: {
+    rules: [
+      { id: "no-claude", when: { tools: ["claude"] }, action: "block", message: "Claude gets no customer data." },
+      {
+        id: "cards",
+        when: { detectors: ["payment-card"] },
+        action: "warn",
+        message: "Card numbers belong in the payment system.",
+      },
+    ],
+    fallback: "allow",
+  },
+};
+const HOSTS = ["chatgpt.com", "claude.ai"];
+const WARNING = "Check before you share this with ChatGPT";
+
+/** Hashes a value the way a leaky client might send it: SHA-1 and SHA-256, hex and base64. */
+function hashesOf(value: string): string[] {
+  return ["sha1", "sha256"].flatMap((algorithm) => {
+    const digest = createHash(algorithm).update(value).digest();
+    return [digest.toString("hex"), digest.toString("base64"), digest.toString("base64url")];
+  });
+}
+
+/** Runs in the page before its scripts: records the paste events the page itself receives. */
+function pageListens(): void {
+  const seen: Array<{ trusted: boolean; text: string }> = [];
+  window.addEventListener("paste", (event) => {
+    seen.push({ trusted: event.isTrusted, text: event.clipboardData?.getData("text/plain") ?? "" });
+  });
+  (window as unknown as { pastesSeen: typeof seen }).pastesSeen = seen;
+  const original = Element.prototype.attachShadow;
+  const stolen: ShadowRoot[] = [];
+  Element.prototype.attachShadow = function (init: ShadowRootInit) {
+    const root = original.call(this, { ...init, mode: "open" });
+    stolen.push(root);
+    return root;
+  };
+  (window as unknown as { stolenRoots: ShadowRoot[] }).stolenRoots = stolen;
+}
+
+describe("the sensitive-data guard in real Chromium", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let version = 0;
+  const requests: string[] = [];
+  const secrets = new Set<string>([PASTED, CARD, CARD.replaceAll(" ", ""), ...hashesOf(PASTED), ...hashesOf(CARD)]);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
+    version = await publishPolicy(stack, POLICY);
+    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
+    // Every request of the browser, to any host, with its body: the privacy capture.
+    browser.context.on("request", (request) => {
+      requests.push(`${request.url()}\n${request.postData() ?? ""}\n${JSON.stringify(request.headers())}`);
+    });
+    await waitForPolicy(browser, version);
+    for (const host of HOSTS) {
+      await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: `https://${host}` });
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const counts = () => deviceCounts(browser);
+  const guardCounts = async () =>
+    Object.fromEntries(Object.entries(await counts()).filter(([name]) => name.includes(" guard:")));
+  const named = (tool: string, outcome: string) => `${tool} guard:payment-card:${outcome} v${version}`;
+
+  async function open(url: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.addInitScript(pageListens);
+    await page.goto(url);
+    await page.locator("textarea").fill("");
+    return page;
+  }
+
+  /** The person copies `text` and presses Ctrl+V in the tool's prompt box. */
+  async function paste(page: Page, text: string): Promise<void> {
+    await page.locator("textarea").click();
+    await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await page.keyboard.press("Control+V");
+  }
+
+  const prompt = (page: Page) => page.locator("textarea").inputValue();
+
+  it("warns about a card number, shows it masked, and 'paste anyway' hands it on and counts", async () => {
+    const page = await open("https://chatgpt.com/c/1");
+    await paste(page, PASTED);
+    await find(page, "dialog", WARNING);
+    // The masked preview, on the person's screen only: never the number itself.
+    const items = await query(page, "listitem");
+    const shown = (await Promise.all(items.map((item) => textOf(page, item)))).join(" | ");
+    expect(shown).toContain("Payment card number");
+    expect(shown).toContain("4242");
+    expect(shown).not.toContain(CARD);
+    for (const item of items) secrets.add(((await textOf(page, item)) ?? "").replace(/^Payment card number\s*/, ""));
+    await page.screenshot({ path: `${ARTIFACTS}/guard-warning.png` });
+    expect(await prompt(page)).toBe("");
+    await expect.poll(guardCounts).toEqual({ [named("chatgpt", "warned")]: 1 });
+
+    await pressNamed(page, "button", "Paste anyway");
+    await gone(page, "dialog", WARNING);
+    await expect.poll(() => prompt(page)).toBe(PASTED);
+    await expect.poll(guardCounts).toEqual({
+      [named("chatgpt", "warned")]: 1,
+      [named("chatgpt", "pasted_anyway")]: 1,
+    });
+    await page.close();
+  });
+
+  it("'don't paste' keeps it out, and a harmless text goes through without a word", async () => {
+    const page = await open("https://chatgpt.com/c/2");
+    await paste(page, PASTED);
+    await pressNamed(page, "button", "Don't paste");
+    await gone(page, "dialog", WARNING);
+    await expect.poll(guardCounts).toMatchObject({ [named("chatgpt", "removed")]: 1 });
+    expect(await prompt(page)).toBe("");
+
+    const before = await guardCounts();
+    await paste(page, HARMLESS);
+    // The positive sign that the guard decided: the paste arrived, as the person made it.
+    await expect.poll(() => prompt(page)).toBe(HARMLESS);
+    const pastes = await page.evaluate(() => (window as unknown as { pastesSeen: unknown[] }).pastesSeen);
+    expect(pastes).toContainEqual({ trusted: true, text: HARMLESS });
+    expect(await query(page, "dialog")).toEqual([]);
+    expect(await guardCounts()).toEqual(before);
+    await page.close();
+  });
+
+  it("a blocking policy refuses the paste", async () => {
+    const page = await open("https://claude.ai/new");
+    await paste(page, PASTED);
+    await find(page, "dialog", "This can't be shared with Claude");
+    expect(await query(page, "button", "Paste anyway")).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/guard-blocked.png` });
+    await pressNamed(page, "button", "OK");
+    await gone(page, "dialog", "This can't be shared with Claude");
+    await expect.poll(guardCounts).toMatchObject({ [named("claude", "blocked")]: 1 });
+    expect(await prompt(page)).toBe("");
+    await page.close();
+  });
+
+  it("the page's own scripts can neither fire a warning nor answer one", async () => {
+    const page = await open("https://chatgpt.com/c/3");
+    const before = await guardCounts();
+    // A synthetic paste carrying a card number: the page's own listener gets it (the guard
+    // has let it by, in the capture phase), and nothing is shown or counted.
+    const received = await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", text);
+      const textarea = document.querySelector("textarea");
+      textarea?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      return (window as unknown as { pastesSeen: Array<{ trusted: boolean }> }).pastesSeen;
+    }, PASTED);
+    expect(received).toEqual([{ trusted: false, text: PASTED }]);
+    expect(await query(page, "dialog")).toEqual([]);
+    expect(await guardCounts()).toEqual(before);
+
+    // The person's real paste gets the warning; the page then tries everything to answer it.
+    await paste(page, PASTED);
+    await find(page, "dialog", WARNING);
+    await expect
+      .poll(guardCounts)
+      .toMatchObject({ [named("chatgpt", "warned")]: (before[named("chatgpt", "warned")] ?? 0) + 1 });
+    const reached = await page.evaluate(() => {
+      const host = document.querySelector("shadowlight-guard");
+      const stolen = (window as unknown as { stolenRoots: ShadowRoot[] }).stolenRoots;
+      const targets = new Set<Element>();
+      for (let x = 5; x < innerWidth; x += 30) {
+        for (let y = 5; y < innerHeight; y += 30) {
+          const found = document.elementFromPoint(x, y);
+          if (found) targets.add(found);
+        }
+      }
+      if (host) targets.add(host);
+      for (const target of targets) {
+        (target as HTMLElement).click?.();
+        for (const type of ["pointerdown", "mousedown", "pointerup", "mouseup", "click"]) {
+          target.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true, cancelable: true }));
+        }
+        for (const key of ["Enter", " ", "Escape", "Tab"]) {
+          for (const type of ["keydown", "keyup"]) {
+            target.dispatchEvent(new KeyboardEvent(type, { key, bubbles: true, composed: true, cancelable: true }));
+          }
+        }
+      }
+      return { host: host !== null, shadowRoot: host?.shadowRoot != null, stolen: stolen.length };
+    });
+    expect(reached).toEqual({ host: true, shadowRoot: false, stolen: 0 });
+    // Still waiting for the person, nothing pasted, no answer counted; then the person's own
+    // press counts, which shows the checks above could fail.
+    await find(page, "dialog", WARNING);
+    expect(await prompt(page)).toBe("");
+    const answered = await guardCounts();
+    expect(answered[named("chatgpt", "pasted_anyway")]).toBe(before[named("chatgpt", "pasted_anyway")]);
+    expect(answered[named("chatgpt", "removed")]).toBe(before[named("chatgpt", "removed")]);
+    await pressNamed(page, "button", "Paste anyway");
+    await expect.poll(() => prompt(page)).toBe(PASTED);
+    await expect
+      .poll(guardCounts)
+      .toMatchObject({ [named("chatgpt", "pasted_anyway")]: (before[named("chatgpt", "pasted_anyway")] ?? 0) + 1 });
+    await page.close();
+  });
+
+  it("the worker receives the counts and nothing of what was pasted reaches any request or storage", async () => {
+    const { result, popup } = await sendNow(browser);
+    expect(result).toMatch(/^Sent/);
+    // The popup names the kind of count and shows it as it went over the wire.
+    expect(await popup.getByTestId("sent-kinds").textContent()).toContain("sensitive-data guard");
+    expect(await popup.getByTestId("last-sent").textContent()).toContain('"outcome": "pasted_anyway"');
+    await popup.close();
+    const { lastReport } = (await extensionStorage(browser)) as { lastReport: { report: ReportRequest } };
+    const sent = (lastReport.report.guard ?? []).map((g) => `${g.tool} ${g.detector} ${g.outcome} ${g.n}`).sort();
+    expect(sent).toEqual([
+      "chatgpt payment-card pasted_anyway 2",
+      "chatgpt payment-card removed 1",
+      "chatgpt payment-card warned 3",
+      "claude payment-card blocked 1",
+    ]);
+    const awareness = await fetch(`${stack.serverUrl}/api/admin/awareness`, {
+      headers: { Authorization: `Bearer ${stack.tokens.admin}` },
+    }).then((response) => response.json() as Promise<{ guard?: unknown }>);
+    expect(JSON.stringify(awareness.guard)).toContain("pasted_anyway");
+
+    const stored = JSON.stringify([await extensionStorage(browser), await sessionStorage(browser)]);
+    const everything = `${requests.join("\n")}\n${stored}`;
+    expect(requests.some((request) => request.includes("/api/v1/reports"))).toBe(true);
+    for (const secret of [...secrets, ...PAGE_SECRETS].filter((value) => value.length >= 8)) {
+      expect(everything, secret).not.toContain(secret);
+    }
+  });
+});
