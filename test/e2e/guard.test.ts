@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyInput } from "../../shared/policy/schema";
@@ -53,6 +55,20 @@ const POLICY: PolicyInput = {
   },
 };
 const HOSTS = ["chatgpt.com", "claude.ai"];
+const FILE_NAME = "refunds-for-finance.csv";
+/** A page of the tool with something to drag and a file picker, as its own scripts would build it. */
+const UPLOAD_PAGE = `<!doctype html><html><body>
+<div id="source" draggable="true" data-text="DRAGGED">Customer note</div>
+<textarea></textarea><input type="file" id="file">
+<script>
+window.chosen = [];
+document.getElementById("source").addEventListener("dragstart", (event) => {
+  event.dataTransfer.setData("text/plain", event.target.dataset.text);
+});
+document.getElementById("file").addEventListener("change", (event) => {
+  for (const file of event.target.files) window.chosen.push(file.name);
+});
+</script></body></html>`;
 const WARNING = "Check before you share this with ChatGPT";
 
 /** Hashes a value the way a leaky client might send it: SHA-1 and SHA-256, hex and base64. */
@@ -85,7 +101,14 @@ describe("the sensitive-data guard in real Chromium", () => {
   let browser: Browser;
   let version = 0;
   const requests: string[] = [];
-  const secrets = new Set<string>([PASTED, CARD, CARD.replaceAll(" ", ""), ...hashesOf(PASTED), ...hashesOf(CARD)]);
+  const secrets = new Set<string>([
+    PASTED,
+    CARD,
+    FILE_NAME,
+    CARD.replaceAll(" ", ""),
+    ...hashesOf(PASTED),
+    ...hashesOf(CARD),
+  ]);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -248,6 +271,47 @@ describe("the sensitive-data guard in real Chromium", () => {
     await page.close();
   });
 
+  it("a dropped text and a chosen file get the same checks; a file no detector can read passes", async () => {
+    const page = await browser.context.newPage();
+    await page.route("https://chatgpt.com/upload", (route) =>
+      route.fulfill({ contentType: "text/html", body: UPLOAD_PAGE.replace("DRAGGED", PASTED) }),
+    );
+    await page.goto("https://chatgpt.com/upload");
+    const chosen = () => page.evaluate(() => (window as unknown as { chosen: string[] }).chosen);
+
+    // A real drag and drop (the browser's own drag events) of text holding a card number.
+    await page.locator("#source").dragTo(page.locator("textarea"));
+    await find(page, "dialog", WARNING);
+    expect(await prompt(page)).toBe("");
+    await pressNamed(page, "button", "Drop anyway");
+    await expect.poll(() => prompt(page)).toBe(PASTED);
+
+    // A text file chosen in the tool's file picker: read on the device, its name never sent.
+    // Files on disk, set by the browser itself as from its file chooser.
+    const folder = mkdtempSync(join(tmpdir(), "shadowlight-guard-files-"));
+    const csv = join(folder, FILE_NAME);
+    const png = join(folder, "scan.png");
+    writeFileSync(csv, `order,card\n7731,${CARD}\n`);
+    writeFileSync(png, CARD);
+    await page.locator("#file").setInputFiles(csv);
+    await find(page, "dialog", WARNING);
+    await pressNamed(page, "button", "Don't attach");
+    await gone(page, "dialog", WARNING);
+    expect(await page.locator("#file").evaluate((input: HTMLInputElement) => input.files?.length ?? 0)).toBe(0);
+    await page.locator("#file").setInputFiles(csv);
+    await pressNamed(page, "button", "Attach anyway");
+    await expect.poll(chosen).toEqual([FILE_NAME]);
+
+    // An image is never opened: it goes through as chosen (the page's own listener is the sign).
+    const before = await guardCounts();
+    await page.locator("#file").setInputFiles(png);
+    await expect.poll(chosen).toEqual([FILE_NAME, "scan.png"]);
+    expect(await query(page, "dialog")).toEqual([]);
+    expect(await guardCounts()).toEqual(before);
+    await page.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it("the worker receives the counts and nothing of what was pasted reaches any request or storage", async () => {
     const { result, popup } = await sendNow(browser);
     expect(result).toMatch(/^Sent/);
@@ -258,9 +322,9 @@ describe("the sensitive-data guard in real Chromium", () => {
     const { lastReport } = (await extensionStorage(browser)) as { lastReport: { report: ReportRequest } };
     const sent = (lastReport.report.guard ?? []).map((g) => `${g.tool} ${g.detector} ${g.outcome} ${g.n}`).sort();
     expect(sent).toEqual([
-      "chatgpt payment-card pasted_anyway 2",
-      "chatgpt payment-card removed 1",
-      "chatgpt payment-card warned 3",
+      "chatgpt payment-card pasted_anyway 4",
+      "chatgpt payment-card removed 2",
+      "chatgpt payment-card warned 6",
       "claude payment-card blocked 1",
     ]);
     const awareness = await fetch(`${stack.serverUrl}/api/admin/awareness`, {

@@ -56,9 +56,10 @@ export function issuedRange(digits: string): boolean {
 }
 
 // Together (13-19 digits) or grouped with one separator; not inside longer digit runs or
-// runs of 4-digit groups (tables of years, codes).
+// runs of 4-digit groups (tables of years, codes). A comma before it is a field separator
+// (CSV: "7731,4242424242424242"): a thousands group has three digits, never 13 or more.
 const PATTERN =
-  /(?<![\w.,-]|\d[ -]|\d{4}[ -])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,]\d|[ -]\d{4}(?!\d))/g;
+  /(?<![\w.-]|\d[ -]|\d{4}[ -])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,]\d|[ -]\d{4}(?!\d))/g;
 
 export const paymentCard = fixedDetector(
   "payment-card",

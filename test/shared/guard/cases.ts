@@ -56,6 +56,8 @@ export const CASES: Record<DetectorId, DetectorCases> = {
       ...cards.map((card) => `card number ⟦${card}⟧ on file`),
       ...cards.slice(0, 3).map((card) => `⟦${printedCard(card)}⟧`),
       `⟦${cards[0]}⟧ and ⟦${cards[1]}⟧`,
+      // A CSV export: the comma before it separates fields.
+      `order,card\n7731,⟦${cards[2]}⟧\n7732,⟦4242 4242 4242 4242⟧`,
     ],
     nearMisses: [
       "4242 4242 4242 4241 (one digit off)",
@@ -66,6 +68,7 @@ export const CASES: Record<DetectorId, DetectorCases> = {
       "ID 4111111111111111111111 is too long",
       "ref ID4242424242424242",
       "0.4242424242424242 is a probability",
+      "totals 1,234,567,890,123,456 in the ledger",
       "9999 9999 9999 9995",
     ],
   },
