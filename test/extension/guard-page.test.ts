@@ -162,7 +162,10 @@ describe("the guard on a page", () => {
     expect(pauses()).toBeGreaterThan(0);
     expect(done).toEqual({ delivered: 0, discarded: 1 });
     expect(views[0]?.found.length).toBe(5);
-    expect(views[0]?.more).toBeGreaterThan(100);
+    // How far the scan gets within its time budget depends on the machine's load: past the
+    // budget the rest counts as unscanned, never as clean.
+    expect(views[0]?.more).toBeGreaterThan(0);
+    expect(views[0]?.unscanned || (views[0]?.more ?? 0) > 100).toBe(true);
     expect(reports.map((report) => report.outcome)).toEqual(["warned", "removed"]);
   });
 
