@@ -34,7 +34,7 @@ import type {
   LessonCount,
   ReportRequest,
 } from "../../shared/protocol";
-import { run, WRANGLER_ENV } from "../../worker/dev/local";
+import { call, enrollFrom, publishedAt, runCron } from "../../worker/dev/device-api";
 import { seededRandom as random } from "../support/random";
 import type { Stack } from "./harness";
 
@@ -167,52 +167,17 @@ export interface Seeded {
 /** What the seed records while it sends. */
 type Truth = Omit<Seeded, "outliers" | "revoked">;
 
-async function call<T>(stack: Stack, path: string, init: RequestInit & { bearer?: string } = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  if (init.bearer) headers.set("Authorization", `Bearer ${init.bearer}`);
-  if (init.body) headers.set("Content-Type", "application/json");
-  const response = await fetch(`${stack.serverUrl}${path}`, { ...init, headers });
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 let addresses = 0;
 
 /** Enrolls a device from an address of its own, as in a fleet (enrollment is rate limited per address). */
 export function enroll(stack: Stack, token: string, extra: Record<string, string> = {}): Promise<EnrollResponse> {
   addresses++;
-  return call<EnrollResponse>(stack, "/api/v1/enroll", {
-    method: "POST",
-    headers: { "CF-Connecting-IP": `10.77.${addresses >> 8}.${addresses & 255}` },
-    body: JSON.stringify({ token, extensionVersion: "0.1.0", ...extra }),
-  });
-}
-
-/** Runs the worker's cron as if at `time` (the test endpoint of wrangler dev --test-scheduled). */
-async function runCron(stack: Stack, time: number): Promise<void> {
-  const response = await fetch(
-    `${stack.serverUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${time}`,
-  );
-  if (!response.ok) throw new Error(`the cron failed: ${response.status} ${await response.text()}`);
+  return enrollFrom(stack, token, `10.77.${addresses >> 8}.${addresses & 255}`, extra);
 }
 
 /** Sets a published version's date back, as if it had been published `days` ago. */
-async function publishedDaysAgo(stack: Stack, version: number, days: number): Promise<void> {
-  const at = Date.now() - days * DAY_MS;
-  await run(
-    "wrangler",
-    [
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      stack.persistTo,
-      "--command",
-      `UPDATE policy_versions SET published_at = ${at} WHERE version = ${version}`,
-    ],
-    WRANGLER_ENV,
-  );
+function publishedDaysAgo(stack: Stack, version: number, days: number): Promise<void> {
+  return publishedAt(stack, version, Date.now() - days * DAY_MS);
 }
 
 /** Cumulative daily counters of one device, built up the way the extension counts. */

@@ -1,14 +1,2 @@
-/**
- * mulberry32: a small seeded generator, so benchmarks and seeded test data are the same on
- * every run. Returns numbers in [0, 1).
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator lives with the demo organization's seed, which runs outside the tests too.
+export { seededRandom } from "../../worker/dev/random";
