@@ -4,50 +4,19 @@
  * built extension, and Debian's Chromium driven by playwright-core.
  */
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer as createHttpsServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
-import { generate } from "selfsigned";
+import type { Page, Worker } from "playwright-core";
 import { expect, inject } from "vitest";
 import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
-import { CHROMIUM, chromiumFlags } from "../support/chromium";
+import { type Browser, CHROMIUM, type FakeSite, launchBrowser, startFakeSite } from "../support/chromium";
 import { countsByName } from "../support/counts";
-import { freePort } from "../support/net";
 
-export { CHROMIUM };
+export { type Browser, CHROMIUM, type FakeSite, launchBrowser, startFakeSite };
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-
-export interface FakeSite {
-  port: number;
-  requests: Array<{ host: string; path: string }>;
-  close(): Promise<void>;
-}
-
-/** Serves a plain page for any hostname over TLS (self-signed; Chromium ignores the errors). */
-export async function startFakeSite(): Promise<FakeSite> {
-  const pems = await generate([{ name: "commonName", value: "fake-ai.test" }], { keySize: 2048 });
-  const requests: FakeSite["requests"] = [];
-  const server: Server = createHttpsServer({ key: pems.private, cert: pems.cert }, (request, response) => {
-    const host = (request.headers.host ?? "").replace(/:\d+$/, "");
-    requests.push({ host, path: request.url ?? "/" });
-    response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    response.end(`<!doctype html><html><head><title>Private project plan on ${host}</title>
-<style>body{font:16px serif;background:#fafafa} button,h2,p{all:unset;color:red !important}</style></head>
-<body><h1>${host}</h1><p>Confidential: alice@example.com drafts the Q3 acquisition memo here.</p>
-<textarea>my secret prompt</textarea></body></html>`);
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    port,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 export interface Stack {
   site: FakeSite;
@@ -126,64 +95,6 @@ export async function restartWorker(stack: Stack): Promise<void> {
     testScheduled: true,
     inspectorPort: stack.inspectorPort,
   });
-}
-
-export interface Browser {
-  context: BrowserContext;
-  serviceWorker: Worker;
-  extensionId: string;
-  close(): Promise<void>;
-}
-
-/**
- * Chromium with the extension loaded and the given hostnames mapped to the fake site. A
- * given `profile` folder survives `close()`, so a test can restart the browser on it.
- */
-export async function launchBrowser(
-  extensionPath: string,
-  hosts: string[],
-  sitePort: number,
-  options: { profile?: string } = {},
-): Promise<Browser> {
-  const profile = options.profile ?? mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      `--disable-extensions-except=${extensionPath}`,
-      `--load-extension=${extensionPath}`,
-      "--headless=new",
-      ...chromiumFlags(hosts, sitePort),
-    ],
-  });
-  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
-  const extensionId = new URL(serviceWorker.url()).host;
-  // The worker can be reported before its script has run: wait until its listeners exist, or
-  // the test's first navigation could happen before anyone listens.
-  const deadline = Date.now() + 10_000;
-  while (
-    !(await serviceWorker
-      .evaluate(() => {
-        const api = (
-          globalThis as unknown as { chrome: { webNavigation: { onCommitted: { hasListeners(): boolean } } } }
-        ).chrome;
-        return api.webNavigation.onCommitted.hasListeners();
-      })
-      .catch(() => false)) &&
-    Date.now() < deadline
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    context,
-    serviceWorker,
-    extensionId,
-    close: async () => {
-      await context.close();
-      if (!options.profile) rmSync(profile, { recursive: true, force: true });
-    },
-  };
 }
 
 /** What the fake site puts on every page: none of it may ever reach the server. */

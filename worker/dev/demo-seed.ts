@@ -15,6 +15,7 @@
  *
  * Seeded: the same organization, counts and pseudonym order on every run, given the same day.
  */
+import canonicalize from "canonicalize";
 import defaultPolicyJson from "../../policies/dist/default-policy.json";
 import indexJson from "../../policies/dist/index.json";
 import type { PolicyListResponse, PolicyPublishResponse } from "../../shared/admin";
@@ -269,7 +270,7 @@ export interface DemoSummary {
 }
 
 /** What one device counted, day by day, in the report's shape. */
-class DeviceCounts {
+export class DeviceCounts {
   private readonly days = new Map<string, Map<string, number>>();
   readonly justifications = new Map<string, number>();
   readonly candidates = new Map<string, number>();
@@ -401,7 +402,7 @@ function simulateDevice(sim: Simulation, department: DepartmentName, rand: () =>
     let active = false;
     for (const { adoption, tool, from, until } of adopted) {
       if (ago > from || ago < until) continue;
-      if (rand() >= Math.min(0.95, adoption.daily * intensity * (working ? 1 : 0.08))) continue;
+      if (rand() >= Math.min(0.95, adoption.daily * intensity * (working ? 1 : 0.25))) continue;
       active = true;
       const visits = 1 + Math.floor(rand() * rand() * 12 * intensity);
       counts.bump(day, tool.id, "visit", version, visits);
@@ -417,7 +418,7 @@ function simulateDevice(sim: Simulation, department: DepartmentName, rand: () =>
       }
       if ((decision.action === "acknowledge" || decision.action === "justify") && answered.has(once)) continue;
       counts.bump(day, tool.id, "nudge_shown", version);
-      if (rand() < 0.12) {
+      if (rand() < 0.06) {
         counts.bump(day, tool.id, "left", version);
         continue;
       }
@@ -477,14 +478,73 @@ async function pool<T>(items: T[], width: number, job: (item: T, i: number) => P
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
+export interface DemoPerson {
+  department: DepartmentName;
+  browser: Browser;
+  counts: DeviceCounts;
+}
+
+export interface DemoPlan {
+  today: string;
+  people: DemoPerson[];
+  policies: Map<number, Policy>;
+  summary: Omit<DemoSummary, "reports">;
+  /** Justification reasons asked for, `tool/reason` -> count, most asked first. */
+  justified: Array<[string, number]>;
+}
+
+/**
+ * The organization and everything its devices will report, without sending anything: the
+ * policies are the bundled default (v1) and its stricter successor (v2), as `seedDemo`
+ * publishes them.
+ */
+export function planDemo(options: { scale?: number; seed?: number; today?: string; first?: Policy } = {}): DemoPlan {
+  const scale = options.scale ?? 1;
+  const rand = seededRandom(options.seed ?? 2026);
+  const today = options.today ?? dayOf(Date.now());
+  const first = options.first ?? policySchema.parse(defaultPolicyJson);
+  const sim: Simulation = {
+    today,
+    policies: new Map([
+      [1, first],
+      [2, { ...secondVersion(first), version: 2 }],
+    ]),
+    reviews: new Map(REVIEWS.map((r) => [r.tool, { status: r.status, alternative: r.alternative ?? null }])),
+    secondFrom: (DEMO_VERSIONS[1] as { daysAgo: number }).daysAgo,
+  };
+  const people: DemoPerson[] = [];
+  const groups: Record<string, number> = {};
+  for (const department of DEPARTMENTS) {
+    const count = Math.max(1, Math.round(department.devices * scale));
+    groups[department.name] = count;
+    for (let i = 0; i < count; i++) {
+      const browser = department.browsers[i % department.browsers.length] as Browser;
+      people.push({ department: department.name, browser, counts: simulateDevice(sim, department.name, rand) });
+    }
+  }
+  const tools = new Set(people.flatMap((person) => [...person.counts.tools]));
+  const justified = new Map<string, number>();
+  for (const person of people) {
+    for (const [key, n] of person.counts.justifications) {
+      const [, tool, reason] = key.split("\t");
+      justified.set(`${tool}/${reason}`, (justified.get(`${tool}/${reason}`) ?? 0) + n);
+    }
+  }
+  return {
+    today,
+    people,
+    policies: sim.policies,
+    summary: { devices: people.length, groups, tools: tools.size, versions: [1, 2], days: DEMO_DAYS },
+    justified: [...justified].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  };
+}
+
 /**
  * Seeds the organization into the worker at `server` (a fresh local database, the worker
  * started with --test-scheduled). Throws on the first request the worker refuses.
  */
 export async function seedDemo(server: LocalServer, options: DemoOptions): Promise<DemoSummary> {
   const log = options.log ?? (() => {});
-  const scale = options.scale ?? 1;
-  const rand = seededRandom(options.seed ?? 2026);
   const admin = options.adminToken;
   const now = Date.now();
   const today = dayOf(now);
@@ -494,46 +554,32 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
     (await call<PolicyListResponse>(server, "/api/admin/policy", { bearer: admin })).current ?? defaultPolicyJson,
   );
   if (first.version !== 1) throw new Error("the demo needs a fresh database (a policy is already published)");
+  const plan = planDemo({ scale: options.scale, seed: options.seed, today, first });
   const second = await call<PolicyPublishResponse>(server, "/api/admin/policy", {
     method: "POST",
     bearer: admin,
     body: JSON.stringify({ policy: secondVersion(first) }),
   });
+  // The devices count under the version the worker published: it must be the one planned.
+  if (canonicalize(second.policy) !== canonicalize(plan.policies.get(2))) {
+    throw new Error("the worker published a different policy v2 than the demo planned");
+  }
   for (const { version, daysAgo } of DEMO_VERSIONS) await publishedAt(server, version, now - daysAgo * DAY_MS);
   // The daily job a week ago, while the database was still nearly empty.
   await runCron(server, now - 7 * DAY_MS);
 
-  for (const review of REVIEWS) {
+  for (const [i, review] of REVIEWS.entries()) {
     const { tool, ...body } = review;
     await call(server, `/api/admin/tools/${tool}/review`, {
       method: "PUT",
       bearer: admin,
-      body: JSON.stringify({ ...body, nextReview: addDays(today, 60 + Math.floor(rand() * 120)) }),
+      body: JSON.stringify({ ...body, nextReview: addDays(today, 60 + 14 * i) }),
     });
   }
-  const sim: Simulation = {
-    today,
-    policies: new Map([
-      [1, first],
-      [2, second.policy],
-    ]),
-    reviews: new Map(REVIEWS.map((r) => [r.tool, { status: r.status, alternative: r.alternative ?? null }])),
-    secondFrom: (DEMO_VERSIONS[1] as { daysAgo: number }).daysAgo,
-  };
 
-  const summary: DemoSummary = {
-    devices: 0,
-    groups: {},
-    tools: 0,
-    versions: [1, second.version],
-    reports: 0,
-    days: DEMO_DAYS,
-  };
-  const tools = new Set<string>();
-  const justified = new Map<string, number>();
-  let address = 0;
+  let reports = 0;
   for (const department of DEPARTMENTS) {
-    const count = Math.max(1, Math.round(department.devices * scale));
+    const people = plan.people.filter((person) => person.department === department.name);
     const { token } = await call<{ token: string }>(server, "/api/admin/enrollment-tokens", {
       method: "POST",
       bearer: admin,
@@ -543,14 +589,10 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
         maxDevices: department.devices + 10,
       }),
     });
-    // Simulated in order (the seeded stream stays the same), sent a few at a time.
-    const people = Array.from({ length: count }, (_, i) => ({
-      browser: department.browsers[i % department.browsers.length] as Browser,
-      counts: simulateDevice(sim, department.name, rand),
-      address: ++address,
-    }));
     await pool(people, 8, async (person) => {
-      const enrolled = await enrollFrom(server, token, `10.80.${person.address >> 8}.${person.address & 255}`, {
+      // Each device from an address of its own, as a fleet enrolls.
+      const address = plan.people.indexOf(person) + 1;
+      const enrolled = await enrollFrom(server, token, `10.80.${address >> 8}.${address & 255}`, {
         browser: person.browser,
       });
       for (const report of person.counts.reports()) {
@@ -559,31 +601,20 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
           bearer: enrolled.deviceToken,
           body: JSON.stringify(report),
         });
-        summary.reports++;
+        reports++;
       }
     });
-    for (const person of people) {
-      for (const tool of person.counts.tools) tools.add(tool);
-      for (const [key, n] of person.counts.justifications) {
-        const [, tool, reason] = key.split("\t");
-        justified.set(`${tool}/${reason}`, (justified.get(`${tool}/${reason}`) ?? 0) + n);
-      }
-    }
-    summary.devices += count;
-    summary.groups[department.name] = count;
-    log(`  ${department.name}: ${count} devices`);
+    log(`  ${department.name}: ${people.length} devices`);
   }
-  summary.tools = tools.size;
 
   // The daily job of today, then what the governance lead decided on the exceptions asked for most.
   await runCron(server, now);
-  const requested = [...justified].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([key]) => key);
   const decisions = [
     { decision: "granted", owner: "Legal and Compliance", expiry: addDays(today, 90) },
     { decision: "denied", owner: "IT Security" },
     { decision: "granted", owner: "Sales Operations", expiry: addDays(today, 30) },
   ] as const;
-  for (const [i, key] of requested.slice(0, decisions.length).entries()) {
+  for (const [i, [key]] of plan.justified.slice(0, decisions.length).entries()) {
     const [tool, reason] = key.split("/") as [string, string];
     await call(server, `/api/admin/exceptions/${tool}/${reason}`, {
       method: "PUT",
@@ -591,5 +622,5 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
       body: JSON.stringify(decisions[i]),
     });
   }
-  return summary;
+  return { ...plan.summary, reports };
 }
