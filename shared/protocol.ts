@@ -231,6 +231,13 @@ export type ReportRequest = z.infer<typeof reportRequest>;
 export const reportResponse = z.strictObject({
   accepted: z.number().int(),
   changed: z.number().int(),
+  /** The policy version in force (absent from servers older than this field). */
+  policyVersion: z.number().int().min(1).optional(),
+  /**
+   * The ETag `GET /api/v1/policy` answers now: a device whose last policy has another one
+   * fetches the policy at once (absent from servers older than this field).
+   */
+  policyEtag: z.string().min(1).max(200).optional(),
 });
 export type ReportResponse = z.infer<typeof reportResponse>;
 

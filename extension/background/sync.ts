@@ -1,7 +1,7 @@
 import { browser } from "wxt/browser";
 import { refreshCatalog } from "../lib/catalog-cache";
 import { clearRevocation, ensureEnrolled, forgetDevice, markRevoked, revokedFor } from "../lib/enrollment";
-import { policyInForce, refreshPolicy } from "../lib/policy-cache";
+import { followPolicy, policyInForce, refreshPolicy } from "../lib/policy-cache";
 import { type FlushResult, flush } from "../lib/reporter";
 import { resolveSettings } from "../lib/settings";
 import { type DeviceRecord, local } from "../lib/state";
@@ -21,9 +21,21 @@ const version = () => browser.runtime.getManifest().version;
 export async function flushNow(): Promise<FlushResult> {
   const { settings } = await resolveSettings();
   const result = await flush(settings, version());
+  if (result.ok && result.policyEtag) await followServerPolicy(settings.serverUrl, result.policyEtag);
   if (!result.ok && result.retryAt) await scheduleRetry(result.retryAt);
   if (!result.ok && result.code === "device_revoked") reportingChanged();
   return result;
+}
+
+/** A new policy named by the server's answer to a report takes effect now, block rules included. */
+async function followServerPolicy(serverUrl: string, etag: string): Promise<void> {
+  const device = await local.device.getValue();
+  if (!device || device.serverUrl !== serverUrl) return;
+  if (!(await followPolicy(serverUrl, device.deviceToken, etag))) return;
+  reportingChanged();
+  await syncBlockRules((await policyInForce()).response).catch((error: Error) =>
+    console.error("Shadowlight: block rules not applied:", error.message),
+  );
 }
 
 /** The device to ask the server with: a revoked one only asks whether it was re-admitted. */

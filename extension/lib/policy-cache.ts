@@ -34,3 +34,12 @@ export async function refreshPolicy(
     store: (response, etag) => local.policy.setValue({ etag, response, fetchedAt: Date.now() }),
   });
 }
+
+/**
+ * The server named the policy in force by its ETag (in its answer to a report): fetch the
+ * policy at once when the one held here has another ETag. Returns whether a new one was taken.
+ */
+export async function followPolicy(serverUrl: string, deviceToken: string, etag: string): Promise<boolean> {
+  if ((await local.policy.getValue())?.etag === etag) return false;
+  return (await refreshPolicy(serverUrl, deviceToken)).changed;
+}

@@ -1,6 +1,6 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import type { RefusalReason, RefusedCount } from "../../shared/protocol";
+import { type RefusalReason, type RefusedCount, reportResponse } from "../../shared/protocol";
 import {
   type Count,
   compact,
@@ -20,7 +20,14 @@ import type { Settings } from "./settings";
 import { addNotKept, local, serialized } from "./state";
 
 export type FlushResult =
-  | { ok: true; sentDays: number; sentCounters: number; setAside: number }
+  | {
+      ok: true;
+      sentDays: number;
+      sentCounters: number;
+      setAside: number;
+      /** The ETag of the policy in force, as the server's answer to the report named it. */
+      policyEtag?: string;
+    }
   | { ok: false; code: string; detail: string; retryAt: number | null };
 
 const MINUTE = 60_000;
@@ -146,11 +153,15 @@ export async function flush(settings: Settings, version: string, now = Date.now(
     }
     if (response.ok) {
       await delivered(batch, now);
+      // Servers name the policy in force; an answer without it (or unreadable) names none.
+      const answer = reportResponse.safeParse(await response.json().catch(() => null));
+      const policyEtag = answer.success ? answer.data.policyEtag : undefined;
       return {
         ok: true,
         sentDays: new Set(batch.map((e) => e.day)).size,
         sentCounters: batch.length,
         setAside: setAsideTotal,
+        ...(policyEtag ? { policyEtag } : {}),
       };
     }
     const refusal = await refusalFrom(response, now);

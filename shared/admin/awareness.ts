@@ -49,6 +49,8 @@ export const awarenessResponse = z.strictObject({
       publishedAt: timestamp,
       acknowledged: maskedCount,
       active: maskedCount,
+      /** Active devices whose newest counts were made under this version: the devices running it. */
+      running: maskedCount,
     }),
   ),
   byGroup: z.array(groupCoverage),

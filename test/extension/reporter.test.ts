@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { addCount, entriesOf, eventCount, markSent } from "../../extension/lib/counters";
+import { bundledPolicy, followPolicy, policyInForce } from "../../extension/lib/policy-cache";
 import { flush } from "../../extension/lib/reporter";
 import type { Settings } from "../../extension/lib/settings";
 import { local } from "../../extension/lib/state";
@@ -56,6 +57,40 @@ describe("flush", () => {
     // Nothing pending: nothing sent.
     expect(await flush(SETTINGS, "1.0.0", NOW)).toMatchObject({ ok: true, sentCounters: 0 });
     expect(reports(requests)).toHaveLength(1);
+  });
+
+  it("passes on the policy the server's answer names; the device fetches it only when it holds another", async () => {
+    await keep([visit, 1]);
+    const named = { policy: { ...bundledPolicy.policy, version: 2 }, reviews: {}, reporting: true };
+    const requests = serve({
+      "/api/v1/enroll": enrollment(),
+      "/api/v1/reports": () => json(200, { accepted: 1, changed: 1, policyVersion: 2, policyEtag: '"p2"' }),
+      "/api/v1/policy": () => json(200, named, { ETag: '"p2"' }),
+    });
+    const result = await flush(SETTINGS, "1.0.0", NOW);
+    expect(result).toEqual({ ok: true, sentDays: 1, sentCounters: 1, setAside: 0, policyEtag: '"p2"' });
+    const device = await local.device.getValue();
+    if (!device) throw new Error("the device did not enroll");
+    expect(await followPolicy(SERVER, device.deviceToken, '"p2"')).toBe(true);
+    expect((await policyInForce()).response.policy.version).toBe(2);
+    // Held already: nothing is fetched.
+    expect(await followPolicy(SERVER, device.deviceToken, '"p2"')).toBe(false);
+    expect(requests.filter((r) => r.path === "/api/v1/policy")).toHaveLength(1);
+  });
+
+  it("names no policy when the server's answer does not, or names it in a shape it must not have", async () => {
+    for (const answer of [{ accepted: 1, changed: 1 }, { accepted: 1, changed: 1, policyEtag: 42 }, "not json"]) {
+      fakeBrowser.reset();
+      await keep([visit, 1]);
+      serve({
+        "/api/v1/enroll": enrollment(),
+        "/api/v1/reports": () =>
+          typeof answer === "string" ? new Response(answer, { status: 200 }) : json(200, answer),
+      });
+      const result = await flush(SETTINGS, "1.0.0", NOW);
+      expect(result, JSON.stringify(answer)).toEqual({ ok: true, sentDays: 1, sentCounters: 1, setAside: 0 });
+      vi.restoreAllMocks();
+    }
   });
 
   it("sets aside exactly the refused counts, under their reasons, and sends the rest", async () => {

@@ -128,7 +128,10 @@ describe("GET /api/admin/awareness", () => {
     const awareness = await expectJson(await admin("/awareness"), 200, awarenessResponse);
     expect(awareness.k).toBe(LIMITS.kAnonymity);
     expect(awareness.policyVersion).toBe(1);
-    expect(awareness.versions).toEqual([{ version: 1, publishedAt: expect.any(Number), acknowledged: 10, active: 14 }]);
+    // Every active device counted under v1, the only version: all 14 run it.
+    expect(awareness.versions).toEqual([
+      { version: 1, publishedAt: expect.any(Number), acknowledged: 10, active: 14, running: 14 },
+    ]);
     // Legal (2) and the unlabelled device (1) are below k; together 3 < k, so the smallest
     // other group (Sales, 5) joins them in one "other groups" row of 8, or subtraction from
     // the totals would reveal them. No label of a small group appears.
@@ -175,8 +178,9 @@ describe("GET /api/admin/awareness", () => {
     const latest = await expectJson(await admin("/awareness"), 200, awarenessResponse);
     expect(latest.policyVersion).toBe(2);
     expect(latest.versions).toEqual([
-      { version: 2, publishedAt: expect.any(Number), acknowledged: 1, active: 14 },
-      { version: 1, publishedAt: expect.any(Number), acknowledged: 10, active: 14 },
+      // One device moved to v2 (withheld: fewer than k), the other 13 still run v1.
+      { version: 2, publishedAt: expect.any(Number), acknowledged: 1, active: 14, running: null },
+      { version: 1, publishedAt: expect.any(Number), acknowledged: 10, active: 14, running: 13 },
     ]);
     expect(latest.byGroup.find((row) => row.group === "Finance")).toEqual({
       group: "Finance",

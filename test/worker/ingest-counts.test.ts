@@ -32,10 +32,10 @@ describe("justifications and candidates", () => {
       justifications: [{ day, tool: "otter", reason: REASON, policyVersion: 1, n }],
       candidates: [{ day, domain: "newthing.ai", n: n * 2 }],
     });
-    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 4, changed: 4 });
-    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 4, changed: 0 });
-    expect(await expectJson(await report(deviceToken, body(3)), 200)).toEqual({ accepted: 4, changed: 4 });
-    expect(await expectJson(await report(deviceToken, body(1)), 200)).toEqual({ accepted: 4, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toMatchObject({ accepted: 4, changed: 4 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toMatchObject({ accepted: 4, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(3)), 200)).toMatchObject({ accepted: 4, changed: 4 });
+    expect(await expectJson(await report(deviceToken, body(1)), 200)).toMatchObject({ accepted: 4, changed: 0 });
     expect(
       await query("select tool, reason, policy_version, n from justifications where device_id = ?", deviceId),
     ).toEqual([{ tool: "otter", reason: REASON, policy_version: 1, n: 3 }]);

@@ -33,8 +33,14 @@ describe("lesson outcomes in reports", () => {
         ["passed_first_try", 1],
       ]),
     };
-    expect(await expectJson(await report(deviceToken, body), 200, reportResponse)).toEqual({ accepted: 3, changed: 3 });
-    expect(await expectJson(await report(deviceToken, body), 200, reportResponse)).toEqual({ accepted: 3, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body), 200, reportResponse)).toMatchObject({
+      accepted: 3,
+      changed: 3,
+    });
+    expect(await expectJson(await report(deviceToken, body), 200, reportResponse)).toMatchObject({
+      accepted: 3,
+      changed: 0,
+    });
     expect(
       await query(
         "select day, lesson, version, outcome, n from lesson_outcomes where device_id = ? order by outcome",
@@ -48,7 +54,10 @@ describe("lesson outcomes in reports", () => {
     // A later report of an earlier day widens the device's span; lower values never shrink a count.
     const earlier = addDays(day, -3);
     const more = { days: [], lessons: [...outcomes(earlier, [["opened", 1]]), ...outcomes(day, [["opened", 1]])] };
-    expect(await expectJson(await report(deviceToken, more), 200, reportResponse)).toEqual({ accepted: 2, changed: 1 });
+    expect(await expectJson(await report(deviceToken, more), 200, reportResponse)).toMatchObject({
+      accepted: 2,
+      changed: 1,
+    });
     expect(
       await query(
         "select outcome, first_day, last_day from device_lessons where device_id = ? order by outcome",

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, isNull, notExists, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNull, max, notExists, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { deviceEvents, deviceFlags, devices, eventDays } from "./schema";
 
@@ -39,6 +39,27 @@ export async function coverageByVersion(db: Database, since: string) {
     active: active?.n ?? 0,
     acknowledged: new Map(acknowledged.map((row) => [row.version, row.n])),
   };
+}
+
+/**
+ * Active devices by the policy version they run: the newest version each device counted
+ * anything under (a device moves to a new version with its next policy fetch, never back).
+ * Before k-anonymity; devices that counted nothing under any version are in no row.
+ */
+export async function runningByVersion(db: Database, since: string): Promise<Map<number, number>> {
+  const newest = db
+    .select({ deviceId: deviceEvents.deviceId, version: max(deviceEvents.policyVersion).as("version") })
+    .from(deviceEvents)
+    .innerJoin(devices, eq(devices.id, deviceEvents.deviceId))
+    .where(countedDevicesSince(since))
+    .groupBy(deviceEvents.deviceId)
+    .as("newest");
+  const rows = await db
+    .select({ version: newest.version, n: count() })
+    .from(newest)
+    .groupBy((selected) => selected.version)
+    .all();
+  return new Map(rows.map((row) => [Number(row.version), row.n]));
 }
 
 /** The same for one version, per device group (before k-anonymity). */

@@ -6,6 +6,7 @@ import { planIngest } from "../db/ingest";
 import { readStoredState } from "../db/ingest-state";
 import { loadEffectiveCatalog } from "../db/organization";
 import { currentPolicy } from "../db/policies";
+import { devicePolicy } from "../device-policy";
 import type { AppEnv } from "../env";
 import { refuse } from "../errors";
 import { deviceAuth } from "../middleware/device-auth";
@@ -16,7 +17,8 @@ import { implausibleCounts } from "../plausibility";
  * `POST /api/v1/reports`: cumulative daily counts from one device (db/ingest.ts merges them).
  * Everything that can be refused is checked before anything is written: shape (400), rate
  * (429, in deviceAuth), and every count the device could not honestly have made (422, see
- * plausibility.ts), all or nothing.
+ * plausibility.ts), all or nothing. The answer names the policy in force (version and the
+ * ETag of GET /api/v1/policy), so a device learns of a new policy with its next report.
  */
 export const reports = new Hono<AppEnv>().post("/", deviceAuth, jsonBody(reportRequest), async (c) => {
   const report = c.req.valid("json");
@@ -45,5 +47,12 @@ export const reports = new Hono<AppEnv>().post("/", deviceAuth, jsonBody(reportR
   const plan = planIngest(c.env.DB, report, { deviceId });
   const results = await c.env.DB.batch(plan.statements);
   const changed = plan.counted.reduce((sum, i) => sum + (results[i]?.meta.changes ?? 0), 0);
-  return c.json({ accepted: plan.accepted, changed } satisfies ReportResponse);
+  // Which policy is in force, so a device holding another one fetches it now.
+  const { body, etag } = await devicePolicy(database(c.env.DB), c.env);
+  return c.json({
+    accepted: plan.accepted,
+    changed,
+    policyVersion: body.policy.version,
+    policyEtag: etag,
+  } satisfies ReportResponse);
 });

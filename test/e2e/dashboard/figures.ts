@@ -228,7 +228,8 @@ export function figureTests(): void {
     const page = await open(ctx.admin, "awareness", "Awareness");
     for (const version of awareness.versions) {
       const row = page.getByTestId("versions").locator(`tr[data-version="${version.version}"]`);
-      expect(await visible(row.locator("td.num"))).toBe(
+      expect(await visible(row.locator("td.running"))).toBe(shown(version.running));
+      expect(await visible(row.locator("td.num:not(.running)"))).toBe(
         `${n(version.acknowledged ?? -1)} of ${n(version.active ?? -1)}`,
       );
     }

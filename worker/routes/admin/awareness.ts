@@ -2,7 +2,13 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { type AwarenessResponse, FUNNEL_EVENTS } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
-import { coverageByGroup, coverageByVersion, devicesPerEvent, devicesPerEventDay } from "../../db/awareness";
+import {
+  coverageByGroup,
+  coverageByVersion,
+  devicesPerEvent,
+  devicesPerEventDay,
+  runningByVersion,
+} from "../../db/awareness";
 import { database } from "../../db/client";
 import { guardDevices, guardSummaryView } from "../../db/guard";
 import { literacyCounts, relevancePairs } from "../../db/literacy";
@@ -18,9 +24,10 @@ const awarenessQuery = z.strictObject({ version: z.coerce.number().int().min(1).
 
 /**
  * `GET /api/admin/awareness?version=N` (default: the policy in force): acknowledgement
- * coverage per version and per device group, the devices with each nudge outcome and their
- * trend, literacy coverage (db/literacy.ts), and sensitive-data warnings with what people did
- * (db/guard.ts). Every figure counts distinct devices and is
+ * coverage per version and per device group, the active devices running each version, the
+ * devices with each nudge outcome and their trend, literacy coverage (db/literacy.ts), and
+ * sensitive-data warnings with what people did (db/guard.ts). Every figure counts distinct
+ * devices and is
  * withheld below k.
  */
 export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQuery), async (c) => {
@@ -36,8 +43,9 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
   const days = lastDays(today, 30);
   // Literacy is measured against the policy in force: the lessons devices offer today.
   const inForce = (history[0] as (typeof history)[number]).policy;
-  const [coverage, groups, funnelRows, trendRows, literacy, guard] = await Promise.all([
+  const [coverage, running, groups, funnelRows, trendRows, literacy, guard] = await Promise.all([
     coverageByVersion(db, since),
+    runningByVersion(db, since),
     coverageByGroup(db, since, version),
     devicesPerEvent(db, version, FUNNEL_EVENTS),
     devicesPerEventDay(db, version, ["nudge_shown", "acknowledged"], days[0] as string),
@@ -66,6 +74,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
       publishedAt: entry.publishedAt,
       acknowledged: active === null ? null : (coverage.acknowledged.get(entry.version) ?? 0),
       active,
+      running: atLeastK(running.get(entry.version) ?? 0, running.get(entry.version) ?? 0, k),
     })),
     byGroup: suppressSmallGroups(groups, k),
     funnel,

@@ -107,17 +107,32 @@ function Body({ data, route }: { data: AwarenessData; route: ViewProps["route"] 
         <section class="card" aria-labelledby="versions-title">
           <h3 id="versions-title">Coverage by policy version</h3>
           <table class="data" data-testid="versions">
-            <TableHead columns={["Version", "Published", { label: "Acknowledged", num: true }, "Coverage"]} />
+            <TableHead
+              columns={[
+                "Version",
+                "Published",
+                { label: "Running", num: true },
+                { label: "Acknowledged", num: true },
+                "Coverage",
+              ]}
+            />
             <tbody>
               {data.versions.map((v) => (
                 <tr key={v.version} data-version={v.version} class={v.version === data.policyVersion ? "current" : ""}>
                   <th scope="row">v{v.version}</th>
                   <td>{when(v.publishedAt)}</td>
+                  <td class="num running">
+                    <Figure value={v.running} />
+                  </td>
                   <CoverageCells part={v.acknowledged} whole={v.active} />
                 </tr>
               ))}
             </tbody>
           </table>
+          <p class="muted">
+            Running: active devices whose latest counts were made under that version. A device fetches a new version
+            with its next report.
+          </p>
         </section>
 
         <section class="card" aria-labelledby="groups-title">
