@@ -34,12 +34,12 @@ const VIEWS: Array<{ name: string; route: string; heading: string; from?: string
 
 /** What an employee meets under the demo's policy v2 and reviews. */
 const NUDGES = [
-  { name: "nudge-inform", url: "https://chatgpt.com/", role: "region" },
+  { name: "nudge-inform", url: "https://claude.ai/new", role: "region" },
   { name: "nudge-acknowledge", url: "https://www.perplexity.ai/", role: "dialog" },
   { name: "nudge-justify", url: "https://fireflies.ai/", role: "dialog" },
   { name: "nudge-redirect", url: "https://www.midjourney.com/imagine", role: "dialog" },
 ];
-const HOSTS = ["chatgpt.com", "www.perplexity.ai", "fireflies.ai", "www.midjourney.com", "chat.deepseek.com"];
+const HOSTS = ["claude.ai", "www.perplexity.ai", "fireflies.ai", "www.midjourney.com", "chat.deepseek.com"];
 
 /** The page the fake site serves in place of each AI tool. */
 const standIn = (host: string) => `<!doctype html><html lang="en"><head><title>${host}</title><style>

@@ -149,10 +149,9 @@ const REVIEWS: Array<{
 }> = [
   {
     tool: "chatgpt",
-    status: "approved_with_conditions",
+    status: "approved",
     owner: "IT Security",
-    notes: "Enterprise workspace with SSO; training on company data is off by contract.",
-    conditions: "Use the company workspace only. No customer personal data.",
+    notes: "ChatGPT Enterprise workspace with SSO; training on company data is off by contract.",
   },
   {
     tool: "m365-copilot",
