@@ -4,7 +4,7 @@
  * and the calendar) and starts it on a free port, opens the dashboard's main views signed in
  * as an admin, then loads the demo's built extension and opens AI tools, whose hostnames a
  * local HTTPS page stands in for, so the nudges and the blocked page appear as an employee
- * sees them. Writes `docs/screenshots/*.png` and stops the demo. The browser's extension
+ * sees them. Writes `test/screenshots/*.png` and stops the demo. The browser's extension
  * enrolls as one more device of the demo (after the dashboard's pictures were taken).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -16,7 +16,7 @@ import { find } from "../e2e/screen";
 import { type Browser, CHROMIUM, launchBrowser, startFakeSite } from "../support/chromium";
 import { freePort } from "../support/net";
 
-const OUT = join(ROOT, "docs", "screenshots");
+const OUT = join(ROOT, "test", "screenshots");
 const VIEWPORT = { width: 1440, height: 900 };
 
 /**
