@@ -1,14 +1,10 @@
 import { browser } from "wxt/browser";
 import * as z from "zod";
+import { censusKey } from "../../shared/catalog/discovery";
 import { groupLabel } from "../../shared/protocol";
-import { local } from "./state";
+import { local, type Settings } from "./state";
 
-export interface Settings {
-  serverUrl: string;
-  enrollmentToken: string;
-  group: string;
-  reporting: boolean;
-}
+export type { Settings };
 
 export type SettingKey = keyof Settings;
 
@@ -38,6 +34,8 @@ export const settingValidators: { [K in SettingKey]: z.ZodType<Settings[K]> } = 
   enrollmentToken: z.string().trim().max(200, "must be at most 200 characters"),
   group: z.union([z.literal(""), groupLabel]),
   reporting: z.boolean(),
+  extensionCensus: z.boolean(),
+  censusKey: z.union([z.literal(""), censusKey]),
 };
 
 const BUILT_IN: Settings = {
@@ -45,6 +43,8 @@ const BUILT_IN: Settings = {
   enrollmentToken: __SL_ENROLLMENT_TOKEN__,
   group: __SL_GROUP__,
   reporting: true,
+  extensionCensus: true,
+  censusKey: "",
 };
 
 const MANAGED_WAIT_MS = 1500;
