@@ -185,9 +185,10 @@ export const local = {
   options: storage.defineItem<Options>("local:options", { fallback: {} }),
   reviewRequests: storage.defineItem<Record<string, ReviewRequestRecord>>("local:reviewRequests", { fallback: {} }),
   /** When the discovery signals last ran: their day, so each runs once a day (and on changes). */
-  discovery: storage.defineItem<{ censusDay: string | null; browserDay: string | null }>("local:discovery", {
-    fallback: { censusDay: null, browserDay: null },
-  }),
+  discovery: storage.defineItem<{ censusDay: string | null; browserDay: string | null; browser?: string | null }>(
+    "local:discovery",
+    { fallback: { censusDay: null, browserDay: null, browser: null } },
+  ),
 };
 
 export const session = {

@@ -4,6 +4,7 @@ import { catalog, useOrganizationEntries } from "../../lib/catalog";
 import { policyInForce } from "../../lib/policy-cache";
 import { resolveSettings } from "../../lib/settings";
 import { local, update } from "../../lib/state";
+import { noticeBrowser } from "./browser-notice";
 import { currentSignals, recognizeBrowser } from "./browsers";
 import { census, type InstalledExtension } from "./census";
 import type { DiscoveryCount } from "./counts";
@@ -41,8 +42,11 @@ export async function runCensus(now = Date.now()): Promise<boolean> {
 /** Records the AI browser the extension runs in, if the catalog recognizes it. */
 export async function runBrowserRecognition(now = Date.now()): Promise<string | null> {
   const browserId = recognizeBrowser(catalog().index, currentSignals());
-  if (browserId) await recordDiscovery(dayOf(now), [[{ section: "browser", browser: browserId }, { raise: 1 }]]);
-  await update(local.discovery, (ran) => ({ ...ran, browserDay: dayOf(now) }));
+  await update(local.discovery, (ran) => ({ ...ran, browserDay: dayOf(now), browser: browserId }));
+  if (browserId) {
+    await recordDiscovery(dayOf(now), [[{ section: "browser", browser: browserId }, { raise: 1 }]]);
+    await noticeBrowser(browserId, now);
+  }
   return browserId;
 }
 
