@@ -9,10 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
 import { generate } from "selfsigned";
+import { getDomain } from "tldts";
 import { expect, inject } from "vitest";
 import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
+import indexJson from "../../policies/dist/index.json";
+import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { PolicyInput } from "../../shared/policy/schema";
+import { reportRequest } from "../../shared/protocol";
 import { newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { CHROMIUM, chromiumFlags } from "../support/chromium";
 import { countsByName } from "../support/counts";
@@ -217,9 +221,31 @@ export function recordServerTraffic(browser: Browser, serverUrl: string): Traffi
   return traffic;
 }
 
+/**
+ * Every report is exactly the wire schema (strict: an extra field fails) and its discovery
+ * sections hold catalog ids (or the organization's "org-" entries), registrable domains,
+ * numbers and hashes only.
+ */
+export function expectReportsAreCounts(traffic: Traffic[]): void {
+  const known = new Set((indexJson as unknown as CompiledIndex).tools.map((tool) => tool.id));
+  const entry = (id: string) => known.has(id) || id.startsWith("org-");
+  for (const request of traffic.filter((r) => r.url.endsWith("/api/v1/reports"))) {
+    const report = reportRequest.parse(JSON.parse(request.body));
+    for (const embed of report.embeds ?? [])
+      expect(getDomain(embed.site, { allowPrivateDomains: false })).toBe(embed.site);
+    const ids = [
+      ...(report.extensions ?? []).map((e) => e.extension),
+      ...(report.browsers ?? []).map((b) => b.browser),
+      ...(report.embeds ?? []).map((e) => e.tool),
+    ];
+    for (const id of ids) expect(entry(id), `${id} is a catalog entry`).toBe(true);
+  }
+}
+
 /** The privacy promise: no path, query, page title, page text or e-mail in any request. */
 export function expectOnlyCounts(traffic: Traffic[], secrets: string[]): void {
   expect(traffic.some((request) => request.url.endsWith("/api/v1/reports"))).toBe(true);
+  expectReportsAreCounts(traffic);
   for (const request of traffic) {
     const everything = `${request.url}\n${request.body}\n${JSON.stringify(request.headers)}`;
     for (const secret of [...PAGE_SECRETS, ...secrets]) expect(everything).not.toContain(secret);

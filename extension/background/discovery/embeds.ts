@@ -1,4 +1,4 @@
-import { getDomain, parse } from "tldts";
+import { parse } from "tldts";
 import type { CompiledIndex } from "../../../shared/catalog/compile";
 import type { Matcher } from "../../../shared/catalog/matcher";
 
@@ -29,6 +29,26 @@ export interface ObservedRequest {
   documentUrl?: string;
 }
 
+// The calling site of an origin never changes: a widget that streams an answer calls from the
+// same origin dozens of times, so the answer is kept for the last origins seen.
+const SITE_CACHE_SIZE = 256;
+const siteOfOrigin = new Map<string, string | null>();
+
+/** The registrable domain (under a public ICANN suffix, as the server checks) of a calling page that is not a catalog site. */
+function callingSite(from: string, matcher: Matcher): string | null {
+  const cached = siteOfOrigin.get(from);
+  if (cached !== undefined) return cached;
+  const host = matcher.normalize(from)?.hostname;
+  let site: string | null = null;
+  if (host && !matcher.classify(from)) {
+    const parsed = parse(host, { allowPrivateDomains: false });
+    site = parsed.isIcann ? parsed.domain : null;
+  }
+  if (siteOfOrigin.size >= SITE_CACHE_SIZE) siteOfOrigin.clear();
+  siteOfOrigin.set(from, site);
+  return site;
+}
+
 /** The embed a request shows, as (site, tool), or null. */
 export function embedOf(request: ObservedRequest, matcher: Matcher): { site: string; tool: string } | null {
   if (request.type === "main_frame") return null;
@@ -36,13 +56,10 @@ export function embedOf(request: ObservedRequest, matcher: Matcher): { site: str
   if (hit?.kind !== "api") return null;
   const from = request.initiator ?? request.documentUrl ?? request.originUrl;
   if (!from || !/^https?:\/\//.test(from)) return null;
-  // Not a catalog site, and a registrable domain under a public (ICANN) suffix, as the server checks.
-  const host = matcher.normalize(from)?.hostname;
-  if (!host || matcher.classify(from)) return null;
-  const parsed = parse(host, { allowPrivateDomains: false });
-  const site = parsed.isIcann ? parsed.domain : null;
+  const site = callingSite(from, matcher);
   if (!site) return null;
+  // The API's own vendor calling it (platform.openai.com -> api.openai.com) is not another site.
   const api = matcher.normalize(request.url)?.hostname;
-  if (api && getDomain(api, { allowPrivateDomains: false }) === site) return null;
+  if (api && (api === site || api.endsWith(`.${site}`))) return null;
   return { site, tool: hit.tool.id };
 }
