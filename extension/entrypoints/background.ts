@@ -66,7 +66,8 @@ export default defineBackground(() => {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && ("policy" in changes || "revoked" in changes)) reportingChanged();
     // A new policy (organization entries, revealed tokens) or new settings (census, key).
-    if (area === "managed" || (area === "local" && ("policy" in changes || "options" in changes))) {
+    const discoveryInput = ["policy", "options", "managedSnapshot"].some((key) => key in changes);
+    if (area === "managed" || (area === "local" && discoveryInput)) {
       void discoveryChanged().catch(failed("discovery failed"));
     }
     if (area === "managed" || (area === "local" && ("options" in changes || "managedSnapshot" in changes))) {

@@ -49,6 +49,14 @@ const BUILT_IN: Settings = {
 
 const MANAGED_WAIT_MS = 1500;
 
+/** Whether managed storage answered (or refused: no policy) since this context started. */
+let managedHeard = false;
+
+/** Whether the managed settings in force are the browser's answer, not only the last one kept. */
+export function managedSettingsHeard(): boolean {
+  return managedHeard;
+}
+
 /**
  * Reads managed storage. Firefox rejects when no policy is set; Chromium may take seconds to
  * answer while its policy service starts. Counting must not wait for that, so after a short
@@ -60,12 +68,16 @@ async function readManaged(wait: boolean): Promise<Record<string, unknown>> {
     .then(() => browser.storage.managed.get(null))
     .then(
       async (values) => {
+        managedHeard = true;
         const current = (values ?? {}) as Record<string, unknown>;
         const previous = await local.managedSnapshot.getValue();
         if (JSON.stringify(previous) !== JSON.stringify(current)) await local.managedSnapshot.setValue(current);
         return current;
       },
-      () => ({}),
+      () => {
+        managedHeard = true;
+        return {};
+      },
     );
   if (!wait) return local.managedSnapshot.getValue();
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));

@@ -84,6 +84,14 @@ export interface Settings {
 
 export type Options = Partial<Settings>;
 
+/** When the discovery signals last ran (their day), the AI browser recognized, and whether the census was off. */
+export interface DiscoveryRuns {
+  censusDay: string | null;
+  browserDay: string | null;
+  browser?: string | null;
+  censusOff?: boolean;
+}
+
 /** A nudge the background served to one document of one tab: answers count against it once. */
 export interface NudgeTicket {
   id: string;
@@ -185,10 +193,9 @@ export const local = {
   options: storage.defineItem<Options>("local:options", { fallback: {} }),
   reviewRequests: storage.defineItem<Record<string, ReviewRequestRecord>>("local:reviewRequests", { fallback: {} }),
   /** When the discovery signals last ran: their day, so each runs once a day (and on changes). */
-  discovery: storage.defineItem<{ censusDay: string | null; browserDay: string | null; browser?: string | null }>(
-    "local:discovery",
-    { fallback: { censusDay: null, browserDay: null, browser: null } },
-  ),
+  discovery: storage.defineItem<DiscoveryRuns>("local:discovery", {
+    fallback: { censusDay: null, browserDay: null, browser: null },
+  }),
 };
 
 export const session = {

@@ -1,9 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromeExtensionId } from "../../extension/deploy/chrome-id";
 import type { ReportRequest } from "../../shared/protocol";
 import {
   adminGet,
@@ -17,6 +15,7 @@ import {
   sendNow,
   startStack,
   type Traffic,
+  testExtension,
 } from "./harness";
 
 /*
@@ -29,17 +28,6 @@ import {
 const SITE_HOST = "intranet.contoso-shop.com";
 const API_URL = "https://api.openai.com/v1/chat/completions?key=sk-secret-e2e-4711";
 const CENSUS_KEY = "e2e-census-key-0123456789";
-
-/** An unpacked extension with a pinned id (its manifest `key`), written to `dir`. */
-function testExtension(dir: string, name: string, description: string): { path: string; id: string } {
-  const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const der = publicKey.export({ type: "spki", format: "der" });
-  const path = join(dir, name.replaceAll(" ", "-").toLowerCase());
-  mkdirSync(path, { recursive: true });
-  const manifest = { manifest_version: 3, name, description, version: "1.0", key: der.toString("base64") };
-  writeFileSync(join(path, "manifest.json"), JSON.stringify(manifest));
-  return { path, id: chromeExtensionId(der) };
-}
 
 describe("discovery: AI extensions and AI inside other sites", () => {
   let stack: Stack;

@@ -3,7 +3,8 @@
  * are mapped to it inside Chromium), the real worker under `wrangler dev` on local D1, the
  * built extension, and Debian's Chromium driven by playwright-core.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { type BrowserContext, chromium, type Page, type Worker } from "playwrigh
 import { generate } from "selfsigned";
 import { getDomain } from "tldts";
 import { expect, inject } from "vitest";
+import { chromeExtensionId } from "../../extension/deploy/chrome-id";
 import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
 import indexJson from "../../policies/dist/index.json";
@@ -193,6 +195,17 @@ export async function launchBrowser(
       if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Another unpacked extension with a pinned id (its manifest `key`), written under `dir`: a subject of the census. */
+export function testExtension(dir: string, name: string, description: string): { path: string; id: string } {
+  const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const der = publicKey.export({ type: "spki", format: "der" });
+  const path = join(dir, name.replaceAll(" ", "-").toLowerCase());
+  mkdirSync(path, { recursive: true });
+  const manifest = { manifest_version: 3, name, description, version: "1.0", key: der.toString("base64") };
+  writeFileSync(join(path, "manifest.json"), JSON.stringify(manifest));
+  return { path, id: chromeExtensionId(der) };
 }
 
 /** What the fake site puts on every page: none of it may ever reach the server. */

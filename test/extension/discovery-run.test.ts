@@ -52,11 +52,12 @@ describe("the census, as the background runs it", () => {
     expect(await runCensus(NOW)).toBe(false);
     expect(getAll).not.toHaveBeenCalled();
     expect(await names()).toEqual([]);
+    expect(await local.discovery.getValue()).toMatchObject({ censusDay: "2026-11-20", censusOff: true });
   });
 
   it("managed settings win: the census stays off even if the options page turns it on", async () => {
     await local.options.setValue({ extensionCensus: true });
-    await local.managedSnapshot.setValue({ extensionCensus: false });
+    await fakeBrowser.storage.managed.set({ extensionCensus: false });
     expect(await runCensus(NOW)).toBe(false);
     expect(getAll).not.toHaveBeenCalled();
   });

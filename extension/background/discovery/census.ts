@@ -1,9 +1,7 @@
 import type { CompiledIndex } from "../../../shared/catalog/compile";
 import { chromiumExtensionId, geckoExtensionId, type Store } from "../../../shared/catalog/discovery";
 import { LIMITS } from "../../../shared/limits";
-import type { DiscoveryCount } from "./counts";
-import { PRESENCE } from "./counts";
-import type { Change } from "./record";
+import { type Change, type DiscoveryCount, PRESENCE } from "./counts";
 
 /*
  * The extension census: from the browser's list of installed extensions (management.getAll),

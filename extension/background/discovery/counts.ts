@@ -25,6 +25,9 @@ export type DiscoveryCount =
 
 export const PRESENCE = { installed: 1, enabled: 2 } as const;
 
+/** How a count changes: a presence raised to a value (never lowered within its day), or a tally grown by `by`. */
+export type Change = { raise: number } | { by: number };
+
 const isStore = (value: string): value is Store => (STORES as readonly string[]).includes(value);
 
 /** The storage key of a discovery count (after the book's "x\t") and back. */

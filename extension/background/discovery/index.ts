@@ -2,7 +2,7 @@ import { browser } from "wxt/browser";
 import { dayOf } from "../../../shared/day";
 import { catalog, useOrganizationEntries } from "../../lib/catalog";
 import { policyInForce } from "../../lib/policy-cache";
-import { resolveSettings } from "../../lib/settings";
+import { managedSettingsHeard, resolveSettings } from "../../lib/settings";
 import { local, update } from "../../lib/state";
 import { noticeBrowser } from "./browser-notice";
 import { currentSignals, recognizeBrowser } from "./browsers";
@@ -22,9 +22,16 @@ const failed = (what: string) => (error: unknown) => console.error(`Shadowlight:
 
 /** Reads the installed extensions and records the day's census, unless the census is off. */
 export async function runCensus(now = Date.now()): Promise<boolean> {
-  const { settings } = await resolveSettings({ waitForManaged: false });
+  const { settings } = await resolveSettings({ waitForManaged: true });
+  // An administrator may have turned the census off: never read the list before the browser
+  // has said what its managed settings are (the late answer runs the census again).
+  if (!managedSettingsHeard()) return false;
+  if (!settings.extensionCensus) {
+    await update(local.discovery, (ran) => ({ ...ran, censusDay: dayOf(now), censusOff: true }));
+    return false;
+  }
   const management = browser.management as typeof browser.management | undefined;
-  if (!settings.extensionCensus || typeof management?.getAll !== "function") return false;
+  if (typeof management?.getAll !== "function") return false;
   const installed = (await management.getAll()) as InstalledExtension[];
   const { response } = await policyInForce();
   const changes = await census({
@@ -35,7 +42,7 @@ export async function runCensus(now = Date.now()): Promise<boolean> {
     revealed: new Set(response.revealExtensions ?? []),
   });
   await recordDiscovery(dayOf(now), changes);
-  await update(local.discovery, (ran) => ({ ...ran, censusDay: dayOf(now) }));
+  await update(local.discovery, (ran) => ({ ...ran, censusDay: dayOf(now), censusOff: false }));
   return true;
 }
 

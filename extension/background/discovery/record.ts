@@ -2,14 +2,14 @@ import type { Day } from "../../../shared/day";
 import { addCount, type Count, countCodec } from "../../lib/counters";
 import { local, serialized } from "../../lib/state";
 import { reportingOn } from "../counting";
-import type { DiscoveryCount } from "./counts";
+import type { Change, DiscoveryCount } from "./counts";
+
+export type { Change };
 
 /*
  * Writing discovery counts into the counter book, only while reporting is on (as every count).
  * A presence is raised to a value and never lowered within its day; a tally grows by `by`.
  */
-
-export type Change = { raise: number } | { by: number };
 
 /** Applies several changes of one day in one write of the book. */
 export async function recordDiscovery(day: Day, changes: Array<[DiscoveryCount, Change]>): Promise<void> {
