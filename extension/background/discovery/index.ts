@@ -47,7 +47,7 @@ export async function runCensus(now = Date.now()): Promise<boolean> {
 }
 
 /** Records the AI browser the extension runs in, if the catalog recognizes it. */
-export async function runBrowserRecognition(now = Date.now()): Promise<string | null> {
+async function runBrowserRecognition(now = Date.now()): Promise<string | null> {
   const browserId = recognizeBrowser(catalog().index, currentSignals());
   await update(local.discovery, (ran) => ({ ...ran, browserDay: dayOf(now), browser: browserId }));
   if (browserId) {
@@ -58,7 +58,7 @@ export async function runBrowserRecognition(now = Date.now()): Promise<string | 
 }
 
 /** The organization's entries from the policy in force, into the catalog in force. */
-export async function applyOrganizationEntries(): Promise<void> {
+async function applyOrganizationEntries(): Promise<void> {
   useOrganizationEntries((await policyInForce()).response.organization ?? []);
   listenForEmbeds();
 }
