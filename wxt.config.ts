@@ -14,7 +14,6 @@ import { defineConfig } from "wxt";
 const patternsFile = new URL("./policies/dist/patterns.json", import.meta.url);
 if (!existsSync(patternsFile)) throw new Error("policies/dist is missing: run `npm run build:policies` first");
 const patterns = JSON.parse(readFileSync(patternsFile, "utf8")) as { matches: string[] };
-const hostPermissions = [...new Set(patterns.matches.map((m) => m.replace(/^(\*:\/\/[^/]+\/).*$/, "$1*")))];
 
 export const GECKO_ID = "shadowlight@shadowlight.dev";
 
@@ -27,6 +26,9 @@ export const GECKO_ID = "shadowlight@shadowlight.dev";
 export const CHROME_EXTENSION_ID = "oicjdjaeakeiccgmieahkaodgcalfmic";
 const CHROME_KEY =
   "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAoFk29lm65Rna1j49Sy9vW+T6zcyK4wsDDwATc1vPKrQAxuWf1gBupMu5PFbOsKGXGGvq815AqCqesdMmINCD5L62r5V3NyZpi/YB1bCyl7mAtMFH8uNKoHinsS3sLnHM4KvxropYtBeZTu8x2pFOZOx9V553rfPpL43LyQpUanUp/FxqGMI6LiTkN/vP5ZKvyh0XLWoWaXUli01SidB+EdvHh13T5vLvsscwGCnzqf/q2cg97nngfjEY07EkHlXH54vDpCfnjgR46O4qkKHk+/eIjmu5xotqr8u1RklUtgAGpBArajkunzJWfImA/gqVbPU3m1npYV4QmA5S7vseGQIDAQAB";
+
+/** Host access the embed observer needs: Chromium reports a request only with access to its initiator too. */
+const EVERY_SITE = "*://*/*";
 
 /** The content script's placeholder, replaced by the catalog's patterns in the manifest. */
 export const CATALOG_MATCHES = "*://catalog.shadowlight.invalid/*";
@@ -48,14 +50,20 @@ export default defineConfig({
     description: "__MSG_extDescription__",
     default_locale: "en",
     // `scripting`: the background hands the nudge to the page at commit (Chromium); no install warning.
+    // management: the extension census reads the list of installed extensions (never changes
+    // one). webRequest: observe-only, to see pages of other sites call AI API hosts; the
+    // browser reports such a request only with host access to the calling site as well, hence
+    // every site below. Content scripts still run on catalog pages only.
     permissions: [
       "storage",
       "alarms",
       "webNavigation",
       "declarativeNetRequestWithHostAccess",
       ...(browser === "firefox" ? [] : ["scripting"]),
+      "management",
+      "webRequest",
     ],
-    host_permissions: hostPermissions,
+    host_permissions: [EVERY_SITE],
     ...(browser === "firefox"
       ? {
           browser_specific_settings: {

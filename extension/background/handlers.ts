@@ -1,4 +1,5 @@
 import { blockedEvent, blockedView } from "./blocking";
+import { browserNotice } from "./discovery/browser-notice";
 import { guardOutcome, serveGuard } from "./guard";
 import { nudgeForSender } from "./handover";
 import { nudgeAnswered, nudgeShown, nudgeTampered } from "./nudges";
@@ -21,4 +22,5 @@ export const handlers: Handlers = {
   // "Send now": the policy and catalog too, so a change an admin just published is in force.
   "report:flush": () => synchronize(),
   "reviews:get": () => reviewRequests(),
+  "browser:notice": () => browserNotice(),
 };

@@ -49,6 +49,7 @@ const REQUESTS: { [K in MessageType]: { from: Protocol[K]["from"]; request: z.Zo
   "status:get": { from: "extension", request: z.strictObject({ url: z.string().max(4096).optional() }) },
   "report:flush": { from: "extension", request: empty },
   "reviews:get": { from: "extension", request: empty },
+  "browser:notice": { from: "extension", request: empty },
 };
 
 export type Handlers = {

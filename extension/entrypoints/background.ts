@@ -3,6 +3,7 @@ import { defineBackground } from "wxt/utils/define-background";
 import { navigationFilters } from "../../shared/catalog/compile";
 import { ALARMS, scheduleSynchronization } from "../background/alarms";
 import { countCandidate, countNow, reportingChanged } from "../background/counting";
+import { discoveryChanged, discoveryDue, startDiscovery } from "../background/discovery";
 import { handlers } from "../background/handlers";
 import { decideAtCommit, forgetTabDecision } from "../background/handover";
 import { forgetTab } from "../background/nudges";
@@ -43,6 +44,9 @@ export default defineBackground(() => {
     { url: CANDIDATE_FILTERS },
   );
 
+  // Discovery beyond page visits: AI extensions, the AI browser, AI called by other sites.
+  startDiscovery();
+
   const route = createRouter(handlers, { id: browser.runtime.id, baseUrl: browser.runtime.getURL("/") });
   browser.runtime.onMessage.addListener((message, sender) => route(message, sender));
 
@@ -52,12 +56,20 @@ export default defineBackground(() => {
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === ALARMS.synchronize) void synchronize().catch(failed("synchronization failed"));
+    if (alarm.name === ALARMS.synchronize) {
+      void synchronize().catch(failed("synchronization failed"));
+      void discoveryDue().catch(failed("discovery failed"));
+    }
     if (alarm.name === ALARMS.retry) void flushNow().catch(failed("delivery failed"));
   });
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && ("policy" in changes || "revoked" in changes)) reportingChanged();
+    // A new policy (organization entries, revealed tokens) or new settings (census, key).
+    const discoveryInput = ["policy", "options", "managedSnapshot"].some((key) => key in changes);
+    if (area === "managed" || (area === "local" && discoveryInput)) {
+      void discoveryChanged().catch(failed("discovery failed"));
+    }
     if (area === "managed" || (area === "local" && ("options" in changes || "managedSnapshot" in changes))) {
       reportingChanged();
       void synchronize().catch(failed("synchronization failed"));

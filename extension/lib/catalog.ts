@@ -1,6 +1,8 @@
 import indexJson from "../../policies/dist/index.json";
 import type { CompiledIndex, CompiledTool } from "../../shared/catalog/compile";
 import { createMatcher, type Matcher } from "../../shared/catalog/matcher";
+import { mergeOrganizationEntries, type OrganizationEntry } from "../../shared/catalog/organization";
+import type { Category } from "../../shared/catalog/schema";
 
 /*
  * The catalog in force in the background: the one the organization's server publishes
@@ -17,7 +19,18 @@ export interface CatalogInForce {
   source: "bundled" | "server";
 }
 
-function build(index: CompiledIndex, source: CatalogInForce["source"]): CatalogInForce {
+// The categories only, for the risk of the organization's own entries (a few KB, not the catalog).
+const categories = Object.values(
+  import.meta.glob<Category>("../../policies/categories/*.json", { eager: true, import: "default" }),
+);
+
+/** The organization's own entries, delivered with the policy, merged into whichever index is in force. */
+let organization: OrganizationEntry[] = [];
+let base: { index: CompiledIndex; source: CatalogInForce["source"] } | null = null;
+
+function build(plain: CompiledIndex, source: CatalogInForce["source"]): CatalogInForce {
+  base = { index: plain, source };
+  const index = mergeOrganizationEntries(plain, organization, { categories });
   return {
     index,
     matcher: createMatcher(index),
@@ -49,6 +62,13 @@ export async function catalogReady(): Promise<CatalogInForce> {
 /** Puts a validated index in force. */
 export function useCatalog(index: CompiledIndex, source: CatalogInForce["source"]): void {
   current = build(index, source);
+}
+
+/** Puts the organization's entries (from the policy in force) into the catalog in force. */
+export function useOrganizationEntries(entries: OrganizationEntry[]): void {
+  if (JSON.stringify(entries) === JSON.stringify(organization)) return;
+  organization = entries;
+  current = build(base?.index ?? bundledIndex, base?.source ?? "bundled");
 }
 
 /** Every hostname, path rule and query rule of a tool, for block rules. */

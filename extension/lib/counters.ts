@@ -10,6 +10,13 @@ import type {
   ReportDay,
   ReportRequest,
 } from "../../shared/protocol";
+import {
+  addToReport,
+  type DiscoveryCount,
+  discoveryCodec,
+  refusedDiscovery,
+  toolOfDiscovery,
+} from "../background/discovery/counts";
 
 /*
  * Counts kept on the device, as cumulative per-day values in one book:
@@ -29,7 +36,8 @@ export type Count =
   | { kind: "event"; tool: string; event: EventKind; policyVersion: number }
   | { kind: "justification"; tool: string; reason: string; policyVersion: number }
   | { kind: "candidate"; domain: string }
-  | { kind: "guard"; tool: string; detector: GuardSubject; outcome: GuardOutcome; policyVersion: number };
+  | { kind: "guard"; tool: string; detector: GuardSubject; outcome: GuardOutcome; policyVersion: number }
+  | { kind: "discovery"; item: DiscoveryCount };
 
 export type CounterBook = Record<Day, Record<string, number>>;
 
@@ -56,6 +64,8 @@ export const countCodec = {
         return `d\t${count.domain}`;
       case "guard":
         return `g\t${count.tool}\t${count.detector}\t${count.outcome}\t${count.policyVersion}`;
+      case "discovery":
+        return `x\t${discoveryCodec.encode(count.item)}`;
     }
   },
   decode(key: string): Count | null {
@@ -66,6 +76,10 @@ export const countCodec = {
       return isVersion(policyVersion) && version !== ""
         ? { kind: "guard", tool, detector, outcome, policyVersion }
         : null;
+    }
+    if (key.startsWith("x\t")) {
+      const item = discoveryCodec.decode(key.split("\t").slice(1));
+      return item ? { kind: "discovery", item } : null;
     }
     const [kind, a = "", b = "", c = "", ...rest] = key.split("\t");
     if (rest.length > 0 || a === "") return null;
@@ -123,6 +137,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   const justifications: JustificationCount[] = [];
   const candidates: CandidateCount[] = [];
   const guard: GuardCount[] = [];
+  const discovery: Array<[Day, DiscoveryCount, number]> = [];
   for (const { day, count, n } of entries) {
     if (count.kind === "event") {
       const list = days.get(day) ?? [];
@@ -133,6 +148,8 @@ export function toReport(entries: Entry[]): ReportRequest {
     } else if (count.kind === "guard") {
       const { tool, detector, outcome, policyVersion } = count;
       guard.push({ day, tool, detector, outcome, policyVersion, n });
+    } else if (count.kind === "discovery") {
+      discovery.push([day, count.item, n]);
     } else {
       candidates.push({ day, domain: count.domain, n });
     }
@@ -141,6 +158,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   if (justifications.length) report.justifications = justifications;
   if (candidates.length) report.candidates = candidates;
   if (guard.length) report.guard = guard;
+  for (const [day, item, n] of discovery) addToReport(report, day, item, n);
   return report;
 }
 
@@ -153,6 +171,7 @@ export function nextBatch(entries: Entry[]): Entry[] {
   let justifications = 0;
   let candidates = 0;
   let guard = 0;
+  const sections = new Map<string, number>();
   for (const entry of entries) {
     if (!allowed.has(entry.day)) continue;
     if (entry.count.kind === "event") {
@@ -163,6 +182,11 @@ export function nextBatch(entries: Entry[]): Entry[] {
       if (justifications++ >= LIMITS.maxCountersPerDay) continue;
     } else if (entry.count.kind === "guard") {
       if (guard++ >= LIMITS.maxCountersPerDay) continue;
+    } else if (entry.count.kind === "discovery") {
+      // Each section has its own cap; a day-keyed one (unknownExtensions, browsers) has one a day.
+      const used = sections.get(entry.count.item.section) ?? 0;
+      if (used >= LIMITS.maxCountersPerDay) continue;
+      sections.set(entry.count.item.section, used + 1);
     } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
     batch.push(entry);
   }
@@ -284,14 +308,20 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
         ? { day: refused.day, count: { kind: "guard", tool, detector, outcome, policyVersion } }
         : null;
     }
-    default:
-      // A refusal of the discovery sections (extensions, browsers, embeds) names no count
-      // this book keeps.
+    case "lesson":
       return null;
+    default: {
+      const item = refusedDiscovery(refused);
+      return item ? { day: refused.day, count: { kind: "discovery", item } } : null;
+    }
   }
 }
 
 /** Whether a count belongs to one of the given tools. */
 export function ofTools(tools: ReadonlySet<string>): (day: Day, count: Count) => boolean {
-  return (_day, count) => count.kind !== "candidate" && tools.has(count.tool);
+  return (_day, count) => {
+    if (count.kind === "candidate") return false;
+    if (count.kind === "discovery") return tools.has(toolOfDiscovery(count.item) ?? "");
+    return tools.has(count.tool);
+  };
 }

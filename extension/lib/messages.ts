@@ -118,6 +118,7 @@ export interface Protocol {
   "status:get": Message<"extension", { url?: string }, StatusView>;
   "report:flush": Message<"extension", Record<string, never>, FlushResult>;
   "reviews:get": Message<"extension", Record<string, never>, ReviewRequestView[]>;
+  "browser:notice": Message<"extension", Record<string, never>, NudgeView | null>;
 }
 
 export type MessageType = keyof Protocol;

@@ -1,14 +1,10 @@
 import { browser } from "wxt/browser";
 import * as z from "zod";
+import { censusKey } from "../../shared/catalog/discovery";
 import { groupLabel } from "../../shared/protocol";
-import { local } from "./state";
+import { local, type Settings } from "./state";
 
-export interface Settings {
-  serverUrl: string;
-  enrollmentToken: string;
-  group: string;
-  reporting: boolean;
-}
+export type { Settings };
 
 export type SettingKey = keyof Settings;
 
@@ -38,6 +34,8 @@ export const settingValidators: { [K in SettingKey]: z.ZodType<Settings[K]> } = 
   enrollmentToken: z.string().trim().max(200, "must be at most 200 characters"),
   group: z.union([z.literal(""), groupLabel]),
   reporting: z.boolean(),
+  extensionCensus: z.boolean(),
+  censusKey: z.union([z.literal(""), censusKey]),
 };
 
 const BUILT_IN: Settings = {
@@ -45,9 +43,19 @@ const BUILT_IN: Settings = {
   enrollmentToken: __SL_ENROLLMENT_TOKEN__,
   group: __SL_GROUP__,
   reporting: true,
+  extensionCensus: true,
+  censusKey: "",
 };
 
 const MANAGED_WAIT_MS = 1500;
+
+/** Whether managed storage answered (or refused: no policy) since this context started. */
+let managedHeard = false;
+
+/** Whether the managed settings in force are the browser's answer, not only the last one kept. */
+export function managedSettingsHeard(): boolean {
+  return managedHeard;
+}
 
 /**
  * Reads managed storage. Firefox rejects when no policy is set; Chromium may take seconds to
@@ -60,12 +68,16 @@ async function readManaged(wait: boolean): Promise<Record<string, unknown>> {
     .then(() => browser.storage.managed.get(null))
     .then(
       async (values) => {
+        managedHeard = true;
         const current = (values ?? {}) as Record<string, unknown>;
         const previous = await local.managedSnapshot.getValue();
         if (JSON.stringify(previous) !== JSON.stringify(current)) await local.managedSnapshot.setValue(current);
         return current;
       },
-      () => ({}),
+      () => {
+        managedHeard = true;
+        return {};
+      },
     );
   if (!wait) return local.managedSnapshot.getValue();
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));

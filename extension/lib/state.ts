@@ -67,7 +67,30 @@ export interface NotKept {
   candidateOverflow: number;
 }
 
-export type Options = Partial<{ serverUrl: string; enrollmentToken: string; group: string; reporting: boolean }>;
+/** The settings in force (built in, then the options page, then managed storage: lib/settings.ts). */
+export interface Settings {
+  serverUrl: string;
+  enrollmentToken: string;
+  group: string;
+  reporting: boolean;
+  /** Whether the extension lists installed extensions to count AI ones (the `management` permission). */
+  extensionCensus: boolean;
+  /**
+   * The organization's key for nominating unknown AI-looking extensions by keyed hash; empty:
+   * they are counted as a number only. Never sent to the server.
+   */
+  censusKey: string;
+}
+
+export type Options = Partial<Settings>;
+
+/** When the discovery signals last ran (their day), the AI browser recognized, and whether the census was off. */
+export interface DiscoveryRuns {
+  censusDay: string | null;
+  browserDay: string | null;
+  browser?: string | null;
+  censusOff?: boolean;
+}
 
 /** A nudge the background served to one document of one tab: answers count against it once. */
 export interface NudgeTicket {
@@ -169,6 +192,10 @@ export const local = {
   /** Settings entered on the options page (managed settings win over them). */
   options: storage.defineItem<Options>("local:options", { fallback: {} }),
   reviewRequests: storage.defineItem<Record<string, ReviewRequestRecord>>("local:reviewRequests", { fallback: {} }),
+  /** When the discovery signals last ran: their day, so each runs once a day (and on changes). */
+  discovery: storage.defineItem<DiscoveryRuns>("local:discovery", {
+    fallback: { censusDay: null, browserDay: null, browser: null },
+  }),
 };
 
 export const session = {

@@ -94,3 +94,12 @@ export const browserSchema = z.strictObject({
   facts: toolFacts.optional(),
 });
 export type Browser = z.infer<typeof browserSchema>;
+
+/**
+ * The organization's census key (a managed setting): the secret under which devices nominate
+ * unknown AI-looking extensions by keyed hash. It never reaches the server.
+ */
+export const censusKey = z
+  .string()
+  .min(16, "must be at least 16 characters (a random secret)")
+  .max(200, "must be at most 200 characters");

@@ -29,6 +29,7 @@ function sampleSettings(schema: ManagedSchema): Record<string, unknown> {
     enrollmentToken: TOKEN,
     group: "Finanz Öst",
     reporting: false,
+    censusKey: "an-organization-census-key",
   };
   const byType: Record<string, unknown> = { string: "sample text", boolean: true, integer: 7, number: 2.5 };
   return Object.fromEntries(

@@ -3,14 +3,20 @@
  * are mapped to it inside Chromium), the real worker under `wrangler dev` on local D1, the
  * built extension, and Debian's Chromium driven by playwright-core.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page, Worker } from "playwright-core";
+import { getDomain } from "tldts";
 import { expect, inject } from "vitest";
+import { chromeExtensionId } from "../../extension/deploy/chrome-id";
 import type { CounterBook } from "../../extension/lib/counters";
 import type { TabDecision } from "../../extension/lib/state";
+import indexJson from "../../policies/dist/index.json";
+import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { PolicyInput } from "../../shared/policy/schema";
+import { reportRequest } from "../../shared/protocol";
 import { newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { type Browser, CHROMIUM, type FakeSite, launchBrowser, startFakeSite } from "../support/chromium";
 import { countsByName } from "../support/counts";
@@ -97,6 +103,17 @@ export async function restartWorker(stack: Stack): Promise<void> {
   });
 }
 
+/** Another unpacked extension with a pinned id (its manifest `key`), written under `dir`: a subject of the census. */
+export function testExtension(dir: string, name: string, description: string): { path: string; id: string } {
+  const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const der = publicKey.export({ type: "spki", format: "der" });
+  const path = join(dir, name.replaceAll(" ", "-").toLowerCase());
+  mkdirSync(path, { recursive: true });
+  const manifest = { manifest_version: 3, name, description, version: "1.0", key: der.toString("base64") };
+  writeFileSync(join(path, "manifest.json"), JSON.stringify(manifest));
+  return { path, id: chromeExtensionId(der) };
+}
+
 /** What the fake site puts on every page: none of it may ever reach the server. */
 export const PAGE_SECRETS = [
   "Private project plan",
@@ -123,9 +140,31 @@ export function recordServerTraffic(browser: Browser, serverUrl: string): Traffi
   return traffic;
 }
 
+/**
+ * Every report is exactly the wire schema (strict: an extra field fails) and its discovery
+ * sections hold catalog ids (or the organization's "org-" entries), registrable domains,
+ * numbers and hashes only.
+ */
+export function expectReportsAreCounts(traffic: Traffic[]): void {
+  const known = new Set((indexJson as unknown as CompiledIndex).tools.map((tool) => tool.id));
+  const entry = (id: string) => known.has(id) || id.startsWith("org-");
+  for (const request of traffic.filter((r) => r.url.endsWith("/api/v1/reports"))) {
+    const report = reportRequest.parse(JSON.parse(request.body));
+    for (const embed of report.embeds ?? [])
+      expect(getDomain(embed.site, { allowPrivateDomains: false })).toBe(embed.site);
+    const ids = [
+      ...(report.extensions ?? []).map((e) => e.extension),
+      ...(report.browsers ?? []).map((b) => b.browser),
+      ...(report.embeds ?? []).map((e) => e.tool),
+    ];
+    for (const id of ids) expect(entry(id), `${id} is a catalog entry`).toBe(true);
+  }
+}
+
 /** The privacy promise: no path, query, page title, page text or e-mail in any request. */
 export function expectOnlyCounts(traffic: Traffic[], secrets: string[]): void {
   expect(traffic.some((request) => request.url.endsWith("/api/v1/reports"))).toBe(true);
+  expectReportsAreCounts(traffic);
   for (const request of traffic) {
     const everything = `${request.url}\n${request.body}\n${JSON.stringify(request.headers)}`;
     for (const secret of [...PAGE_SECRETS, ...secrets]) expect(everything).not.toContain(secret);

@@ -1,8 +1,21 @@
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { CounterBook } from "../../extension/lib/counters";
+import type { DiscoveryRuns } from "../../extension/lib/state";
+import { dayOf } from "../../shared/day";
 import { CHROME_EXTENSION_ID } from "../../wxt.config";
-import { ARTIFACTS, adminGet, type Browser, extensionStorage, launchBrowser, type Stack, startStack } from "./harness";
+import {
+  ARTIFACTS,
+  adminGet,
+  type Browser,
+  extensionStorage,
+  launchBrowser,
+  type Stack,
+  startStack,
+  testExtension,
+} from "./harness";
 import { find } from "./screen";
 
 /*
@@ -109,5 +122,25 @@ describe("managed settings (enterprise policy)", () => {
     const site = await browser.context.newPage();
     await site.goto("https://chatgpt.com/");
     await find(site, "dialog", "Before you use ChatGPT");
+  });
+
+  it("a managed setting turns the extension census off: the list is never read, no extension count kept", async () => {
+    const work = mkdtempSync(join(tmpdir(), "shadowlight-census-off-"));
+    try {
+      const other = testExtension(work, "GPT Writing Helper", "Drafts with AI on every page.");
+      writePolicy({ serverUrl: stack.serverUrl, enrollmentToken: stack.tokens.enrollment, extensionCensus: false });
+      browser = await launchBrowser(unconfigured, [], stack.site.port, { otherExtensions: [other.path] });
+      // The positive sign: the census decided today, after the managed settings arrived.
+      const storage = async () => extensionStorage(browser as Browser);
+      await expect
+        .poll(async () => ((await storage()).discovery as DiscoveryRuns | undefined)?.censusDay, { timeout: 20_000 })
+        .toBe(dayOf(Date.now()));
+      const { discovery, counters } = (await storage()) as { discovery: DiscoveryRuns; counters?: CounterBook };
+      expect(discovery.censusOff).toBe(true);
+      const keys = Object.values(counters ?? {}).flatMap((day) => Object.keys(day));
+      expect(keys.filter((key) => key.startsWith("x\t"))).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

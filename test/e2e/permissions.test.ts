@@ -11,7 +11,10 @@ import { ARTIFACTS, type Browser, launchBrowser } from "./harness";
  * chrome.management.getPermissionWarningsByManifest (open to every extension) on the store
  * package's manifest. The rollout guide quotes these lines.
  */
-const CHROME_PERMISSION_WARNINGS = ["Read and change your data on a number of websites", "Read your browsing history"];
+const CHROME_PERMISSION_WARNINGS = [
+  "Read and change all your data on all websites",
+  "Manage your apps, extensions, and themes",
+];
 
 let work: string;
 let summary: PackageSummary;

@@ -12,6 +12,7 @@ import {
   type Browser,
   decided,
   deviceCounts,
+  expectReportsAreCounts,
   launchBrowser,
   type Stack,
   sendNow,
@@ -133,6 +134,7 @@ describe("the pipeline, end to end", () => {
   it("sent nothing but counts: no path, query, title, page text or e-mail left the browser", () => {
     const reports = sent.filter((r) => r.url.endsWith("/api/v1/reports"));
     expect(reports.length).toBeGreaterThan(0);
+    expectReportsAreCounts(sent);
     for (const request of sent) {
       const everything = `${request.url}\n${request.body}\n${JSON.stringify(request.headers)}`;
       for (const secret of [

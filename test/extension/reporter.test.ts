@@ -13,7 +13,14 @@ import { enrollment, inTurn, json, type Recorded, refusal, SERVER, serve } from 
  * makes the device do. Real storage (WXT's fake browser), the real counters and reporter; only
  * the network is replaced.
  */
-const SETTINGS: Settings = { serverUrl: SERVER, enrollmentToken: "enrollment-token", group: "", reporting: true };
+const SETTINGS: Settings = {
+  serverUrl: SERVER,
+  enrollmentToken: "enrollment-token",
+  group: "",
+  reporting: true,
+  extensionCensus: true,
+  censusKey: "",
+};
 const DAY = "2026-11-20";
 const NOW = Date.parse("2026-11-21T10:00:00Z");
 const visit = eventCount("chatgpt", "visit", 1);

@@ -84,21 +84,26 @@ export async function launchBrowser(
   extensionPath: string,
   hosts: string[],
   sitePort: number,
-  options: { profile?: string } = {},
+  options: { profile?: string; otherExtensions?: string[] } = {},
 ): Promise<Browser> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
+  // Other unpacked extensions installed beside it (the extension census's subjects).
+  const extensions = [extensionPath, ...(options.otherExtensions ?? [])].join(",");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
     args: [
-      `--disable-extensions-except=${extensionPath}`,
-      `--load-extension=${extensionPath}`,
+      `--disable-extensions-except=${extensions}`,
+      `--load-extension=${extensions}`,
       "--headless=new",
       ...chromiumFlags(hosts, sitePort),
     ],
   });
-  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
+  const ours = () => context.serviceWorkers().find((worker) => worker.url().endsWith("/background.js"));
+  const serviceWorker =
+    ours() ??
+    (await context.waitForEvent("serviceworker", { predicate: (worker) => worker.url().endsWith("/background.js") }));
   const extensionId = new URL(serviceWorker.url()).host;
   // The worker can be reported before its script has run: wait until its listeners exist, or
   // the test's first navigation could happen before anyone listens.

@@ -14,6 +14,8 @@ export function countName(count: Count): string {
       return count.domain;
     case "guard":
       return `${count.tool} guard:${count.detector}:${count.outcome} v${count.policyVersion}`;
+    case "discovery":
+      return `${count.item.section}:${Object.values(count.item).slice(1).join(" ")}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
+import { censusKey } from "../../../shared/catalog/discovery";
 import { groupLabel } from "../../../shared/protocol";
 import { deploymentUrl } from "../urls";
 
@@ -45,6 +46,7 @@ const RULES: Record<string, z.ZodType> = {
   serverUrl,
   enrollmentToken: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
   group: groupLabel,
+  censusKey,
 };
 
 const REQUIRED = ["serverUrl", "enrollmentToken"];

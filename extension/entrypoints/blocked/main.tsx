@@ -1,9 +1,8 @@
-import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../lib/i18n";
 import { type NudgeView, send } from "../../lib/messages";
 import { NudgeCard } from "../../nudge/NudgeCard";
-import styles from "../../nudge/nudge.css?inline";
+import { mountNudgePage } from "../../nudge/page";
 
 const toolId = new URLSearchParams(location.search).get("tool") ?? "";
 
@@ -44,10 +43,4 @@ function Blocked() {
   );
 }
 
-// The nudge's own styles, as in the content script (constructed, so no inline style is needed).
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(styles);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-document.title = t("blockedTitle");
-const root = document.getElementById("app");
-if (root) render(<Blocked />, root);
+mountNudgePage(t("blockedTitle"), <Blocked />);

@@ -9,6 +9,9 @@ const SENT_KINDS = [
   "sentKindReasons",
   "sentKindDomains",
   "sentKindGuard",
+  "sentKindExtensions",
+  "sentKindBrowser",
+  "sentKindEmbeds",
   "sentKindEnrollment",
   "sentKindReviewQuestions",
 ] as const;

@@ -1,0 +1,143 @@
+import { browser } from "wxt/browser";
+import { dayOf } from "../../../shared/day";
+import { catalog, useOrganizationEntries } from "../../lib/catalog";
+import { policyInForce } from "../../lib/policy-cache";
+import { managedSettingsHeard, resolveSettings } from "../../lib/settings";
+import { local, update } from "../../lib/state";
+import { noticeBrowser } from "./browser-notice";
+import { currentSignals, recognizeBrowser } from "./browsers";
+import { census, type InstalledExtension } from "./census";
+import type { DiscoveryCount } from "./counts";
+import { apiHostPatterns, embedOf, type ObservedRequest } from "./embeds";
+import { type Change, recordDiscovery } from "./record";
+
+/*
+ * Discovery beyond page visits, wired to the browser: the extension census (daily and when an
+ * extension is installed, enabled, disabled or removed), the AI browser (daily) and AI called
+ * by other sites (as it happens, written in small batches). The entrypoint calls
+ * `startDiscovery` once, synchronously, and `discoveryDue` on its periodic alarm.
+ */
+
+const failed = (what: string) => (error: unknown) => console.error(`Shadowlight: ${what}:`, error);
+
+/** Reads the installed extensions and records the day's census, unless the census is off. */
+export async function runCensus(now = Date.now()): Promise<boolean> {
+  const { settings } = await resolveSettings({ waitForManaged: true });
+  // An administrator may have turned the census off: never read the list before the browser
+  // has said what its managed settings are (the late answer runs the census again).
+  if (!managedSettingsHeard()) return false;
+  if (!settings.extensionCensus) {
+    await update(local.discovery, (ran) => ({ ...ran, censusDay: dayOf(now), censusOff: true }));
+    return false;
+  }
+  const management = browser.management as typeof browser.management | undefined;
+  if (typeof management?.getAll !== "function") return false;
+  const installed = (await management.getAll()) as InstalledExtension[];
+  const { response } = await policyInForce();
+  const changes = await census({
+    installed,
+    index: catalog().index,
+    self: browser.runtime.id,
+    censusKey: settings.censusKey,
+    revealed: new Set(response.revealExtensions ?? []),
+  });
+  await recordDiscovery(dayOf(now), changes);
+  await update(local.discovery, (ran) => ({ ...ran, censusDay: dayOf(now), censusOff: false }));
+  return true;
+}
+
+/** Records the AI browser the extension runs in, if the catalog recognizes it. */
+async function runBrowserRecognition(now = Date.now()): Promise<string | null> {
+  const browserId = recognizeBrowser(catalog().index, currentSignals());
+  await update(local.discovery, (ran) => ({ ...ran, browserDay: dayOf(now), browser: browserId }));
+  if (browserId) {
+    await recordDiscovery(dayOf(now), [[{ section: "browser", browser: browserId }, { raise: 1 }]]);
+    await noticeBrowser(browserId, now);
+  }
+  return browserId;
+}
+
+/** The organization's entries from the policy in force, into the catalog in force. */
+async function applyOrganizationEntries(): Promise<void> {
+  useOrganizationEntries((await policyInForce()).response.organization ?? []);
+  listenForEmbeds();
+}
+
+/** After a new policy or new settings: the catalog's organization entries, then the census again. */
+export async function discoveryChanged(): Promise<void> {
+  await applyOrganizationEntries();
+  await runCensus();
+}
+
+/** Runs what has not run yet today (on start-up and on the periodic alarm). */
+export async function discoveryDue(now = Date.now()): Promise<void> {
+  await applyOrganizationEntries();
+  const ran = await local.discovery.getValue();
+  const today = dayOf(now);
+  if (ran.browserDay !== today) await runBrowserRecognition(now);
+  if (ran.censusDay !== today) await runCensus(now);
+}
+
+// Embeds are tallied in memory and written every few seconds: a chat widget streaming an answer
+// makes dozens of requests, and each need not be a write of the counter book.
+const EMBED_WRITE_DELAY_MS = 2_000;
+let tally = new Map<string, { day: string; item: DiscoveryCount; n: number }>();
+let writeTimer: ReturnType<typeof setTimeout> | null = null;
+
+function writeEmbeds(): Promise<void> {
+  writeTimer = null;
+  const batch = tally;
+  tally = new Map();
+  const byDay = new Map<string, Array<[DiscoveryCount, Change]>>();
+  for (const { day, item, n } of batch.values()) {
+    byDay.set(day, [...(byDay.get(day) ?? []), [item, { by: n }]]);
+  }
+  return Promise.all([...byDay].map(([day, changes]) => recordDiscovery(day, changes))).then(() => undefined);
+}
+
+/** Notes one request to an AI API host, if it shows another site embedding that tool. */
+export function observeRequest(request: ObservedRequest, now = Date.now()): void {
+  const embed = embedOf(request, catalog().matcher);
+  if (!embed) return;
+  const day = dayOf(now);
+  const key = `${day}|${embed.site}|${embed.tool}`;
+  const entry = tally.get(key) ?? { day, item: { section: "embed", ...embed }, n: 0 };
+  entry.n += 1;
+  tally.set(key, entry);
+  writeTimer ??= setTimeout(() => void writeEmbeds().catch(failed("embeds not counted")), EMBED_WRITE_DELAY_MS);
+}
+
+/** Writes the embeds tallied so far at once (tests, and before the counts are read). */
+export function flushEmbeds(): Promise<void> {
+  if (writeTimer) clearTimeout(writeTimer);
+  return writeEmbeds();
+}
+
+const onRequest = (details: ObservedRequest) => {
+  observeRequest(details);
+  return undefined;
+};
+let listening = "";
+
+/** (Re)registers the observer for the API hosts of the catalog in force; observe-only, no "blocking". */
+function listenForEmbeds(): void {
+  const webRequest = browser.webRequest as typeof browser.webRequest | undefined;
+  if (!webRequest?.onBeforeRequest) return;
+  const urls = apiHostPatterns(catalog().index);
+  const key = urls.join(" ");
+  if (key === listening) return;
+  if (listening) webRequest.onBeforeRequest.removeListener(onRequest);
+  listening = key;
+  if (urls.length > 0) webRequest.onBeforeRequest.addListener(onRequest, { urls });
+}
+
+/** Registers discovery's listeners; called synchronously when the service worker starts. */
+export function startDiscovery(): void {
+  listenForEmbeds();
+  const management = browser.management as typeof browser.management | undefined;
+  const recount = () => void runCensus().catch(failed("extension census failed"));
+  management?.onInstalled?.addListener(recount);
+  management?.onEnabled?.addListener(recount);
+  management?.onDisabled?.addListener(recount);
+  void discoveryDue().catch(failed("discovery failed"));
+}
