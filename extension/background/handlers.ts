@@ -1,5 +1,6 @@
 import { blockedEvent, blockedView } from "./blocking";
 import { nudgeForSender } from "./handover";
+import { lessonAnswered, lessonOpened } from "./lessons";
 import { nudgeAnswered, nudgeShown, nudgeTampered } from "./nudges";
 import { reviewRequests } from "./review-requests";
 import type { Handlers } from "./router";
@@ -12,6 +13,8 @@ export const handlers: Handlers = {
   "nudge:shown": (request, sender) => nudgeShown(request, sender),
   "nudge:answer": (request, sender) => nudgeAnswered(request, sender),
   "nudge:tampered": (request, sender) => nudgeTampered(request, sender),
+  "lesson:opened": (request, sender) => lessonOpened(request, sender),
+  "lesson:answer": (request, sender) => lessonAnswered(request, sender),
   "blocked:get": (request) => blockedView(request),
   "blocked:event": (request) => blockedEvent(request),
   "status:get": (request) => status(request),

@@ -30,6 +30,15 @@ const REQUESTS: { [K in MessageType]: { from: Protocol[K]["from"]; request: z.Zo
     request: z.strictObject({ ticket, answer: z.enum(ANSWER_EVENTS), reason: slug.optional() }),
   },
   "nudge:tampered": { from: "content", request: z.strictObject({ ticket }) },
+  "lesson:opened": { from: "content", request: z.strictObject({ ticket }) },
+  "lesson:answer": {
+    from: "content",
+    request: z.strictObject({
+      ticket,
+      question: z.number().int().min(0).max(9),
+      option: z.number().int().min(0).max(9),
+    }),
+  },
   "blocked:get": { from: "blocked", request: z.strictObject({ tool: slug }) },
   "blocked:event": {
     from: "blocked",

@@ -1,13 +1,22 @@
 import type { Day } from "../../shared/day";
 import { EVENTS, type EventKind } from "../../shared/events";
+import { LESSON_OUTCOMES, type LessonOutcome } from "../../shared/lessons/terms";
 import { LIMITS } from "../../shared/limits";
-import type { CandidateCount, JustificationCount, RefusedCount, ReportDay, ReportRequest } from "../../shared/protocol";
+import type {
+  CandidateCount,
+  JustificationCount,
+  LessonCount,
+  RefusedCount,
+  ReportDay,
+  ReportRequest,
+} from "../../shared/protocol";
 
 /*
  * Counts kept on the device, as cumulative per-day values in one book:
  *   book[day][encoded count] = n
  * Each count is a typed record (`Count`): an event of a tool under a policy version, a
- * justification reason chosen, or a visit to an unknown site that looks like AI. `countCodec`
+ * justification reason chosen, a visit to an unknown site that looks like AI, or an outcome of
+ * a lesson version (opened, completed, passed at the first try; never an answer). `countCodec`
  * is the one place that turns a record into its storage key and back.
  *
  * `counters` holds what happened, `sent` what the server has acknowledged. A report carries,
@@ -19,7 +28,8 @@ import type { CandidateCount, JustificationCount, RefusedCount, ReportDay, Repor
 export type Count =
   | { kind: "event"; tool: string; event: EventKind; policyVersion: number }
   | { kind: "justification"; tool: string; reason: string; policyVersion: number }
-  | { kind: "candidate"; domain: string };
+  | { kind: "candidate"; domain: string }
+  | { kind: "lesson"; lesson: string; version: number; outcome: LessonOutcome };
 
 export type CounterBook = Record<Day, Record<string, number>>;
 
@@ -31,6 +41,7 @@ export interface Entry {
 
 const isEvent = (value: string): value is EventKind => (EVENTS as readonly string[]).includes(value);
 const isVersion = (value: number) => Number.isInteger(value) && value >= 0;
+const isOutcome = (value: string): value is LessonOutcome => (LESSON_OUTCOMES as readonly string[]).includes(value);
 
 /** The storage key of a count and back; a key that does not decode is never reported. */
 export const countCodec = {
@@ -42,6 +53,8 @@ export const countCodec = {
         return `j\t${count.tool}\t${count.reason}\t${count.policyVersion}`;
       case "candidate":
         return `d\t${count.domain}`;
+      case "lesson":
+        return `l\t${count.lesson}\t${count.version}\t${count.outcome}`;
     }
   },
   decode(key: string): Count | null {
@@ -54,6 +67,10 @@ export const countCodec = {
       return { kind: "justification", tool: a, reason: b, policyVersion };
     }
     if (kind === "d" && b === "" && c === "") return { kind: "candidate", domain: a };
+    const version = Number(b);
+    if (kind === "l" && isOutcome(c) && isVersion(version) && version > 0) {
+      return { kind: "lesson", lesson: a, version, outcome: c };
+    }
     return null;
   },
 };
@@ -100,6 +117,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   const days = new Map<Day, ReportDay["counters"]>();
   const justifications: JustificationCount[] = [];
   const candidates: CandidateCount[] = [];
+  const lessons: LessonCount[] = [];
   for (const { day, count, n } of entries) {
     if (count.kind === "event") {
       const list = days.get(day) ?? [];
@@ -107,6 +125,8 @@ export function toReport(entries: Entry[]): ReportRequest {
       days.set(day, list);
     } else if (count.kind === "justification") {
       justifications.push({ day, tool: count.tool, reason: count.reason, policyVersion: count.policyVersion, n });
+    } else if (count.kind === "lesson") {
+      lessons.push({ day, lesson: count.lesson, version: count.version, outcome: count.outcome, n });
     } else {
       candidates.push({ day, domain: count.domain, n });
     }
@@ -114,6 +134,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   const report: ReportRequest = { days: [...days].map(([day, counters]) => ({ day, counters })) };
   if (justifications.length) report.justifications = justifications;
   if (candidates.length) report.candidates = candidates;
+  if (lessons.length) report.lessons = lessons;
   return report;
 }
 
@@ -125,6 +146,7 @@ export function nextBatch(entries: Entry[]): Entry[] {
   const perDay = new Map<Day, number>();
   let justifications = 0;
   let candidates = 0;
+  let lessons = 0;
   for (const entry of entries) {
     if (!allowed.has(entry.day)) continue;
     if (entry.count.kind === "event") {
@@ -133,6 +155,8 @@ export function nextBatch(entries: Entry[]): Entry[] {
       perDay.set(entry.day, used + 1);
     } else if (entry.count.kind === "justification") {
       if (justifications++ >= LIMITS.maxCountersPerDay) continue;
+    } else if (entry.count.kind === "lesson") {
+      if (lessons++ >= LIMITS.maxCountersPerDay) continue;
     } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
     batch.push(entry);
   }
@@ -248,6 +272,13 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
       };
     case "candidate":
       return { day: refused.day, count: { kind: "candidate", domain: refused.domain } };
+    case "lesson":
+      return isOutcome(refused.outcome)
+        ? {
+            day: refused.day,
+            count: { kind: "lesson", lesson: refused.lesson, version: refused.version, outcome: refused.outcome },
+          }
+        : null;
     default:
       // A refusal of the discovery sections (extensions, browsers, embeds) names no count
       // this book keeps.
@@ -255,7 +286,7 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
   }
 }
 
-/** Whether a count belongs to one of the given tools. */
+/** Whether a count belongs to one of the given tools (a lesson outcome names no tool). */
 export function ofTools(tools: ReadonlySet<string>): (day: Day, count: Count) => boolean {
-  return (_day, count) => count.kind !== "candidate" && tools.has(count.tool);
+  return (_day, count) => (count.kind === "event" || count.kind === "justification") && tools.has(count.tool);
 }

@@ -2,7 +2,7 @@ import { browser } from "wxt/browser";
 import type { ReviewQueueState, ReviewStatus } from "../../shared/events";
 import type { Decision } from "../../shared/policy/evaluate";
 import type { ReportRequest } from "../../shared/protocol";
-import type { NudgeAnswer, NudgeView } from "../nudge/view";
+import type { LessonGrade, NudgeAnswer, NudgeLesson, NudgeView } from "../nudge/view";
 import type { FlushResult } from "./reporter";
 import type { Delivery, EnrollmentProblem, NotKept } from "./state";
 
@@ -14,7 +14,7 @@ import type { Delivery, EnrollmentProblem, NotKept } from "./state";
  * the content script stays small.
  */
 
-export type { NudgeAnswer, NudgeView };
+export type { LessonGrade, NudgeAnswer, NudgeLesson, NudgeView };
 
 /**
  * Where the background puts the nudge it pushes into a page's isolated world at commit, and
@@ -83,6 +83,8 @@ export interface Protocol {
   "nudge:shown": Message<"content", { ticket: string }, boolean>;
   "nudge:answer": Message<"content", { ticket: string; answer: NudgeAnswer; reason?: string }, boolean>;
   "nudge:tampered": Message<"content", { ticket: string }, boolean>;
+  "lesson:opened": Message<"content", { ticket: string }, boolean>;
+  "lesson:answer": Message<"content", { ticket: string; question: number; option: number }, LessonGrade | null>;
   "blocked:get": Message<"blocked", { tool: string }, NudgeView | null>;
   "blocked:event": Message<"blocked", { tool: string; event: "blocked" | "review_requested" }, boolean>;
   "status:get": Message<"extension", { url?: string }, StatusView>;

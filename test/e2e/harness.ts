@@ -143,18 +143,23 @@ export async function launchBrowser(
   extensionPath: string,
   hosts: string[],
   sitePort: number,
-  options: { profile?: string } = {},
+  /** `lang`: the browser's language (Chromium on Linux takes it from LANGUAGE; --lang for the rest). */
+  options: { profile?: string; lang?: string } = {},
 ): Promise<Browser> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
+    ...(options.lang ? { env: { ...process.env, LANGUAGE: options.lang } } : {}),
     args: [
       `--disable-extensions-except=${extensionPath}`,
       `--load-extension=${extensionPath}`,
       "--headless=new",
-      ...chromiumFlags(hosts, sitePort),
+      // The browser's language replaces the flags' default one.
+      ...chromiumFlags(hosts, sitePort).map((flag) =>
+        options.lang && flag.startsWith("--lang=") ? `--lang=${options.lang}` : flag,
+      ),
     ],
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));

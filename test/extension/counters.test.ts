@@ -35,6 +35,7 @@ const KEYS: Count[] = [
   eventCount("claude", "visit", 2),
   justification("claude", "evaluating", 2),
   candidate("newtool.ai"),
+  { kind: "lesson", lesson: "chat-assistants", version: 3, outcome: "passed_first_try" },
 ];
 const FIRST = KEYS[0] as Count;
 
@@ -57,6 +58,10 @@ describe("device counters", () => {
       { day: DAYS[1], tool: "claude", reason: "evaluating", policyVersion: 2, n: 3 },
     ]);
     expect(report.candidates).toEqual([{ day: DAYS[1], domain: "newtool.ai", n: 3 }]);
+    // A lesson outcome carries the lesson, its version and the outcome: no answer, no tool.
+    expect(report.lessons).toEqual([
+      { day: DAYS[1], lesson: "chat-assistants", version: 3, outcome: "passed_first_try", n: 3 },
+    ]);
   });
 
   it("keeps the server's totals exact through lost responses, failures, duplicates and reordering (property)", () => {
@@ -119,7 +124,16 @@ describe("device counters", () => {
 describe("one encoding of a count", () => {
   it("decodes what it encodes, and refuses keys that are not counts", () => {
     for (const count of KEYS) expect(countCodec.decode(countCodec.encode(count))).toEqual(count);
-    for (const key of ["", "c\tchatgpt\texploded\t1", "c\tchatgpt\tvisit\t-1", "c\tchatgpt\tvisit\t1\textra", "x\ty"]) {
+    for (const key of [
+      "",
+      "l\tchat-assistants\t0\topened",
+      "l\tchat-assistants\t2\tanswered",
+      "l\tchat-assistants\t2\topened\textra",
+      "c\tchatgpt\texploded\t1",
+      "c\tchatgpt\tvisit\t-1",
+      "c\tchatgpt\tvisit\t1\textra",
+      "x\ty",
+    ]) {
       expect(countCodec.decode(key), JSON.stringify(key)).toBeNull();
     }
   });
@@ -146,8 +160,17 @@ describe("one encoding of a count", () => {
         message: "",
       },
       { kind: "candidate", day, domain: "newtool.ai", reason: "too_many", message: "" },
+      {
+        kind: "lesson",
+        day,
+        lesson: "chat-assistants",
+        version: 3,
+        outcome: "passed_first_try",
+        reason: "unknown_lesson",
+        message: "",
+      },
     ];
-    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([KEYS[1], KEYS[3], KEYS[4]]);
+    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([KEYS[1], KEYS[3], KEYS[4], KEYS[5]]);
   });
 });
 

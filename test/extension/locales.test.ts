@@ -46,7 +46,7 @@ describe("translations", () => {
     for (const reason of [...REFUSAL_REASONS, "expired", "candidateOverflow"]) used.add(`notKept_${reason}`);
     for (const code of FAILURE_CODES) used.add(`failure_${code}`);
     for (const family of ["counts", "days"]) used.add(`${family}_one`).add(`${family}_other`);
-    for (const kind of ["Counts", "Reasons", "Domains", "Enrollment"]) used.add(`sentKind${kind}`);
+    for (const kind of ["Counts", "Reasons", "Domains", "Lessons", "Enrollment"]) used.add(`sentKind${kind}`);
     expect(used.size).toBeGreaterThan(40);
     for (const key of used) expect(en, key).toHaveProperty(key);
   });

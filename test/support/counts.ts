@@ -1,6 +1,7 @@
 import { type Count, type CounterBook, entriesOf } from "../../extension/lib/counters";
 
-/** A count in words, for tests to compare: "chatgpt acknowledged v1", "chatgpt reason:evaluating v1", "site.ai". */
+/** A count in words, for tests to compare: "chatgpt acknowledged v1", "chatgpt reason:evaluating v1", "site.ai",
+ * "lesson:chat-assistants completed v3". */
 export function countName(count: Count): string {
   switch (count.kind) {
     case "event":
@@ -9,6 +10,8 @@ export function countName(count: Count): string {
       return `${count.tool} reason:${count.reason} v${count.policyVersion}`;
     case "candidate":
       return count.domain;
+    case "lesson":
+      return `lesson:${count.lesson} ${count.outcome} v${count.version}`;
   }
 }
 

@@ -8,6 +8,7 @@ const SENT_KINDS = [
   "sentKindCounts",
   "sentKindReasons",
   "sentKindDomains",
+  "sentKindLessons",
   "sentKindEnrollment",
   "sentKindReviewQuestions",
 ] as const;
