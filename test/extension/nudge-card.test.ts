@@ -193,4 +193,14 @@ describe("the nudge component", () => {
     proceed()?.click();
     expect(close).toHaveBeenCalledTimes(1);
   });
+
+  it("shows the lesson as a preview: a required one open, an offered one behind its button, nothing usable", () => {
+    const required = mount("acknowledge", undefined, chatLesson(true));
+    expect(required.querySelector(".lesson-title")?.textContent).toBe(chatLesson(true).text.title);
+    const controls = [...required.querySelectorAll<HTMLButtonElement | HTMLInputElement>("button, input")];
+    expect(controls.every((control) => control.disabled || control.closest("fieldset")?.disabled)).toBe(true);
+    const offered = mount("inform", undefined, chatLesson(false));
+    expect(offered.querySelector<HTMLButtonElement>("button.lesson-offer")?.disabled).toBe(true);
+    expect(offered.querySelector(".lesson")).toBeNull();
+  });
 });
