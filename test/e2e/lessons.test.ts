@@ -323,4 +323,38 @@ describe("lessons in the nudge", () => {
     expect(pack.literacy.annex.map((entry) => entry.lesson).sort()).toEqual(["chat-assistants", "translation"]);
     await page.close();
   });
+
+  it("a new version of a completed lesson is asked for again", async () => {
+    const before = lesson("chat-assistants");
+    const chat = lessonOf("chat-assistants");
+    // The same length, another word: a new text, so a new version.
+    const body = chat.text.en.body.replace("stranger", "outsider");
+    expect(body).not.toBe(chat.text.en.body);
+    const next = await publishPolicy(stack, {
+      ...POLICY,
+      literacy: {
+        ...POLICY.literacy,
+        lessons: [{ ...chat, text: { ...chat.text, en: { ...chat.text.en, body } } }, lessonOf("translation")],
+      },
+    });
+    lessons = (await adminGet<PolicyListResponse>(stack, "/policy")).current.literacy?.lessons ?? [];
+    expect(lesson("chat-assistants").version).toBeGreaterThan(before.version);
+    const { popup } = await sendNow(browser);
+    await popup.close();
+    await waitForPolicy(browser, next);
+    // The new policy version asks for the acknowledgement again, and the lesson comes with it:
+    // offered, as a lesson was already required on this device today.
+    const page = await openChat("https://claude.ai/again");
+    await find(page, "dialog", "Before you use Claude");
+    await find(page, "button", `Why this matters, ${before.readingSeconds} s`);
+    const { tickets } = (await sessionStorage(browser)) as {
+      tickets: Record<string, { tool: string; lesson?: { id: string; version: number; required: boolean } }>;
+    };
+    expect(Object.values(tickets).find((t) => t.tool === "claude")?.lesson).toMatchObject({
+      id: "chat-assistants",
+      version: lesson("chat-assistants").version,
+      required: false,
+    });
+    await page.close();
+  });
 });
