@@ -2,6 +2,7 @@ import { blockedEvent, blockedView } from "./blocking";
 import { browserNotice } from "./discovery/browser-notice";
 import { guardOutcome, serveGuard } from "./guard";
 import { nudgeForSender } from "./handover";
+import { lessonAnswered, lessonOpened } from "./lessons";
 import { nudgeAnswered, nudgeShown, nudgeTampered } from "./nudges";
 import { reviewRequests } from "./review-requests";
 import type { Handlers } from "./router";
@@ -16,6 +17,8 @@ export const handlers: Handlers = {
   "nudge:tampered": (request, sender) => nudgeTampered(request, sender),
   "guard:get": (_request, sender) => serveGuard(sender),
   "guard:outcome": (request, sender) => guardOutcome(request, sender),
+  "lesson:opened": (request, sender) => lessonOpened(request, sender),
+  "lesson:answer": (request, sender) => lessonAnswered(request, sender),
   "blocked:get": (request) => blockedView(request),
   "blocked:event": (request) => blockedEvent(request),
   "status:get": (request) => status(request),

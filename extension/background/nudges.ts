@@ -8,6 +8,7 @@ import type { NudgeAnswer, RequestOf, ServedNudge } from "../lib/messages";
 import { policyInForce } from "../lib/policy-cache";
 import { local, type NudgeTicket, session, update } from "../lib/state";
 import { countOn } from "./counting";
+import { lessonPlanFor } from "./lessons";
 
 /*
  * Nudge decisions and their answers. The background decides whether a page gets a nudge and,
@@ -66,7 +67,12 @@ export async function decideNudge(
   now = Date.now(),
 ): Promise<{ served: ServedNudge | null; recorded: Promise<unknown> }> {
   // Read together: after a service-worker start each is a read of storage.
-  const [inForce, { response }, memory] = await Promise.all([catalogReady(), policyInForce(), local.nudges.getValue()]);
+  const [inForce, { response }, memory, lessonMemory] = await Promise.all([
+    catalogReady(),
+    policyInForce(),
+    local.nudges.getValue(),
+    local.lessons.getValue(),
+  ]);
   const tool = inForce.matcher.classify(url);
   if (!tool) return { served: null, recorded: Promise.resolve() };
   const decision = decide(response, tool);
@@ -74,7 +80,11 @@ export async function decideNudge(
   // A decision that changed (a new policy version that says something else of this tool) is
   // shown at once: the earlier nudge's cooldown was for what it said.
   const changed = remembered?.decision !== undefined && remembered.decision !== decisionKey(decision);
-  const due = nudgeDue(decision, changed ? undefined : remembered, now);
+  const lesson = lessonPlanFor(response.policy, decision, tool, lessonMemory, now);
+  // An allowed tool gets no nudge, only the lesson when the policy requires it there.
+  const due =
+    nudgeDue(decision, changed ? undefined : remembered, now) ||
+    (decision.action === "allow" && lesson?.view.required === true);
   const ticket: NudgeTicket | null = due
     ? {
         id: crypto.randomUUID(),
@@ -89,6 +99,7 @@ export async function decideNudge(
         shown: false,
         answered: false,
         tampered: false,
+        ...(lesson ? { lesson: lesson.ticket } : {}),
       }
     : null;
   const recorded = Promise.all([
@@ -102,18 +113,20 @@ export async function decideNudge(
       [where.tabId]: { tool: tool.id, ticket: ticket?.id ?? null, at: now },
     })),
   ]);
-  return { served: ticket ? { ticket: ticket.id, view: nudgeView(response, tool, decision) } : null, recorded };
+  if (!ticket) return { served: null, recorded };
+  const view = nudgeView(response, tool, decision);
+  return { served: { ticket: ticket.id, view: lesson ? { ...view, lesson: lesson.view } : view }, recorded };
 }
 
 /**
  * Changes the sender's ticket if it is one the background served to this tab and document
- * and `accept` allows the change; returns the ticket as it was before, or null.
+ * and `accept` allows the change; returns the ticket as changed, or null.
  */
-async function claim(
+export async function claim(
   id: string,
   sender: TabSender,
   accept: (ticket: NudgeTicket) => boolean,
-  change: Partial<NudgeTicket>,
+  change: Partial<NudgeTicket> | ((ticket: NudgeTicket) => Partial<NudgeTicket>),
 ): Promise<NudgeTicket | null> {
   const where = place(sender);
   if (!where) return null;
@@ -123,8 +136,9 @@ async function claim(
     if (!ticket || ticket.tabId !== where.tabId || ticket.document !== where.document || !accept(ticket)) {
       return tickets;
     }
-    claimed = ticket;
-    return { ...tickets, [id]: { ...ticket, ...change } };
+    const changed: NudgeTicket = { ...ticket, ...(typeof change === "function" ? change(ticket) : change) };
+    claimed = changed;
+    return { ...tickets, [id]: changed };
   });
   return claimed;
 }
@@ -141,7 +155,9 @@ export async function nudgeShown(
     ...memory,
     [ticket.tool]: { ...memory[ticket.tool], shownAt: now, decision: ticket.decision },
   }));
-  await countOn(ticket.day, eventCount(ticket.tool, "nudge_shown", ticket.policyVersion));
+  // A lesson shown on its own for an allowed tool is no nudge of the policy: only the lesson counts.
+  if (ticket.action !== "allow")
+    await countOn(ticket.day, eventCount(ticket.tool, "nudge_shown", ticket.policyVersion));
   return true;
 }
 
@@ -159,6 +175,8 @@ export async function nudgeAnswered(
       t.shown &&
       !t.answered &&
       ANSWERS[t.action].includes(answer) &&
+      // A required lesson holds back every answer but leaving until it is completed.
+      (answer === "left" || !t.lesson?.required || t.lesson.completed) &&
       // Only a reason from the policy's own list is kept: no free text leaves the device.
       (answer === "justified" ? reason !== undefined && t.reasons.includes(reason) : reason === undefined),
     { answered: true },

@@ -41,6 +41,15 @@ const REQUESTS: { [K in MessageType]: { from: Protocol[K]["from"]; request: z.Zo
       outcome: z.enum(GUARD_OUTCOMES),
     }),
   },
+  "lesson:opened": { from: "content", request: z.strictObject({ ticket }) },
+  "lesson:answer": {
+    from: "content",
+    request: z.strictObject({
+      ticket,
+      question: z.number().int().min(0).max(9),
+      option: z.number().int().min(0).max(9),
+    }),
+  },
   "blocked:get": { from: "blocked", request: z.strictObject({ tool: slug }) },
   "blocked:event": {
     from: "blocked",

@@ -1,11 +1,13 @@
 import type { Day } from "../../shared/day";
 import { EVENTS, type EventKind } from "../../shared/events";
 import { GUARD_OUTCOMES, GUARD_SUBJECTS, type GuardOutcome, type GuardSubject } from "../../shared/guard/outcomes";
+import { LESSON_OUTCOMES, type LessonOutcome } from "../../shared/lessons/terms";
 import { LIMITS } from "../../shared/limits";
 import type {
   CandidateCount,
   GuardCount,
   JustificationCount,
+  LessonCount,
   RefusedCount,
   ReportDay,
   ReportRequest,
@@ -22,8 +24,9 @@ import {
  * Counts kept on the device, as cumulative per-day values in one book:
  *   book[day][encoded count] = n
  * Each count is a typed record (`Count`): an event of a tool under a policy version, a
- * justification reason chosen, a visit to an unknown site that looks like AI, or what became
- * of a paste the sensitive-data guard stopped (detector and outcome). `countCodec`
+ * justification reason chosen, a visit to an unknown site that looks like AI, what became of
+ * a paste the sensitive-data guard stopped (detector and outcome), or an outcome of a lesson
+ * version (opened, completed, passed at the first try; never an answer). `countCodec`
  * is the one place that turns a record into its storage key and back.
  *
  * `counters` holds what happened, `sent` what the server has acknowledged. A report carries,
@@ -37,7 +40,8 @@ export type Count =
   | { kind: "justification"; tool: string; reason: string; policyVersion: number }
   | { kind: "candidate"; domain: string }
   | { kind: "guard"; tool: string; detector: GuardSubject; outcome: GuardOutcome; policyVersion: number }
-  | { kind: "discovery"; item: DiscoveryCount };
+  | { kind: "discovery"; item: DiscoveryCount }
+  | { kind: "lesson"; lesson: string; version: number; outcome: LessonOutcome };
 
 export type CounterBook = Record<Day, Record<string, number>>;
 
@@ -51,6 +55,7 @@ const isEvent = (value: string): value is EventKind => (EVENTS as readonly strin
 const isVersion = (value: number) => Number.isInteger(value) && value >= 0;
 const isGuardSubject = (value: string): value is GuardSubject => (GUARD_SUBJECTS as readonly string[]).includes(value);
 const isGuardOutcome = (value: string): value is GuardOutcome => (GUARD_OUTCOMES as readonly string[]).includes(value);
+const isOutcome = (value: string): value is LessonOutcome => (LESSON_OUTCOMES as readonly string[]).includes(value);
 
 /** The storage key of a count and back; a key that does not decode is never reported. */
 export const countCodec = {
@@ -66,6 +71,8 @@ export const countCodec = {
         return `g\t${count.tool}\t${count.detector}\t${count.outcome}\t${count.policyVersion}`;
       case "discovery":
         return `x\t${discoveryCodec.encode(count.item)}`;
+      case "lesson":
+        return `l\t${count.lesson}\t${count.version}\t${count.outcome}`;
     }
   },
   decode(key: string): Count | null {
@@ -90,6 +97,10 @@ export const countCodec = {
       return { kind: "justification", tool: a, reason: b, policyVersion };
     }
     if (kind === "d" && b === "" && c === "") return { kind: "candidate", domain: a };
+    const version = Number(b);
+    if (kind === "l" && isOutcome(c) && isVersion(version) && version > 0) {
+      return { kind: "lesson", lesson: a, version, outcome: c };
+    }
     return null;
   },
 };
@@ -138,6 +149,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   const candidates: CandidateCount[] = [];
   const guard: GuardCount[] = [];
   const discovery: Array<[Day, DiscoveryCount, number]> = [];
+  const lessons: LessonCount[] = [];
   for (const { day, count, n } of entries) {
     if (count.kind === "event") {
       const list = days.get(day) ?? [];
@@ -150,6 +162,8 @@ export function toReport(entries: Entry[]): ReportRequest {
       guard.push({ day, tool, detector, outcome, policyVersion, n });
     } else if (count.kind === "discovery") {
       discovery.push([day, count.item, n]);
+    } else if (count.kind === "lesson") {
+      lessons.push({ day, lesson: count.lesson, version: count.version, outcome: count.outcome, n });
     } else {
       candidates.push({ day, domain: count.domain, n });
     }
@@ -159,6 +173,7 @@ export function toReport(entries: Entry[]): ReportRequest {
   if (candidates.length) report.candidates = candidates;
   if (guard.length) report.guard = guard;
   for (const [day, item, n] of discovery) addToReport(report, day, item, n);
+  if (lessons.length) report.lessons = lessons;
   return report;
 }
 
@@ -172,6 +187,7 @@ export function nextBatch(entries: Entry[]): Entry[] {
   let candidates = 0;
   let guard = 0;
   const sections = new Map<string, number>();
+  let lessons = 0;
   for (const entry of entries) {
     if (!allowed.has(entry.day)) continue;
     if (entry.count.kind === "event") {
@@ -187,6 +203,8 @@ export function nextBatch(entries: Entry[]): Entry[] {
       const used = sections.get(entry.count.item.section) ?? 0;
       if (used >= LIMITS.maxCountersPerDay) continue;
       sections.set(entry.count.item.section, used + 1);
+    } else if (entry.count.kind === "lesson") {
+      if (lessons++ >= LIMITS.maxCountersPerDay) continue;
     } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
     batch.push(entry);
   }
@@ -309,7 +327,12 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
         : null;
     }
     case "lesson":
-      return null;
+      return isOutcome(refused.outcome)
+        ? {
+            day: refused.day,
+            count: { kind: "lesson", lesson: refused.lesson, version: refused.version, outcome: refused.outcome },
+          }
+        : null;
     default: {
       const item = refusedDiscovery(refused);
       return item ? { day: refused.day, count: { kind: "discovery", item } } : null;
@@ -317,10 +340,10 @@ export function countOfRefusal(refused: RefusedCount): { day: Day; count: Count 
   }
 }
 
-/** Whether a count belongs to one of the given tools. */
+/** Whether a count belongs to one of the given tools (a lesson outcome names no tool). */
 export function ofTools(tools: ReadonlySet<string>): (day: Day, count: Count) => boolean {
   return (_day, count) => {
-    if (count.kind === "candidate") return false;
+    if (count.kind === "candidate" || count.kind === "lesson") return false;
     if (count.kind === "discovery") return tools.has(toolOfDiscovery(count.item) ?? "");
     return tools.has(count.tool);
   };

@@ -5,7 +5,7 @@ import type { GuardSettings } from "../../shared/guard/types";
 import type { Decision } from "../../shared/policy/evaluate";
 import type { GuardTable } from "../../shared/policy/guard-table";
 import type { ReportRequest } from "../../shared/protocol";
-import type { NudgeAnswer, NudgeView } from "../nudge/view";
+import type { LessonGrade, NudgeAnswer, NudgeLesson, NudgeView } from "../nudge/view";
 import type { FlushResult } from "./reporter";
 import type { Delivery, EnrollmentProblem, NotKept } from "./state";
 
@@ -17,7 +17,7 @@ import type { Delivery, EnrollmentProblem, NotKept } from "./state";
  * the content script stays small.
  */
 
-export type { NudgeAnswer, NudgeView };
+export type { LessonGrade, NudgeAnswer, NudgeLesson, NudgeView };
 
 /**
  * Where the background puts the nudge it pushes into a page's isolated world at commit, and
@@ -113,6 +113,8 @@ export interface Protocol {
   "nudge:tampered": Message<"content", { ticket: string }, boolean>;
   "guard:get": Message<"content", Record<string, never>, GuardPage | null>;
   "guard:outcome": Message<"content", GuardReport, boolean>;
+  "lesson:opened": Message<"content", { ticket: string }, boolean>;
+  "lesson:answer": Message<"content", { ticket: string; question: number; option: number }, LessonGrade | null>;
   "blocked:get": Message<"blocked", { tool: string }, NudgeView | null>;
   "blocked:event": Message<"blocked", { tool: string; event: "blocked" | "review_requested" }, boolean>;
   "status:get": Message<"extension", { url?: string }, StatusView>;

@@ -4,6 +4,7 @@ import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { Day } from "../../shared/day";
 import type { ReviewQueueState, ReviewStatus } from "../../shared/events";
 import type { NudgeMemory } from "../../shared/policy/evaluate";
+import type { LessonMemory } from "../../shared/policy/lessons";
 import type { PolicyAction } from "../../shared/policy/schema";
 import type { PolicyResponse, RefusalReason, ReportRequest } from "../../shared/protocol";
 import type { CounterBook } from "./counters";
@@ -109,6 +110,28 @@ export interface NudgeTicket {
   shown: boolean;
   answered: boolean;
   tampered: boolean;
+  /** The lesson the nudge offers or requires (absent: none). */
+  lesson?: TicketLesson;
+}
+
+/**
+ * A lesson served with a nudge, as the background grades it: the answers are checked here
+ * against the lesson it served, never taken from the page's word.
+ */
+export interface TicketLesson {
+  id: string;
+  version: number;
+  /** The nudge's answer counts only once the lesson is completed. */
+  required: boolean;
+  /** Per question: the index of its correct option, and how many options it has. */
+  correct: number[];
+  options: number[];
+  opened: boolean;
+  /** Per question: answered correctly. */
+  solved: boolean[];
+  /** A wrong answer was given to some question: not passed at the first try. */
+  missed: boolean;
+  completed: boolean;
 }
 
 /** The last decision for a tab's page: which tool, and the nudge served (null: none was due). */
@@ -159,6 +182,8 @@ export const local = {
   ),
   /** Nudge memory per tool (shown, answered, and what the nudge said): never leaves the device. */
   nudges: storage.defineItem<Record<string, NudgeMemory & { decision?: string }>>("local:nudges", { fallback: {} }),
+  /** Which lesson versions this device completed and when one was last required: never leaves the device. */
+  lessons: storage.defineItem<LessonMemory>("local:lessons", { fallback: {} }),
   /** The last report the server accepted, exactly as sent, for the transparency view. */
   lastReport: storage.defineItem<{ at: number; report: ReportRequest } | null>("local:lastReport", {
     fallback: null,

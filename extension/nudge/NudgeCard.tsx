@@ -1,9 +1,10 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { PolicyAction } from "../../shared/policy/schema";
 import { whyLines } from "../../shared/policy/why";
+import { LESSON_ID, LessonSection } from "./Lesson";
 import type { Translate } from "./strings";
-import type { NudgeAnswer, NudgeView } from "./view";
+import type { LessonGrade, NudgeAnswer, NudgeView } from "./view";
 
 /*
  * The nudge, defined once: the content script's banner and dialog, the blocked page and the
@@ -18,9 +19,15 @@ export interface NudgeActions {
   answer(answer: NudgeAnswer, reason?: string): void;
   requestReview?(): void;
   back?(): void;
+  /** The nudge's lesson was opened (by the person, or on its own when required). */
+  openLesson?(): void;
+  /** Grades one answer to a check question of the nudge's lesson. */
+  gradeLesson?(question: number, option: number): Promise<LessonGrade | null>;
+  /** Closes a nudge that asks for no answer: a lesson the policy requires for an allowed tool. */
+  close?(): void;
 }
 
-type Button = { label: string; does: NudgeAnswer | "review" | "back"; primary?: boolean };
+type Button = { label: string; does: NudgeAnswer | "review" | "back" | "close"; primary?: boolean };
 
 function buttonsFor(action: PolicyAction, view: NudgeView, t: Translate): Button[] {
   const alternative = view.alternatives[0];
@@ -50,9 +57,13 @@ function buttonsFor(action: PolicyAction, view: NudgeView, t: Translate): Button
         { label: t("blockedGoBack"), does: "back" },
       ];
     case "allow":
-      return [];
+      // Only a lesson required for an allowed tool is shown there; it closes once taken.
+      return view.lesson ? [{ label: t("buttonContinue"), does: "close", primary: true }] : [];
   }
 }
+
+/** Whether a button waits for the required lesson: every answer but leaving does. */
+const waitsForLesson = (button: Button) => button.does !== "left" && button.does !== "back";
 
 export const HEADING_ID = "shadowlight-heading";
 
@@ -68,14 +79,36 @@ interface CardProps {
 export function NudgeCard({ view, t, actions, reviewRequested = false, onKeyDown }: CardProps) {
   const { decision, tool } = view;
   const [reason, setReason] = useState("");
+  const lesson = view.lesson;
+  const [lessonOpen, setLessonOpen] = useState(lesson?.required === true);
+  const [lessonDone, setLessonDone] = useState(false);
+  const actionsRow = useRef<HTMLDivElement>(null);
   const live = actions !== undefined;
+  const gated = lesson?.required === true && !lessonDone;
+
+  // A required lesson is open from the start: that counts as opening it.
+  useEffect(() => {
+    if (lesson?.required) actions?.openLesson?.();
+  }, []);
+  // Once the lesson is done, the answer it held back takes the focus.
+  useEffect(() => {
+    if (lessonDone) actionsRow.current?.querySelector<HTMLButtonElement>("button.primary:not([disabled])")?.focus();
+  }, [lessonDone]);
+
+  const openLesson = (event: Event) => {
+    if (!actions?.accept(event) || lessonOpen) return;
+    setLessonOpen(true);
+    actions.openLesson?.();
+  };
   const block = decision.action === "block";
   const Heading = !live ? "p" : block ? "h1" : "h2";
 
   const press = (button: Button) => (event: Event) => {
     if (!actions?.accept(event)) return;
+    if (gated && waitsForLesson(button)) return;
     if (button.does === "review") actions.requestReview?.();
     else if (button.does === "back") actions.back?.();
+    else if (button.does === "close") actions.close?.();
     else if (button.does === "justified") {
       if (reason) actions.answer("justified", reason);
     } else actions.answer(button.does);
@@ -93,6 +126,28 @@ export function NudgeCard({ view, t, actions, reviewRequested = false, onKeyDown
           <li key={line}>{line}</li>
         ))}
       </ul>
+      {lesson?.required && <p class="lesson-required">{t("lessonRequired", String(lesson.readingSeconds))}</p>}
+      {lesson && !lesson.required && (
+        <button
+          type="button"
+          class="lesson-offer"
+          aria-expanded={lessonOpen}
+          aria-controls={LESSON_ID}
+          disabled={!live}
+          onClick={live ? openLesson : undefined}
+        >
+          {t("lessonOffer", String(lesson.readingSeconds))}
+        </button>
+      )}
+      {lesson && lessonOpen && (
+        <LessonSection
+          lesson={lesson}
+          t={t}
+          {...(actions?.gradeLesson ? { actions: { accept: actions.accept, grade: actions.gradeLesson } } : {})}
+          onCompleted={() => setLessonDone(true)}
+          focusOnOpen={!lesson.required}
+        />
+      )}
       {decision.action === "justify" && (
         <fieldset class="reasons">
           <legend>{t("justifyPrompt")}</legend>
@@ -124,7 +179,7 @@ export function NudgeCard({ view, t, actions, reviewRequested = false, onKeyDown
           ))}
         </p>
       )}
-      <div class="actions">
+      <div class="actions" ref={actionsRow}>
         {buttonsFor(decision.action, view, t).map((button) => (
           <button
             key={button.does}
@@ -133,7 +188,10 @@ export function NudgeCard({ view, t, actions, reviewRequested = false, onKeyDown
             data-does={button.does}
             // A preview's buttons are shown as the person sees them, but do nothing.
             disabled={
-              !live || (button.does === "justified" && reason === "") || (button.does === "review" && reviewRequested)
+              !live ||
+              (gated && waitsForLesson(button)) ||
+              (button.does === "justified" && reason === "") ||
+              (button.does === "review" && reviewRequested)
             }
             onClick={live ? press(button) : undefined}
           >

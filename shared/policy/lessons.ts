@@ -127,7 +127,10 @@ export function planLesson(
 }
 
 /** The memory after a lesson version was completed. */
-export function rememberCompleted(memory: LessonMemory | undefined, lesson: Lesson): LessonMemory {
+export function rememberCompleted(
+  memory: LessonMemory | undefined,
+  lesson: Pick<Lesson, "id" | "version">,
+): LessonMemory {
   const completed = { ...memory?.completed };
   completed[lesson.id] = Math.max(completed[lesson.id] ?? 0, lesson.version);
   return { ...memory, completed };

@@ -37,6 +37,7 @@ const KEYS: Count[] = [
   candidate("newtool.ai"),
   { kind: "guard", tool: "chatgpt", detector: "payment-card", outcome: "warned", policyVersion: 1 },
   { kind: "guard", tool: "claude", detector: "unscanned", outcome: "blocked", policyVersion: 2 },
+  { kind: "lesson", lesson: "chat-assistants", version: 3, outcome: "passed_first_try" },
 ];
 const FIRST = KEYS[0] as Count;
 
@@ -59,6 +60,10 @@ describe("device counters", () => {
       { day: DAYS[1], tool: "claude", reason: "evaluating", policyVersion: 2, n: 3 },
     ]);
     expect(report.candidates).toEqual([{ day: DAYS[1], domain: "newtool.ai", n: 3 }]);
+    // A lesson outcome carries the lesson, its version and the outcome: no answer, no tool.
+    expect(report.lessons).toEqual([
+      { day: DAYS[1], lesson: "chat-assistants", version: 3, outcome: "passed_first_try", n: 3 },
+    ]);
   });
 
   it("keeps the server's totals exact through lost responses, failures, duplicates and reordering (property)", () => {
@@ -123,6 +128,9 @@ describe("one encoding of a count", () => {
     for (const count of KEYS) expect(countCodec.decode(countCodec.encode(count))).toEqual(count);
     for (const key of [
       "",
+      "l\tchat-assistants\t0\topened",
+      "l\tchat-assistants\t2\tanswered",
+      "l\tchat-assistants\t2\topened\textra",
       "c\tchatgpt\texploded\t1",
       "c\tchatgpt\tvisit\t-1",
       "c\tchatgpt\tvisit\t1\textra",
@@ -179,8 +187,24 @@ describe("one encoding of a count", () => {
         reason: "over_cap",
         message: "",
       },
+      {
+        kind: "lesson",
+        day,
+        lesson: "chat-assistants",
+        version: 3,
+        outcome: "passed_first_try",
+        reason: "unknown_lesson",
+        message: "",
+      },
     ];
-    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([KEYS[1], KEYS[3], KEYS[4], KEYS[5], undefined]);
+    expect(refused.map((r) => countOfRefusal(r)?.count)).toEqual([
+      KEYS[1],
+      KEYS[3],
+      KEYS[4],
+      KEYS[5],
+      undefined,
+      KEYS[7],
+    ]);
   });
 });
 

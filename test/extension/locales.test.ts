@@ -47,7 +47,7 @@ describe("translations", () => {
     for (const reason of [...REFUSAL_REASONS, "expired", "candidateOverflow"]) used.add(`notKept_${reason}`);
     for (const code of FAILURE_CODES) used.add(`failure_${code}`);
     for (const family of ["counts", "days"]) used.add(`${family}_one`).add(`${family}_other`);
-    for (const kind of ["Counts", "Reasons", "Domains", "Enrollment", "Guard"]) used.add(`sentKind${kind}`);
+    for (const kind of ["Counts", "Reasons", "Domains", "Lessons", "Enrollment", "Guard"]) used.add(`sentKind${kind}`);
     for (const id of DETECTOR_IDS) used.add(`guardDetector_${id.replaceAll("-", "_")}`);
     for (const action of ["warn", "block"]) used.add(`guardHeading_${action}`);
     for (const kind of ["paste", "drop", "files"]) used.add(`guardRemove_${kind}`).add(`guardAnyway_${kind}`);

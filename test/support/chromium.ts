@@ -84,20 +84,27 @@ export async function launchBrowser(
   extensionPath: string,
   hosts: string[],
   sitePort: number,
-  options: { profile?: string; otherExtensions?: string[] } = {},
+  /**
+   * `otherExtensions`: unpacked extensions installed beside it (the extension census's subjects);
+   * `lang`: the browser's language (Chromium on Linux takes it from LANGUAGE; --lang for the rest).
+   */
+  options: { profile?: string; otherExtensions?: string[]; lang?: string } = {},
 ): Promise<Browser> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), "shadowlight-profile-"));
-  // Other unpacked extensions installed beside it (the extension census's subjects).
   const extensions = [extensionPath, ...(options.otherExtensions ?? [])].join(",");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
+    ...(options.lang ? { env: { ...process.env, LANGUAGE: options.lang } } : {}),
     args: [
       `--disable-extensions-except=${extensions}`,
       `--load-extension=${extensions}`,
       "--headless=new",
-      ...chromiumFlags(hosts, sitePort),
+      // The browser's language replaces the flags' default one.
+      ...chromiumFlags(hosts, sitePort).map((flag) =>
+        options.lang && flag.startsWith("--lang=") ? `--lang=${options.lang}` : flag,
+      ),
     ],
   });
   const ours = () => context.serviceWorkers().find((worker) => worker.url().endsWith("/background.js"));

@@ -2,7 +2,7 @@ import { type Count, type CounterBook, entriesOf } from "../../extension/lib/cou
 
 /**
  * A count in words, for tests to compare: "chatgpt acknowledged v1", "chatgpt reason:evaluating v1",
- * "site.ai", "chatgpt guard:payment-card:warned v1".
+ * "site.ai", "chatgpt guard:payment-card:warned v1", "lesson:chat-assistants completed v3".
  */
 export function countName(count: Count): string {
   switch (count.kind) {
@@ -16,6 +16,8 @@ export function countName(count: Count): string {
       return `${count.tool} guard:${count.detector}:${count.outcome} v${count.policyVersion}`;
     case "discovery":
       return `${count.item.section}:${Object.values(count.item).slice(1).join(" ")}`;
+    case "lesson":
+      return `lesson:${count.lesson} ${count.outcome} v${count.version}`;
   }
 }
 

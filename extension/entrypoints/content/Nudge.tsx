@@ -33,8 +33,12 @@ export function Nudge({ served, onClose }: { served: ServedNudge; onClose: () =>
 
   useEffect(() => {
     void send("nudge:shown", { ticket });
+    // A lesson that opens with the nudge first, else its answer, else any control.
     const focus = () =>
-      root.current?.querySelector<HTMLButtonElement>("button.primary:not([disabled]), button:not([disabled])")?.focus();
+      ["[data-focus-first]", "button.primary:not([disabled])", "button:not([disabled])"]
+        .map((selector) => root.current?.querySelector<HTMLElement>(selector))
+        .find((element) => element)
+        ?.focus();
     // Shown while the page is still parsed, the nudge takes the focus once the page's parsing
     // ended: focusing earlier makes the browser lay out the half-parsed page before its
     // DOMContentLoaded (measured: tens of ms later), and the page's own handlers with it.
@@ -63,7 +67,18 @@ export function Nudge({ served, onClose }: { served: ServedNudge; onClose: () =>
 
   return (
     <div ref={root}>
-      <NudgeCard view={view} t={t} actions={{ accept: (event) => event.isTrusted, answer }} onKeyDown={onKeyDown} />
+      <NudgeCard
+        view={view}
+        t={t}
+        actions={{
+          accept: (event) => event.isTrusted,
+          answer,
+          openLesson: () => void send("lesson:opened", { ticket }),
+          gradeLesson: (question, option) => send("lesson:answer", { ticket, question, option }),
+          close: onClose,
+        }}
+        onKeyDown={onKeyDown}
+      />
     </div>
   );
 }

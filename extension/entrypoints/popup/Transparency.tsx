@@ -12,6 +12,8 @@ const SENT_KINDS = [
   "sentKindExtensions",
   "sentKindBrowser",
   "sentKindEmbeds",
+
+  "sentKindLessons",
   "sentKindEnrollment",
   "sentKindReviewQuestions",
 ] as const;

@@ -8,7 +8,7 @@ import { useLayoutEffect, useRef } from "preact/hooks";
 import { NudgeCard } from "../../../../extension/nudge/NudgeCard";
 import nudgeCss from "../../../../extension/nudge/nudge.css?inline";
 import { formatMessage, type Messages } from "../../../../extension/nudge/strings";
-import type { NudgeView } from "../../../../extension/nudge/view";
+import type { NudgeLesson, NudgeView } from "../../../../extension/nudge/view";
 import messages from "../../../../extension/public/_locales/en/messages.json";
 import type { CompiledTool } from "../../../../shared/catalog/compile";
 import type { Decision } from "../../../../shared/policy/evaluate";
@@ -28,12 +28,17 @@ function nudgeSheet(): CSSStyleSheet {
 }
 
 /** The nudge's view for a decision, as the extension's background builds it. */
-function viewOf(decision: Decision, tool: CompiledTool, reasons: NudgeView["reasons"]): NudgeView {
+function viewOf(
+  decision: Decision,
+  tool: CompiledTool,
+  reasons: NudgeView["reasons"],
+  lesson: NudgeLesson | null,
+): NudgeView {
   const alternatives = decision.alternatives.flatMap((id) => {
     const alternative = catalogById.get(id);
     return alternative ? [{ id, name: alternative.name, url: alternative.home }] : [];
   });
-  return { decision, tool, alternatives, reasons };
+  return { decision, tool, alternatives, reasons, ...(lesson ? { lesson } : {}) };
 }
 
 /** The extension's nudge, static (buttons shown but inert), as a figure labelled for screen readers. */
@@ -41,10 +46,13 @@ export function NudgePreview({
   decision,
   tool,
   reasons,
+  lesson = null,
 }: {
   decision: Decision;
   tool: CompiledTool;
   reasons: Array<{ id: string; label: string }>;
+  /** The lesson the nudge carries (offered or required), as a device that has taken none gets it. */
+  lesson?: NudgeLesson | null;
 }) {
   const host = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
@@ -54,8 +62,10 @@ export function NudgePreview({
     element.parentElement?.style.setProperty("margin", "0");
     const root = element.shadowRoot ?? element.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [nudgeSheet()];
-    render(<NudgeCard view={viewOf(decision, tool, reasons)} t={t} />, root);
-  }, [decision, tool, reasons]);
+    const view = viewOf(decision, tool, reasons, lesson);
+    // Keyed by the lesson, so a required lesson shows open and an offered one closed.
+    render(<NudgeCard key={`${lesson?.id}:${lesson?.required}`} view={view} t={t} />, root);
+  }, [decision, tool, reasons, lesson]);
   useLayoutEffect(() => {
     const element = host.current;
     return () => {
@@ -63,7 +73,7 @@ export function NudgePreview({
     };
   }, []);
 
-  if (decision.action === "allow") {
+  if (decision.action === "allow" && !lesson) {
     return (
       <figure class="nudge-preview nudge-none" data-action="allow">
         <figcaption>{t("heading_allow", tool.name)}</figcaption>

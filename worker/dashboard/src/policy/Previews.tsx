@@ -3,10 +3,10 @@ import type { CompiledTool } from "../../../../shared/catalog/compile";
 import { REVIEW_STATUSES, type ReviewStatus } from "../../../../shared/events";
 import { catalogById, catalogTools, toolsByName } from "../catalog";
 import { SelectField } from "../components/ui";
-import { count, num } from "../format";
+import { count, num, todayUtc } from "../format";
 import { actionName, reviewStatusName } from "../labels";
 import type { InventoryTool, Policy } from "../types";
-import { type Rule, reviewOf, ruleMatches, safeEvaluate } from "./draft";
+import { type Rule, reviewOf, ruleMatches, safeEvaluate, safeLesson } from "./draft";
 import { NudgePreview } from "./NudgePreview";
 
 const PREVIEW_KEY = "shadowlight.previewTool";
@@ -91,6 +91,11 @@ export function Previews({ policy, seen }: { policy: Policy; seen: InventoryTool
   }
   const chosenTool = catalogById.get(chosen);
   const chosenDecision = chosenTool ? safeEvaluate(policy, chosenTool, reviewOf(seenById, chosen)) : null;
+  const today = todayUtc();
+  const chosenLesson = useMemo(
+    () => (chosenTool && chosenDecision ? safeLesson(policy, chosenDecision, chosenTool, today) : null),
+    [policy, chosenTool, chosenDecision?.action, chosenDecision?.status, today],
+  );
   return (
     <section class="card" aria-labelledby="preview-title">
       <h3 id="preview-title">Preview: what people see</h3>
@@ -129,7 +134,12 @@ export function Previews({ policy, seen }: { policy: Policy; seen: InventoryTool
       </div>
       {chosenTool && chosenDecision ? (
         <div data-testid="tool-preview">
-          <NudgePreview decision={chosenDecision} tool={chosenTool} reasons={policy.reasons ?? []} />
+          <NudgePreview
+            decision={chosenDecision}
+            tool={chosenTool}
+            reasons={policy.reasons ?? []}
+            lesson={chosenLesson}
+          />
         </div>
       ) : (
         <p class="muted">The draft cannot be evaluated yet: it needs rules and a fallback action.</p>
