@@ -6,7 +6,8 @@ import type {
   PolicyListResponse,
 } from "../../shared/admin";
 import { addDays, dayOf } from "../../shared/day";
-import { DEMO_DAYS, DEMO_VERSIONS, DEPARTMENTS, type DemoPlan, planDemo, seedDemo } from "../../worker/dev/demo-seed";
+import { DEMO_DAYS, DEMO_VERSIONS, DEPARTMENTS } from "../../worker/dev/demo-organization";
+import { type DemoPlan, planDemo, seedDemo } from "../../worker/dev/demo-seed";
 import { adminGet, type Stack, startStack } from "./harness";
 
 /*
