@@ -90,6 +90,9 @@ export default defineConfig({
                 ADMIN_TOKEN: "test-admin-token",
                 VIEWER_TOKEN: "test-viewer-token",
                 LOCAL_ADMIN: "1",
+                // Reports are written before the answer; the queued path's tests set "queue"
+                // for the requests they make (test/worker/queue.test.ts).
+                INGEST_MODE: "direct",
                 EVIDENCE_SIGNING_KEY: JSON.stringify(
                   generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }),
                 ),

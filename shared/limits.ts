@@ -48,6 +48,36 @@ export const LIMITS = {
    * day: a day of warnings on a few tools about a few kinds of data needs a few dozen.
    */
   maxGuardRowsPerDeviceDay: 400,
+  /**
+   * Ingest: write attempts of one report or queued batch when another write for the same
+   * device slipped in between its checks and its write (each attempt checks again).
+   */
+  ingestWriteAttempts: 6,
+  /** Largest queue message (Cloudflare Queues take 128 KB with metadata); a larger report is applied at once. */
+  queueMessageBytes: 120_000,
+  /**
+   * Deliveries of a queued report whose answers outnumber its nudges: the nudges may be in
+   * an earlier report still on its way (a queue may reorder), so it is checked again later
+   * before it is dropped and its device flagged.
+   */
+  ingestRecheckAttempts: 4,
+  ingestRecheckDelaySeconds: 30,
+  /** Bytes of queue messages one `sendBatch` carries (Cloudflare Queues take 256 KB). */
+  queueBatchBytes: 240_000,
+  /** How long a grouped send waits for more reports to join it. */
+  queueSendLingerMs: 5,
+  /** How long a report waits to join a grouped send before it is sent alone. */
+  queueSendWaitMs: 2_000,
+  /** Delay before a queued batch whose write failed is delivered again, doubled per attempt. */
+  ingestRetryDelaySeconds: 10,
+  /**
+   * How long a worker instance trusts a device token it has looked up, when reports are
+   * queued (the consumer drops reports of devices revoked meanwhile), and how many it keeps.
+   */
+  deviceAuthCacheSeconds: 30 * 60,
+  deviceAuthCacheEntries: 20_000,
+  /** Requests of a device per minute a worker instance allows before it asks the rate limiter. */
+  deviceRequestsLocalAllowance: 4,
   /** Largest device cap an enrollment token may have. */
   maxDevicesPerToken: 100_000,
   /** Device cap of the bootstrap ENROLLMENT_TOKEN unless ENROLLMENT_TOKEN_MAX_DEVICES says otherwise. */
@@ -226,6 +256,14 @@ export const BUDGETS = {
   dashboardInitialJsGzipBytes: 80 * 1024,
   /** The compiled catalog index the extension and the worker load. */
   compiledIndexBytes: 150 * 1024,
+  /**
+   * Report ingest against a route that touches no database on the same worker: fresh
+   * reports per second over floor requests per second, measured interleaved in one run
+   * (`npm run bench:load`), so the machine's speed and noise cancel out.
+   */
+  ingestMinRatioToFloor: 0.8,
+  /** Every admin view at p50 on a year of a 10,000-device organization (`npm run bench:worker`). */
+  dashboardViewP50Ms: 100,
   /** Cold load of the compiled index, in milliseconds. */
   indexColdLoadMs: 5,
   /** Matcher speed targets against its peers (p50 ratios). */

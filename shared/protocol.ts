@@ -228,9 +228,8 @@ export const reportRequest = z
   });
 export type ReportRequest = z.infer<typeof reportRequest>;
 
-export const reportResponse = z.strictObject({
-  accepted: z.number().int(),
-  changed: z.number().int(),
+/** Fields every accepted report's answer carries about the policy in force. */
+const policyInForce = {
   /** The policy version in force (absent from servers older than this field). */
   policyVersion: z.number().int().min(1).optional(),
   /**
@@ -238,7 +237,17 @@ export const reportResponse = z.strictObject({
    * fetches the policy at once (absent from servers older than this field).
    */
   policyEtag: z.string().min(1).max(200).optional(),
-});
+};
+
+/**
+ * 200: the report was applied, `changed` counts grew. 202: it was queued (the worker's
+ * INGEST_MODE "queue") and is applied within seconds; its counts are checked again then.
+ * Both name the policy in force, so a device learns of a new one either way.
+ */
+export const reportResponse = z.union([
+  z.strictObject({ accepted: z.number().int(), changed: z.number().int(), ...policyInForce }),
+  z.strictObject({ accepted: z.number().int(), queued: z.literal(true), ...policyInForce }),
+]);
 export type ReportResponse = z.infer<typeof reportResponse>;
 
 export const toolReviewWire = z.strictObject({

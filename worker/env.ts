@@ -26,6 +26,13 @@ export interface Env {
   K_ANONYMITY?: string;
   /** Device cap of the bootstrap ENROLLMENT_TOKEN (default LIMITS.bootstrapMaxDevices). */
   ENROLLMENT_TOKEN_MAX_DEVICES?: string;
+  /**
+   * How reports are applied: "direct" (default) writes each one before answering; "queue"
+   * hands them to REPORTS_QUEUE, whose consumer writes many devices' reports in one batch.
+   */
+  INGEST_MODE?: string;
+  /** The Cloudflare Queue of reports (wrangler.toml `[[queues.producers]]`), for INGEST_MODE "queue". */
+  REPORTS_QUEUE?: Queue;
   /** Rate Limiting bindings (wrangler.toml `[[ratelimits]]`, see middleware/rate-limit.ts). */
   ENROLL_BY_ADDRESS?: RateLimit;
   ENROLL_BY_TOKEN?: RateLimit;

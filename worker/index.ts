@@ -7,6 +7,7 @@ import { LIMITS } from "../shared/limits";
 import { scheduled } from "./cron/scheduled";
 import type { AppEnv, Env } from "./env";
 import { refuse } from "./errors";
+import { consumeReports } from "./ingest/queue";
 import { adminAuth } from "./middleware/admin-auth";
 import { DASHBOARD_CSP } from "./middleware/security";
 import { auditRoute } from "./routes/admin/audit";
@@ -25,6 +26,7 @@ import { reviewQueueRoute } from "./routes/admin/review-queue";
 import { toolsRoute } from "./routes/admin/tools";
 import { catalogRoute } from "./routes/catalog";
 import { enroll } from "./routes/enroll";
+import { health } from "./routes/health";
 import { policy } from "./routes/policy";
 import { reports } from "./routes/reports";
 import { deviceReviewRequestsRoute } from "./routes/review-requests";
@@ -62,6 +64,7 @@ app.use(
   }),
 );
 
+app.route("/api/v1/health", health);
 app.route("/api/v1/enroll", enroll);
 app.route("/api/v1/policy", policy);
 app.route("/api/v1/reports", reports);
@@ -101,4 +104,4 @@ app.get("*", async (c) => {
 });
 
 // The main module exports handlers only (workerd treats every export as an entrypoint).
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch, scheduled, queue: consumeReports } satisfies ExportedHandler<Env>;

@@ -41,9 +41,22 @@ import type {
  *     LIMITS.maxGuardRowsPerDeviceDay rows, or makes the answers to the guard's warnings
  *     (pasted anyway, removed) outnumber the warnings for that tool, detector, day and version.
  * Stored values take part: counters are cumulative and max-merged, so a check compares what
- * the day would hold after the merge. Everything here is pure; routes/reports.ts reads the
+ * the day would hold after the merge. Everything here is pure; ingest/apply.ts reads the
  * stored state and the published versions first.
+ *
+ * Two kinds of check differ under a queue. A count on its own (window, tool, version, cap,
+ * domain) and the per-day row and domain limits can only get worse as more counts arrive,
+ * so checking a report against less than everything stored never lets a bad count through.
+ * The relations between counts (answers and nudges shown, reasons and justifications, lessons
+ * completed and opened, answers to the guard's warnings and warnings) can go either way: an honest report that carries only what grew
+ * relies on an earlier report for its nudges or openings. `relations: false` skips them, for a check made before the device's
+ * earlier reports are known to be stored (the queued path checks them again when it applies).
  */
+
+export interface CheckOptions {
+  /** Check answers against nudges shown, reasons against justifications and lesson outcomes in order (default true). */
+  relations?: boolean;
+}
 
 /** What the device already stored for the report's days, and what the server published. */
 export interface StoredState {
@@ -95,7 +108,9 @@ export function implausibleCounts(
   stored: StoredState,
   tools: Catalog,
   today: string,
+  options: CheckOptions = {},
 ): RefusedCount[] {
+  const relations = options.relations ?? true;
   const refused: RefusedCount[] = [];
   const oldest = addDays(today, -LIMITS.retentionDays);
   const newest = addDays(today, 1);
@@ -159,7 +174,7 @@ export function implausibleCounts(
     const [day = "", tool = "", , version = "0"] = key.split("|");
     groups.set(`${day}|${tool}|${version}`, { day, tool, version: Number(version) });
   }
-  for (const { day, tool, version } of groups.values()) {
+  for (const { day, tool, version } of relations ? groups.values() : []) {
     const shown = merged(day, tool, "nudge_shown", version);
     const answers = ANSWER_EVENTS.reduce((sum, event) => sum + merged(day, tool, event, version), 0);
     if (answers > shown) {
@@ -212,7 +227,7 @@ export function implausibleCounts(
     if (j.n > before) totals.grown.push(j);
     reasonTotals.set(group, totals);
   }
-  for (const [group, totals] of reasonTotals) {
+  for (const [group, totals] of relations ? reasonTotals : []) {
     const [day = "", tool = "", version = "0"] = group.split("|");
     let storedTotal = 0;
     for (const [key, n] of stored.justifications)
@@ -259,9 +274,11 @@ export function implausibleCounts(
     } else domains.add(candidate.domain);
   }
 
-  refused.push(...implausibleLessons(report.lessons ?? [], stored, dayProblem));
+  refused.push(...implausibleLessons(report.lessons ?? [], stored, dayProblem, relations));
   refused.push(...implausibleDiscovery(report, stored, tools, dayProblem));
-  refused.push(...implausibleGuardCounts(report.guard ?? [], stored, { dayProblem, toolProblem, versionProblem }));
+  refused.push(
+    ...implausibleGuardCounts(report.guard ?? [], stored, { dayProblem, toolProblem, versionProblem }, relations),
+  );
   return refused;
 }
 
@@ -277,6 +294,7 @@ function implausibleLessons(
   counts: LessonCount[],
   stored: StoredState,
   dayProblem: (day: string) => Problem | null,
+  relations: boolean,
 ): RefusedCount[] {
   const refused: RefusedCount[] = [];
   const refuse = ({ day, lesson, version, outcome }: Omit<LessonCount, "n">, [reason, message]: Problem) =>
@@ -315,7 +333,7 @@ function implausibleLessons(
     ["completed", "opened"],
     ["passed_first_try", "completed"],
   ];
-  for (const { day, lesson, version } of groups.values()) {
+  for (const { day, lesson, version } of relations ? groups.values() : []) {
     for (const [later, earlier] of order) {
       const key = lessonKey(day, lesson, version, later);
       const grew = (accepted.get(key) ?? 0) > (stored.lessons.get(key) ?? 0);
@@ -444,6 +462,7 @@ function implausibleGuardCounts(
     toolProblem(tool: string): Problem | null;
     versionProblem(day: string, version: number): Problem | null;
   },
+  relations: boolean,
 ): RefusedCount[] {
   const refused: RefusedCount[] = [];
   const refuse = (g: GuardCount, [reason, message]: Problem) => {
@@ -479,7 +498,7 @@ function implausibleGuardCounts(
     return Math.max(stored.guard.get(key) ?? 0, accepted.get(key)?.n ?? 0);
   };
   const checked = new Set<string>();
-  for (const g of accepted.values()) {
+  for (const g of relations ? accepted.values() : []) {
     const group = `${g.day}|${g.tool}|${g.detector}|${g.policyVersion}`;
     if (checked.has(group)) continue;
     checked.add(group);

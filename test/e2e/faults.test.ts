@@ -79,7 +79,8 @@ describe("the server is down, the service worker dies, the browser restarts", ()
     await visit("https://chatgpt.com/", 3);
     await expect.poll(() => localVisits("chatgpt"), { timeout: 10_000 }).toBe(3);
     expect(await sendNow()).toContain("Sent");
-    expect(await visits()).toEqual({ chatgpt: 3 });
+    // Queued reports are written within seconds (the default INGEST_MODE).
+    await expect.poll(visits, { timeout: 20_000 }).toEqual({ chatgpt: 3 });
 
     await stopWorker(stack);
     await visit("https://chatgpt.com/c/offline", 2);
@@ -109,7 +110,7 @@ describe("the server is down, the service worker dies, the browser restarts", ()
 
     await restartWorker(stack);
     expect(await sendNow()).toContain("Sent");
-    expect(await visits()).toEqual({ chatgpt: 9, claude: 3 });
+    await expect.poll(visits, { timeout: 20_000 }).toEqual({ chatgpt: 9, claude: 3 });
     // A second send changes nothing: the server keeps the maximum, not the sum.
     expect(await sendNow()).toContain("Sent");
     expect(await visits()).toEqual({ chatgpt: 9, claude: 3 });

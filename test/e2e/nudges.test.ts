@@ -218,18 +218,23 @@ describe("nudges for every action", () => {
     const { result, popup } = await sendNow(browser);
     await popup.close();
     expect(result).toMatch(/^Sent/);
-    const { tools } = await adminGet<{ tools: Array<{ id: string; events: Record<string, number> }> }>(
-      stack,
-      "/inventory",
-    );
-    const events = Object.fromEntries(tools.map((tool) => [tool.id, tool.events]));
-    expect(events.perplexity).toMatchObject({ visit: 1, nudge_shown: 1, dismissed: 1 });
-    expect(events.midjourney).toMatchObject({ visit: 1, nudge_shown: 1, justified: 1 });
-    expect(events.poe).toMatchObject({ visit: 1, nudge_shown: 1, redirected: 1 });
-    expect(events.deepseek).toMatchObject({ blocked: 1, review_requested: 1 });
-    expect(events.deepseek?.visit).toBeUndefined();
+    // Reports are queued (the default INGEST_MODE): wait until the consumer wrote this one.
+    const events = async () => {
+      const { tools } = await adminGet<{ tools: Array<{ id: string; events: Record<string, number> }> }>(
+        stack,
+        "/inventory",
+      );
+      return Object.fromEntries(tools.map((tool) => [tool.id, tool.events]));
+    };
+    await expect.poll(async () => (await events()).deepseek?.review_requested, { timeout: 20_000 }).toBe(1);
+    const reported = await events();
+    expect(reported.perplexity).toMatchObject({ visit: 1, nudge_shown: 1, dismissed: 1 });
+    expect(reported.midjourney).toMatchObject({ visit: 1, nudge_shown: 1, justified: 1 });
+    expect(reported.poe).toMatchObject({ visit: 1, nudge_shown: 1, redirected: 1 });
+    expect(reported.deepseek).toMatchObject({ blocked: 1, review_requested: 1 });
+    expect(reported.deepseek?.visit).toBeUndefined();
     // Once through the redirect, once opened directly.
-    expect(events.claude).toMatchObject({ visit: 2 });
+    expect(reported.claude).toMatchObject({ visit: 2 });
     // Nothing but counts left the browser: not the paths, queries or page content visited.
     expectOnlyCounts(traffic, ["/search/abc", "/imagine", "/chat/xyz", "s/123", "/new"]);
   });

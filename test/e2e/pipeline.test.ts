@@ -108,16 +108,23 @@ describe("the pipeline, end to end", () => {
     expect(lastSent).toContain(AI_TOOL);
     await popup.close();
 
-    const { tools } = await adminGet<{
-      tools: Array<{ id: string; visits: number; devices: number; events: Record<string, number> }>;
-    }>(stack, "/inventory");
-    const tool = tools.find((t) => t.id === AI_TOOL);
-    expect(tool).toBeDefined();
-    expect(tool?.visits).toBe(2);
-    expect(tool?.devices).toBe(1);
-    expect(tool?.events.acknowledged).toBe(1);
-    expect(tool?.events.nudge_shown).toBe(1);
-    expect(tools.map((t) => t.id)).toEqual([AI_TOOL]);
+    // Reports are queued (the default INGEST_MODE): the consumer writes them within seconds.
+    const inventory = async () => {
+      const { tools } = await adminGet<{
+        tools: Array<{ id: string; visits: number; devices: number; events: Record<string, number> }>;
+      }>(stack, "/inventory");
+      const tool = tools.find((t) => t.id === AI_TOOL);
+      return {
+        tools: tools.map((t) => t.id),
+        visits: tool?.visits,
+        devices: tool?.devices,
+        acknowledged: tool?.events.acknowledged,
+        shown: tool?.events.nudge_shown,
+      };
+    };
+    await expect
+      .poll(inventory, { timeout: 20_000 })
+      .toEqual({ tools: [AI_TOOL], visits: 2, devices: 1, acknowledged: 1, shown: 1 });
 
     const dashboard = await browser.context.newPage();
     await dashboard.goto(`${stack.serverUrl}/#token=${stack.tokens.admin}`);

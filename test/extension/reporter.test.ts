@@ -85,6 +85,17 @@ describe("flush", () => {
     expect(requests.filter((r) => r.path === "/api/v1/policy")).toHaveLength(1);
   });
 
+  it("passes on the policy a queued answer (202) names, and counts the report as delivered", async () => {
+    await keep([visit, 1]);
+    serve({
+      "/api/v1/enroll": enrollment(),
+      "/api/v1/reports": () => json(202, { accepted: 1, queued: true, policyVersion: 3, policyEtag: '"p3"' }),
+    });
+    const result = await flush(SETTINGS, "1.0.0", NOW);
+    expect(result).toEqual({ ok: true, sentDays: 1, sentCounters: 1, setAside: 0, policyEtag: '"p3"' });
+    expect(entriesOf(await local.sent.getValue())).toHaveLength(1);
+  });
+
   it("names no policy when the server's answer does not, or names it in a shape it must not have", async () => {
     for (const answer of [{ accepted: 1, changed: 1 }, { accepted: 1, changed: 1, policyEtag: 42 }, "not json"]) {
       fakeBrowser.reset();

@@ -43,10 +43,10 @@ describe("guard counts", () => {
         ["chatgpt", "unscanned", "warned", 1],
       ]),
     });
-    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 6, changed: 6 });
-    expect(await expectJson(await report(deviceToken, body(2)), 200)).toEqual({ accepted: 6, changed: 0 });
-    expect(await expectJson(await report(deviceToken, body(3)), 200)).toEqual({ accepted: 6, changed: 3 });
-    expect(await expectJson(await report(deviceToken, body(1)), 200)).toEqual({ accepted: 6, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toMatchObject({ accepted: 6, changed: 6 });
+    expect(await expectJson(await report(deviceToken, body(2)), 200)).toMatchObject({ accepted: 6, changed: 0 });
+    expect(await expectJson(await report(deviceToken, body(3)), 200)).toMatchObject({ accepted: 6, changed: 3 });
+    expect(await expectJson(await report(deviceToken, body(1)), 200)).toMatchObject({ accepted: 6, changed: 0 });
     expect(await stored(deviceId)).toEqual([
       { day, tool: "chatgpt", detector: "aws-access-key", outcome: "blocked", policy_version: 1, n: 3 },
       { day, tool: "chatgpt", detector: "payment-card", outcome: "pasted_anyway", policy_version: 1, n: 3 },
@@ -56,7 +56,7 @@ describe("guard counts", () => {
     ]);
     // A report of guard counts alone is a report.
     const alone = { days: [], guard: guard(day, [["claude", "iban", "blocked", 1]]) };
-    expect(await expectJson(await report(deviceToken, alone), 200)).toEqual({ accepted: 1, changed: 1 });
+    expect(await expectJson(await report(deviceToken, alone), 200)).toMatchObject({ accepted: 1, changed: 1 });
     expect(await query("select day from device_days where device_id = ?", deviceId)).toEqual([{ day }]);
   });
 

@@ -1,43 +1,72 @@
-import { LIMITS } from "../../shared/limits";
-import type { ReportRequest } from "../../shared/protocol";
-
 /*
- * How one report becomes rows: one list of D1 statements, sent as one batch (one
- * transaction, so the report applies completely or not at all). routes/reports.ts has
- * already refused every implausible count, so everything here is merged as it comes.
+ * How checked reports become rows: one list of D1 statements for any number of devices, sent
+ * as one batch (one transaction, so everything applies or nothing does). ingest/apply.ts has
+ * already refused every implausible count and merged each device's reports into one set of
+ * counts (the largest value per key), so every key appears once per device here.
  *
  * Counters are cumulative per day, so every table keyed by device keeps max(stored,
  * received): a retry, duplicate or late delivery never adds twice, and the upsert's WHERE
  * skips rows that did not grow, so re-sends write nothing. The organization-wide tables must
- * add, not max; each adds exactly what a device's counter contributes, computed against the
- * stored rows by a statement that runs just before that counter's upsert inside the same
+ * add, not max; each adds exactly what the devices' counters contribute, computed against the
+ * stored rows by a statement that runs just before those counters' upsert inside the same
  * transaction:
- *   daily_rollups  the counter's growth (sum of n per day, tool, event, version)
- *   tool_days      one device more, when it is the device's first counter of that day and tool
- *   event_days     one device more, when it is its first of that day, event and version
+ *   daily_rollups  the counters' growth (sum of n per day, tool, event, version)
+ *   tool_days      the devices whose first counter of that day and tool this is
+ *   event_days     the devices whose first counter of that day, event and version this is
  * Catalogued extensions and AI browsers grow tool_days the same way (their first row of a day
  * for the device), and embeds grow embed_days (the first of a day, site and tool).
  * Those three hold no device id and outlive the raw retention; k is compared with their
  * device counts.
  *
- * Rows travel as `WITH v(...) AS (VALUES ...)` with the device id bound once as ?1, so a
- * statement carries as many rows as fit under D1's 100 bound parameters. The body limit
- * (256 KiB, about 4,000 counts) keeps a report well under D1's 1,000 statements per call.
+ * Rows travel as one JSON array bound to a single parameter and unpacked with json_each, so a
+ * statement carries any number of rows under D1's 100 bound parameters, and a batch holds
+ * about a dozen statements however many devices it merges.
+ *
+ * The batch opens with a guard: each device's `ingest_seq` must still be the one read with the
+ * stored counts the checks used, else the guard inserts into `ingest_guard`, whose CHECK
+ * refuses every row, and the whole transaction rolls back. The batch then bumps each
+ * device's `ingest_seq`. So two reports of one device checked at the same time can never
+ * both be written: the second is checked again against what the first stored.
  */
 
-export interface IngestContext {
+/** One device's merged counts and the `ingest_seq` its checks were made against. */
+export interface DeviceCounts {
   deviceId: string;
+  seq: number;
+  /** [day, tool, event, policyVersion, n] */
+  counters: Array<[string, string, string, number, number]>;
+  /** [day, tool, reason, policyVersion, n] */
+  justifications: Array<[string, string, string, number, number]>;
+  /** [day, domain, n] */
+  candidates: Array<[string, string, number]>;
+  /** [day, lesson, version, outcome, n] */
+  lessons: Array<[string, string, number, string, number]>;
+  /** [day, tool, detector, outcome, policyVersion, n] */
+  guard: Array<[string, string, string, string, number, number]>;
+  /** [day, extension, enabled (0 or 1)] */
+  extensions: Array<[string, string, number]>;
+  /** [day, browser] */
+  browsers: Array<[string, string]>;
+  /** [day, n] */
+  unknownExtensions: Array<[string, number]>;
+  /** [day, site, tool, n] */
+  embeds: Array<[string, string, string, number]>;
+  /** [day, token] */
+  extensionTokens: Array<[string, string]>;
+  /** [day, store, extension id] */
+  revealedExtensions: Array<[string, string, string]>;
 }
 
 export interface IngestPlan {
   statements: D1PreparedStatement[];
   /** Positions of the statements whose changed rows are counts that grew. */
   counted: number[];
-  /** Counts the report carried. */
-  accepted: number;
 }
 
 type Row = Array<string | number>;
+
+/** Rows per statement: a JSON parameter of a few tens of kilobytes. */
+const ROWS_PER_STATEMENT = 1_000;
 
 function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = [];
@@ -45,32 +74,19 @@ function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
-/**
- * Statements for `rows`, as many per statement as fit beside the `fixed` parameters.
- * `sql` receives the VALUES list, numbered after the fixed parameters (?1.. are fixed).
- */
-function rowStatements(
-  d1: D1Database,
-  sql: (values: string) => string,
-  fixed: Row,
-  rows: Row[],
-): D1PreparedStatement[] {
-  const width = rows[0]?.length ?? 0;
-  if (width === 0) return [];
-  const perStatement = Math.floor((LIMITS.d1MaxParams - fixed.length) / width);
-  return chunk(rows, perStatement).map((part) => {
-    const values = part
-      .map((_, i) => {
-        const first = fixed.length + i * width + 1;
-        return `(${Array.from({ length: width }, (_, j) => `?${first + j}`).join(", ")})`;
-      })
-      .join(", ");
-    return d1.prepare(sql(values)).bind(...fixed, ...part.flat());
-  });
+/** `WITH v(a, b, ...) AS (rows of the JSON array ?1)`, for a statement over `columns`. */
+function rowsOf(columns: string[]): string {
+  const fields = columns.map((_, i) => `value ->> ${i}`).join(", ");
+  return `WITH v(${columns.join(", ")}) AS (SELECT ${fields} FROM json_each(?1))`;
+}
+
+/** One statement per chunk of `rows`, each binding its chunk as JSON. */
+function statementsFor(d1: D1Database, sql: string, rows: Row[]): D1PreparedStatement[] {
+  return chunk(rows, ROWS_PER_STATEMENT).map((part) => d1.prepare(sql).bind(JSON.stringify(part)));
 }
 
 /** The first and last day per key of the rows. */
-function spans<T>(rows: T[], keyOf: (row: T) => string, dayOf: (row: T) => string): Array<[string, string, string]> {
+function spans<T>(rows: T[], keyOf: (row: T) => string, dayOf: (row: T) => string): Map<string, [string, string]> {
   const found = new Map<string, [string, string]>();
   for (const row of rows) {
     const key = keyOf(row);
@@ -82,65 +98,249 @@ function spans<T>(rows: T[], keyOf: (row: T) => string, dayOf: (row: T) => strin
       if (day > span[1]) span[1] = day;
     }
   }
-  return [...found].map(([key, [first, last]]) => [key, first, last]);
+  return found;
 }
 
-export function planIngest(d1: D1Database, report: ReportRequest, context: IngestContext): IngestPlan {
-  const { deviceId } = context;
-  const device: Row = [deviceId];
-  const counterRows = report.days.flatMap((entry) =>
-    entry.counters.map((c): Row => [entry.day, c.tool, c.event, c.policyVersion, c.n]),
-  );
-  const justificationRows = (report.justifications ?? []).map(
-    (j): Row => [j.day, j.tool, j.reason, j.policyVersion, j.n],
-  );
-  const candidateRows = (report.candidates ?? []).map((c): Row => [c.day, c.domain, c.n]);
-  const guardRows = (report.guard ?? []).map((g): Row => [g.day, g.tool, g.detector, g.outcome, g.policyVersion, g.n]);
-  const lessonRows = (report.lessons ?? []).map((l): Row => [l.day, l.lesson, l.version, l.outcome, l.n]);
-  const extensionRows = (report.extensions ?? []).map((e): Row => [e.day, e.extension, e.enabled ? 1 : 0]);
-  const browserRows = (report.browsers ?? []).map((b): Row => [b.day, b.browser]);
-  const unknownExtensionRows = (report.unknownExtensions ?? []).map((u): Row => [u.day, u.n]);
-  const embedRows = (report.embeds ?? []).map((e): Row => [e.day, e.site, e.tool, e.n]);
-  const tokenRows = (report.extensionTokens ?? []).map((t): Row => [t.day, t.token]);
-  const revealedRows = (report.revealedExtensions ?? []).map((r): Row => [r.day, r.store, r.id]);
-  // Extensions and browsers are inventory entries too: their days count in device_tools.
-  const toolSpans = spans(
-    [...counterRows, ...extensionRows, ...browserRows],
-    (row) => String(row[1]),
-    (row) => String(row[0]),
-  );
+const COUNTER = ["device_id", "day", "tool", "event", "policy_version", "n"];
+
+const ROLLUPS = `${rowsOf(COUNTER)}
+  INSERT INTO daily_rollups (day, tool, event, policy_version, n)
+  SELECT v.day, v.tool, v.event, v.policy_version, sum(v.n - coalesce(c.n, 0))
+  FROM v LEFT JOIN daily_counters AS c ON c.device_id = v.device_id AND c.day = v.day AND c.tool = v.tool
+    AND c.event = v.event AND c.policy_version = v.policy_version
+  WHERE v.n > coalesce(c.n, 0)
+  GROUP BY v.day, v.tool, v.event, v.policy_version
+  ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET n = daily_rollups.n + excluded.n`;
+
+const TOOL_DAYS = `${rowsOf(COUNTER)}
+  INSERT INTO tool_days (day, tool, devices)
+  SELECT v.day, v.tool, count(DISTINCT v.device_id) FROM v
+  WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = v.device_id AND c.day = v.day AND c.tool = v.tool)
+  GROUP BY v.day, v.tool
+  ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + excluded.devices`;
+
+const EVENT_DAYS = `${rowsOf(COUNTER)}
+  INSERT INTO event_days (day, event, policy_version, devices)
+  SELECT v.day, v.event, v.policy_version, count(DISTINCT v.device_id) FROM v
+  WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = v.device_id AND c.day = v.day
+    AND c.event = v.event AND c.policy_version = v.policy_version)
+  GROUP BY v.day, v.event, v.policy_version
+  ON CONFLICT (day, event, policy_version) DO UPDATE SET devices = event_days.devices + excluded.devices`;
+
+const COUNTERS = `${rowsOf(COUNTER)}
+  INSERT INTO daily_counters (device_id, day, tool, event, policy_version, n)
+  SELECT device_id, day, tool, event, policy_version, n FROM v WHERE true
+  ON CONFLICT (device_id, day, tool, event, policy_version) DO UPDATE SET n = excluded.n
+  WHERE excluded.n > daily_counters.n`;
+
+const DEVICE_TOOLS = `${rowsOf(["device_id", "tool", "first_seen", "last_seen"])}
+  INSERT INTO device_tools (device_id, tool, first_seen, last_seen)
+  SELECT device_id, tool, first_seen, last_seen FROM v WHERE true
+  ON CONFLICT (device_id, tool) DO UPDATE SET
+    first_seen = min(device_tools.first_seen, excluded.first_seen),
+    last_seen = max(device_tools.last_seen, excluded.last_seen)
+  WHERE excluded.first_seen < device_tools.first_seen OR excluded.last_seen > device_tools.last_seen`;
+
+const DEVICE_EVENTS = `${rowsOf(["device_id", "policy_version", "event", "first_day", "last_day"])}
+  INSERT INTO device_events (device_id, policy_version, event, first_day, last_day)
+  SELECT device_id, policy_version, event, first_day, last_day FROM v WHERE true
+  ON CONFLICT (device_id, policy_version, event) DO UPDATE SET
+    first_day = min(device_events.first_day, excluded.first_day),
+    last_day = max(device_events.last_day, excluded.last_day)
+  WHERE excluded.first_day < device_events.first_day OR excluded.last_day > device_events.last_day`;
+
+const JUSTIFICATIONS = `${rowsOf(["device_id", "day", "tool", "reason", "policy_version", "n"])}
+  INSERT INTO justifications (device_id, day, tool, reason, policy_version, n)
+  SELECT device_id, day, tool, reason, policy_version, n FROM v WHERE true
+  ON CONFLICT (device_id, day, tool, reason, policy_version) DO UPDATE SET n = excluded.n
+  WHERE excluded.n > justifications.n`;
+
+const CANDIDATE_DOMAINS = `${rowsOf(["domain", "first_seen", "last_seen"])}
+  INSERT INTO candidate_domains (domain, first_seen, last_seen)
+  SELECT domain, first_seen, last_seen FROM v WHERE true
+  ON CONFLICT (domain) DO UPDATE SET
+    first_seen = min(candidate_domains.first_seen, excluded.first_seen),
+    last_seen = max(candidate_domains.last_seen, excluded.last_seen)
+  WHERE excluded.first_seen < candidate_domains.first_seen OR excluded.last_seen > candidate_domains.last_seen`;
+
+const CANDIDATES = `${rowsOf(["device_id", "day", "domain", "n"])}
+  INSERT INTO candidates (device_id, day, domain, n) SELECT device_id, day, domain, n FROM v WHERE true
+  ON CONFLICT (device_id, day, domain) DO UPDATE SET n = excluded.n WHERE excluded.n > candidates.n`;
+
+const DEVICE_DAYS = `${rowsOf(["day", "device_id"])}
+  INSERT INTO device_days (day, device_id) SELECT day, device_id FROM v WHERE true ON CONFLICT DO NOTHING`;
+
+const EXTENSION = ["device_id", "day", "extension", "enabled"];
+
+const EXTENSION_TOOL_DAYS = `${rowsOf(EXTENSION)}
+  INSERT INTO tool_days (day, tool, devices)
+  SELECT v.day, v.extension, count(DISTINCT v.device_id) FROM v
+  WHERE NOT EXISTS (SELECT 1 FROM device_extensions AS e WHERE e.device_id = v.device_id AND e.day = v.day
+    AND e.extension = v.extension)
+  GROUP BY v.day, v.extension
+  ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + excluded.devices`;
+
+const EXTENSIONS = `${rowsOf(EXTENSION)}
+  INSERT INTO device_extensions (device_id, day, extension, enabled)
+  SELECT device_id, day, extension, enabled FROM v WHERE true
+  ON CONFLICT (device_id, day, extension) DO UPDATE SET enabled = excluded.enabled
+  WHERE excluded.enabled > device_extensions.enabled`;
+
+const BROWSER = ["device_id", "day", "browser"];
+
+const BROWSER_TOOL_DAYS = `${rowsOf(BROWSER)}
+  INSERT INTO tool_days (day, tool, devices)
+  SELECT v.day, v.browser, count(DISTINCT v.device_id) FROM v
+  WHERE NOT EXISTS (SELECT 1 FROM device_browsers AS b WHERE b.device_id = v.device_id AND b.day = v.day)
+  GROUP BY v.day, v.browser
+  ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + excluded.devices`;
+
+const BROWSERS = `${rowsOf(BROWSER)}
+  INSERT INTO device_browsers (device_id, day, browser) SELECT device_id, day, browser FROM v WHERE true
+  ON CONFLICT (device_id, day) DO NOTHING`;
+
+const UNKNOWN_EXTENSIONS = `${rowsOf(["device_id", "day", "n"])}
+  INSERT INTO unknown_extensions (device_id, day, n) SELECT device_id, day, n FROM v WHERE true
+  ON CONFLICT (device_id, day) DO UPDATE SET n = excluded.n WHERE excluded.n > unknown_extensions.n`;
+
+const EMBED = ["device_id", "day", "site", "tool", "n"];
+
+const EMBED_DAYS = `${rowsOf(EMBED)}
+  INSERT INTO embed_days (day, site, tool, devices)
+  SELECT v.day, v.site, v.tool, count(DISTINCT v.device_id) FROM v
+  WHERE NOT EXISTS (SELECT 1 FROM embeds AS e WHERE e.device_id = v.device_id AND e.day = v.day
+    AND e.site = v.site AND e.tool = v.tool)
+  GROUP BY v.day, v.site, v.tool
+  ON CONFLICT (day, site, tool) DO UPDATE SET devices = embed_days.devices + excluded.devices`;
+
+const EMBEDS = `${rowsOf(EMBED)}
+  INSERT INTO embeds (device_id, day, site, tool, n) SELECT device_id, day, site, tool, n FROM v WHERE true
+  ON CONFLICT (device_id, day, site, tool) DO UPDATE SET n = excluded.n WHERE excluded.n > embeds.n`;
+
+const EXTENSION_TOKENS = `${rowsOf(["device_id", "day", "token"])}
+  INSERT INTO extension_tokens (device_id, day, token) SELECT device_id, day, token FROM v WHERE true
+  ON CONFLICT DO NOTHING`;
+
+const REVEALED_EXTENSIONS = `${rowsOf(["device_id", "day", "store", "extension_id"])}
+  INSERT INTO revealed_extensions (device_id, day, store, extension_id)
+  SELECT device_id, day, store, extension_id FROM v WHERE true ON CONFLICT DO NOTHING`;
+
+const LESSON_OUTCOMES = `${rowsOf(["device_id", "day", "lesson", "version", "outcome", "n"])}
+  INSERT INTO lesson_outcomes (device_id, day, lesson, version, outcome, n)
+  SELECT device_id, day, lesson, version, outcome, n FROM v WHERE true
+  ON CONFLICT (device_id, day, lesson, version, outcome) DO UPDATE SET n = excluded.n
+  WHERE excluded.n > lesson_outcomes.n`;
+
+const DEVICE_LESSONS = `${rowsOf(["device_id", "lesson", "version", "outcome", "first_day", "last_day"])}
+  INSERT INTO device_lessons (device_id, lesson, version, outcome, first_day, last_day)
+  SELECT device_id, lesson, version, outcome, first_day, last_day FROM v WHERE true
+  ON CONFLICT (device_id, lesson, version, outcome) DO UPDATE SET
+    first_day = min(device_lessons.first_day, excluded.first_day),
+    last_day = max(device_lessons.last_day, excluded.last_day)
+  WHERE excluded.first_day < device_lessons.first_day OR excluded.last_day > device_lessons.last_day`;
+
+const GUARD_COUNTS = `${rowsOf(["device_id", "day", "tool", "detector", "outcome", "policy_version", "n"])}
+  INSERT INTO guard_counts (device_id, day, tool, detector, outcome, policy_version, n)
+  SELECT device_id, day, tool, detector, outcome, policy_version, n FROM v WHERE true
+  ON CONFLICT (device_id, day, tool, detector, outcome, policy_version) DO UPDATE SET n = excluded.n
+  WHERE excluded.n > guard_counts.n`;
+
+const GUARD = `${rowsOf(["device_id", "seq"])}
+  INSERT INTO ingest_guard (device_id)
+  SELECT d.id FROM v JOIN devices AS d ON d.id = v.device_id WHERE d.ingest_seq <> v.seq`;
+
+const DEVICES = `${rowsOf(["device_id", "last_day"])}
+  UPDATE devices SET last_report_day = max(coalesce(devices.last_report_day, ''), v.last_day),
+    ingest_seq = devices.ingest_seq + 1
+  FROM v WHERE devices.id = v.device_id`;
+
+export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan {
+  const counterRows: Row[] = [];
+  const toolSpans: Row[] = [];
+  const eventSpans: Row[] = [];
+  const justificationRows: Row[] = [];
+  const candidateRows: Row[] = [];
+  const lessonRows: Row[] = [];
+  const guardRows: Row[] = [];
+  const lessonSpans: Row[] = [];
+  const extensionRows: Row[] = [];
+  const browserRows: Row[] = [];
+  const unknownRows: Row[] = [];
+  const embedRows: Row[] = [];
+  const tokenRows: Row[] = [];
+  const revealedRows: Row[] = [];
+  const dayRows: Row[] = [];
+  const deviceRows: Row[] = [];
   const domainSpans = spans(
-    candidateRows,
-    (row) => String(row[1]),
-    (row) => String(row[0]),
+    devices.flatMap((device) => device.candidates),
+    ([, domain]) => domain,
+    ([day]) => day,
   );
-  const eventSpans = spans(
-    counterRows,
-    (row) => `${row[3]}|${row[2]}`,
-    (row) => String(row[0]),
-  );
-  const lessonSpans = spans(
-    lessonRows,
-    (row) => `${row[1]}|${row[2]}|${row[3]}`,
-    (row) => String(row[0]),
-  );
-  const days = [
-    ...new Set(
-      [
-        ...counterRows,
-        ...justificationRows,
-        ...candidateRows,
-        ...lessonRows,
-        ...extensionRows,
-        ...browserRows,
-        ...unknownExtensionRows,
-        ...embedRows,
-        ...tokenRows,
-        ...revealedRows,
-        ...guardRows,
-      ].map((row) => String(row[0])),
-    ),
-  ].sort();
+  for (const device of devices) {
+    const id = device.deviceId;
+    for (const [day, tool, event, version, n] of device.counters) counterRows.push([id, day, tool, event, version, n]);
+    // Extensions and browsers are inventory entries too: their days count in device_tools.
+    const entries: Array<[string, string]> = [
+      ...device.counters.map(([day, tool]): [string, string] => [day, tool]),
+      ...device.extensions.map(([day, extension]): [string, string] => [day, extension]),
+      ...device.browsers,
+    ];
+    for (const [tool, [first, last]] of spans(
+      entries,
+      ([, tool]) => tool,
+      ([day]) => day,
+    )) {
+      toolSpans.push([id, tool, first, last]);
+    }
+    for (const [key, [first, last]] of spans(
+      device.counters,
+      ([, , event, version]) => `${version}|${event}`,
+      ([day]) => day,
+    )) {
+      const [version = "0", event = ""] = key.split("|");
+      eventSpans.push([id, Number(version), event, first, last]);
+    }
+    for (const [day, tool, reason, version, n] of device.justifications) {
+      justificationRows.push([id, day, tool, reason, version, n]);
+    }
+    for (const [day, domain, n] of device.candidates) candidateRows.push([id, day, domain, n]);
+    for (const [day, lesson, version, outcome, n] of device.lessons)
+      lessonRows.push([id, day, lesson, version, outcome, n]);
+    for (const [key, [first, last]] of spans(
+      device.lessons,
+      ([, lesson, version, outcome]) => `${lesson}|${version}|${outcome}`,
+      ([day]) => day,
+    )) {
+      const [lesson = "", version = "0", outcome = ""] = key.split("|");
+      lessonSpans.push([id, lesson, Number(version), outcome, first, last]);
+    }
+    for (const row of device.guard) guardRows.push([id, ...row]);
+    for (const row of device.extensions) extensionRows.push([id, ...row]);
+    for (const row of device.browsers) browserRows.push([id, ...row]);
+    for (const row of device.unknownExtensions) unknownRows.push([id, ...row]);
+    for (const row of device.embeds) embedRows.push([id, ...row]);
+    for (const row of device.extensionTokens) tokenRows.push([id, ...row]);
+    for (const row of device.revealedExtensions) revealedRows.push([id, ...row]);
+    const days = [
+      ...new Set(
+        [
+          device.counters,
+          device.justifications,
+          device.candidates,
+          device.lessons,
+          device.guard,
+          device.extensions,
+          device.browsers,
+          device.unknownExtensions,
+          device.embeds,
+          device.extensionTokens,
+          device.revealedExtensions,
+        ].flatMap((rows: Array<[string, ...unknown[]]>) => rows.map(([day]) => day)),
+      ),
+    ].sort();
+    for (const day of days) dayRows.push([day, id]);
+    deviceRows.push([id, days.at(-1) ?? ""]);
+  }
 
   const statements: D1PreparedStatement[] = [];
   const counted: number[] = [];
@@ -150,301 +350,48 @@ export function planIngest(d1: D1Database, report: ReportRequest, context: Inges
       statements.push(statement);
     }
   };
-
-  // Counters: the organization-wide tables grow by what each counter adds, then the counter.
-  for (const rows of chunk(counterRows, Math.floor((LIMITS.d1MaxParams - 1) / 5))) {
-    const statements = (sql: string) =>
-      rowStatements(
-        d1,
-        (values) => `WITH v(day, tool, event, policy_version, n) AS (VALUES ${values}) ${sql}`,
-        device,
-        rows,
-      );
-    add(
-      statements(`INSERT INTO daily_rollups (day, tool, event, policy_version, n)
-        SELECT v.day, v.tool, v.event, v.policy_version, v.n - coalesce(c.n, 0)
-        FROM v LEFT JOIN daily_counters AS c ON c.device_id = ?1 AND c.day = v.day AND c.tool = v.tool
-          AND c.event = v.event AND c.policy_version = v.policy_version
-        WHERE v.n > coalesce(c.n, 0)
-        ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET n = daily_rollups.n + excluded.n`),
-    );
-    add(
-      statements(`INSERT INTO tool_days (day, tool, devices)
-        SELECT DISTINCT v.day, v.tool, 1 FROM v
-        WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = ?1 AND c.day = v.day AND c.tool = v.tool)
-        ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + 1`),
-    );
-    add(
-      statements(`INSERT INTO event_days (day, event, policy_version, devices)
-        SELECT DISTINCT v.day, v.event, v.policy_version, 1 FROM v
-        WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = ?1 AND c.day = v.day
-          AND c.event = v.event AND c.policy_version = v.policy_version)
-        ON CONFLICT (day, event, policy_version) DO UPDATE SET devices = event_days.devices + 1`),
-    );
-    add(
-      statements(`INSERT INTO daily_counters (device_id, day, tool, event, policy_version, n)
-        SELECT ?1, day, tool, event, policy_version, n FROM v WHERE true
-        ON CONFLICT (device_id, day, tool, event, policy_version) DO UPDATE SET n = excluded.n
-        WHERE excluded.n > daily_counters.n`),
-      true,
-    );
+  add(
+    statementsFor(
+      d1,
+      GUARD,
+      devices.map((device) => [device.deviceId, device.seq]),
+    ),
+  );
+  // Per chunk of counters: the organization-wide tables grow by what they add, then the counters.
+  for (const rows of chunk(counterRows, ROWS_PER_STATEMENT)) {
+    add(statementsFor(d1, ROLLUPS, rows));
+    add(statementsFor(d1, TOOL_DAYS, rows));
+    add(statementsFor(d1, EVENT_DAYS, rows));
+    add(statementsFor(d1, COUNTERS, rows), true);
   }
-
+  add(statementsFor(d1, DEVICE_TOOLS, toolSpans));
+  add(statementsFor(d1, DEVICE_EVENTS, eventSpans));
+  add(statementsFor(d1, JUSTIFICATIONS, justificationRows), true);
   add(
-    rowStatements(
+    statementsFor(
       d1,
-      (values) => `WITH v(tool, first_seen, last_seen) AS (VALUES ${values})
-        INSERT INTO device_tools (device_id, tool, first_seen, last_seen)
-        SELECT ?1, tool, first_seen, last_seen FROM v WHERE true
-        ON CONFLICT (device_id, tool) DO UPDATE SET
-          first_seen = min(device_tools.first_seen, excluded.first_seen),
-          last_seen = max(device_tools.last_seen, excluded.last_seen)
-        WHERE excluded.first_seen < device_tools.first_seen OR excluded.last_seen > device_tools.last_seen`,
-      device,
-      toolSpans,
+      CANDIDATE_DOMAINS,
+      [...domainSpans].map(([domain, [first, last]]) => [domain, first, last]),
     ),
   );
-  // Discovery: an extension's or browser's first row of a day for this device adds one device
-  // to tool_days (as a tool's first counter does); embeds do the same in embed_days.
-  const growToolDays = (columns: string, entry: string, seen: string, rows: Row[]) =>
-    rowStatements(
-      d1,
-      (values) => `WITH v(${columns}) AS (VALUES ${values})
-        INSERT INTO tool_days (day, tool, devices) SELECT v.day, v.${entry}, 1 FROM v WHERE NOT EXISTS (${seen})
-        ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + 1`,
-      device,
-      rows,
-    );
-  add(
-    growToolDays(
-      "day, extension, enabled",
-      "extension",
-      "SELECT 1 FROM device_extensions AS e WHERE e.device_id = ?1 AND e.day = v.day AND e.extension = v.extension",
-      extensionRows,
-    ),
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, extension, enabled) AS (VALUES ${values})
-        INSERT INTO device_extensions (device_id, day, extension, enabled)
-        SELECT ?1, day, extension, enabled FROM v WHERE true
-        ON CONFLICT (device_id, day, extension) DO UPDATE SET enabled = excluded.enabled
-        WHERE excluded.enabled > device_extensions.enabled`,
-      device,
-      extensionRows,
-    ),
-    true,
-  );
-  add(
-    growToolDays(
-      "day, browser",
-      "browser",
-      "SELECT 1 FROM device_browsers AS b WHERE b.device_id = ?1 AND b.day = v.day",
-      browserRows,
-    ),
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, browser) AS (VALUES ${values})
-        INSERT INTO device_browsers (device_id, day, browser) SELECT ?1, day, browser FROM v WHERE true
-        ON CONFLICT (device_id, day) DO NOTHING`,
-      device,
-      browserRows,
-    ),
-    true,
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, n) AS (VALUES ${values})
-        INSERT INTO unknown_extensions (device_id, day, n) SELECT ?1, day, n FROM v WHERE true
-        ON CONFLICT (device_id, day) DO UPDATE SET n = excluded.n WHERE excluded.n > unknown_extensions.n`,
-      device,
-      unknownExtensionRows,
-    ),
-    true,
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, site, tool, n) AS (VALUES ${values})
-        INSERT INTO embed_days (day, site, tool, devices)
-        SELECT v.day, v.site, v.tool, 1 FROM v
-        WHERE NOT EXISTS (SELECT 1 FROM embeds AS e WHERE e.device_id = ?1 AND e.day = v.day AND e.site = v.site AND e.tool = v.tool)
-        ON CONFLICT (day, site, tool) DO UPDATE SET devices = embed_days.devices + 1`,
-      device,
-      embedRows,
-    ),
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, site, tool, n) AS (VALUES ${values})
-        INSERT INTO embeds (device_id, day, site, tool, n) SELECT ?1, day, site, tool, n FROM v WHERE true
-        ON CONFLICT (device_id, day, site, tool) DO UPDATE SET n = excluded.n WHERE excluded.n > embeds.n`,
-      device,
-      embedRows,
-    ),
-    true,
-  );
-
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(policy_version, event, first_day, last_day) AS (VALUES ${values})
-        INSERT INTO device_events (device_id, policy_version, event, first_day, last_day)
-        SELECT ?1, policy_version, event, first_day, last_day FROM v WHERE true
-        ON CONFLICT (device_id, policy_version, event) DO UPDATE SET
-          first_day = min(device_events.first_day, excluded.first_day),
-          last_day = max(device_events.last_day, excluded.last_day)
-        WHERE excluded.first_day < device_events.first_day OR excluded.last_day > device_events.last_day`,
-      device,
-      eventSpans.map(([key, first, last]) => {
-        const [version = "0", event = ""] = key.split("|");
-        return [Number(version), event, first, last];
-      }),
-    ),
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, tool, reason, policy_version, n) AS (VALUES ${values})
-        INSERT INTO justifications (device_id, day, tool, reason, policy_version, n)
-        SELECT ?1, day, tool, reason, policy_version, n FROM v WHERE true
-        ON CONFLICT (device_id, day, tool, reason, policy_version) DO UPDATE SET n = excluded.n
-        WHERE excluded.n > justifications.n`,
-      device,
-      justificationRows,
-    ),
-    true,
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(domain, first_seen, last_seen) AS (VALUES ${values})
-        INSERT INTO candidate_domains (domain, first_seen, last_seen)
-        SELECT domain, first_seen, last_seen FROM v WHERE true
-        ON CONFLICT (domain) DO UPDATE SET
-          first_seen = min(candidate_domains.first_seen, excluded.first_seen),
-          last_seen = max(candidate_domains.last_seen, excluded.last_seen)
-        WHERE excluded.first_seen < candidate_domains.first_seen OR excluded.last_seen > candidate_domains.last_seen`,
-      [],
-      domainSpans,
-    ),
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, domain, n) AS (VALUES ${values})
-        INSERT INTO candidates (device_id, day, domain, n) SELECT ?1, day, domain, n FROM v WHERE true
-        ON CONFLICT (device_id, day, domain) DO UPDATE SET n = excluded.n WHERE excluded.n > candidates.n`,
-      device,
-      candidateRows,
-    ),
-    true,
-  );
-
-  // Lesson outcomes: max-merged per day, and the device's first and last day of each outcome.
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, lesson, version, outcome, n) AS (VALUES ${values})
-        INSERT INTO lesson_outcomes (device_id, day, lesson, version, outcome, n)
-        SELECT ?1, day, lesson, version, outcome, n FROM v WHERE true
-        ON CONFLICT (device_id, day, lesson, version, outcome) DO UPDATE SET n = excluded.n
-        WHERE excluded.n > lesson_outcomes.n`,
-      device,
-      lessonRows,
-    ),
-    true,
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(lesson, version, outcome, first_day, last_day) AS (VALUES ${values})
-        INSERT INTO device_lessons (device_id, lesson, version, outcome, first_day, last_day)
-        SELECT ?1, lesson, version, outcome, first_day, last_day FROM v WHERE true
-        ON CONFLICT (device_id, lesson, version, outcome) DO UPDATE SET
-          first_day = min(device_lessons.first_day, excluded.first_day),
-          last_day = max(device_lessons.last_day, excluded.last_day)
-        WHERE excluded.first_day < device_lessons.first_day OR excluded.last_day > device_lessons.last_day`,
-      device,
-      lessonSpans.map(([key, first, last]) => {
-        const [lesson = "", version = "0", outcome = ""] = key.split("|");
-        return [lesson, Number(version), outcome, first, last];
-      }),
-    ),
-  );
-
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, tool, detector, outcome, policy_version, n) AS (VALUES ${values})
-        INSERT INTO guard_counts (device_id, day, tool, detector, outcome, policy_version, n)
-        SELECT ?1, day, tool, detector, outcome, policy_version, n FROM v WHERE true
-        ON CONFLICT (device_id, day, tool, detector, outcome, policy_version) DO UPDATE SET n = excluded.n
-        WHERE excluded.n > guard_counts.n`,
-      device,
-      guardRows,
-    ),
-    true,
-  );
-
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day) AS (VALUES ${values})
-        INSERT INTO device_days (day, device_id) SELECT day, ?1 FROM v WHERE true ON CONFLICT DO NOTHING`,
-      device,
-      days.map((day) => [day]),
-    ),
-  );
-  add([
-    d1
-      .prepare("UPDATE devices SET last_report_day = max(coalesce(last_report_day, ''), ?2) WHERE id = ?1")
-      .bind(deviceId, days.at(-1) ?? ""),
-  ]);
-
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, token) AS (VALUES ${values})
-        INSERT INTO extension_tokens (device_id, day, token) SELECT ?1, day, token FROM v WHERE true
-        ON CONFLICT DO NOTHING`,
-      device,
-      tokenRows,
-    ),
-    true,
-  );
-  add(
-    rowStatements(
-      d1,
-      (values) => `WITH v(day, store, extension_id) AS (VALUES ${values})
-        INSERT INTO revealed_extensions (device_id, day, store, extension_id)
-        SELECT ?1, day, store, extension_id FROM v WHERE true ON CONFLICT DO NOTHING`,
-      device,
-      revealedRows,
-    ),
-    true,
-  );
-  const discovered =
-    extensionRows.length +
-    browserRows.length +
-    unknownExtensionRows.length +
-    embedRows.length +
-    tokenRows.length +
-    revealedRows.length;
-  return {
-    statements,
-    counted,
-    accepted:
-      counterRows.length +
-      justificationRows.length +
-      candidateRows.length +
-      lessonRows.length +
-      guardRows.length +
-      discovered,
+  add(statementsFor(d1, CANDIDATES, candidateRows), true);
+  // Discovery: each chunk grows the organization-wide table before its rows are stored.
+  const grown = (growth: string, upsert: string, rows: Row[]) => {
+    for (const part of chunk(rows, ROWS_PER_STATEMENT)) {
+      add(statementsFor(d1, growth, part));
+      add(statementsFor(d1, upsert, part), true);
+    }
   };
+  grown(EXTENSION_TOOL_DAYS, EXTENSIONS, extensionRows);
+  grown(BROWSER_TOOL_DAYS, BROWSERS, browserRows);
+  grown(EMBED_DAYS, EMBEDS, embedRows);
+  add(statementsFor(d1, UNKNOWN_EXTENSIONS, unknownRows), true);
+  add(statementsFor(d1, EXTENSION_TOKENS, tokenRows), true);
+  add(statementsFor(d1, REVEALED_EXTENSIONS, revealedRows), true);
+  add(statementsFor(d1, LESSON_OUTCOMES, lessonRows), true);
+  add(statementsFor(d1, DEVICE_LESSONS, lessonSpans));
+  add(statementsFor(d1, GUARD_COUNTS, guardRows), true);
+  add(statementsFor(d1, DEVICE_DAYS, dayRows));
+  add(statementsFor(d1, DEVICES, deviceRows));
+  return { statements, counted };
 }

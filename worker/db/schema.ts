@@ -8,5 +8,6 @@ export * from "./schema/decisions";
 export * from "./schema/discovery";
 export * from "./schema/fleet";
 export * from "./schema/guard";
+export * from "./schema/ingest";
 export * from "./schema/literacy";
 export * from "./schema/usage";

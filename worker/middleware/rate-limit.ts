@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { LIMITS } from "../../shared/limits";
 import type { AppEnv, Env } from "../env";
 import { refuse } from "../errors";
 
@@ -25,6 +26,31 @@ export async function withinLimit(env: Env, limiter: Limiter, key: string): Prom
   if (!binding) return true;
   const { success } = await binding.limit({ key });
   return success;
+}
+
+/** Per device: the minute and how many requests this instance let through in it. */
+const recent = new Map<string, { minute: number; count: number }>();
+
+/**
+ * Whether a device is within DEVICE_REQUESTS. This instance lets the first
+ * LIMITS.deviceRequestsLocalAllowance requests of a device in a minute through on its own
+ * count and asks the binding for every later one. An extension sends a report every 15
+ * minutes and checks its policy and catalog as often, so honest devices hardly ever wait on
+ * the binding; a scripted device meets it within a few requests and is held to its limit
+ * from there, give or take that allowance for each instance it reaches.
+ */
+export async function withinDeviceLimit(env: Env, deviceId: string): Promise<boolean> {
+  const minute = Math.floor(Date.now() / 60_000);
+  const seen = recent.get(deviceId);
+  if (!seen || seen.minute !== minute) {
+    if (recent.size >= LIMITS.deviceAuthCacheEntries) {
+      for (const [id, entry] of recent) if (entry.minute !== minute) recent.delete(id);
+      if (recent.size >= LIMITS.deviceAuthCacheEntries) recent.clear();
+    }
+    recent.set(deviceId, { minute, count: 1 });
+  } else seen.count++;
+  const count = recent.get(deviceId)?.count ?? 1;
+  return count <= LIMITS.deviceRequestsLocalAllowance || withinLimit(env, "DEVICE_REQUESTS", deviceId);
 }
 
 export function rateLimited(c: Context<AppEnv>, what: string): Response {

@@ -6,6 +6,7 @@ import { database } from "../db/client";
 import { type EnrollmentGrant, enrollWithinCaps, grantOfToken, knownGroupCap } from "../db/enrollment";
 import type { AppEnv, Env } from "../env";
 import { refuse } from "../errors";
+import { rememberDevice } from "../middleware/device-auth";
 import { clientAddress, rateLimit, rateLimited, withinLimit } from "../middleware/rate-limit";
 import { jsonBody } from "../middleware/validate";
 
@@ -55,12 +56,13 @@ export const enroll = new Hono<AppEnv>().post(
     }
     const deviceId = crypto.randomUUID();
     const deviceToken = randomToken();
+    const tokenHash = await sha256Hex(deviceToken);
     const enrolled = await enrollWithinCaps(
       c.env.DB,
       grant,
       {
         id: deviceId,
-        tokenHash: await sha256Hex(deviceToken),
+        tokenHash,
         group,
         browser: body.browser ?? null,
         extensionVersion: body.extensionVersion ?? null,
@@ -76,6 +78,8 @@ export const enroll = new Hono<AppEnv>().post(
         "this enrollment token (or its group) already has as many devices as its cap allows; ask the admin to raise it",
       );
     }
+    // Its first report usually follows at once, often to this same instance.
+    rememberDevice(tokenHash, deviceId);
     return c.json({ deviceId, deviceToken, group } satisfies EnrollResponse, 201);
   },
 );

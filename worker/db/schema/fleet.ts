@@ -35,6 +35,11 @@ export const devices = sqliteTable(
     /** Day of the latest report: the coverage measure. */
     lastReportDay: text("last_report_day"),
     revokedAt: integer("revoked_at"),
+    /**
+     * Bumped by every ingest batch that writes the device's counts: a batch whose checks read
+     * an older value is rolled back and checked again (see db/ingest.ts).
+     */
+    ingestSeq: integer("ingest_seq").notNull().default(0),
   },
   (t) => [
     index("devices_last_report_day").on(t.lastReportDay),

@@ -23,6 +23,7 @@ import { smallGroupTest } from "../../db/enrollment";
 import type { AppEnv } from "../../env";
 import { refuse } from "../../errors";
 import { adminsOnly } from "../../middleware/admin-auth";
+import { forgetDevice } from "../../middleware/device-auth";
 import { jsonBody, queryParams } from "../../middleware/validate";
 import { kAnonymity } from "../../privacy";
 
@@ -92,6 +93,7 @@ export const devicesRoute = new Hono<AppEnv>()
     if (!device) return refuse(c, 404, "not_found", `no device "${id}"`);
     if (device.revokedAt !== null) return refuse(c, 409, "conflict", `device "${id}" is already revoked`);
     await db.batch([revokeDevice(db, id, Date.now()), auditEntry(db, c.get("actor"), "device.revoke", id, null)]);
+    forgetDevice(id);
     return c.json(toEntry({ ...device, revokedAt: Date.now() }, await smallGroups(c)));
   })
   .post("/:id/readmit", async (c) => {
@@ -101,6 +103,7 @@ export const devicesRoute = new Hono<AppEnv>()
     if (!device) return refuse(c, 404, "not_found", `no device "${id}"`);
     if (device.revokedAt === null) return refuse(c, 409, "conflict", `device "${id}" is not revoked`);
     await db.batch([readmitDevice(db, id), auditEntry(db, c.get("actor"), "device.readmit", id, null)]);
+    forgetDevice(id);
     return c.json(toEntry({ ...device, revokedAt: null }, await smallGroups(c)));
   })
   .put("/:id/flag", jsonBody(flagReviewRequest), async (c) => {
