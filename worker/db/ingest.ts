@@ -20,7 +20,7 @@
  *
  * Rows travel as one JSON array bound to a single parameter and unpacked with json_each, so a
  * statement carries any number of rows under D1's 100 bound parameters, and a batch holds
- * about a dozen statements however many devices it merges.
+ * about two dozen statements (one per table a section writes) however many devices it merges.
  *
  * The batch opens with a guard: each device's `ingest_seq` must still be the one read with the
  * stored counts the checks used, else the guard inserts into `ingest_guard`, whose CHECK

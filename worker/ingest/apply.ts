@@ -37,24 +37,13 @@ export interface IngestResult {
   attempts: number;
 }
 
-/** Counts in a report, every section. */
+/** Counts in a report: every section is a list of counts, `days` a list of counters per day. */
 export function countsIn(report: ReportRequest): number {
-  const sections = [
-    report.justifications,
-    report.candidates,
-    report.lessons,
-    report.guard,
-    report.extensions,
-    report.unknownExtensions,
-    report.browsers,
-    report.embeds,
-    report.extensionTokens,
-    report.revealedExtensions,
-  ];
-  return (
-    report.days.reduce((sum, entry) => sum + entry.counters.length, 0) +
-    sections.reduce((sum, section) => sum + (section?.length ?? 0), 0)
-  );
+  let counts = report.days.reduce((sum, entry) => sum + entry.counters.length, 0);
+  for (const [name, section] of Object.entries(report)) {
+    if (name !== "days" && Array.isArray(section)) counts += section.length;
+  }
+  return counts;
 }
 
 const cloneDays = (map: Map<string, Set<string>>) => new Map([...map].map(([day, keys]) => [day, new Set(keys)]));
