@@ -14,8 +14,8 @@
  */
 import {
   addCount,
-  type CounterBook,
   type Count,
+  type CounterBook,
   candidateFits,
   countCodec,
   type Entry,
