@@ -52,12 +52,16 @@ export interface FleetOptions {
   /** Justification reasons of the policy version in force. */
   reasons: readonly string[];
   policyVersion: number;
+  /** Catalog tools people use, most used first (default FLEET_TOOLS). */
+  tools?: readonly string[];
 }
 
 export interface Device {
   index: number;
   token: string;
   tools: string[];
+  /** How likely this person is to use AI on a given working day (0.3 to 0.9). */
+  propensity: number;
   counters: CounterBook;
   sent: CounterBook;
   /** Report bodies sent before, for late replays. */
@@ -73,6 +77,8 @@ export interface PendingReport {
 
 export class Fleet {
   readonly devices: Device[] = [];
+  /** The policy version nudges are counted under (a new version is published now and then). */
+  policyVersion: number;
   private readonly random: () => number;
 
   constructor(
@@ -80,11 +86,14 @@ export class Fleet {
     tokens: string[],
   ) {
     this.random = seededRandom(options.seed);
+    this.policyVersion = options.policyVersion;
+    const catalog = options.tools ?? FLEET_TOOLS;
     tokens.forEach((token, index) => {
       const count = 1 + Math.floor(this.random() * 4);
       const tools = new Set<string>();
-      while (tools.size < count) tools.add(FLEET_TOOLS[this.skewed(FLEET_TOOLS.length)] as string);
-      this.devices.push({ index, token, tools: [...tools], counters: {}, sent: {}, history: [] });
+      while (tools.size < count) tools.add(catalog[this.skewed(catalog.length)] as string);
+      const propensity = 0.3 + 0.6 * this.random();
+      this.devices.push({ index, token, tools: [...tools], propensity, counters: {}, sent: {}, history: [] });
     });
   }
 
@@ -99,9 +108,9 @@ export class Fleet {
   }
 
   /** One 15-minute period of `device` on `day`: what its person did, counted as the extension counts. */
-  usePeriod(device: Device, day: string): void {
-    if (this.random() >= this.options.activeShare) return;
-    const version = this.options.policyVersion;
+  usePeriod(device: Device, day: string, activeShare = this.options.activeShare): void {
+    if (this.random() >= activeShare) return;
+    const version = this.policyVersion;
     const visits = 1 + Math.floor(this.random() * 3);
     for (let v = 0; v < visits; v++) {
       const tool = device.tools[Math.floor(this.random() * device.tools.length)] as string;
@@ -156,6 +165,19 @@ export class Fleet {
 
   chance(p: number): boolean {
     return this.random() < p;
+  }
+
+  /** Drops a device's days before `day` once they are delivered, as the extension's book does. */
+  forgetBefore(device: Device, day: string): void {
+    const kept = (book: CounterBook) =>
+      Object.fromEntries(
+        Object.entries(book).filter(
+          ([old, values]) => old >= day || pendingEntries({ [old]: values }, device.sent).length > 0,
+        ),
+      );
+    device.counters = kept(device.counters);
+    device.sent = Object.fromEntries(Object.entries(device.sent).filter(([old]) => old in device.counters));
+    device.history.length = 0;
   }
 
   /** What every device counted: per tool and event, the sum; per tool, the devices that used it. */

@@ -136,8 +136,11 @@ export async function startWorker(options: {
   testScheduled?: boolean;
   /** The DevTools inspector's port (wrangler's default, 9229, is one port for every worker). */
   inspectorPort?: number;
+  /** Another wrangler configuration than ./wrangler.toml (a benchmark's own worker). */
+  config?: string;
 }): Promise<RunningWorker> {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
+  if (options.config) args.push("--config", options.config);
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.testScheduled) args.push("--test-scheduled");
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
