@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { BUDGETS } from "../../shared/limits";
 import { extensionParts, newest, ROOT, SOURCES } from "../support/builds";
-import { describeTarget, met, printTable, type Target } from "./support";
+import { printTable } from "../support/table";
+import { describeTarget, met, type Target } from "./support";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   const result = spawnSync(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
@@ -73,7 +74,7 @@ try {
         met(targets[i] as Target) ? "met" : "MISSED",
       ]),
     ],
-    "",
+    2,
   );
   for (const target of targets) console.log(describeTarget(target));
   console.log("budgets apply to the uncompressed bytes the browser parses; gzip shows what the store download costs");

@@ -31,8 +31,9 @@ import { dayOf } from "../../shared/day";
 import { BUDGETS, LIMITS } from "../../shared/limits";
 import { applyMigrations, ROOT, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { freePort } from "../support/net";
+import { printTable } from "../support/table";
 import { type Device, Fleet, type PendingReport } from "./fleet";
-import { describeTarget, median, met, percentile, printTable, round, sortedCopy, type Target } from "./support";
+import { describeTarget, median, met, percentile, round, sortedCopy, type Target } from "./support";
 
 const DEVICES = Number(process.env.LOAD_DEVICES ?? 4000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 16);

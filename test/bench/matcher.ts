@@ -13,10 +13,11 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import { BUDGETS } from "../../shared/limits";
+import { printTable } from "../support/table";
 import { buildEngines, type Engine } from "./matcher/engines";
 import { buildMix, corpusLines } from "./matcher/mix";
 import { BATCH, coldLoad, quantile, type Timing, timeEngines } from "./matcher/timing";
-import { describeTarget, met, printTable, type Target } from "./support";
+import { describeTarget, met, type Target } from "./support";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
         ];
       }),
     ],
-    "",
+    1,
   );
   console.log(
     "p50/p99: per-URL time of 100-URL batches; 1-call: single calls, timer cost removed; memory: heap and\n" +

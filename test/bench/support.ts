@@ -1,5 +1,5 @@
 /**
- * What the benchmarks share: percentiles, rounding, a plain text table, and the line that
+ * What the benchmarks share: percentiles, rounding, and the line that
  * states a figure against its target. Every benchmark prints each figure with its target and
  * ends with one JSON line.
  */
@@ -20,19 +20,6 @@ export const round = (value: number, digits = 1): number => Number(value.toFixed
 
 export function sortedCopy(values: number[]): number[] {
   return [...values].sort((a, b) => a - b);
-}
-
-/** Prints rows as columns: the first column left-aligned, the others right-aligned. */
-export function printTable(rows: string[][], indent = "  "): void {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
-  for (const row of rows) {
-    console.log(
-      indent +
-        row
-          .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
-          .join("  "),
-    );
-  }
 }
 
 export interface Target {

@@ -24,8 +24,9 @@ import { addDays, dayOf } from "../../shared/day";
 import { BUDGETS, LIMITS } from "../../shared/limits";
 import { applyMigrations, newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { freePort } from "../support/net";
+import { printTable } from "../support/table";
 import type { PendingReport } from "./fleet";
-import { describeTarget, met, percentile, printTable, round, sortedCopy, type Target } from "./support";
+import { describeTarget, met, percentile, round, sortedCopy, type Target } from "./support";
 import { record, simulateYear, type YearResult } from "./year";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
