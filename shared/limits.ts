@@ -228,6 +228,9 @@ export const PLAUSIBLE_LESSON_OUTCOMES_PER_DAY = {
  */
 export const PLAUSIBLE_EMBED_REQUESTS_PER_DAY = 20_000;
 
+/** Lines a source file and a test file may have (test/conventions/file-size.test.ts). */
+export const FILE_LINES = { source: 400, test: 500 } as const;
+
 /** Size and speed budgets, held by `npm run bench` and by the build tests. */
 export const BUDGETS = {
   /** The content script runs on every catalog page: keep it small. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -20,7 +20,8 @@ const ROOT = join(dirname(new URL(import.meta.url).pathname), "../..");
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: ROOT })
   .toString()
   .split("\n")
-  .filter((file) => /\.(?:ts|tsx)$/.test(file) && !file.endsWith(".d.ts") && !file.startsWith("node_modules/"));
+  .filter((file) => /\.(?:ts|tsx)$/.test(file) && !file.endsWith(".d.ts") && !file.startsWith("node_modules/"))
+  .filter((file) => existsSync(join(ROOT, file)));
 
 /** Every module a file imports: repository paths for relative specifiers, package names otherwise. */
 function importsOf(file: string): string[] {
