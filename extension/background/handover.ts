@@ -1,4 +1,5 @@
 import { browser } from "wxt/browser";
+import { NUDGE_UI_FILE } from "../lib/files";
 import { NUDGE_INBOX, type ServedNudge } from "../lib/messages";
 import { decideNudge, type Place, place, type TabSender } from "./nudges";
 
@@ -82,9 +83,6 @@ async function push(where: Place, served: ServedNudge): Promise<void> {
   }
   await sendUi(where);
 }
-
-/** The nudge's UI, built apart from the content script (entrypoints/nudge-ui.ts). */
-export const NUDGE_UI_FILE = "/nudge-ui.js";
 
 /** The document each tab was sent the nudge's UI into (or is being sent): once per document. */
 const uiSent = new Map<number, string>();

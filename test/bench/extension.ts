@@ -4,7 +4,8 @@
  * Reuses `.output/chrome-mv3` when it is newer than every source it is built from; otherwise
  * builds the Chrome extension into a temporary directory (so a dev server or an end-to-end run
  * reading `.output` is not disturbed). The content script and the background service worker
- * are found through the built manifest, so renamed files are still measured. Prints a table,
+ * are found through the built manifest, so renamed files are still measured; the nudge's UI
+ * is the file the background injects into a page that gets a nudge. Prints a table,
  * then one JSON line. Exits non-zero only when the build fails; with `--strict` also when a
  * budget is missed.
  */
@@ -14,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { NUDGE_UI_FILE } from "../../extension/lib/files";
 import { BUDGETS } from "../../shared/limits";
 import { printTable } from "../support/table";
 
@@ -112,10 +114,13 @@ function main(): void {
     const backgroundFile = manifest.background?.service_worker;
     if (contentFiles.length === 0 || guardFiles.length === 0 || !backgroundFile)
       throw new Error("the manifest names no content script, guard content script or background");
+    const uiFile = NUDGE_UI_FILE.replace(/^\//, "");
+    if (!existsSync(join(build.dir, uiFile))) throw new Error(`the build has no ${uiFile}`);
     const parts = [
       measure(build.dir, "content script", contentFiles, BUDGETS.contentScriptBytes),
       measure(build.dir, "guard content script", guardFiles, BUDGETS.guardContentScriptBytes),
       measure(build.dir, "background", [backgroundFile], BUDGETS.backgroundBytes),
+      measure(build.dir, "nudge UI (nudged pages only)", [uiFile], BUDGETS.nudgeUiBytes),
     ];
 
     const where = build.dir.startsWith(ROOT) ? relative(ROOT, build.dir) : build.dir;
@@ -134,11 +139,12 @@ function main(): void {
     printTable(rows, 2);
     console.log("budgets apply to the uncompressed bytes the browser parses; gzip shows what the store download costs");
 
-    const [content, guard, background] = parts as [Part, Part, Part];
+    const [content, guard, background, ui] = parts as [Part, Part, Part, Part];
     const targets = {
       contentScriptBytes: content.bytes <= BUDGETS.contentScriptBytes,
       guardContentScriptBytes: guard.bytes <= BUDGETS.guardContentScriptBytes,
       backgroundBytes: background.bytes <= BUDGETS.backgroundBytes,
+      nudgeUiBytes: ui.bytes <= BUDGETS.nudgeUiBytes,
     };
     const allMet = Object.values(targets).every(Boolean);
     console.log(
@@ -150,10 +156,13 @@ function main(): void {
         guardContentScriptGzipBytes: guard.gzipBytes,
         backgroundBytes: background.bytes,
         backgroundGzipBytes: background.gzipBytes,
+        nudgeUiBytes: ui.bytes,
+        nudgeUiGzipBytes: ui.gzipBytes,
         budgets: {
           contentScriptBytes: BUDGETS.contentScriptBytes,
           guardContentScriptBytes: BUDGETS.guardContentScriptBytes,
           backgroundBytes: BUDGETS.backgroundBytes,
+          nudgeUiBytes: BUDGETS.nudgeUiBytes,
         },
         targets,
         allTargetsMet: allMet,

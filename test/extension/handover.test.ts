@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { reportingChanged } from "../../extension/background/counting";
-import { decideAtCommit, forgetTabDecision, NUDGE_UI_FILE, nudgeForSender } from "../../extension/background/handover";
+import { decideAtCommit, forgetTabDecision, nudgeForSender } from "../../extension/background/handover";
 import { bundledIndex, loadingCatalog, useCatalog } from "../../extension/lib/catalog";
 import { loadStoredCatalog } from "../../extension/lib/catalog-cache";
+import { NUDGE_UI_FILE } from "../../extension/lib/files";
 import { NUDGE_INBOX, NUDGE_UI, type ServedNudge } from "../../extension/lib/messages";
 import { bundledPolicy } from "../../extension/lib/policy-cache";
 import { local, session } from "../../extension/lib/state";
