@@ -67,21 +67,22 @@ async function decided(where: Place, url: string, pushNow = false): Promise<Serv
   return served;
 }
 
-/** The page's document knows its nudge: delivered into the content script's world, then its UI. */
+/**
+ * The page's document knows its nudge: delivered into the content script's world, and its UI
+ * beside it. Both at once: the nudge and the UI meet in that world whichever lands first
+ * (nudge/served.ts).
+ */
 async function push(where: Place, served: ServedNudge): Promise<void> {
-  try {
-    await browser.scripting.executeScript({
+  const delivered = browser.scripting
+    .executeScript({
       target: { tabId: where.tabId, documentIds: [where.document] },
       injectImmediately: true,
       func: deliver,
       args: [NUDGE_INBOX, served],
-    });
-  } catch {
-    // The document is gone, or not yet scriptable: the content script's pull gets the nudge,
-    // and the UI with it.
-    return;
-  }
-  await sendUi(where);
+    })
+    // The document is gone, or not yet scriptable: the content script's pull gets the nudge.
+    .catch(() => undefined);
+  await Promise.all([delivered, sendUi(where)]);
 }
 
 /** The document each tab was sent the nudge's UI into (or is being sent): once per document. */
