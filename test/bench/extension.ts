@@ -101,12 +101,13 @@ function main(): void {
       background?: { service_worker?: string };
       content_scripts?: Array<{ js?: string[]; css?: string[] }>;
     };
-    // The guard has a content script of its own, with a budget of its own.
+    // The guard has a content script of its own, with a budget of its own. Scripts with the same
+    // matches share one manifest entry, so they are told apart by file.
     const filesOf = (guard: boolean) => [
       ...new Set(
         (manifest.content_scripts ?? [])
-          .filter((script) => (script.js ?? []).some((file) => file.includes("/guard")) === guard)
-          .flatMap((script) => [...(script.js ?? []), ...(script.css ?? [])]),
+          .flatMap((script) => [...(script.js ?? []), ...(script.css ?? [])])
+          .filter((file) => file.includes("/guard") === guard),
       ),
     ];
     const contentFiles = filesOf(false);
