@@ -1,4 +1,5 @@
 import { browser } from "wxt/browser";
+import { NUDGE_UI_FILE } from "../lib/files";
 import { NUDGE_INBOX, type ServedNudge } from "../lib/messages";
 import { decideNudge, type Place, place, type TabSender } from "./nudges";
 
@@ -14,9 +15,14 @@ import { decideNudge, type Place, place, type TabSender } from "./nudges";
  *
  *   commit ──> decideNudge (catalog, policy, nudge memory) ──> ticket recorded (session)
  *                  │
- *                  └──> push ServedNudge into the document's isolated world
+ *                  └──> push ServedNudge into the document's isolated world,
+ *                       then the nudge's UI (nudge-ui.js), only when a nudge is due
  *   document_start: content script ──> takes the pushed nudge, or waits for it
  *                                  └──> asks "nudge:get" (the pull) as a fallback
+ *
+ * The content script that runs on every catalog page is small (nudge/served.ts); the UI, with
+ * Preact, is compiled only by a page that gets a nudge. A nudge served by the pull brings the
+ * UI along the same way, once per document.
  *
  * The pull answers from the same decision (one per tab and document, kept here), so a page
  * gets one ticket whichever arrives first; a second ask from the same document (a content
@@ -25,7 +31,7 @@ import { decideNudge, type Place, place, type TabSender } from "./nudges";
  * or a service worker that restarted between commit and document_start.
  *
  * Everything else about tickets (answers, tampering, counting) is in nudges.ts; the
- * content script's side is entrypoints/content/index.tsx.
+ * content script's side is nudge/served.ts.
  */
 
 type Asker = "commit" | "page";
@@ -61,17 +67,40 @@ async function decided(where: Place, url: string, pushNow = false): Promise<Serv
   return served;
 }
 
-/** The page's document knows its nudge: delivered into the content script's world. */
+/**
+ * The page's document knows its nudge: delivered into the content script's world, and its UI
+ * beside it. Both at once: the nudge and the UI meet in that world whichever lands first
+ * (nudge/served.ts).
+ */
 async function push(where: Place, served: ServedNudge): Promise<void> {
-  try {
-    await browser.scripting.executeScript({
+  const delivered = browser.scripting
+    .executeScript({
       target: { tabId: where.tabId, documentIds: [where.document] },
       injectImmediately: true,
       func: deliver,
       args: [NUDGE_INBOX, served],
+    })
+    // The document is gone, or not yet scriptable: the content script's pull gets the nudge.
+    .catch(() => undefined);
+  await Promise.all([delivered, sendUi(where)]);
+}
+
+/** The document each tab was sent the nudge's UI into (or is being sent): once per document. */
+const uiSent = new Map<number, string>();
+
+/** Injects the nudge's UI into the document that gets a nudge, unless it was sent there already. */
+async function sendUi(where: Place): Promise<void> {
+  if (uiSent.get(where.tabId) === where.document) return;
+  uiSent.set(where.tabId, where.document);
+  try {
+    await browser.scripting.executeScript({
+      target: { tabId: where.tabId, documentIds: [where.document] },
+      injectImmediately: true,
+      files: [NUDGE_UI_FILE],
     });
   } catch {
-    // The document is gone, or not yet scriptable: the content script's pull gets the nudge.
+    // Gone, or not yet scriptable: a later ask from this document sends it again.
+    if (uiSent.get(where.tabId) === where.document) uiSent.delete(where.tabId);
   }
 }
 
@@ -98,10 +127,15 @@ export function decideAtCommit(details: { tabId: number; frameId: number; docume
 export async function nudgeForSender(sender: TabSender): Promise<ServedNudge | null> {
   const where = place(sender);
   if (!where || !sender.url) return null;
-  return decisionFor(where, sender.url, "page");
+  const served = await decisionFor(where, sender.url, "page");
+  // Chromium names the document: the UI goes to it, unless the commit's push brought it. Firefox
+  // names none; its content script carries the UI.
+  if (served && sender.documentId) void sendUi(where);
+  return served;
 }
 
 /** A closed tab's decision is forgotten. */
 export function forgetTabDecision(tabId: number): void {
   decisions.delete(tabId);
+  uiSent.delete(tabId);
 }

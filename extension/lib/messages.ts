@@ -25,6 +25,12 @@ export type { LessonGrade, NudgeAnswer, NudgeLesson, NudgeView };
  */
 export const NUDGE_INBOX = "shadowlightServedNudge";
 
+/**
+ * Where, in the same isolated world, the nudge's UI (injected only when a nudge is due) and
+ * the served nudge meet (nudge/served.ts).
+ */
+export const NUDGE_UI = "shadowlightNudgeUi";
+
 /** A nudge the background decided to show on this page, with the ticket its answer must carry. */
 export interface ServedNudge {
   ticket: string;

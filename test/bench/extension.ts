@@ -5,7 +5,8 @@
  * builds the Chrome extension into a temporary directory (so a dev server or an end-to-end run
  * reading `.output` is not disturbed). The content script, the guard's content script and the
  * background service worker are found through the built manifest, so renamed files are still
- * measured. Prints a table,
+ * measured, and the nudge's UI is the file the background injects into a page that gets a
+ * nudge. Prints a table,
  * every figure with its target, then one JSON line; exits non-zero when a budget is missed
  * (`npm test` holds the same budgets on the build it makes: test/deploy/budgets.test.ts).
  */
@@ -47,7 +48,8 @@ function chromeBuild(): { dir: string; origin: string; cleanup: () => void } {
 
 const build = chromeBuild();
 try {
-  const { content, guard, background } = extensionParts(build.dir);
+  const { content, guard, background, ui } = extensionParts(build.dir);
+  if (!ui) throw new Error("the Chrome build has no nudge UI file");
   const where = build.dir.startsWith(ROOT) ? relative(ROOT, build.dir) : build.dir;
   console.log(`extension bench: Chrome MV3 build (${build.origin}) at ${where}`);
   // The guard has a content script of its own, with a budget of its own.
@@ -61,11 +63,12 @@ try {
       unit: "bytes",
     },
     { name: "background", value: background.bytes, kind: "max", limit: BUDGETS.backgroundBytes, unit: "bytes" },
+    { name: "nudge UI (nudged pages only)", value: ui.bytes, kind: "max", limit: BUDGETS.nudgeUiBytes, unit: "bytes" },
   ];
   printTable(
     [
       ["part", "files", "bytes", "gzipped", "budget", ""],
-      ...[content, guard, background].map((part, i) => [
+      ...[content, guard, background, ui].map((part, i) => [
         part.name,
         part.files.join(" "),
         String(part.bytes),
@@ -88,10 +91,13 @@ try {
       guardContentScriptGzipBytes: guard.gzipBytes,
       backgroundBytes: background.bytes,
       backgroundGzipBytes: background.gzipBytes,
+      nudgeUiBytes: ui.bytes,
+      nudgeUiGzipBytes: ui.gzipBytes,
       budgets: {
         contentScriptBytes: BUDGETS.contentScriptBytes,
         guardContentScriptBytes: BUDGETS.guardContentScriptBytes,
         backgroundBytes: BUDGETS.backgroundBytes,
+        nudgeUiBytes: BUDGETS.nudgeUiBytes,
       },
       allTargetsMet: allMet,
     }),

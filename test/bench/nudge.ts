@@ -16,6 +16,8 @@
  *             again for the navigation, as after 30 s of idleness)
  *   baseline  the same pages in a browser without the extension, navigated in turn with the
  *             extension's: the page's own DOMContentLoaded and load, side by side
+ *   allowed   catalog pages of tools the policy allows (no nudge), with and without the
+ *             extension: what the extension costs a page it has nothing to show on
  *
  * Background CPU per navigation: the CPU time (user + system, from /proc) of the extension's
  * process, which runs only the service worker here, over the warm navigations, divided by
@@ -56,6 +58,12 @@ const PAGES: Array<[tool: string, url: string]> = [
   ["midjourney", "https://www.midjourney.com/imagine"],
   ["poe", "https://poe.com/chat/bench"],
   ["deepseek", "https://chat.deepseek.com/a/chat"],
+];
+
+/** Catalog pages of tools the policy allows: the extension runs on them, and shows nothing. */
+const ALLOWED: Array<[tool: string, url: string]> = [
+  ["google-gemini", "https://gemini.google.com/app"],
+  ["mistral-le-chat", "https://chat.mistral.ai/chat"],
 ];
 
 const POLICY: PolicyInput = {
@@ -266,7 +274,7 @@ async function main(): Promise<void> {
     const sitePort = await freePort();
     await new Promise<void>((resolve) => site.listen(sitePort, "127.0.0.1", resolve));
     cleanups.unshift(() => new Promise((resolve) => site.close(resolve)));
-    const hosts = PAGES.map(([, url]) => new URL(url).hostname);
+    const hosts = [...PAGES, ...ALLOWED].map(([, url]) => new URL(url).hostname);
 
     const withExtension = await launch(join(base, "with"), hosts, sitePort, extension);
     cleanups.unshift(() => withExtension.close());
@@ -303,6 +311,10 @@ async function main(): Promise<void> {
       await visit(baselineTab, url, false);
       await visit(tab, url, true);
     }
+    for (const [, url] of ALLOWED) {
+      await visit(baselineTab, url, false);
+      await visit(tab, url, false);
+    }
 
     const warm: Visit[] = [];
     const baseline: Visit[] = [];
@@ -314,6 +326,17 @@ async function main(): Promise<void> {
       }
     }
     const warmCpuMs = backgroundCpuSince(withExtension, cpuBefore) / warm.length;
+
+    // Allowed tools: the same pages, no nudge; after the nudged ones so the CPU figure is theirs.
+    const allowed: Visit[] = [];
+    const allowedBaseline: Visit[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [, url] of ALLOWED) {
+        allowedBaseline.push(await visit(baselineTab, url, false));
+        allowed.push(await visit(tab, url, false));
+      }
+    }
+    if (allowed.some((v) => v.nudgeAt !== null)) throw new Error("an allowed tool's page showed a nudge");
 
     const cold: Visit[] = [];
     const startups: number[] = [];
@@ -335,6 +358,8 @@ async function main(): Promise<void> {
     const nudgeAtWarm = summary(warm.map((v) => v.nudgeAt as number));
     const nudgeAtCold = summary(cold.map((v) => v.nudgeAt as number));
     const dclBaseline = summary(baseline.map((v) => v.dcl));
+    const dclAllowedBaseline = summary(allowedBaseline.map((v) => v.dcl));
+    const dclAllowed = summary(allowed.map((v) => v.dcl));
     const dclWarm = summary(warm.map((v) => v.dcl));
     const dclCold = summary(cold.map((v) => v.dcl));
     const loadBaseline = summary(baseline.map((v) => v.load));
@@ -342,9 +367,11 @@ async function main(): Promise<void> {
 
     const rows: string[][] = [
       ["", "median ms", "p95 ms", "n", "target"],
-      ["page DOMContentLoaded, no extension", ...cells(dclBaseline), ""],
-      ["page DOMContentLoaded, extension (warm)", ...cells(dclWarm), ""],
-      ["page DOMContentLoaded, extension (cold)", ...cells(dclCold), ""],
+      ["nudged tool: DOMContentLoaded, no extension", ...cells(dclBaseline), ""],
+      ["nudged tool: DOMContentLoaded, extension (warm)", ...cells(dclWarm), ""],
+      ["nudged tool: DOMContentLoaded, extension (cold)", ...cells(dclCold), ""],
+      ["allowed tool: DOMContentLoaded, no extension", ...cells(dclAllowedBaseline), ""],
+      ["allowed tool: DOMContentLoaded, extension (warm)", ...cells(dclAllowed), ""],
       ["page load, no extension", ...cells(loadBaseline), ""],
       ["page load, extension (warm)", ...cells(loadWarm), ""],
       [
@@ -359,7 +386,9 @@ async function main(): Promise<void> {
       ["nudge after navigation start (cold)", ...cells(nudgeAtCold), ""],
     ];
     printTable(rows);
-    console.log(`hosts: ${hosts.join(", ")}; negative: the nudge was in the page before DOMContentLoaded`);
+    console.log(
+      `nudged: ${PAGES.map(([, url]) => new URL(url).hostname).join(", ")}; allowed: ${ALLOWED.map(([, url]) => new URL(url).hostname).join(", ")}; negative: the nudge was in the page before DOMContentLoaded`,
+    );
     console.log(
       `background CPU per navigation: ${warmCpuMs.toFixed(2)} ms warm (over ${warm.length}), ${coldCpuMs.toFixed(1)} ms cold (starting the worker included)`,
     );
@@ -378,6 +407,7 @@ async function main(): Promise<void> {
         nudgeAfterDclMs: { warm: nudgeWarm, cold: nudgeCold },
         nudgeAfterNavigationStartMs: { warm: nudgeAtWarm, cold: nudgeAtCold },
         domContentLoadedMs: { baseline: dclBaseline, warm: dclWarm, cold: dclCold },
+        allowedDomContentLoadedMs: { baseline: dclAllowedBaseline, warm: dclAllowed },
         loadMs: { baseline: loadBaseline, warm: loadWarm },
         backgroundCpuMsPerNavigation: { warm: round2(warmCpuMs), cold: round2(coldCpuMs) },
         serviceWorkerStartupMs: startup,

@@ -206,8 +206,23 @@ describe("a hostile page against the nudge", () => {
     await shown.goto("https://chatgpt.com/c/5");
     await find(shown, "dialog", "Before you use ChatGPT");
     expect(await shown.evaluate(() => "shadowlightServedNudge" in window)).toBe(false);
+    expect(await shown.evaluate(() => "shadowlightNudgeUi" in window)).toBe(false);
     expect(await shown.evaluate(() => (window as unknown as { heard: unknown[] }).heard)).toEqual([]);
     await shown.close();
+    // A page that stands in for the nudge's UI (or for the content script's receiver) under
+    // those names is never handed the nudge, and the real one shows all the same.
+    const standIn = await browser.context.newPage();
+    await standIn.addInitScript(() => {
+      const caught: unknown[] = [];
+      const scope = window as unknown as Record<string, unknown>;
+      scope.caught = caught;
+      scope.shadowlightNudgeUi = (served: unknown) => caught.push(served);
+      scope.shadowlightServedNudge = (served: unknown) => caught.push(served);
+    });
+    await standIn.goto("https://chatgpt.com/c/7");
+    await find(standIn, "dialog", "Before you use ChatGPT");
+    expect(await standIn.evaluate(() => (window as unknown as { caught: unknown[] }).caught)).toEqual([]);
+    await standIn.close();
     // A page that puts a forged nudge (or a receiver) under that name before anything runs gets
     // nothing: Claude is allowed, the extension decides so, and nothing appears.
     const forging = await browser.context.newPage();
@@ -250,6 +265,38 @@ describe("a hostile page against the nudge", () => {
     await find(page, "dialog", "Before you use ChatGPT");
     await page.waitForTimeout(3_000);
     await find(page, "dialog", "Before you use ChatGPT", 1_000);
+    await page.close();
+  });
+
+  it("the page can neither load the nudge's UI nor learn from it that the extension is there", async () => {
+    // The background injects the UI (nudge-ui.js) into the page's isolated world; the file is
+    // not web-accessible, so the page's fetch and script tag fail exactly as for a missing one.
+    const page = await browser.context.newPage();
+    await page.goto("https://chatgpt.com/c/8");
+    await find(page, "dialog", "Before you use ChatGPT");
+    const tried = await page.evaluate(async (id: string) => {
+      const attempt = async (path: string) => {
+        const fetched = await fetch(`chrome-extension://${id}/${path}`).then(
+          (response) => `status ${response.status}`,
+          () => "refused",
+        );
+        const loaded = await new Promise<string>((resolve) => {
+          const script = document.createElement("script");
+          script.src = `chrome-extension://${id}/${path}`;
+          script.onload = () => resolve("loaded");
+          script.onerror = () => resolve("error");
+          document.head.append(script);
+        });
+        return [fetched, loaded];
+      };
+      return {
+        ui: await attempt("nudge-ui.js"),
+        content: await attempt("content-scripts/content.js"),
+        missing: await attempt("no-such-file.js"),
+      };
+    }, browser.extensionId);
+    expect(tried.ui).toEqual(["refused", "error"]);
+    expect(tried).toEqual({ ui: tried.missing, content: tried.missing, missing: tried.missing });
     await page.close();
   });
 

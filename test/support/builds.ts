@@ -8,6 +8,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { NUDGE_UI_FILE } from "../../extension/lib/files";
+
+const UI_FILE = NUDGE_UI_FILE.replace(/^\//, "");
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -56,9 +59,11 @@ function measure(dir: string, name: string, files: string[]): Part {
 
 /**
  * The content script (with its CSS), the sensitive-data guard's content script (a budget of its
- * own) and the background of a built extension, found through its manifest.
+ * own) and the background of a built extension, found through its manifest, and the nudge's UI
+ * that the background injects into a page that gets a nudge (Chromium builds only: null when
+ * the build has none).
  */
-export function extensionParts(dir: string): { content: Part; guard: Part; background: Part } {
+export function extensionParts(dir: string): { content: Part; guard: Part; background: Part; ui: Part | null } {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
     background?: { service_worker?: string; scripts?: string[] };
     content_scripts?: Array<{ js?: string[]; css?: string[] }>;
@@ -81,6 +86,7 @@ export function extensionParts(dir: string): { content: Part; guard: Part; backg
     content: measure(dir, "content script", contentFiles),
     guard: measure(dir, "guard content script", guardFiles),
     background: measure(dir, "background", backgroundFiles),
+    ui: existsSync(join(dir, UI_FILE)) ? measure(dir, "nudge UI (nudged pages only)", [UI_FILE]) : null,
   };
 }
 

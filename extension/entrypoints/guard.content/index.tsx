@@ -38,6 +38,9 @@ export default defineContentScript({
   // Before the page's own scripts, so its listeners come first.
   runAt: "document_start",
   cssInjectionMode: "manual",
+  // No "content script started" message to the page's window: it would tell every catalog page
+  // that the extension is installed, and under which id.
+  noScriptStartedPostMessage: true,
   main(ctx) {
     let page: GuardPage | null | undefined;
     let askedAt = 0;

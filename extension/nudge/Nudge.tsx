@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "preact/hooks";
-import { t } from "../../lib/i18n";
-import { type NudgeAnswer, type ServedNudge, send } from "../../lib/messages";
-import { NudgeCard } from "../../nudge/NudgeCard";
+import { t } from "../lib/i18n";
+import { type NudgeAnswer, type ServedNudge, send } from "../lib/messages";
+import { NudgeCard } from "./NudgeCard";
 
 /** Keeps Tab and Shift+Tab inside the dialog, as a modal dialog should. */
 function trapFocus(event: KeyboardEvent): void {
