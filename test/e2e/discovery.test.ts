@@ -115,9 +115,15 @@ describe("discovery: AI extensions and AI inside other sites", () => {
     const lastSent = (await popup.getByTestId("last-sent").textContent()) ?? "";
     expect(lastSent).toContain("contoso-shop.com");
     await popup.close();
-    const { tools } = await adminGet<{
-      tools: Array<{ id: string; kind: string; devices: number; sites?: Array<{ site: string; devices: number }> }>;
-    }>(stack, "/inventory");
+    type Tools = Array<{ id: string; kind: string; devices: number; sites?: Array<{ site: string; devices: number }> }>;
+    const inventory = async () => (await adminGet<{ tools: Tools }>(stack, "/inventory")).tools;
+    // Reports are queued (the default INGEST_MODE): wait until the consumer wrote this one.
+    await expect
+      .poll(async () => (await inventory()).some((t) => t.id === "openai-platform" && t.kind === "embedded"), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    const tools = await inventory();
     expect(tools.find((t) => t.id === "org-notes-helper" && t.kind === "extension")?.devices).toBe(1);
     expect(tools.find((t) => t.id === "openai-platform" && t.kind === "embedded")?.sites).toEqual([
       { site: "contoso-shop.com", devices: 1 },

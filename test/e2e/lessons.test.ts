@@ -301,7 +301,10 @@ describe("lessons in the nudge", () => {
     if (leave) await press(page, leave);
     await flush(second);
 
-    const { literacy } = await adminGet<AwarenessResponse>(stack, "/awareness");
+    // Reports are queued (the default INGEST_MODE): wait until the consumer wrote the second one.
+    const coverage = async () => (await adminGet<AwarenessResponse>(stack, "/awareness")).literacy;
+    await expect.poll(async () => (await coverage()).users, { timeout: 20_000 }).toBe(2);
+    const literacy = await coverage();
     // Both devices used a tool with a lesson; one completed every lesson relevant to its tools.
     expect({ users: literacy.users, covered: literacy.covered }).toEqual({ users: 2, covered: 1 });
     const byLesson = Object.fromEntries(literacy.lessons.map((l) => [l.lesson, l]));

@@ -36,6 +36,9 @@ const describe = ({ summary, seededOn }: Marker, how: string) => [
 await serve({
   persistTo,
   heading: "The Shadowlight demo is running",
+  // Each seeded report is written before its answer (not queued), so the admin decisions and
+  // the scheduled jobs that follow the seeding see every count.
+  workerVars: { INGEST_MODE: "direct" },
   prepare: async ({ serverUrl, vars }) => {
     if (reused) return describe(reused, "reused; npm run demo -- --reseed seeds it again");
     console.log("Seeding the demo organization through the device API…");

@@ -11,6 +11,8 @@ export interface ServeOptions {
   persistTo?: string;
   /** The first line of the summary. */
   heading: string;
+  /** Settings that replace wrangler.toml's `[vars]` for this local worker. */
+  workerVars?: Record<string, string>;
   /** Runs once the worker answers, before the summary is printed; returns lines for the summary. */
   prepare?: (context: { serverUrl: string; vars: DevVars }) => Promise<string[]>;
 }
@@ -29,7 +31,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   await applyMigrations(options.persistTo);
   // Local wrangler does not run cron triggers by itself: this process runs the scheduled jobs
   // (daily aggregates, webhooks, retention) every 5 minutes, as the cron does in production.
-  const worker = await startWorker({ port, inherit: true, testScheduled: true, persistTo: options.persistTo });
+  const worker = await startWorker({
+    port,
+    inherit: true,
+    testScheduled: true,
+    persistTo: options.persistTo,
+    ...(options.workerVars ? { vars: options.workerVars } : {}),
+  });
   const runScheduled = () =>
     fetch(`${serverUrl}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch((error: Error) =>
       console.error(`scheduled jobs did not run: ${error.message}`),
