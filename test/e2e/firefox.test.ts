@@ -11,7 +11,14 @@ import type { PolicyInput } from "../../shared/policy/schema";
 import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { GECKO_ID } from "../../wxt.config";
 import { freePort } from "../support/net";
-import { installFirefoxPolicy, launchFirefox, requireFirefox, startTunnelProxy, type TunnelProxy } from "./firefox";
+import {
+  closeFirefox,
+  installFirefoxPolicy,
+  launchFirefox,
+  requireFirefox,
+  startTunnelProxy,
+  type TunnelProxy,
+} from "./firefox";
 import { ARTIFACTS, type FakeSite, startFakeSite } from "./harness";
 
 /*
@@ -120,7 +127,7 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    if (browser) await closeFirefox(browser);
     restorePolicy?.();
     await proxy?.close();
     await worker?.stop();
@@ -156,7 +163,7 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
   });
 
   it("the counts reach the worker when Firefox starts again", async () => {
-    await browser?.close();
+    if (browser) await closeFirefox(browser);
     await start();
     await expect
       .poll(

@@ -57,8 +57,13 @@ export interface TunnelProxy {
 /** An HTTP CONNECT proxy that tunnels the given hostnames to the fake site and refuses the rest. */
 export async function startTunnelProxy(hosts: string[], sitePort: number): Promise<TunnelProxy> {
   const requested: string[] = [];
+  // Tunnelled sockets leave the HTTP server's bookkeeping: closing ends them explicitly, so a
+  // browser that keeps a connection open cannot hold the proxy (and the test's teardown) up.
+  const tunnels = new Set<{ destroy(): void }>();
   const server: Server = createServer((_request, response) => response.writeHead(405).end());
   server.on("connect", (request, client) => {
+    tunnels.add(client);
+    client.on("close", () => tunnels.delete(client));
     const target = request.url ?? "";
     requested.push(target);
     const [host, port] = target.split(":");
@@ -71,6 +76,8 @@ export async function startTunnelProxy(hosts: string[], sitePort: number): Promi
       upstream.pipe(client);
       client.pipe(upstream);
     });
+    tunnels.add(upstream);
+    upstream.on("close", () => tunnels.delete(upstream));
     upstream.on("error", () => client.destroy());
     client.on("error", () => upstream.destroy());
   });
@@ -81,6 +88,7 @@ export async function startTunnelProxy(hosts: string[], sitePort: number): Promi
     requested,
     close: () =>
       new Promise((resolve) => {
+        for (const socket of tunnels) socket.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -114,4 +122,21 @@ export function launchFirefox(options: {
       "intl.locale.requested": "en-US",
     },
   });
+}
+
+/** Closes Firefox, and kills it when it has not exited within 15 s, so a teardown cannot hang. */
+export async function closeFirefox(browser: Browser): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), 15_000);
+  });
+  const outcome = await Promise.race([
+    browser.close().then(
+      () => "closed" as const,
+      () => "closed" as const,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if (outcome === "late") browser.process()?.kill("SIGKILL");
 }
