@@ -259,11 +259,18 @@ describe("a hostile page against the nudge", () => {
       announce();
       document.addEventListener("DOMContentLoaded", announce);
       const timer = setInterval(announce, 20);
-      setTimeout(() => clearInterval(timer), 3_000);
+      setTimeout(() => {
+        clearInterval(timer);
+        (globalThis as { forgeryDone?: boolean }).forgeryDone = true;
+      }, 3_000);
     }, browser.extensionId);
     await page.goto("https://chatgpt.com/c/6");
     await find(page, "dialog", "Before you use ChatGPT");
-    await page.waitForTimeout(3_000);
+    // The page announced itself for 3 s after the nudge appeared: once it says it is done, the
+    // nudge must still be there.
+    await page.waitForFunction(() => (globalThis as { forgeryDone?: boolean }).forgeryDone === true, undefined, {
+      timeout: 15_000,
+    });
     await find(page, "dialog", "Before you use ChatGPT", 1_000);
     await page.close();
   });

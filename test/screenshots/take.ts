@@ -146,8 +146,8 @@ try {
     const page = await browser.context.newPage();
     await page.goto(nudge.url);
     await find(page, nudge.role);
-    // The nudge fades in: let it finish before the picture.
-    await page.waitForTimeout(600);
+    // The nudge fades in: wait until every animation on the page has finished.
+    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState === "finished"));
     await page.screenshot({ path: join(OUT, `${nudge.name}.png`) });
     console.log(`  ${nudge.name}.png`);
     await page.close();
