@@ -40,7 +40,7 @@ export class ApiError extends Error {
 }
 
 /** Any failure as an ApiError, so every view shows one kind of problem. */
-export function asApiError(error: unknown): ApiError {
+function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError(0, String(error));
 }
 

@@ -88,7 +88,7 @@ export function weekOfDay(monday: string | null | undefined): string {
 }
 
 /** The Monday of an ISO week `2026-W48` as `YYYY-MM-DD`; null for anything else. */
-export function mondayOfIsoWeek(week: string): string | null {
+function mondayOfIsoWeek(week: string): string | null {
   const match = /^(\d{4})-W(\d{2})$/.exec(week);
   if (!match) return null;
   const jan4 = new Date(Date.UTC(Number(match[1]), 0, 4));

@@ -43,7 +43,7 @@ export const CANDIDATE_STATE_NAMES: Record<CandidateState, string> = {
   dismissed: "Dismissed",
 };
 
-export const FLAG_STATE_NAMES: Record<FlagState, string> = {
+const FLAG_STATE_NAMES: Record<FlagState, string> = {
   pending: "Waiting for review",
   kept: "Kept in the figures",
   excluded: "Excluded from the figures",
@@ -135,6 +135,5 @@ export function flagDetail(flag: { reason: string; value: number; fleetMedian: n
 export const riskLevelName = (id: string) => named(RISK_LEVEL_NAMES, id);
 export const tierName = (id: string) => named(TIER_NAMES, id);
 export const browserName = (id: string) => named(BROWSER_NAMES, id);
-export const eventName = (id: string) => named(EVENT_NAMES, id);
 export const actionName = (id: string) => named(ACTION_NAMES, id);
 export const auditActionName = (id: string) => named(AUDIT_ACTION_NAMES, id);

@@ -13,7 +13,7 @@ export function withheldReason(k: number): string {
 }
 
 /** A withheld figure: visibly "fewer than k", its reason in the title and for screen readers. */
-export function Withheld() {
+function Withheld() {
   const { k } = useMe();
   return (
     <span class="withheld" title={withheldReason(k)} data-withheld="">

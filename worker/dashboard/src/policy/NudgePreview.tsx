@@ -15,7 +15,7 @@ import type { Decision } from "../../../../shared/policy/evaluate";
 import { catalogById } from "../catalog";
 import "./nudge-preview.css";
 
-export const t = formatMessage(messages as Messages);
+const t = formatMessage(messages as Messages);
 
 // A constructed stylesheet: the dashboard's Content-Security-Policy allows no inline <style>.
 let sheet: CSSStyleSheet | null = null;

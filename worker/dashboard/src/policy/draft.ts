@@ -14,7 +14,7 @@ import type { InventoryTool, Policy } from "../types";
 export type Rule = Policy["rules"][number];
 
 /** The draft with the keys a schema default would fill. */
-export function completed(policy: Policy): Policy {
+function completed(policy: Policy): Policy {
   return Object.assign({ reasons: [], reacknowledgeDays: 90, rules: [] }, policy);
 }
 

@@ -16,7 +16,7 @@ export interface DraftPartProps {
   onChange: (policy: Policy) => void;
 }
 
-export const RISK_LEVELS = ["low", "medium", "high"] as const;
+const RISK_LEVELS = ["low", "medium", "high"] as const;
 type RiskLevel = (typeof RISK_LEVELS)[number];
 
 type When = Rule["when"];

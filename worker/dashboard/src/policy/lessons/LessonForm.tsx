@@ -16,12 +16,12 @@ import {
   setText,
 } from "./edit";
 
-export const CONTROL_NAMES: Record<(typeof LESSON_CONTROLS)[number], string> = {
+const CONTROL_NAMES: Record<(typeof LESSON_CONTROLS)[number], string> = {
   "eu-ai-act-art4": "EU AI Act Art. 4 (AI literacy)",
   "iso42001-7.2": "ISO/IEC 42001 7.2 (competence)",
   "iso42001-7.3": "ISO/IEC 42001 7.3 (awareness)",
 };
-export const FACT_NAMES: Record<(typeof RISK_FACTS)[number], string> = {
+const FACT_NAMES: Record<(typeof RISK_FACTS)[number], string> = {
   "trains-on-free-tier": "the vendor trains on free-tier input",
 };
 

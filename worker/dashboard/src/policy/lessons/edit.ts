@@ -14,7 +14,7 @@ const blankOption = (correct: boolean): Option => ({ text: "", correct, feedback
 const blankQuestion = (): Question => ({ prompt: "", options: [blankOption(true), blankOption(false)] });
 
 /** The lesson with its reading time set from its text. */
-export function timed(lesson: Lesson): Lesson {
+function timed(lesson: Lesson): Lesson {
   return { ...lesson, readingSeconds: lessonReadingSeconds(lesson.text) };
 }
 

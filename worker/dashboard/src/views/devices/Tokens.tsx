@@ -4,7 +4,12 @@ import { send, useAction } from "../../api";
 import { Bar } from "../../components/figures";
 import { ConfirmButton, Problem, TableHead } from "../../components/ui";
 import { count, num, pct, when } from "../../format";
-import type { EnrollmentToken, EnrollmentTokenCreated, EnrollmentTokenRequest } from "../../types";
+import type {
+  EnrollmentToken,
+  EnrollmentTokenCreated,
+  EnrollmentTokenRequest,
+  EnrollmentTokenUpdate,
+} from "../../types";
 
 const JUMP = LIMITS.enrollmentJump;
 const jumpRule = `more enrollments in 24 hours than ${pct(JUMP.shareOfCap, 1)} of the cap (and at least ${num(JUMP.minimum)})`;
@@ -146,9 +151,8 @@ function TokenRow({ token, onChanged }: { token: EnrollmentToken; onChanged: () 
   const revoked = token.revokedAt !== null;
   const saveCap = async (event: Event) => {
     event.preventDefault();
-    const done = await run(() =>
-      send("PATCH", `/enrollment-tokens/${encodeURIComponent(token.id)}`, { maxDevices: Number(cap) }),
-    );
+    const body: EnrollmentTokenUpdate = { maxDevices: Number(cap) };
+    const done = await run(() => send("PATCH", `/enrollment-tokens/${encodeURIComponent(token.id)}`, body));
     if (done) setEditing(false);
   };
   return (
