@@ -30,7 +30,6 @@ export const enrollRequest = z.strictObject({
     .regex(/^\d{1,5}(?:\.\d{1,5}){0,3}$/, "must be a version like 1.2.3")
     .optional(),
 });
-export type EnrollRequest = z.infer<typeof enrollRequest>;
 
 export const enrollResponse = z.strictObject({
   deviceId: z.string(),
@@ -43,17 +42,16 @@ export const enrollResponse = z.strictObject({
 });
 export type EnrollResponse = z.infer<typeof enrollResponse>;
 
-export const dayString = z.string().refine(isValidDay, "must be a calendar day YYYY-MM-DD");
+const dayString = z.string().refine(isValidDay, "must be a calendar day YYYY-MM-DD");
 
-export const counter = z.strictObject({
+const counter = z.strictObject({
   tool: slug,
   event: z.enum(EVENTS),
   policyVersion: z.number().int().min(0).max(1_000_000),
   n: z.number().int().min(1).max(LIMITS.maxCounterValue),
 });
-export type Counter = z.infer<typeof counter>;
 
-export const reportDay = z.strictObject({
+const reportDay = z.strictObject({
   day: dayString,
   counters: z.array(counter).min(1).max(LIMITS.maxCountersPerDay),
 });
@@ -63,7 +61,7 @@ export type ReportDay = z.infer<typeof reportDay>;
 export const registrableDomain = canonicalHost;
 
 /** Cumulative count of one justification reason chosen for one tool on one day. */
-export const justificationCount = z.strictObject({
+const justificationCount = z.strictObject({
   day: dayString,
   tool: slug,
   reason: slug,
@@ -73,7 +71,7 @@ export const justificationCount = z.strictObject({
 export type JustificationCount = z.infer<typeof justificationCount>;
 
 /** Cumulative visits on one day to a site that looks like an AI tool but is not in the catalog. */
-export const candidateCount = z.strictObject({
+const candidateCount = z.strictObject({
   day: dayString,
   domain: registrableDomain,
   n: z.number().int().min(1).max(LIMITS.maxCounterValue),
@@ -84,7 +82,7 @@ export type CandidateCount = z.infer<typeof candidateCount>;
  * Cumulative count of one lesson outcome (opened, completed, passed at the first try) for one
  * lesson version on one day. No answer, no time and no tool: the lesson id is the policy's own.
  */
-export const lessonCount = z.strictObject({
+const lessonCount = z.strictObject({
   day: dayString,
   lesson: slug,
   version: z.number().int().min(1).max(1_000_000),
@@ -97,31 +95,27 @@ export type LessonCount = z.infer<typeof lessonCount>;
  * A catalogued AI browser extension installed on the device on one day (by its catalog id,
  * never its store id); `enabled` when it was switched on at any time that day.
  */
-export const extensionPresence = z.strictObject({ day: dayString, extension: slug, enabled: z.boolean() });
-export type ExtensionPresence = z.infer<typeof extensionPresence>;
+const extensionPresence = z.strictObject({ day: dayString, extension: slug, enabled: z.boolean() });
 
 /** How many installed extensions that are not in the catalog looked like AI assistants on one day: a number only. */
-export const unknownExtensionCount = z.strictObject({
+const unknownExtensionCount = z.strictObject({
   day: dayString,
   n: z.number().int().min(1).max(LIMITS.maxUnknownExtensionsPerDay),
 });
-export type UnknownExtensionCount = z.infer<typeof unknownExtensionCount>;
 
 /** The AI browser (a catalog browser entry) the extension ran in on one day. */
-export const browserPresence = z.strictObject({ day: dayString, browser: slug });
-export type BrowserPresence = z.infer<typeof browserPresence>;
+const browserPresence = z.strictObject({ day: dayString, browser: slug });
 
 /**
  * Requests that pages of one site made to a catalogued AI API or widget host on one day: the
  * site as its registrable domain, the AI tool whose host was called, and how many requests.
  */
-export const embedCount = z.strictObject({
+const embedCount = z.strictObject({
   day: dayString,
   site: registrableDomain,
   tool: slug,
   n: z.number().int().min(1).max(LIMITS.maxCounterValue),
 });
-export type EmbedCount = z.infer<typeof embedCount>;
 
 /**
  * An unknown AI-looking extension, nominated without naming it: a keyed hash of its store and
@@ -129,26 +123,24 @@ export type EmbedCount = z.infer<typeof embedCount>;
  * 16 bytes in hex). The server counts devices per token and publishes the tokens that at
  * least k devices nominated; only then does a device name the extension (`revealedExtensions`).
  */
-export const extensionToken = z.strictObject({
+const extensionToken = z.strictObject({
   day: dayString,
   token: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex digits"),
 });
-export type ExtensionToken = z.infer<typeof extensionToken>;
 
 /** An unknown AI-looking extension whose token the server published as nominated by k devices or more. */
-export const revealedExtension = z.strictObject({
+const revealedExtension = z.strictObject({
   day: dayString,
   store: z.enum(STORES),
   id: z.union([chromiumExtensionId, geckoExtensionId]),
 });
-export type RevealedExtension = z.infer<typeof revealedExtension>;
 
 /**
  * Cumulative count of one sensitive-data guard outcome for one tool and detector on one day
  * (under the policy version that decided it). Which detector and what the person did: never
  * the text, a match or a hash of either.
  */
-export const guardCount = z.strictObject({
+const guardCount = z.strictObject({
   day: dayString,
   tool: slug,
   detector: z.enum(GUARD_SUBJECTS),
@@ -250,7 +242,7 @@ export const reportResponse = z.union([
 ]);
 export type ReportResponse = z.infer<typeof reportResponse>;
 
-export const toolReviewWire = z.strictObject({
+const toolReviewWire = z.strictObject({
   status: z.enum(REVIEW_STATUSES),
   alternative: slug.nullable().optional(),
   /** Present when the organization records an enterprise agreement for the tool. */

@@ -10,7 +10,7 @@ import * as z from "zod";
  * Why a request was refused, as a stable code clients act on. `error` is English for people
  * and may change wording at any time; code never depends on it.
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   /** The body or query string does not match the schema (400); `issues` names each problem. */
   "invalid_request",
   /** The body is larger than LIMITS.maxBodyBytes (413). */
@@ -81,7 +81,7 @@ export const REFUSAL_REASONS = [
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** One refused count, named by its key so the client can set exactly that count aside. */
-export const refusedCount = z.discriminatedUnion("kind", [
+const refusedCount = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("counter"),
     day: z.string(),

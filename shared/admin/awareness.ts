@@ -76,7 +76,7 @@ export type AwarenessResponse = z.infer<typeof awarenessResponse>;
 
 // ---------------------------------------------------------------------------- exceptions
 
-export const exceptionDecision = z.enum(["pending", "granted", "denied"]);
+const exceptionDecision = z.enum(["pending", "granted", "denied"]);
 export type ExceptionDecision = z.infer<typeof exceptionDecision>;
 
 export const exceptionEntry = z.strictObject({
@@ -105,16 +105,14 @@ export const exceptionDecisionRequest = z.strictObject({
   decision: exceptionDecision,
   expiry: day.nullable().optional(),
 });
-export type ExceptionDecisionRequest = z.infer<typeof exceptionDecisionRequest>;
 
 // ---------------------------------------------------------------------------- policy
 
-export const policyVersionEntry = z.strictObject({
+const policyVersionEntry = z.strictObject({
   version: z.number().int(),
   publishedAt: timestamp,
   publishedBy: z.string(),
 });
-export type PolicyVersionEntry = z.infer<typeof policyVersionEntry>;
 
 export const policyListResponse = z.strictObject({ current: policySchema, versions: z.array(policyVersionEntry) });
 export type PolicyListResponse = z.infer<typeof policyListResponse>;
@@ -124,7 +122,6 @@ export type PolicyVersionResponse = z.infer<typeof policyVersionResponse>;
 
 /** `POST /policy/validate` and `POST /policy`: the policy is checked field by field on the server. */
 export const policyRequest = z.strictObject({ policy: z.unknown() });
-export type PolicyRequest = z.infer<typeof policyRequest>;
 
 export const policyValidateResponse = z.strictObject({ ok: z.boolean(), issues: z.array(z.string()) });
 export type PolicyValidateResponse = z.infer<typeof policyValidateResponse>;

@@ -24,8 +24,7 @@ export const maskedCount = count.nullable();
 /** Free text an admin writes (owner, notes, conditions), trimmed and bounded. */
 export const shortText = (max: number) => z.string().trim().max(max);
 
-export const role = z.enum(["viewer", "admin"]);
-export type Role = z.infer<typeof role>;
+const role = z.enum(["viewer", "admin"]);
 export const reviewStatus = z.enum(REVIEW_STATUSES);
 export const riskLevel = z.enum(["low", "medium", "high"]);
 export const eventCounts = z.partialRecord(z.enum(EVENTS), count);

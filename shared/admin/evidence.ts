@@ -8,7 +8,7 @@ import { evidenceLiteracy } from "./literacy";
 
 // ---------------------------------------------------------------------------- evidence pack
 
-export const evidenceFormat = z.enum(["json", "csv", "html"]);
+const evidenceFormat = z.enum(["json", "csv", "html"]);
 
 export const evidenceQuery = z.strictObject({
   format: evidenceFormat.default("json"),
@@ -17,7 +17,7 @@ export const evidenceQuery = z.strictObject({
 });
 
 /** A control of a standard that a figure gives evidence for. */
-export const evidenceControl = z.strictObject({
+const evidenceControl = z.strictObject({
   /** Stable id, e.g. "iso42001-7.3" or "eu-ai-act-art4". */
   id: z.string(),
   framework: z.enum(["ISO/IEC 42001:2023", "EU AI Act"]),
@@ -30,10 +30,10 @@ export type EvidenceControl = z.infer<typeof evidenceControl>;
  * Where a figure comes from: counts the devices reported themselves, or the organization's
  * own records (reviews, decisions, policy versions), which no device can change.
  */
-export const evidenceBasis = z.enum(["device-reports", "admin-records"]);
+const evidenceBasis = z.enum(["device-reports", "admin-records"]);
 
 /** One measured figure: numerator of denominator over the period, in words and in numbers. */
-export const evidenceFigure = z.strictObject({
+const evidenceFigure = z.strictObject({
   id: slug,
   title: z.string(),
   /** Never above the denominator. */
@@ -54,7 +54,7 @@ export const evidenceFigure = z.strictObject({
 export type EvidenceFigure = z.infer<typeof evidenceFigure>;
 
 /** A figure that is a count, not a share ("2 policy versions published in the period"). */
-export const evidenceCount = z.strictObject({
+const evidenceCount = z.strictObject({
   id: slug,
   title: z.string(),
   value: count,
@@ -66,7 +66,7 @@ export const evidenceCount = z.strictObject({
 export type EvidenceCount = z.infer<typeof evidenceCount>;
 
 /** A tool used in the period, as the AI-system inventory lists it (ISO/IEC 42001 A.4, A.10). */
-export const evidenceTool = z.strictObject({
+const evidenceTool = z.strictObject({
   id: slug,
   name: z.string(),
   category: z.string(),
@@ -86,7 +86,7 @@ export const evidenceTool = z.strictObject({
   kind: z.enum(INVENTORY_KINDS).optional(),
 });
 
-export const evidenceSignature = z.strictObject({
+const evidenceSignature = z.strictObject({
   algorithm: z.literal("Ed25519"),
   /** base64url of the 32-byte public key; compare with the one the server publishes. */
   publicKey: z.string(),

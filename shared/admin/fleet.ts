@@ -6,16 +6,16 @@ import { count, timestamp } from "./common";
 // ---------------------------------------------------------------------------- devices
 
 /** An ISO week, `2026-W48`: the finest time the device list shows (no days, no times). */
-export const isoWeek = z.string().regex(/^\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3])$/, "must be an ISO week YYYY-Www");
+const isoWeek = z.string().regex(/^\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3])$/, "must be an ISO week YYYY-Www");
 
-export const FLAG_STATES = ["pending", "kept", "excluded"] as const;
-export const flagState = z.enum(FLAG_STATES);
+const FLAG_STATES = ["pending", "kept", "excluded"] as const;
+const flagState = z.enum(FLAG_STATES);
 export type FlagState = z.infer<typeof flagState>;
 
 /** Why the cron flagged a device: a measure of its counts far above the fleet's. */
-export const FLAG_REASONS = ["visits", "answers"] as const;
+const FLAG_REASONS = ["visits", "answers"] as const;
 
-export const deviceFlag = z.strictObject({
+const deviceFlag = z.strictObject({
   /** What stood out: the device's total visits, or its answers to nudges, in one day. */
   reason: z.enum(FLAG_REASONS),
   /** The device's count that day, and the median over the devices that reported that day. */
@@ -24,10 +24,9 @@ export const deviceFlag = z.strictObject({
   flaggedWeek: isoWeek,
   state: flagState,
 });
-export type DeviceFlag = z.infer<typeof deviceFlag>;
 
 /** A device as the (admin-only) device list shows it: coarse on purpose. */
-export const deviceEntry = z.strictObject({
+const deviceEntry = z.strictObject({
   id: z.string(),
   /** Null when the device has no group or its group has fewer than k enrolled devices. */
   group: z.string().nullable(),
@@ -117,7 +116,7 @@ export type EnrollmentTokenCreated = z.infer<typeof enrollmentTokenCreated>;
 
 // ---------------------------------------------------------------------------- audit
 
-export const auditEntry = z.strictObject({
+const auditEntry = z.strictObject({
   id: z.number().int(),
   at: timestamp,
   actor: z.string(),

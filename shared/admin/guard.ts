@@ -5,7 +5,7 @@ import { day, maskedCount } from "./common";
 // ---------------------------------------------------------------------------- sensitive-data guard
 
 /** Distinct devices with each outcome of the guard's checks (withheld below k devices). */
-export const guardOutcomeDevices = z.strictObject({
+const guardOutcomeDevices = z.strictObject({
   /** Shown a warning about sensitive data in an AI tool. */
   warned: maskedCount,
   /** Pasted (or dropped, or attached) anyway after a warning. */

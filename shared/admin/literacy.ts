@@ -10,7 +10,7 @@ import { day, maskedCount, timestamp } from "./common";
  * and of them those that completed every such lesson. Groups below k devices are merged into
  * one row with `other: true` (and `group: null`); `suppressed` rows carry no figures.
  */
-export const literacyGroup = z.strictObject({
+const literacyGroup = z.strictObject({
   group: z.string().nullable(),
   other: z.boolean(),
   users: maskedCount,
@@ -20,7 +20,7 @@ export const literacyGroup = z.strictObject({
 export type LiteracyGroup = z.infer<typeof literacyGroup>;
 
 /** One lesson's coverage: its users, those that completed it, and per version. */
-export const lessonCoverage = z.strictObject({
+const lessonCoverage = z.strictObject({
   lesson: slug,
   /** The English title of the version in force. */
   title: z.string(),
@@ -50,7 +50,7 @@ export const literacyCoverage = z.strictObject({
 export type LiteracyCoverage = z.infer<typeof literacyCoverage>;
 
 /** One lesson version as an auditor reads it: its texts in every language, and where it applies. */
-export const lessonAnnexEntry = z.strictObject({
+const lessonAnnexEntry = z.strictObject({
   lesson: slug,
   version: z.number().int(),
   /** The policy version that first carried this text, and when it was published. */

@@ -33,7 +33,6 @@ export const promoteRequest = z.strictObject({
   category: slug.optional(),
   vendor: z.string().trim().min(1).max(80).optional(),
 });
-export type PromoteRequest = z.infer<typeof promoteRequest>;
 
 export const promoteResponse = z.strictObject({
   domain: z.string(),

@@ -10,7 +10,7 @@ import { day, maskedCount, reviewStatus, shortText, timestamp } from "./common";
  * open closes the request with that review as its outcome.
  */
 
-export const reviewQueueState = z.enum(REVIEW_QUEUE_STATES);
+const reviewQueueState = z.enum(REVIEW_QUEUE_STATES);
 
 export const reviewQueueEntry = z.strictObject({
   tool: slug,
@@ -41,4 +41,3 @@ export const reviewQueueUpdate = z.strictObject({
   owner: shortText(120).nullable().optional(),
   note: shortText(1000).nullable().optional(),
 });
-export type ReviewQueueUpdate = z.infer<typeof reviewQueueUpdate>;

@@ -7,8 +7,7 @@ import { count, day, eventCounts, maskedCount, reviewStatus, riskLevel, shortTex
 // ---------------------------------------------------------------------------- GET /overview
 
 /** One day of use: visits and distinct devices, both withheld when fewer than k devices. */
-export const usageDay = z.strictObject({ day, visits: maskedCount, devices: maskedCount });
-export type UsageDay = z.infer<typeof usageDay>;
+const usageDay = z.strictObject({ day, visits: maskedCount, devices: maskedCount });
 
 export const overviewResponse = z.strictObject({
   /** Catalog tools ever seen in the organization. */
@@ -40,7 +39,7 @@ export type OverviewResponse = z.infer<typeof overviewResponse>;
 
 // ---------------------------------------------------------------------------- GET /inventory
 
-export const inventoryTool = z.strictObject({
+const inventoryTool = z.strictObject({
   id: slug,
   name: z.string(),
   category: slug,
@@ -145,10 +144,10 @@ export type ReviewRequest = z.infer<typeof reviewRequest>;
 
 // ---------------------------------------------------------------------------- candidates
 
-export const candidateState = z.enum(["new", "dismissed", "added"]);
+const candidateState = z.enum(["new", "dismissed", "added"]);
 export type CandidateState = z.infer<typeof candidateState>;
 
-export const candidate = z.strictObject({
+const candidate = z.strictObject({
   domain: canonicalHost,
   /** Coarsened to the Monday of the week when fewer than k devices visited it. */
   firstSeen: day,
@@ -166,7 +165,7 @@ export type Candidate = z.infer<typeof candidate>;
  * An unknown AI-looking extension that devices named once at least k of them held it (they
  * first nominate it as a keyed hash the server cannot reverse): never listed below k.
  */
-export const extensionCandidate = z.strictObject({
+const extensionCandidate = z.strictObject({
   store: z.enum(STORES),
   id: z.string(),
   devices: count,
@@ -183,7 +182,6 @@ export const candidatesResponse = z.strictObject({
 export type CandidatesResponse = z.infer<typeof candidatesResponse>;
 
 export const candidateTriageRequest = z.strictObject({ state: candidateState });
-export type CandidateTriageRequest = z.infer<typeof candidateTriageRequest>;
 
 export const candidateTriageResponse = z.strictObject({ domain: canonicalHost, state: candidateState });
 export type CandidateTriageResponse = z.infer<typeof candidateTriageResponse>;

@@ -4,8 +4,8 @@ import { assessRisk, type RiskLevel, trainingSummary, trainingTiers } from "./ri
 import { type Catalog, canonicalHost, slug, TIERS, type Tier, type Tool, toolHostKinds, UNSTATED } from "./schema";
 
 /** What an inventory entry of the catalog is: a tool used in a page, an extension or a browser. */
-export const ENTRY_KINDS = ["extension", "browser"] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
+const ENTRY_KINDS = ["extension", "browser"] as const;
+type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** What the extension and the worker need of a tool at run time. */
 export interface CompiledTool {

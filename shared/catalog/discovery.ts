@@ -74,7 +74,7 @@ export type Extension = z.infer<typeof extensionSchema>;
 export const MARKER_KINDS = ["brand", "uaToken", "global"] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
 
-export const browserMarker = z.strictObject({
+const browserMarker = z.strictObject({
   kind: z.enum(MARKER_KINDS),
   value: z
     .string()
@@ -83,7 +83,6 @@ export const browserMarker = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "must be a plain name (letters, digits, space . _ -)"),
   ...provenance,
 });
-export type BrowserMarker = z.infer<typeof browserMarker>;
 
 export const browserSchema = z.strictObject({
   ...entryHeader,

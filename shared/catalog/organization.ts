@@ -14,7 +14,7 @@ import { type Catalog, canonicalHost, pathRule, slug, toolHostKinds } from "./sc
  * redeploy is needed. Their ids start with "org-", which catalog files may not use.
  */
 
-export const organizationEntryId = z
+const organizationEntryId = z
   .string()
   .max(64)
   .regex(/^org-[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be "org-" and a lowercase slug');
@@ -67,7 +67,6 @@ export const organizationEntry = z
     }
   });
 export type OrganizationEntry = z.infer<typeof organizationEntry>;
-export type OrganizationEntryInput = z.input<typeof organizationEntry>;
 
 /**
  * Checks entries against the catalog and each other, as the catalog build checks its files:

@@ -28,12 +28,12 @@ const EEA = new Set(
 // Framework, so a US vendor counts as adequate only with that fact.
 const ADEQUATE = new Set("AD AR BR CA CH FO GB GG IL IM JE JP KR NZ UY".split(" "));
 
-export const LEVEL_LIMITS = { medium: 30, high: 60 } as const;
+const LEVEL_LIMITS = { medium: 30, high: 60 } as const;
 export const UNKNOWN_CAP = 15;
 
 export type RiskLevel = "low" | "medium" | "high";
 
-export interface RiskPart {
+interface RiskPart {
   part: "category" | "training" | "retention" | "transfer" | "certifications" | "controls";
   points: number;
   /** Known from a sourced fact, recorded as silent on a checked page, or not yet reviewed. */
@@ -50,7 +50,7 @@ export interface RiskAssessment {
   parts: RiskPart[];
 }
 
-export function riskLevel(score: number): RiskLevel {
+function riskLevel(score: number): RiskLevel {
   return score >= LEVEL_LIMITS.high ? "high" : score >= LEVEL_LIMITS.medium ? "medium" : "low";
 }
 
@@ -65,7 +65,7 @@ export function normalizeCertification(name: string): string {
 }
 
 /** The tier a person most likely uses that the training fact speaks of, and its value. */
-export function likelyTraining(tool: Tool, agreement = false): { tier: Tier; value: boolean | typeof UNSTATED } | null {
+function likelyTraining(tool: Tool, agreement = false): { tier: Tier; value: boolean | typeof UNSTATED } | null {
   const values = tool.facts?.trainsOnUserData?.value;
   if (!values) return null;
   for (const tier of agreement ? AGREEMENT_TIERS : PERSONAL_TIERS) {

@@ -64,13 +64,11 @@ export const toolFacts = z.strictObject({
   sso: fact(z.boolean()).optional(),
   enterprisePlan: fact(z.boolean()).optional(),
 });
-export type ToolFacts = z.infer<typeof toolFacts>;
 
 export const pathRule = z.strictObject({
   host: canonicalHost,
   prefix: z.string().regex(/^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/, "must start with / and have no trailing slash"),
 });
-export type PathRule = z.infer<typeof pathRule>;
 
 /**
  * AI that lives in a query parameter of a shared page: Google's AI Mode is
@@ -78,16 +76,15 @@ export type PathRule = z.infer<typeof pathRule>;
  * parameter matches when one `name=value` pair of the query equals it exactly, after
  * percent-decoding, never as a substring of another pair.
  */
-export const queryRule = z.strictObject({
+const queryRule = z.strictObject({
   host: canonicalHost,
   path: pathRule.shape.prefix,
   param: z.string().regex(/^[A-Za-z0-9._~-]{1,40}$/, "must be a plain parameter name"),
   value: z.string().regex(/^[A-Za-z0-9._~-]{1,80}$/, "must be a plain parameter value"),
 });
-export type QueryRule = z.infer<typeof queryRule>;
 
 /** What a matched hostname serves: the product itself, its API, or pages about it. */
-export const HOST_KINDS = ["web", "api", "docs"] as const;
+const HOST_KINDS = ["web", "api", "docs"] as const;
 export type HostKind = (typeof HOST_KINDS)[number];
 
 /** What every catalog entry (tool, extension, browser) starts with. */

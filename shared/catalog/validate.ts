@@ -233,7 +233,7 @@ const ORGANIZATION_PREFIX = "org-";
  * domain of the vendor's website, one of the vendor's listed domains or hosts, or a host of
  * the tool itself.
  */
-export function onVendorsDomain(source: string, vendor: Vendor, tool: Tool | null): boolean {
+function onVendorsDomain(source: string, vendor: Vendor, tool: Tool | null): boolean {
   let host: string;
   try {
     host = new URL(source).hostname;

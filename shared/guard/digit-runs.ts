@@ -23,10 +23,10 @@ import type { Finder, Found, ScanMemo } from "./types";
  */
 
 /** The fewest digits any number detector needs in one cluster (a Spanish NIE: seven). */
-export const MIN_CLUSTER_DIGITS = 7;
+const MIN_CLUSTER_DIGITS = 7;
 
 /** What a detector can tell from a cluster alone: its digits and its longest run without a separator. */
-export interface Cluster {
+interface Cluster {
   start: number;
   end: number;
   digits: number;
@@ -45,7 +45,7 @@ const CLUSTERS = Symbol("digit clusters");
 const FIELDS = 4;
 
 /** A cluster: at least MIN_CLUSTER_DIGITS digits, one space, hyphen or dot at most between two. */
-const CLUSTER = /\d(?:[ .-]?\d){6,}/g;
+const CLUSTER = new RegExp(`\\d(?:[ .-]?\\d){${MIN_CLUSTER_DIGITS - 1},}`, "g");
 
 /** Reads clusters of `text` until at least `to` (a cluster crossing `to` is read whole). */
 function clustersUpTo(text: string, to: number, memo: ScanMemo): Clusters {
@@ -97,7 +97,7 @@ function firstEndingAfter(found: number[], position: number): number {
  * digit (the pattern refuses a digit or a digit and a separator before it), ending at its
  * last digit, or anywhere that holds some of its digits.
  */
-export type Anchor = "start" | "end" | "any";
+type Anchor = "start" | "end" | "any";
 
 export interface NumberFinderOptions extends RegexFinderOptions {
   detector: DetectorId;

@@ -25,7 +25,7 @@ export interface ReadableText {
   }>;
 }
 
-export function wordCount(text: string): number {
+function wordCount(text: string): number {
   const trimmed = text.trim();
   return trimmed === "" ? 0 : trimmed.split(/\s+/).length;
 }
@@ -43,7 +43,7 @@ export function readableWords(text: ReadableText): number {
   return words;
 }
 
-export const READING_STEP_SECONDS = 5;
+const READING_STEP_SECONDS = 5;
 
 /** Estimated seconds to read one language of a lesson, rounded up to steps of 5 s. */
 export function readingSeconds(text: ReadableText, language: LessonLanguage): number {

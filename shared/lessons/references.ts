@@ -55,7 +55,7 @@ export function lessonIssues(lesson: Lesson, catalog: LessonCatalog): string[] {
   return issues;
 }
 
-export function requirementIssues(requirement: LessonRequirement, catalog: LessonCatalog): string[] {
+function requirementIssues(requirement: LessonRequirement, catalog: LessonCatalog): string[] {
   return conditionIssues(requirement.when, "when", catalog);
 }
 

@@ -23,14 +23,14 @@ const line = (max: number) =>
     .refine((text) => text.trim().length > 0, "must not be empty")
     .refine((text) => text === text.trim(), "must not start or end with spaces");
 
-export const lessonOption = z.strictObject({
+const lessonOption = z.strictObject({
   text: line(160),
   correct: z.boolean(),
   /** Shown once this option is picked: why it is right, or what is right instead. */
   feedback: line(300),
 });
 
-export const lessonQuestion = z
+const lessonQuestion = z
   .strictObject({
     prompt: line(200),
     options: z.array(lessonOption).min(2).max(4),
@@ -57,7 +57,7 @@ export const lessonSource = z.strictObject({
 });
 
 /** What a lesson applies to: every condition given must hold; a list holds when any entry does. */
-export const lessonAppliesTo = z
+const lessonAppliesTo = z
   .strictObject({
     tools: z.array(slug).min(1).optional(),
     categories: z.array(slug).min(1).optional(),

@@ -16,7 +16,6 @@ export type LessonOutcome = (typeof LESSON_OUTCOMES)[number];
 
 /** Controls a lesson gives evidence for (ids of the evidence pack's controls). */
 export const LESSON_CONTROLS = ["eu-ai-act-art4", "iso42001-7.2", "iso42001-7.3"] as const;
-export type LessonControl = (typeof LESSON_CONTROLS)[number];
 
 /**
  * Risk facts a lesson can apply to, each derived from the catalog's sourced facts of a tool:

@@ -11,7 +11,7 @@ import type { GuardSubject } from "../guard/outcomes";
 import type { GuardFindings } from "./guard";
 import type { GuardAction } from "./schema";
 
-export interface GuardEntry {
+interface GuardEntry {
   action: GuardAction;
   ruleId: string;
   message: string | null;

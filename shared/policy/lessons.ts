@@ -32,7 +32,7 @@ export function riskFactsOf(tool: Pick<CompiledTool, "training">): Set<RiskFact>
   return facts;
 }
 
-export function lessonFits(lesson: Lesson, tool: LessonTool, status: ReviewStatus): boolean {
+function lessonFits(lesson: Lesson, tool: LessonTool, status: ReviewStatus): boolean {
   const { tools, categories, facts, statuses } = lesson.appliesTo;
   if (tools && !tools.includes(tool.id)) return false;
   if (categories && !categories.includes(tool.category)) return false;

@@ -9,7 +9,7 @@ import { LIMITS } from "../limits";
 export const ACTIONS = ["allow", "inform", "acknowledge", "justify", "redirect", "block"] as const;
 export type PolicyAction = (typeof ACTIONS)[number];
 
-export const reviewStatus = z.enum(REVIEW_STATUSES);
+const reviewStatus = z.enum(REVIEW_STATUSES);
 
 /** The conditions on a tool that policy rules and guard rules share. */
 const toolConditions = {
@@ -18,7 +18,7 @@ const toolConditions = {
   statuses: z.array(reviewStatus).min(1).optional(),
 };
 
-export const policyRule = z.strictObject({
+const policyRule = z.strictObject({
   id: slug,
   description: z.string().max(300).optional(),
   /** Every condition given must hold; a list matches when any of its entries does. */
@@ -51,10 +51,10 @@ export type PolicyRule = z.infer<typeof policyRule>;
 export const GUARD_ACTIONS = ["allow", "warn", "block"] as const;
 export type GuardAction = (typeof GUARD_ACTIONS)[number];
 
-export const detectorId = z.enum(DETECTOR_IDS);
+const detectorId = z.enum(DETECTOR_IDS);
 
 /** When a guard rule applies: every condition given must hold; a list matches when any entry does. */
-export const guardRule = z.strictObject({
+const guardRule = z.strictObject({
   id: slug,
   description: z.string().max(300).optional(),
   when: z.strictObject({
@@ -71,7 +71,7 @@ export const guardRule = z.strictObject({
 });
 export type GuardRule = z.infer<typeof guardRule>;
 
-export const guardMarking = z.strictObject({
+const guardMarking = z.strictObject({
   text: z
     .string()
     .max(LIMITS.guardMarkingMaxLength)
@@ -80,7 +80,7 @@ export const guardMarking = z.strictObject({
   caseSensitive: z.boolean().default(true),
 });
 
-export const guardPattern = z.strictObject({
+const guardPattern = z.strictObject({
   id: slug,
   /** What the pattern stands for, shown to the employee ("customer number"). */
   label: z.string().min(1).max(120),
@@ -93,7 +93,7 @@ export const guardPattern = z.strictObject({
  * The sensitive-data guard's part of the policy. Optional, so policies written before it
  * stay valid; a policy without it turns the guard off.
  */
-export const guardSettingsSchema = z.strictObject({
+const guardSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Detectors that are on; absent: every detector (markings and patterns run when configured). */
   detectors: z.array(detectorId).min(1).optional(),
@@ -128,7 +128,7 @@ export type GuardSettingsPolicy = z.infer<typeof guardSettingsSchema>;
  * conditions of a policy rule. A requirement never applies to allowed tools (the rule says
  * allow, or the tool is approved) unless `includeAllowed` says so.
  */
-export const lessonRequirement = z.strictObject({
+const lessonRequirement = z.strictObject({
   id: slug,
   description: z.string().max(300).optional(),
   when: policyRule.shape.when,
@@ -140,7 +140,7 @@ export type LessonRequirement = z.infer<typeof lessonRequirement>;
  * AI literacy: the lessons devices offer at the moment of use and when the policy requires
  * one. Optional, so policies written before it stay valid; absent, no lesson is offered.
  */
-export const literacySettingsSchema = z.strictObject({
+const literacySettingsSchema = z.strictObject({
   /** Nudges offer the lesson that fits the tool ("Why this matters, 40 s"). */
   offer: z.boolean().default(true),
   lessons: z.array(lessonSchema).max(LIMITS.maxLessons).default([]),
@@ -149,7 +149,7 @@ export const literacySettingsSchema = z.strictObject({
 });
 export type LiteracySettings = z.infer<typeof literacySettingsSchema>;
 
-export const justificationReason = z.strictObject({
+const justificationReason = z.strictObject({
   id: slug,
   label: z.string().min(1).max(120),
 });

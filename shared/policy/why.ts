@@ -11,7 +11,7 @@ export type WhyTool = Pick<CompiledTool, "name" | "trains" | "trainsOn" | "train
  * What the catalog says of training on the tier the person most likely uses: a personal
  * account, unless the organization records an enterprise agreement for the tool.
  */
-export function likelyTier(
+function likelyTier(
   tool: Pick<CompiledTool, "training">,
   agreement = false,
 ): { tier: Tier; value: boolean | "unstated" } | null {

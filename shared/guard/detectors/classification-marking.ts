@@ -24,7 +24,7 @@ function escapeLiteral(char: string): string {
 }
 
 /** The regular-expression source of one marking. */
-export function markingSource(text: string, caseSensitive: boolean): string {
+function markingSource(text: string, caseSensitive: boolean): string {
   let out = "";
   for (const part of text.trim().split(/\s+/)) {
     if (out !== "") out += "\\s{1,10}";

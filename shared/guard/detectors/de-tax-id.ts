@@ -22,7 +22,7 @@ import { mask } from "../redact";
 
 const namesIt = mentions(/steuer[- ]?id|steuer-?idnr|identifikationsnummer|\bidnr\b|\bTIN\b|tax[- ]id/i);
 
-export function taxIdValid(digits: string): boolean {
+function taxIdValid(digits: string): boolean {
   if (digits.length !== 11 || digits[0] === "0") return false;
   const counts = new Array<number>(10).fill(0);
   for (let i = 0; i < 10; i++) counts[digits.charCodeAt(i) - 48] = (counts[digits.charCodeAt(i) - 48] ?? 0) + 1;

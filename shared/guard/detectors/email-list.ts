@@ -38,7 +38,7 @@ function isAlnum(code: number): boolean {
 }
 
 /** The address around the "@" at `at`, as [start, end], or null. */
-export function addressAt(text: string, at: number): [number, number] | null {
+function addressAt(text: string, at: number): [number, number] | null {
   let start = at;
   while (start > 0 && at - start < LOCAL_MAX && isLocalChar(text.charCodeAt(start - 1))) start--;
   // The local part must be all of the run before "@", and begin with a letter or digit.

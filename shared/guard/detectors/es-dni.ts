@@ -17,7 +17,7 @@ import { mask } from "../redact";
 
 const LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE";
 
-export function dniLetterValid(number: string, letter: string): boolean {
+function dniLetterValid(number: string, letter: string): boolean {
   return LETTERS[Number(number) % 23] === letter;
 }
 

@@ -20,7 +20,7 @@ import { fixedDetector } from "../context";
 import { numberFinder } from "../digit-runs";
 import { mask } from "../redact";
 
-export function nirKeyValid(compact: string): boolean {
+function nirKeyValid(compact: string): boolean {
   if (compact.length !== 15) return false;
   let body = compact.slice(0, 13);
   const department = body.slice(5, 7);

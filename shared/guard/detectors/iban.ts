@@ -38,7 +38,7 @@ function isUpperAlnum(code: number): boolean {
  * The end of the IBAN that starts at `start`, or -1: exactly the country's length in
  * characters, either without spaces or with one space after every group of four.
  */
-export function ibanEnd(text: string, start: number): number {
+function ibanEnd(text: string, start: number): number {
   const length = LENGTHS[text.slice(start, start + 2)];
   if (length === undefined) return -1;
   let compact = "";

@@ -30,7 +30,7 @@ function digitValue(char: string): number {
   return omocode >= 0 ? omocode : char.charCodeAt(0) - 48;
 }
 
-export function fiscalCodeValid(code: string): boolean {
+function fiscalCodeValid(code: string): boolean {
   let sum = 0;
   for (let i = 0; i < 15; i++) {
     const v = value(code[i] as string);

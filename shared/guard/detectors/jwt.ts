@@ -16,7 +16,7 @@ import { mask } from "../redact";
 import { regexFinder } from "../regex-finder";
 
 /** Whether a base64url segment decodes to a JSON object with a string "alg". */
-export function isJoseHeader(segment: string): boolean {
+function isJoseHeader(segment: string): boolean {
   try {
     const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
     const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);

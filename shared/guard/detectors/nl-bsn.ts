@@ -19,7 +19,7 @@ import { mask } from "../redact";
 
 const namesIt = mentions(/\bBSN\b|burgerservicenummer|sofi-?nummer/i);
 
-export function elfproef(digits: string): boolean {
+function elfproef(digits: string): boolean {
   if (digits.length !== 9 || digits === "000000000") return false;
   let sum = 0;
   for (let i = 0; i < 8; i++) sum += (9 - i) * (digits.charCodeAt(i) - 48);

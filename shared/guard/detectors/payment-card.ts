@@ -47,7 +47,7 @@ const ISSUER_RANGES: readonly (readonly [string, string, number, number])[] = [
   ["6761", "6763", 13, 19], // Maestro
 ];
 
-export function issuedRange(digits: string): boolean {
+function issuedRange(digits: string): boolean {
   return ISSUER_RANGES.some(([low, high, shortest, longest]) => {
     if (digits.length < shortest || digits.length > longest) return false;
     const prefix = digits.slice(0, low.length);

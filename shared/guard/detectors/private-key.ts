@@ -38,7 +38,7 @@ const LINE_MAX = 128;
  * The end of the first line of the key's body: a run of at least BODY_MIN base64 characters
  * starting within BODY_WITHIN characters after `from`; -1 when there is none.
  */
-export function keyBodyEnd(text: string, from: number): number {
+function keyBodyEnd(text: string, from: number): number {
   const limit = Math.min(text.length, from + BODY_WITHIN + BODY_MIN);
   let run = 0;
   for (let pos = from; pos < limit; pos++) {

@@ -23,7 +23,7 @@ import { mask } from "../redact";
 const ADVERTISED = new Set(["078051120", "219099999", "457555462"]);
 const saysSsn = mentions(/\bSSNs?\b|social[ -]security/i);
 
-export function ssnIssuable(area: string, group: string, serial: string): boolean {
+function ssnIssuable(area: string, group: string, serial: string): boolean {
   if (area === "000" || area === "666" || area[0] === "9") return false;
   if (group === "00" || serial === "0000") return false;
   return !ADVERTISED.has(area + group + serial);

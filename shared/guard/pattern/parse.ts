@@ -34,7 +34,7 @@ const SPACE: Ranges = [
 ];
 const LINE_TERMINATORS: Ranges = [10, 10, 13, 13, 8232, 8233];
 
-export function normalize(ranges: Ranges): Ranges {
+function normalize(ranges: Ranges): Ranges {
   const pairs: [number, number][] = [];
   for (let i = 0; i < ranges.length; i += 2) pairs.push([ranges[i] as number, ranges[i + 1] as number]);
   pairs.sort((a, b) => a[0] - b[0]);
@@ -47,7 +47,7 @@ export function normalize(ranges: Ranges): Ranges {
   return out;
 }
 
-export function complement(ranges: Ranges): Ranges {
+function complement(ranges: Ranges): Ranges {
   const sorted = normalize(ranges);
   const out: Ranges = [];
   let next = 0;
@@ -61,7 +61,7 @@ export function complement(ranges: Ranges): Ranges {
 }
 
 /** Adds the other case of every letter, as a case-insensitive match needs. */
-export function foldCase(ranges: Ranges): Ranges {
+function foldCase(ranges: Ranges): Ranges {
   const out = [...ranges];
   for (let i = 0; i < ranges.length; i += 2) {
     const lo = ranges[i] as number;

@@ -146,7 +146,7 @@ class Threads {
 }
 
 /** A compiled organization pattern. */
-export class Program {
+class Program {
   readonly size: number;
   private readonly op: Uint8Array;
   private readonly a: Int32Array;
