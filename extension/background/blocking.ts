@@ -68,7 +68,7 @@ export function blockRules(response: PolicyResponse): Rule[] {
  * then a query that has the pair as one whole "name=value" (never inside another pair or in
  * the fragment). Written the way pages write it; the matcher also decodes percent escapes.
  */
-export function queryRuleRegex(host: string, path: string, param: string, value: string): string {
+function queryRuleRegex(host: string, path: string, param: string, value: string): string {
   return `^https?://([^/?#]*\\.)?${escapeRegex(host)}(:[0-9]+)?${escapeRegex(path)}/?\\?([^#]*&)?${escapeRegex(param)}=${escapeRegex(value)}(&|#|$)`;
 }
 

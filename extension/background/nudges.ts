@@ -27,7 +27,7 @@ export interface TabSender {
 }
 
 /** The answers each kind of nudge offers. */
-export const ANSWERS: Record<PolicyAction, readonly NudgeAnswer[]> = {
+const ANSWERS: Record<PolicyAction, readonly NudgeAnswer[]> = {
   allow: [],
   block: [],
   inform: ["dismissed"],
@@ -37,7 +37,7 @@ export const ANSWERS: Record<PolicyAction, readonly NudgeAnswer[]> = {
 };
 
 /** What a nudge says, as far as its cooldown is concerned: the action, the rule and its message. */
-export function decisionKey(decision: Decision): string {
+function decisionKey(decision: Decision): string {
   return JSON.stringify([decision.action, decision.ruleId, decision.message, decision.alternatives]);
 }
 

@@ -72,7 +72,7 @@ function isMessageType(value: unknown): value is MessageType {
 }
 
 /** Whether a sender is of the kind a message allows. */
-export function senderIs(origin: Origin, sender: Sender, extension: { id: string; baseUrl: string }): boolean {
+function senderIs(origin: Origin, sender: Sender, extension: { id: string; baseUrl: string }): boolean {
   if (sender.id !== extension.id) return false;
   const url = sender.url ?? "";
   switch (origin) {

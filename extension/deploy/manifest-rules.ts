@@ -8,7 +8,7 @@ import { join } from "node:path";
  * version, icons) and "Publish in the Chrome Web Store" (no `key`, no foreign `update_url`).
  */
 
-export const STORE_LIMITS = { name: 75, shortName: 12, description: 132 } as const;
+const STORE_LIMITS = { name: 75, shortName: 12, description: 132 } as const;
 
 interface Manifest {
   manifest_version?: number;
@@ -29,7 +29,7 @@ export function readManifest(dir: string): Manifest {
 }
 
 /** `__MSG_name__` resolved in the default locale, as the store shows it. */
-export function localized(dir: string, manifest: Manifest, value: string | undefined): string | undefined {
+function localized(dir: string, manifest: Manifest, value: string | undefined): string | undefined {
   const match = /^__MSG_(\w+)__$/.exec(value ?? "");
   if (!match?.[1]) return value;
   const file = join(dir, "_locales", manifest.default_locale ?? "", "messages.json");
@@ -39,7 +39,7 @@ export function localized(dir: string, manifest: Manifest, value: string | undef
 }
 
 /** Width and height of a PNG, from its IHDR chunk; undefined for anything that is not a PNG. */
-export function pngSize(file: string): { width: number; height: number } | undefined {
+function pngSize(file: string): { width: number; height: number } | undefined {
   const bytes = readFileSync(file);
   const signature = "89504e470d0a1a0a";
   if (bytes.length < 24 || bytes.subarray(0, 8).toString("hex") !== signature) return undefined;

@@ -56,7 +56,7 @@ export interface PackageOptions {
   amo?: { key: string; secret: string };
 }
 
-export interface PackageFile {
+interface PackageFile {
   file: string;
   target: "chrome-web-store" | "edge-add-ons" | "firefox-amo" | "firefox-amo-sources" | "self-hosted";
   bytes: number;
@@ -173,7 +173,7 @@ function xmlAttribute(value: string): string {
 }
 
 /** Chrome's update manifest (the protocol's `gupdate` response) for one self-hosted CRX. */
-export function updateManifestXml(id: string, version: string, crxUrl: string): string {
+function updateManifestXml(id: string, version: string, crxUrl: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <gupdate xmlns="http://www.google.com/update2/response" protocol="2.0">
   <app appid="${id}">
@@ -184,7 +184,7 @@ export function updateManifestXml(id: string, version: string, crxUrl: string): 
 }
 
 /** Firefox's update manifest for a self-distributed add-on. */
-export function firefoxUpdateManifest(id: string, version: string, xpiUrl: string): string {
+function firefoxUpdateManifest(id: string, version: string, xpiUrl: string): string {
   return `${JSON.stringify({ addons: { [id]: { updates: [{ version, update_link: xpiUrl }] } } }, null, 2)}\n`;
 }
 

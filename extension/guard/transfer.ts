@@ -53,7 +53,7 @@ function rememberSelection(target: EventTarget | null): () => void {
 }
 
 /** Inserts text at the focused element's selection as typing would (undoable, with input events). */
-export function insertText(target: EventTarget | null, text: string): void {
+function insertText(target: EventTarget | null, text: string): void {
   if (document.execCommand("insertText", false, text)) return;
   if (isTextControl(target)) {
     target.setRangeText(

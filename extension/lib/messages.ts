@@ -133,7 +133,7 @@ export type MessageType = keyof Protocol;
 export type RequestOf<K extends MessageType> = Protocol[K]["request"];
 export type ResponseOf<K extends MessageType> = Protocol[K]["response"];
 /** A message as it travels: its type beside the request's fields. */
-export type Envelope<K extends MessageType = MessageType> = { type: K } & RequestOf<K>;
+type Envelope<K extends MessageType = MessageType> = { type: K } & RequestOf<K>;
 
 /** Sends one message to the background and returns its typed answer. */
 export async function send<K extends MessageType>(type: K, request: RequestOf<K>): Promise<ResponseOf<K>> {

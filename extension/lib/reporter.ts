@@ -33,7 +33,7 @@ export type FlushResult =
 const MINUTE = 60_000;
 
 /** Exponential backoff with full jitter: 1, 2, 4 … 60 minutes, each scaled by a random factor. */
-export function backoffDelay(failures: number, random: () => number = Math.random): number {
+function backoffDelay(failures: number, random: () => number = Math.random): number {
   const ceiling = Math.min(60 * MINUTE, MINUTE * 2 ** Math.max(0, failures - 1));
   return Math.round(ceiling * (0.5 + random() / 2));
 }

@@ -21,7 +21,7 @@ export class ServerRefusal extends Error {
 }
 
 /** The server's structured refusal, or null when the body is not one. */
-export async function refusalOf(response: Response): Promise<ErrorResponse | null> {
+async function refusalOf(response: Response): Promise<ErrorResponse | null> {
   try {
     const parsed = errorResponse.safeParse(await response.json());
     return parsed.success ? parsed.data : null;

@@ -65,7 +65,7 @@ function buttonsFor(action: PolicyAction, view: NudgeView, t: Translate): Button
 /** Whether a button waits for the required lesson: every answer but leaving does. */
 const waitsForLesson = (button: Button) => button.does !== "left" && button.does !== "back";
 
-export const HEADING_ID = "shadowlight-heading";
+const HEADING_ID = "shadowlight-heading";
 
 interface CardProps {
   view: NudgeView;

@@ -7,7 +7,7 @@
 export type Tampering = "removed" | "hidden" | "covered";
 
 /** What, if anything, keeps the person from seeing the nudge's panel. */
-export function tampering(host: Element, panel: Element | null): Tampering | null {
+function tampering(host: Element, panel: Element | null): Tampering | null {
   if (!host.isConnected) return "removed";
   if (!panel) return null;
   if (

@@ -43,7 +43,7 @@ export function chromiumPolicy(
 }
 
 /** A setting as a registry value: Chrome converts strings and DWORDs to the schema's type. */
-export function registryValue(name: string, value: SettingValue): RegistryValue {
+function registryValue(name: string, value: SettingValue): RegistryValue {
   if (typeof value === "boolean") return { name, type: "dword", data: value ? 1 : 0 };
   if (typeof value === "number" && Number.isInteger(value) && value >= 0) return { name, type: "dword", data: value };
   if (typeof value === "string") return { name, type: "sz", data: value };

@@ -10,7 +10,7 @@ import type { ManagedSettings } from "./settings";
 export const FIREFOX_REGISTRY_ROOT = "SOFTWARE\\Policies\\Mozilla\\Firefox";
 export const FIREFOX_PREFERENCE_DOMAIN = "org.mozilla.firefox";
 
-export function firefoxInstallSettings(installUrl: string): Record<string, string> {
+function firefoxInstallSettings(installUrl: string): Record<string, string> {
   return { installation_mode: "force_installed", install_url: installUrl, default_area: "navbar" };
 }
 

@@ -35,7 +35,7 @@ function regData(value: RegistryValue): string {
 }
 
 /** The text of a .reg file; write it as UTF-16LE with a byte order mark (see regFileBytes). */
-export function regFile(keys: RegistryKey[]): string {
+function regFile(keys: RegistryKey[]): string {
   const lines = ["Windows Registry Editor Version 5.00", ""];
   for (const key of keys) {
     lines.push(`[HKEY_LOCAL_MACHINE\\${key.path}]`);

@@ -10,7 +10,7 @@ import { deploymentUrl } from "../urls";
  * the schema does not know, or a value of the wrong type, is refused before any file is written.
  */
 
-export type SettingType = "string" | "boolean" | "integer" | "number" | "array" | "object";
+type SettingType = "string" | "boolean" | "integer" | "number" | "array" | "object";
 
 export interface SchemaProperty {
   title?: string;
@@ -23,7 +23,7 @@ export interface ManagedSchema {
   properties: Record<string, SchemaProperty>;
 }
 
-export const SCHEMA_FILE = new URL("../../public/managed_schema.json", import.meta.url);
+const SCHEMA_FILE = new URL("../../public/managed_schema.json", import.meta.url);
 
 export function managedSchema(): ManagedSchema {
   return JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as ManagedSchema;
