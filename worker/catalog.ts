@@ -13,7 +13,7 @@ export const catalog = catalogJson as unknown as Catalog;
 export const defaultPolicy = defaultPolicyJson as unknown as Policy;
 
 export const toolsById = new Map<string, CompiledTool>(compiledIndex.tools.map((tool) => [tool.id, tool]));
-export const catalogToolsById = new Map<string, Tool>(catalog.tools.map((tool) => [tool.id, tool]));
+const catalogToolsById = new Map<string, Tool>(catalog.tools.map((tool) => [tool.id, tool]));
 
 /**
  * Every catalog entry as a tool record, for the views that show one: extensions and browsers

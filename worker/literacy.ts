@@ -10,7 +10,7 @@ import { atLeastK, suppressSmallGroups } from "./privacy";
  * acknowledgements.
  */
 
-export function coverageOfLessons(counts: LiteracyCounts, lessons: readonly Lesson[], k: number): LessonCoverage[] {
+function coverageOfLessons(counts: LiteracyCounts, lessons: readonly Lesson[], k: number): LessonCoverage[] {
   return lessons.map((lesson) => {
     const { users, completed } = counts.lessons.get(lesson.id) ?? { users: 0, completed: 0 };
     const perVersion = new Map<number, { completed: number; passedFirstTry: number }>();

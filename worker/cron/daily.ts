@@ -9,7 +9,7 @@ import { recordStorage } from "../db/storage";
  */
 
 /** Whether today's daily jobs have run (storage_days has today's row). */
-export async function dailyJobsDone(d1: D1Database, today: string): Promise<boolean> {
+async function dailyJobsDone(d1: D1Database, today: string): Promise<boolean> {
   const row = await d1.prepare("SELECT 1 AS done FROM storage_days WHERE day = ?1").bind(today).first();
   return row !== null;
 }
@@ -20,7 +20,7 @@ export async function dailyJobsDone(d1: D1Database, today: string): Promise<bool
  * devices that reported that day. A flagged device is left out of awareness and evidence
  * until an admin keeps or excludes it; a device already flagged keeps its state.
  */
-export async function flagOutliers(d1: D1Database, day: string): Promise<number> {
+async function flagOutliers(d1: D1Database, day: string): Promise<number> {
   const answers = "'acknowledged', 'dismissed', 'left', 'justified', 'redirected'";
   const { results } = await d1
     .prepare(
@@ -73,7 +73,7 @@ export async function flagOutliers(d1: D1Database, day: string): Promise<number>
  *                         of devices only when at least k
  * Each is written to the outbox once (webhook_emitted remembers it) and delivered with retries.
  */
-export async function emitAggregates(d1: D1Database, day: string, k: number, now: number): Promise<number> {
+async function emitAggregates(d1: D1Database, day: string, k: number, now: number): Promise<number> {
   // The outbox row first, then its subject (read back from the row's data) is remembered.
   const emit = (
     kind: string,

@@ -20,13 +20,13 @@ import { LIMITS } from "../../shared/limits";
  */
 
 /** Days rolled up per cron run: bounds one run's work; a backlog drains over a few runs. */
-export const MAX_DAYS_PER_RUN = 10;
+const MAX_DAYS_PER_RUN = 10;
 
 /** Delivered webhook events are kept this long for inspection; failed ones longer. */
 const DELIVERED_KEEP_MS = 7 * 86_400_000;
 const FAILED_KEEP_MS = 30 * 86_400_000;
 
-export function purgeBefore(today: string): string {
+function purgeBefore(today: string): string {
   return addDays(today, -(LIMITS.retentionDays + 1));
 }
 

@@ -16,7 +16,7 @@ import type { Env } from "../env";
 
 export const MAX_ATTEMPTS = 8;
 /** Events delivered per cron run, and at once. */
-export const BATCH_SIZE = 25;
+const BATCH_SIZE = 25;
 const PARALLEL = 5;
 const TIMEOUT_MS = 5_000;
 const FIRST_RETRY_MS = 60_000;
@@ -27,7 +27,7 @@ export function retryDelay(attempts: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
 }
 
-export async function sign(secret: string, body: string): Promise<string> {
+async function sign(secret: string, body: string): Promise<string> {
   const key = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(secret),

@@ -12,14 +12,14 @@ import { deviceEvents, deviceFlags, devices, eventDays } from "./schema";
  */
 
 /** Devices whose flag is not "kept": left out of awareness and evidence. */
-export function unflagged() {
+function unflagged() {
   return notExists(
     sql`(SELECT 1 FROM ${deviceFlags} WHERE ${deviceFlags.deviceId} = ${devices.id} AND ${deviceFlags.state} <> 'kept')`,
   );
 }
 
 /** Enrolled, not revoked, reported about `since` or later, and not set aside as an outlier. */
-export function countedDevicesSince(since: string) {
+function countedDevicesSince(since: string) {
   return and(isNull(devices.revokedAt), gte(devices.lastReportDay, since), unflagged());
 }
 

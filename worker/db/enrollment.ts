@@ -117,7 +117,7 @@ export function enrollmentJumped(recent: number, maxDevices: number): boolean {
 }
 
 /** Enrolled devices per group label (not revoked), to decide which groups are below k. */
-export async function groupSizes(db: Database): Promise<Map<string | null, number>> {
+async function groupSizes(db: Database): Promise<Map<string | null, number>> {
   const rows = await db
     .select({ group: devices.groupLabel, devices: count() })
     .from(devices)

@@ -56,7 +56,7 @@ export function addToDay(map: Map<string, Set<string>>, day: string, key: string
   map.set(day, keys);
 }
 
-export interface DeviceState {
+interface DeviceState {
   seq: number;
   revoked: boolean;
   stored: StoredCounts;
@@ -79,7 +79,7 @@ export interface DeviceReport {
 }
 
 /** Every day a report names that its checks need stored rows of (extension presence needs none). */
-export function daysOf(report: ReportRequest): string[] {
+function daysOf(report: ReportRequest): string[] {
   return [
     ...new Set([
       ...report.days.map((entry) => entry.day),

@@ -25,7 +25,7 @@ export interface ReviewQueueUsage {
 const REQUESTED = "review_requested";
 
 /** The state a stored row gives a tool last requested on `lastRequested`: closed reopens on a later request. */
-export function effectiveState(
+function effectiveState(
   row: { state: string; closedDay: string | null } | undefined,
   lastRequested: string,
 ): { state: ReviewQueueState; reopened: boolean } {

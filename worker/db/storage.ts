@@ -11,7 +11,7 @@ export interface StorageFigures {
 }
 
 /** The database's size now, with the two row counts that drive it. */
-export async function measureStorage(d1: D1Database): Promise<StorageFigures> {
+async function measureStorage(d1: D1Database): Promise<StorageFigures> {
   const [counters, devices] = await d1.batch([
     d1.prepare("SELECT count(*) AS n FROM daily_counters"),
     d1.prepare("SELECT count(*) AS n FROM devices"),

@@ -1,8 +1,8 @@
-import { and, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { EventCounts } from "../../shared/admin";
 import { addDays } from "../../shared/day";
 import type { Database } from "./client";
-import { dailyRollups, devices, deviceTools, toolDays } from "./schema";
+import { dailyRollups, deviceTools, toolDays } from "./schema";
 
 /*
  * Queries several admin views share. Totals read `daily_rollups` (a few rows per day and
@@ -25,11 +25,6 @@ export function windowStart(today: string, days: number): string {
 /** The `n` days ending with `today`, oldest first. */
 export function lastDays(today: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => addDays(today, i - n + 1));
-}
-
-/** Enrolled, not revoked, and reported about `since` or a later day. */
-export function activeDevicesSince(since: string) {
-  return and(isNull(devices.revokedAt), gte(devices.lastReportDay, since));
 }
 
 export interface ToolSpan {

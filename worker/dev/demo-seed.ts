@@ -183,7 +183,7 @@ async function pool<T>(items: T[], width: number, job: (item: T, i: number) => P
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
-export interface DemoPerson {
+interface DemoPerson {
   department: DepartmentName;
   browser: Browser;
   counts: DeviceCounts;

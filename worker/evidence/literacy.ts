@@ -30,7 +30,7 @@ const STATUS_WORDS: Record<ReviewStatus, string> = {
 };
 
 /** What a lesson applies to, in words: "Categories: Chat, Research; risk fact: ...". */
-export function appliesToText(appliesTo: LessonAppliesTo): string {
+function appliesToText(appliesTo: LessonAppliesTo): string {
   const parts: string[] = [];
   if (appliesTo.tools) {
     parts.push(`Tools: ${appliesTo.tools.map((id) => toolsById.get(id)?.name ?? id).join(", ")}`);

@@ -23,7 +23,7 @@ import { NOTES, TRUST, trustModel } from "./trust";
  * outliers until an admin has kept them.
  */
 
-export const CONTROLS: EvidenceControl[] = [
+const CONTROLS: EvidenceControl[] = [
   { id: "iso42001-7.2", framework: "ISO/IEC 42001:2023", reference: "Clause 7.2", title: "Competence" },
   { id: "iso42001-7.3", framework: "ISO/IEC 42001:2023", reference: "Clause 7.3", title: "Awareness" },
   { id: "iso42001-A.2.2", framework: "ISO/IEC 42001:2023", reference: "Annex A.2.2", title: "AI policy" },

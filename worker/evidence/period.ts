@@ -11,7 +11,7 @@ import type { Database } from "../db/client";
 
 const COUNTED = sql.raw("NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')");
 
-export function startOf(day: string): number {
+function startOf(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
 }
 

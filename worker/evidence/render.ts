@@ -23,7 +23,7 @@ export function csvCell(value: string | number | null): string {
 }
 
 /** How a row of the group breakdown is named: its label, or the merged small groups. */
-export function groupName(group: Pick<EvidencePack["byGroup"][number], "group" | "other">, k: number): string {
+function groupName(group: Pick<EvidencePack["byGroup"][number], "group" | "other">, k: number): string {
   if (group.other) return `Other groups (each fewer than ${k} devices)`;
   return group.group ?? "(no group)";
 }

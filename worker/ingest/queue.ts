@@ -22,7 +22,7 @@ import { applyReports, type IngestItem, type IngestOutcome } from "./apply";
  */
 
 /** A queued report. Versioned, so a consumer of a newer release can tell old messages apart. */
-export const ingestMessage = z.strictObject({
+const ingestMessage = z.strictObject({
   v: z.literal(1),
   deviceId: z.string().min(1).max(100),
   receivedAt: z.number().int().positive(),

@@ -5,7 +5,7 @@ import { digestsEqual, sha256Hex } from "../crypto";
 import type { AppEnv, Env } from "../env";
 import { refuse } from "../errors";
 
-export type Role = "viewer" | "admin";
+type Role = "viewer" | "admin";
 
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 
@@ -25,7 +25,7 @@ function keySet(env: Env, teamDomain: string): JWTVerifyGetKey {
  * Matches an e-mail against a comma-separated list of addresses and `*@domain` entries. An
  * address must have exactly one "@": `eve@evil.example@corp.example` matches nothing.
  */
-export function listed(email: string, list: string | undefined): boolean {
+function listed(email: string, list: string | undefined): boolean {
   const address = email.toLowerCase();
   if (address.split("@").length !== 2) return false;
   const domain = address.slice(address.indexOf("@"));
@@ -41,7 +41,7 @@ async function tokenMatches(presented: string, expected: string | undefined): Pr
 }
 
 /** Whether Cloudflare Access is configured: then only Access signs anyone in. */
-export function accessConfigured(env: Env): boolean {
+function accessConfigured(env: Env): boolean {
   return Boolean(env.ACCESS_TEAM_DOMAIN || env.ACCESS_AUD);
 }
 
@@ -51,7 +51,7 @@ export function accessConfigured(env: Env): boolean {
  * only addressed to loopback by its literal name. The Host header is compared as sent, so
  * spellings the URL parser would fold into 127.0.0.1 (`0x7f000001`, `127.1`) do not pass.
  */
-export function localAdminAllowed(env: Env, request: Request): boolean {
+function localAdminAllowed(env: Env, request: Request): boolean {
   if (env.LOCAL_ADMIN !== "1" || accessConfigured(env)) return false;
   const host = request.headers.get("host") ?? new URL(request.url).host;
   return LOCAL_HOST.test(host);

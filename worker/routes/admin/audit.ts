@@ -20,7 +20,7 @@ function parseDetail(detail: string | null): AuditEntry["detail"] {
 }
 
 /** Shown instead of the label of a group with fewer than k devices. */
-export const SMALL_GROUP = "(a group of fewer than k devices)";
+const SMALL_GROUP = "(a group of fewer than k devices)";
 
 /**
  * The detail with a small group masked: a token's entries name its group, and the token's

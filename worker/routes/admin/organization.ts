@@ -17,7 +17,7 @@ import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 
 /** Each stored entry with the kind, risk and level devices will give it. */
-export function entryViews(stored: StoredOrganizationEntry[]): OrganizationEntryView[] {
+function entryViews(stored: StoredOrganizationEntry[]): OrganizationEntryView[] {
   const entries = stored.map((row) => row.entry);
   const { byId } = effectiveCatalog(entries);
   return stored.flatMap((row) => {

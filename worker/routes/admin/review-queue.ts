@@ -15,7 +15,7 @@ import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
 const STATE_ORDER: Record<ReviewQueueState, number> = { open: 0, in_review: 1, closed: 2 };
 
 /** The queue as admins see it: figures withheld below k devices, days coarsened likewise. */
-export async function reviewQueue(db: Database, k: number, only?: string): Promise<ReviewQueueEntry[]> {
+async function reviewQueue(db: Database, k: number, only?: string): Promise<ReviewQueueEntry[]> {
   const [usage, { byId }, reviews] = await Promise.all([
     reviewQueueUsage(db, only),
     loadEffectiveCatalog(db),
