@@ -1,7 +1,7 @@
 /**
  * `npm test`: every tier in order, each timed, then one line per tier and the total.
  *   static   the catalog, dashboard and extension builds, TypeScript, Biome, web-ext lint,
- *            knip (no unused file or dependency)
+ *            knip (no unused file, dependency or export)
  *   unit     shared, extension and dashboard modules (vitest; the default watch loop)
  *   worker   every endpoint inside workerd against local D1
  *   e2e      the built extension in Chromium against the local worker

@@ -30,7 +30,7 @@ import type { ReportRequest } from "../../shared/protocol";
 import { seededRandom } from "../support/random";
 
 /** Catalog tools the fleet uses, most used first. */
-export const FLEET_TOOLS = [
+const FLEET_TOOLS = [
   "chatgpt",
   "microsoft-copilot",
   "google-gemini",

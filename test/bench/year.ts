@@ -55,7 +55,7 @@ const catalogIndex = (): CompiledIndex =>
   JSON.parse(readFileSync(join(ROOT, "policies/dist/index.json"), "utf8")) as CompiledIndex;
 
 /** 60 catalog tools met in pages, the popular ones first (the fleet's skew makes low positions the most used). */
-export function yearTools(): string[] {
+function yearTools(): string[] {
   const web = catalogIndex()
     .tools.filter((tool) => tool.kind === undefined)
     .map((tool) => tool.id);

@@ -10,10 +10,10 @@ import { connect } from "node:net";
 import { type Browser, launch } from "puppeteer-core";
 import { freePort } from "../support/net";
 
-export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 /** Where Firefox on Linux reads machine-wide enterprise policy. */
-export const FIREFOX_POLICY_DIR = "/etc/firefox/policies";
-export const FIREFOX_POLICY_FILE = `${FIREFOX_POLICY_DIR}/policies.json`;
+const FIREFOX_POLICY_DIR = "/etc/firefox/policies";
+const FIREFOX_POLICY_FILE = `${FIREFOX_POLICY_DIR}/policies.json`;
 
 /** Throws the reason this machine cannot run the Firefox tests; they must fail, not skip. */
 export function requireFirefox(): void {

@@ -136,7 +136,7 @@ const CANDIDATES: Array<{ domain: string; group: string | null; daily: number; d
 
 const DAYS = 21;
 
-export interface SeededDevice {
+interface SeededDevice {
   deviceId: string;
   deviceToken: string;
   group: string | null;

@@ -26,12 +26,12 @@ export function chars(rng: Rng, alphabet: string, length: number): string {
   return out;
 }
 
-export function digits(rng: Rng, length: number): string {
+function digits(rng: Rng, length: number): string {
   return chars(rng, "0123456789", length);
 }
 
 /** Appends the Luhn check digit. */
-export function withLuhn(body: string): string {
+function withLuhn(body: string): string {
   for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return body + d;
   throw new Error("unreachable");
 }

@@ -38,7 +38,7 @@ export function pasteOf(length: number, seed: number): string {
 }
 
 /** The paste path without the guard: every character read once. */
-export function baseline(text: string): number {
+function baseline(text: string): number {
   let sum = 0;
   for (let i = 0; i < text.length; i++) sum = (sum + text.charCodeAt(i)) | 0;
   return sum;
@@ -87,7 +87,7 @@ export function percentile(values: number[], p: number): number {
  */
 const REFERENCE = [/\d{4,}/g, /[A-Z]{2}\d{2}/g, /\w+@\w+/g, /\b[a-z]{3,}\b/g, /[0-9a-f]{8,}/g, /\s{2,}/g];
 
-export function reference(text: string): number {
+function reference(text: string): number {
   let count = 0;
   for (const pattern of REFERENCE) {
     pattern.lastIndex = 0;

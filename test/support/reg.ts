@@ -2,7 +2,7 @@
  * A strict reader of .reg files (Windows Registry Editor Version 5.00), written for the tests
  * independently of the writer: it accepts only what regedit reads and fails on anything else.
  */
-export type ParsedValue =
+type ParsedValue =
   | { type: "sz"; data: string }
   | { type: "dword"; data: number }
   | { type: "multi_sz"; data: string[] };

@@ -14,7 +14,7 @@ import { counters, ORIGIN, query, today } from "./helpers";
  * and with hand-made batches (duplicates, late replays, reordering, races).
  */
 
-export const queued = { ...env, INGEST_MODE: "queue" };
+const queued = { ...env, INGEST_MODE: "queue" };
 
 export async function queuedReport(
   deviceToken: string,
@@ -89,7 +89,7 @@ export function rivalReports(tool: string, n: number, answers: [string, string])
  * of two days, as the extension sends them: every report carries all of its days so far.
  */
 export const LESSON = "chat-assistants";
-export const EXTENSION = "page-assist";
+const EXTENSION = "page-assist";
 export const BROWSER = "comet";
 export const EMBEDDED = "openai-platform";
 export const GUARDED = "chatgpt";
