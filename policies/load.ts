@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SourceFile } from "../shared/catalog/validate";
 
-export const POLICIES_DIR = new URL(".", import.meta.url).pathname;
+const POLICIES_DIR = new URL(".", import.meta.url).pathname;
 export const DIST_DIR = join(POLICIES_DIR, "dist");
 
 async function readFolder(folder: string): Promise<SourceFile[]> {
