@@ -26,6 +26,28 @@ const MAX_DAYS_PER_RUN = 10;
 const DELIVERED_KEEP_MS = 7 * 86_400_000;
 const FAILED_KEEP_MS = 30 * 86_400_000;
 
+/**
+ * Raw per-device counts summed into rollups: the raw table, its rollup, and the columns besides
+ * the day that key a rollup row.
+ */
+const SUMMED: Array<[raw: string, rollup: string, keys: string]> = [
+  ["justifications", "justification_rollups", "tool, reason, policy_version"],
+  ["candidates", "candidate_rollups", "domain"],
+  ["lesson_outcomes", "lesson_rollups", "lesson, version, outcome"],
+  ["guard_counts", "guard_rollups", "tool, detector, outcome, policy_version"],
+];
+
+/** The tables whose rows of a day are deleted once that day is rolled up. */
+const RAW_BY_DAY = ["daily_counters", ...SUMMED.map(([raw]) => raw), "device_days"];
+
+/** Adds one day of `raw` to `rollup`: the sum of its counts and its distinct devices per key. */
+function summedRollup(raw: string, rollup: string, keys: string): string {
+  return `INSERT INTO ${rollup} (day, ${keys}, n, devices)
+    SELECT day, ${keys}, sum(n), count(DISTINCT device_id) FROM ${raw} WHERE day = ?1 GROUP BY ${keys}
+    ON CONFLICT (day, ${keys}) DO UPDATE SET
+      n = ${rollup}.n + excluded.n, devices = ${rollup}.devices + excluded.devices`;
+}
+
 function purgeBefore(today: string): string {
   return addDays(today, -(LIMITS.retentionDays + 1));
 }
@@ -68,49 +90,10 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
            ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET devices = excluded.devices`,
         )
         .bind(day),
-      d1
-        .prepare(
-          `INSERT INTO justification_rollups (day, tool, reason, policy_version, n, devices)
-           SELECT day, tool, reason, policy_version, sum(n), count(DISTINCT device_id)
-           FROM justifications WHERE day = ?1 GROUP BY tool, reason, policy_version
-           ON CONFLICT (day, tool, reason, policy_version) DO UPDATE SET
-             n = justification_rollups.n + excluded.n, devices = justification_rollups.devices + excluded.devices`,
-        )
-        .bind(day),
-      d1
-        .prepare(
-          `INSERT INTO candidate_rollups (day, domain, n, devices)
-           SELECT day, domain, sum(n), count(DISTINCT device_id) FROM candidates WHERE day = ?1 GROUP BY domain
-           ON CONFLICT (day, domain) DO UPDATE SET
-             n = candidate_rollups.n + excluded.n, devices = candidate_rollups.devices + excluded.devices`,
-        )
-        .bind(day),
-      d1
-        .prepare(
-          `INSERT INTO lesson_rollups (day, lesson, version, outcome, n, devices)
-           SELECT day, lesson, version, outcome, sum(n), count(DISTINCT device_id)
-           FROM lesson_outcomes WHERE day = ?1 GROUP BY lesson, version, outcome
-           ON CONFLICT (day, lesson, version, outcome) DO UPDATE SET
-             n = lesson_rollups.n + excluded.n, devices = lesson_rollups.devices + excluded.devices`,
-        )
-        .bind(day),
-      d1
-        .prepare(
-          `INSERT INTO guard_rollups (day, tool, detector, outcome, policy_version, n, devices)
-           SELECT day, tool, detector, outcome, policy_version, sum(n), count(DISTINCT device_id)
-           FROM guard_counts WHERE day = ?1 GROUP BY tool, detector, outcome, policy_version
-           ON CONFLICT (day, tool, detector, outcome, policy_version) DO UPDATE SET
-             n = guard_rollups.n + excluded.n, devices = guard_rollups.devices + excluded.devices`,
-        )
-        .bind(day),
-      d1.prepare("DELETE FROM daily_counters WHERE day = ?1").bind(day),
-      d1.prepare("DELETE FROM justifications WHERE day = ?1").bind(day),
-      d1.prepare("DELETE FROM candidates WHERE day = ?1").bind(day),
-      d1.prepare("DELETE FROM lesson_outcomes WHERE day = ?1").bind(day),
-      d1.prepare("DELETE FROM guard_counts WHERE day = ?1").bind(day),
-      d1.prepare("DELETE FROM device_days WHERE day = ?1").bind(day),
+      ...SUMMED.map(([raw, rollup, keys]) => d1.prepare(summedRollup(raw, rollup, keys)).bind(day)),
+      ...RAW_BY_DAY.map((table) => d1.prepare(`DELETE FROM ${table} WHERE day = ?1`).bind(day)),
     ]);
-    rowsDeleted += batch.slice(5).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
+    rowsDeleted += batch.slice(1 + SUMMED.length).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   }
   const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
   const perDevice = await d1.batch([
