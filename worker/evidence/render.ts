@@ -47,26 +47,15 @@ export function evidenceCsv(pack: EvidencePack, sha256: string): string {
       "basis",
     ],
   ];
-  const mapped = (
-    ids: string[],
-    cells: (control: { framework: string; reference: string; title: string }) => Cell[],
-  ) => {
+  /** One row per control a figure or count maps to: the control, then the figure's cells. */
+  const mapped = (ids: string[], cells: Cell[]) => {
     for (const id of ids) {
       const control = controls.get(id);
-      rows.push(
-        cells({
-          framework: control?.framework ?? "",
-          reference: control?.reference ?? id,
-          title: control?.title ?? "",
-        }),
-      );
+      rows.push([control?.framework ?? "", control?.reference ?? id, control?.title ?? "", ...cells]);
     }
   };
   for (const figure of pack.figures) {
-    mapped(figure.controls, (control) => [
-      control.framework,
-      control.reference,
-      control.title,
+    mapped(figure.controls, [
       figure.id,
       figure.statement,
       figure.numerator,
@@ -78,10 +67,7 @@ export function evidenceCsv(pack: EvidencePack, sha256: string): string {
     ]);
   }
   for (const count of pack.counts) {
-    mapped(count.controls, (control) => [
-      control.framework,
-      control.reference,
-      control.title,
+    mapped(count.controls, [
       count.id,
       count.statement,
       count.value,
