@@ -1,3 +1,5 @@
+import { vi } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
 import { reportingChanged } from "../../extension/background/counting";
 import { bundledPolicy } from "../../extension/lib/policy-cache";
 import { local } from "../../extension/lib/state";
@@ -11,4 +13,12 @@ export async function usePolicy(policy: PolicyInput): Promise<void> {
     fetchedAt: Date.now(),
   });
   reportingChanged();
+}
+
+/** A fresh fake device at noon UTC on 2026-11-20 (only Date is faked) with `policy` in force. */
+export async function freshDevice(policy: PolicyInput): Promise<void> {
+  fakeBrowser.reset();
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date("2026-11-20T12:00:00Z"));
+  await usePolicy(policy);
 }

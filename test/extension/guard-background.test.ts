@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeBrowser } from "wxt/testing/fake-browser";
 import { reportingChanged } from "../../extension/background/counting";
 import { guardSessions } from "../../extension/background/guard";
 import { handlers } from "../../extension/background/handlers";
@@ -8,7 +7,7 @@ import type { GuardPage, GuardReport } from "../../extension/lib/messages";
 import { local } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
-import { usePolicy } from "./device-policy";
+import { freshDevice, usePolicy } from "./device-policy";
 
 /*
  * The guard's side in the background, through the real router: which pages are watched,
@@ -54,12 +53,7 @@ const CHECK = "11111111-1111-4111-8111-111111111111";
 const OTHER_CHECK = "22222222-2222-4222-8222-222222222222";
 
 describe("the guard in the background", () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-11-20T12:00:00Z"));
-    await usePolicy(POLICY);
-  });
+  beforeEach(() => freshDevice(POLICY));
   afterEach(() => {
     vi.useRealTimers();
   });

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeBrowser } from "wxt/testing/fake-browser";
 import { reportingChanged } from "../../extension/background/counting";
 import { handlers } from "../../extension/background/handlers";
 import { createRouter, RefusedMessage, type Sender } from "../../extension/background/router";
@@ -8,7 +7,7 @@ import type { ServedNudge } from "../../extension/lib/messages";
 import { local } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
-import { usePolicy } from "./device-policy";
+import { freshDevice, usePolicy } from "./device-policy";
 
 /*
  * The background's message router with its real handlers: who may send what, what a request
@@ -49,12 +48,7 @@ async function counts(): Promise<Record<string, number>> {
 const serve = async (sender = CHATGPT) => (await route({ type: "nudge:get" }, sender)) as ServedNudge | null;
 
 describe("the message router", () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-11-20T12:00:00Z"));
-    await usePolicy(POLICY);
-  });
+  beforeEach(() => freshDevice(POLICY));
   afterEach(() => {
     vi.useRealTimers();
     vi.restoreAllMocks();
