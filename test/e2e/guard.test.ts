@@ -20,6 +20,7 @@ import {
   startStack,
   waitForPolicy,
 } from "./harness";
+import { hookShadowRoots } from "./page-hooks";
 import { find, gone, pressNamed, query, textOf } from "./screen";
 
 /*
@@ -86,14 +87,6 @@ function pageListens(): void {
     seen.push({ trusted: event.isTrusted, text: event.clipboardData?.getData("text/plain") ?? "" });
   });
   (window as unknown as { pastesSeen: typeof seen }).pastesSeen = seen;
-  const original = Element.prototype.attachShadow;
-  const stolen: ShadowRoot[] = [];
-  Element.prototype.attachShadow = function (init: ShadowRootInit) {
-    const root = original.call(this, { ...init, mode: "open" });
-    stolen.push(root);
-    return root;
-  };
-  (window as unknown as { stolenRoots: ShadowRoot[] }).stolenRoots = stolen;
 }
 
 describe("the sensitive-data guard in real Chromium", () => {
@@ -138,6 +131,7 @@ describe("the sensitive-data guard in real Chromium", () => {
   async function open(url: string): Promise<Page> {
     const page = await browser.context.newPage();
     await page.addInitScript(pageListens);
+    await page.addInitScript(hookShadowRoots);
     await page.goto(url);
     await page.locator("textarea").fill("");
     return page;

@@ -16,6 +16,7 @@ import {
   startStack,
   waitForPolicy,
 } from "./harness";
+import { hookShadowRoots } from "./page-hooks";
 import { find, inExtensionWorld, pressNamed } from "./screen";
 
 /*
@@ -39,18 +40,6 @@ const POLICY: PolicyInput = {
 };
 const HOSTS = ["chatgpt.com", "www.midjourney.com", "www.perplexity.ai", "claude.ai"];
 const ANSWERS = ["acknowledged", "dismissed", "left", "justified", "redirected"];
-
-/** Runs in the page before any of its scripts: tries to force every shadow root open. */
-function hookShadowRoots(): void {
-  const stolen: ShadowRoot[] = [];
-  const original = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init: ShadowRootInit) {
-    const root = original.call(this, { ...init, mode: "open" });
-    stolen.push(root);
-    return root;
-  };
-  (window as unknown as { stolenRoots: ShadowRoot[] }).stolenRoots = stolen;
-}
 
 /** The page's own script hunting the nudge: returns what it could reach. */
 async function hunt(): Promise<Record<string, unknown>> {

@@ -22,6 +22,7 @@ import {
   startStack,
   waitForPolicy,
 } from "./harness";
+import { hookShadowRoots } from "./page-hooks";
 import { find, gone, inExtensionWorld, press, pressNamed, query, textOf } from "./screen";
 
 /*
@@ -56,25 +57,13 @@ const POLICY: PolicyInput = {
 const HOSTS = ["chatgpt.com", "claude.ai", "www.deepl.com", "deepl.com"];
 const ACKNOWLEDGE = "I understand and will follow the policy";
 
-/** Runs in the page before its own scripts: forces shadow roots open, where it can. */
-function hookShadowRoots(): void {
-  const original = Element.prototype.attachShadow;
-  const stolen: ShadowRoot[] = [];
-  Element.prototype.attachShadow = function (init: ShadowRootInit) {
-    const root = original.call(this, { ...init, mode: "open" });
-    stolen.push(root);
-    return root;
-  };
-  (window as unknown as { stolen: ShadowRoot[] }).stolen = stolen;
-}
-
 /**
  * The page's script going for the lesson: anything it can find of it, every radio and button
  * it can reach checked and clicked, keys and clicks dispatched over the whole screen.
  */
 function attackLesson(): { reached: number; runtime: string } {
   const host = document.querySelector("shadowlight-nudge");
-  const roots = [host?.shadowRoot, ...((window as unknown as { stolen?: ShadowRoot[] }).stolen ?? [])];
+  const roots = [host?.shadowRoot, ...((window as unknown as { stolenRoots?: ShadowRoot[] }).stolenRoots ?? [])];
   const reachable = roots.flatMap((root) => (root ? Array.from(root.querySelectorAll("input, button")) : []));
   const targets = new Set<Element>([...reachable, ...(host ? [host] : [])]);
   for (let x = 10; x < innerWidth; x += 30) {
