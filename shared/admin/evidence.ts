@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { slug } from "../catalog/schema";
 import { INVENTORY_KINDS } from "../events";
-import { groupCoverage } from "./awareness";
+import { exceptionEntry, groupCoverage } from "./awareness";
 import { count, day, maskedCount, reviewStatus, riskLevel, timestamp } from "./common";
 import { guardSummary } from "./guard";
 import { evidenceLiteracy } from "./literacy";
@@ -111,19 +111,7 @@ export const evidencePack = z.strictObject({
   /** AI systems in use in the period by kind: how many distinct systems of each kind the inventory lists. */
   systemsByKind: z.array(z.strictObject({ kind: z.enum(INVENTORY_KINDS), systems: count })).optional(),
   /** The exceptions register: requests made in the period and their decisions. */
-  exceptions: z.array(
-    z.strictObject({
-      tool: slug,
-      toolName: z.string(),
-      reason: slug,
-      reasonLabel: z.string(),
-      requests: maskedCount,
-      devices: maskedCount,
-      decision: z.enum(["pending", "granted", "denied"]),
-      owner: z.string().nullable(),
-      expiry: day.nullable(),
-    }),
-  ),
+  exceptions: z.array(exceptionEntry.omit({ firstSeen: true, lastSeen: true })),
   /** AI literacy (EU AI Act Art. 4, ISO/IEC 42001 7.2-7.3): lessons, coverage and the lesson texts. */
   literacy: evidenceLiteracy,
   /** Sensitive-data warnings in AI tools and what people did, over the period. */
