@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reportingChanged } from "../../extension/background/counting";
 import { guardSessions } from "../../extension/background/guard";
-import { handlers } from "../../extension/background/handlers";
-import { createRouter, RefusedMessage, type Sender } from "../../extension/background/router";
+import { RefusedMessage, type Sender } from "../../extension/background/router";
 import type { GuardPage, GuardReport } from "../../extension/lib/messages";
 import { local } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
 import { freshDevice, usePolicy } from "./device-policy";
+import { EXTENSION, page, route } from "./senders";
 
 /*
  * The guard's side in the background, through the real router: which pages are watched,
@@ -15,15 +15,6 @@ import { freshDevice, usePolicy } from "./device-policy";
  * document its session was opened for, only where the policy decides so, and an answer only
  * once, for a warning counted before, on that warning's day.
  */
-const EXTENSION = { id: "extension-id", baseUrl: "chrome-extension://extension-id/" };
-const route = createRouter(handlers, EXTENSION);
-const page = (url: string, tab = 7, documentId = "document-1"): Sender => ({
-  id: EXTENSION.id,
-  url,
-  tab: { id: tab },
-  frameId: 0,
-  documentId,
-});
 const CHATGPT = page("https://chatgpt.com/c/123");
 
 const POLICY: PolicyInput = {

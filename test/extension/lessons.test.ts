@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { reportingChanged } from "../../extension/background/counting";
-import { handlers } from "../../extension/background/handlers";
 import { lessonLanguage } from "../../extension/background/lessons";
-import { createRouter, RefusedMessage, type Sender } from "../../extension/background/router";
+import { RefusedMessage } from "../../extension/background/router";
 import type { LessonGrade, ServedNudge } from "../../extension/lib/messages";
 import { bundledPolicy } from "../../extension/lib/policy-cache";
 import { local } from "../../extension/lib/state";
@@ -11,6 +10,7 @@ import { formatMessage, type Messages } from "../../extension/nudge/strings";
 import english from "../../extension/public/_locales/en/messages.json";
 import { type LessonRequirement, type PolicyInput, policySchema } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
+import { page, route } from "./senders";
 
 /*
  * Lessons through the background's router with its real handlers: the lesson plan travels
@@ -19,17 +19,8 @@ import { countsByName } from "../support/counts";
  * lesson is required at most once a day, and an allowed tool gets a lesson only when the
  * policy asks for it there.
  */
-const EXTENSION = { id: "extension-id", baseUrl: "chrome-extension://extension-id/" };
-const route = createRouter(handlers, EXTENSION);
-const page = (url: string, tab = 7): Sender => ({
-  id: EXTENSION.id,
-  url,
-  tab: { id: tab },
-  frameId: 0,
-  documentId: `d${tab}`,
-});
 const CHATGPT = page("https://chatgpt.com/c/1");
-const CLAUDE = page("https://claude.ai/new", 9);
+const CLAUDE = page("https://claude.ai/new", 9, "document-9");
 
 const CHAT = bundledPolicy.policy.literacy?.lessons.find((lesson) => lesson.id === "chat-assistants");
 if (!CHAT) throw new Error("the bundled policy has no chat-assistants lesson");
@@ -92,7 +83,7 @@ describe("lessons in the background", () => {
     expect(await route({ type: "lesson:opened", ticket }, CHATGPT)).toBe(false);
     expect(await route({ type: "nudge:answer", ticket, answer: "acknowledged" }, CHATGPT)).toBe(false);
     // Another tab cannot answer this nudge's lesson; an option or question it does not have is refused.
-    expect(await grade(ticket, RIGHT, page("https://chatgpt.com/c/1", 8))).toBeNull();
+    expect(await grade(ticket, RIGHT, page("https://chatgpt.com/c/1", 8, "document-8"))).toBeNull();
     expect(await grade(ticket, 3)).toBeNull();
     expect(await grade(ticket, RIGHT, CHATGPT, 1)).toBeNull();
     await expect(grade(ticket, 10)).rejects.toBeInstanceOf(RefusedMessage);

@@ -1,29 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reportingChanged } from "../../extension/background/counting";
 import { handlers } from "../../extension/background/handlers";
-import { createRouter, RefusedMessage, type Sender } from "../../extension/background/router";
+import { RefusedMessage, type Sender } from "../../extension/background/router";
 import { tokenDigest } from "../../extension/lib/enrollment";
 import type { ServedNudge } from "../../extension/lib/messages";
 import { local } from "../../extension/lib/state";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
 import { freshDevice, usePolicy } from "./device-policy";
+import { EXTENSION, page, route } from "./senders";
 
 /*
  * The background's message router with its real handlers: who may send what, what a request
  * must look like, and the nudge tickets that make an answer count once, only from the tab and
  * document the nudge was served to, on the day and policy version it was shown under.
  */
-const EXTENSION = { id: "extension-id", baseUrl: "chrome-extension://extension-id/" };
-const route = createRouter(handlers, EXTENSION);
-
-const page = (url: string, tab = 7, documentId = "document-1"): Sender => ({
-  id: EXTENSION.id,
-  url,
-  tab: { id: tab },
-  frameId: 0,
-  documentId,
-});
 const popup: Sender = { id: EXTENSION.id, url: `${EXTENSION.baseUrl}popup.html` };
 const blockedPage: Sender = { id: EXTENSION.id, url: `${EXTENSION.baseUrl}blocked.html?tool=deepseek` };
 const CHATGPT = page("https://chatgpt.com/c/123");
