@@ -8,7 +8,7 @@ import type { ComponentChildren } from "preact";
 import type { LessonCoverage, LiteracyGroup } from "../../../../shared/admin";
 import { CoverageCells, Figure } from "./figures";
 import { GroupTable } from "./groups";
-import { TableHead } from "./ui";
+import { DataTable } from "./ui";
 
 export function LiteracyGroups({ rows, k }: { rows: LiteracyGroup[]; k: number }) {
   return (
@@ -36,42 +36,32 @@ export function LessonCoverageTable({
   extra?: { label: string; cell: (lesson: LessonCoverage) => ComponentChildren };
 }) {
   return (
-    <div class="table-scroll">
-      <table class="data" data-testid="literacy-lessons">
-        <TableHead
-          columns={[
-            "Lesson",
-            ...(extra ? [extra.label] : []),
-            { label: "Completed", num: true },
-            "Coverage",
-            "By version",
-          ]}
-        />
-        <tbody>
-          {lessons.map((lesson) => (
-            <tr key={lesson.lesson} data-lesson={lesson.lesson}>
-              <th scope="row">
-                {lesson.title}
-                <span class="vendor">
-                  {lesson.lesson} · v{lesson.version} in force · {lesson.readingSeconds} s
-                </span>
-              </th>
-              {extra && <td>{extra.cell(lesson)}</td>}
-              <CoverageCells part={lesson.completed} whole={lesson.users} />
-              <td class="small">
-                <ul class="plain-list">
-                  {lesson.versions.map((version) => (
-                    <li key={version.version} data-version={version.version}>
-                      v{version.version}: <Figure value={version.completed} /> completed,{" "}
-                      <Figure value={version.passedFirstTry} /> at the first try
-                    </li>
-                  ))}
-                </ul>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="literacy-lessons"
+      columns={["Lesson", ...(extra ? [extra.label] : []), { label: "Completed", num: true }, "Coverage", "By version"]}
+    >
+      {lessons.map((lesson) => (
+        <tr key={lesson.lesson} data-lesson={lesson.lesson}>
+          <th scope="row">
+            {lesson.title}
+            <span class="vendor">
+              {lesson.lesson} · v{lesson.version} in force · {lesson.readingSeconds} s
+            </span>
+          </th>
+          {extra && <td>{extra.cell(lesson)}</td>}
+          <CoverageCells part={lesson.completed} whole={lesson.users} />
+          <td class="small">
+            <ul class="plain-list">
+              {lesson.versions.map((version) => (
+                <li key={version.version} data-version={version.version}>
+                  v{version.version}: <Figure value={version.completed} /> completed,{" "}
+                  <Figure value={version.passedFirstTry} /> at the first try
+                </li>
+              ))}
+            </ul>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -248,6 +248,31 @@ export function ConfirmButton({
   );
 }
 
+/**
+ * A data table in its scrolling box: the column heads, then `children` as the body's rows.
+ * `class` adds to "data" (column widths per view); `testId` names the table for the tests.
+ */
+export function DataTable({
+  columns,
+  class: extra,
+  testId,
+  children,
+}: {
+  columns: Column[];
+  class?: string;
+  testId?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-scroll">
+      <table class={extra ? `data ${extra}` : "data"} data-testid={testId}>
+        <TableHead columns={columns} />
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A column of a table's head: its label, whether it holds numbers, whether only screen readers need it. */
 export type Column = string | { label: string; num?: boolean; hidden?: boolean };
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, useAction, useResource } from "../api";
-import { Async, Empty, PageTitle, Problem, TableHead } from "../components/ui";
+import { Async, DataTable, Empty, PageTitle, Problem } from "../components/ui";
 import { when } from "../format";
 import { auditActionName } from "../labels";
 import type { AuditEntry, AuditResponse } from "../types";
@@ -50,24 +50,19 @@ function Log({ first }: { first: AuditResponse }) {
     });
   return (
     <>
-      <div class="table-scroll">
-        <table class="data audit">
-          <TableHead columns={["When", "Who", "Action", "Target", "Detail"]} />
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.id} data-audit={entry.id}>
-                <td class="nowrap">
-                  <time dateTime={new Date(entry.at).toISOString()}>{when(entry.at)}</time>
-                </td>
-                <td>{entry.actor}</td>
-                <th scope="row">{auditActionName(entry.action)}</th>
-                <td class="mono target">{entry.target ?? "–"}</td>
-                <td class="detail">{entry.detail ? <Detail action={entry.action} detail={entry.detail} /> : "–"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="audit" columns={["When", "Who", "Action", "Target", "Detail"]}>
+        {entries.map((entry) => (
+          <tr key={entry.id} data-audit={entry.id}>
+            <td class="nowrap">
+              <time dateTime={new Date(entry.at).toISOString()}>{when(entry.at)}</time>
+            </td>
+            <td>{entry.actor}</td>
+            <th scope="row">{auditActionName(entry.action)}</th>
+            <td class="mono target">{entry.target ?? "–"}</td>
+            <td class="detail">{entry.detail ? <Detail action={entry.action} detail={entry.detail} /> : "–"}</td>
+          </tr>
+        ))}
+      </DataTable>
       <Problem error={error} />
       {next !== null && (
         <button type="button" class="secondary" disabled={busy !== null} onClick={more}>

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { send, useAction, useResource } from "../api";
 import { FigureCell, WithheldNote } from "../components/figures";
-import { Async, Empty, InlineText, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
+import { Async, DataTable, Empty, InlineText, PageTitle, Problem, ReadOnlyNote } from "../components/ui";
 import { count, daySpan, num } from "../format";
 import { DECISION_NAMES } from "../labels";
 import { href } from "../router";
@@ -50,25 +50,21 @@ function Register({ entries, onChanged }: { entries: ExceptionEntry[]; onChanged
         {count(entries.length, "exception request")} (a tool and a reason each), {num(pending)} pending a decision.
       </p>
       <ReadOnlyNote action="decide exception requests" />
-      <div class="table-scroll">
-        <table class="data exceptions">
-          <TableHead
-            columns={[
-              "Tool",
-              "Reason",
-              { label: "Requests", num: true },
-              { label: "Devices", num: true },
-              "Seen",
-              "Decision",
-            ]}
-          />
-          <tbody>
-            {entries.map((entry) => (
-              <Row key={`${entry.tool}/${entry.reason}`} entry={entry} onChanged={onChanged} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        class="exceptions"
+        columns={[
+          "Tool",
+          "Reason",
+          { label: "Requests", num: true },
+          { label: "Devices", num: true },
+          "Seen",
+          "Decision",
+        ]}
+      >
+        {entries.map((entry) => (
+          <Row key={`${entry.tool}/${entry.reason}`} entry={entry} onChanged={onChanged} />
+        ))}
+      </DataTable>
       {entries.some((e) => e.requests === null || e.devices === null) && <WithheldNote />}
     </>
   );

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { request, send, useAction, useResource } from "../api";
 import { catalogCategories } from "../catalog";
-import { Async, ConfirmButton, PageTitle, Problem, ReadOnlyNote, RiskBadge, TableHead } from "../components/ui";
+import { Async, ConfirmButton, DataTable, PageTitle, Problem, ReadOnlyNote, RiskBadge } from "../components/ui";
 import { when } from "../format";
 import { INVENTORY_KIND_NAMES } from "../labels";
 import { href } from "../router";
@@ -108,43 +108,38 @@ function List({ entries, onChanged }: { entries: OrganizationEntryView[]; onChan
     <>
       <ReadOnlyNote action="change catalog additions" />
       <Problem error={error} />
-      <div class="table-scroll">
-        <table class="data organization">
-          <TableHead columns={["Entry", "Kind", "Hosts", "Risk", "Added", ""]} />
-          <tbody>
-            {entries.map(({ entry, kind, level, risk, createdAt, createdBy }) => (
-              <tr key={entry.id} data-entry={entry.id}>
-                <th scope="row">
-                  <a href={href(["tools", entry.extends ?? entry.id])}>{entry.name}</a>
-                  <span class="vendor">
-                    {entry.vendor}
-                    {entry.extends ? ` · adds hosts to ${entry.extends}` : ""}
-                  </span>
-                </th>
-                <td>{INVENTORY_KIND_NAMES[kind]}</td>
-                <td class="mono">
-                  {[...entry.hosts, ...entry.apiHosts, ...entry.paths.map((p) => `${p.host}${p.prefix}`)].join(", ")}
-                </td>
-                <td>
-                  <RiskBadge level={level} risk={risk} />
-                </td>
-                <td class="nowrap">
-                  {when(createdAt)} by {createdBy}
-                </td>
-                <td class="row-actions">
-                  <ConfirmButton
-                    label={`Remove ${entry.name}`}
-                    text="Remove"
-                    confirmText="Remove from the catalog"
-                    disabled={!canEdit || busy !== null}
-                    onConfirm={() => remove(entry.id)}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="organization" columns={["Entry", "Kind", "Hosts", "Risk", "Added", ""]}>
+        {entries.map(({ entry, kind, level, risk, createdAt, createdBy }) => (
+          <tr key={entry.id} data-entry={entry.id}>
+            <th scope="row">
+              <a href={href(["tools", entry.extends ?? entry.id])}>{entry.name}</a>
+              <span class="vendor">
+                {entry.vendor}
+                {entry.extends ? ` · adds hosts to ${entry.extends}` : ""}
+              </span>
+            </th>
+            <td>{INVENTORY_KIND_NAMES[kind]}</td>
+            <td class="mono">
+              {[...entry.hosts, ...entry.apiHosts, ...entry.paths.map((p) => `${p.host}${p.prefix}`)].join(", ")}
+            </td>
+            <td>
+              <RiskBadge level={level} risk={risk} />
+            </td>
+            <td class="nowrap">
+              {when(createdAt)} by {createdBy}
+            </td>
+            <td class="row-actions">
+              <ConfirmButton
+                label={`Remove ${entry.name}`}
+                text="Remove"
+                confirmText="Remove from the catalog"
+                disabled={!canEdit || busy !== null}
+                onConfirm={() => remove(entry.id)}
+              />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { REVIEW_QUEUE_STATES, type ReviewQueueState } from "../../../../shared/events";
 import { send, useAction, useResource } from "../api";
 import { FigureCell, WithheldNote } from "../components/figures";
-import { Async, Empty, InlineText, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
+import { Async, DataTable, Empty, InlineText, PageTitle, Problem, ReadOnlyNote } from "../components/ui";
 import { count, day, daySpan, num } from "../format";
 import { REVIEW_QUEUE_STATE_NAMES, reviewStatusName } from "../labels";
 import { href } from "../router";
@@ -52,25 +52,21 @@ function Queue({ entries, onChanged }: { entries: ReviewQueueEntry[]; onChanged:
         {open === 1 ? "it" : "them"} up.
       </p>
       <ReadOnlyNote action="take up review requests" />
-      <div class="table-scroll">
-        <table class="data exceptions">
-          <TableHead
-            columns={[
-              "Tool",
-              { label: "Requests", num: true },
-              { label: "Devices", num: true },
-              "Asked",
-              "Outcome",
-              "State",
-            ]}
-          />
-          <tbody>
-            {entries.map((entry) => (
-              <Row key={entry.tool} entry={entry} onChanged={onChanged} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        class="exceptions"
+        columns={[
+          "Tool",
+          { label: "Requests", num: true },
+          { label: "Devices", num: true },
+          "Asked",
+          "Outcome",
+          "State",
+        ]}
+      >
+        {entries.map((entry) => (
+          <Row key={entry.tool} entry={entry} onChanged={onChanged} />
+        ))}
+      </DataTable>
       {entries.some((e) => e.requests === null || e.devices === null) && <WithheldNote />}
     </>
   );

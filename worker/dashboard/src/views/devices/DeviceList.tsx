@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, send, useAction } from "../../api";
-import { ConfirmButton, Empty, Problem, TableHead } from "../../components/ui";
+import { ConfirmButton, DataTable, Empty, Problem } from "../../components/ui";
 import { isoWeek, num } from "../../format";
 import { browserName, flagStateName } from "../../labels";
 import { useMe } from "../../session";
@@ -68,71 +68,67 @@ export function DeviceList({ data, onChanged }: { data: Devices; onChanged: () =
         when or where one person worked.
       </p>
       <Problem error={change.error ?? more.error} />
-      <div class="table-scroll">
-        <table class="data devices">
-          <TableHead
-            columns={[
-              "Pseudonym",
-              "Group",
-              "Browser",
-              "Extension",
-              "Enrolled",
-              "Last report",
-              "Flag",
-              { label: "Actions", hidden: true },
-            ]}
-          />
-          <tbody>
-            {shown.map((device) => (
-              <tr key={device.id} data-device={device.id} class={device.revoked ? "revoked" : ""}>
-                <th scope="row">
-                  <Pseudonym id={device.id} />
-                </th>
-                <td>
-                  <GroupCell device={device} />
-                </td>
-                <td>{device.browser ? browserName(device.browser) : "–"}</td>
-                <td>{device.extensionVersion ?? "–"}</td>
-                <td title={device.enrolledWeek}>{isoWeek(device.enrolledWeek)}</td>
-                <td title={device.lastReportWeek ?? undefined}>
-                  {device.lastReportWeek ? isoWeek(device.lastReportWeek) : <span class="muted">not yet</span>}
-                </td>
-                <td>
-                  {device.flag ? (
-                    <span class={`badge flag-${device.flag.state}`}>{flagStateName(device.flag.state)}</span>
-                  ) : (
-                    <span class="muted">–</span>
-                  )}
-                </td>
-                <td class="row-actions">
-                  {device.revoked ? (
-                    <>
-                      <span class="badge revoked-badge">Revoked</span>
-                      <button
-                        type="button"
-                        class="secondary small"
-                        disabled={change.busy !== null}
-                        aria-label={`Re-admit device ${device.id}`}
-                        onClick={() => act(device, "readmit")}
-                      >
-                        Re-admit
-                      </button>
-                    </>
-                  ) : (
-                    <ConfirmButton
-                      label={`Revoke device ${device.id}`}
-                      text="Revoke"
-                      confirmText="Revoke this device"
-                      disabled={change.busy !== null}
-                      onConfirm={() => act(device, "revoke")}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        class="devices"
+        columns={[
+          "Pseudonym",
+          "Group",
+          "Browser",
+          "Extension",
+          "Enrolled",
+          "Last report",
+          "Flag",
+          { label: "Actions", hidden: true },
+        ]}
+      >
+        {shown.map((device) => (
+          <tr key={device.id} data-device={device.id} class={device.revoked ? "revoked" : ""}>
+            <th scope="row">
+              <Pseudonym id={device.id} />
+            </th>
+            <td>
+              <GroupCell device={device} />
+            </td>
+            <td>{device.browser ? browserName(device.browser) : "–"}</td>
+            <td>{device.extensionVersion ?? "–"}</td>
+            <td title={device.enrolledWeek}>{isoWeek(device.enrolledWeek)}</td>
+            <td title={device.lastReportWeek ?? undefined}>
+              {device.lastReportWeek ? isoWeek(device.lastReportWeek) : <span class="muted">not yet</span>}
+            </td>
+            <td>
+              {device.flag ? (
+                <span class={`badge flag-${device.flag.state}`}>{flagStateName(device.flag.state)}</span>
+              ) : (
+                <span class="muted">–</span>
+              )}
+            </td>
+            <td class="row-actions">
+              {device.revoked ? (
+                <>
+                  <span class="badge revoked-badge">Revoked</span>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    disabled={change.busy !== null}
+                    aria-label={`Re-admit device ${device.id}`}
+                    onClick={() => act(device, "readmit")}
+                  >
+                    Re-admit
+                  </button>
+                </>
+              ) : (
+                <ConfirmButton
+                  label={`Revoke device ${device.id}`}
+                  text="Revoke"
+                  confirmText="Revoke this device"
+                  disabled={change.busy !== null}
+                  onConfirm={() => act(device, "revoke")}
+                />
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {rows.length < data.total && (
         <p>
           <button type="button" class="secondary" disabled={more.busy !== null} onClick={loadMore}>

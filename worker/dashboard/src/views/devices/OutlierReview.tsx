@@ -1,7 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { OUTLIERS } from "../../../../../shared/limits";
 import { send, useAction } from "../../api";
-import { Problem, TableHead } from "../../components/ui";
+import { DataTable, Problem } from "../../components/ui";
 import { count, isoWeek, num } from "../../format";
 import { flagDetail, flagReasonName, flagStateName } from "../../labels";
 import type { Device, Devices, FlagReviewRequest } from "../../types";
@@ -44,54 +44,53 @@ export function OutlierReview({ data, focus, onChanged }: { data: Devices; focus
       </p>
       <Problem error={error} />
       {flagged.length > 0 && (
-        <div class="table-scroll">
-          <table class="data outliers" data-testid="outliers">
-            <TableHead columns={["Pseudonym", "Group", "Why", "Flagged", "State", { label: "Review", hidden: true }]} />
-            <tbody>
-              {flagged.map((device) => (
-                <tr key={device.id} data-flagged={device.id} class={device.flag.state === "pending" ? "current" : ""}>
-                  <th scope="row">
-                    <Pseudonym id={device.id} />
-                    {device.revoked && <span class="vendor">revoked</span>}
-                  </th>
-                  <td>
-                    <GroupCell device={device} />
-                  </td>
-                  <td>
-                    {flagReasonName(device.flag.reason)}
-                    <span class="vendor">{flagDetail(device.flag)}</span>
-                  </td>
-                  <td title={device.flag.flaggedWeek}>{isoWeek(device.flag.flaggedWeek)}</td>
-                  <td>
-                    <span class={`badge flag-${device.flag.state}`}>{flagStateName(device.flag.state)}</span>
-                  </td>
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      class="secondary small"
-                      aria-pressed={device.flag.state === "kept"}
-                      disabled={busy !== null || device.flag.state === "kept"}
-                      aria-label={`Keep device ${device.id} in the figures`}
-                      onClick={() => review(device, "kept")}
-                    >
-                      Keep
-                    </button>
-                    <button
-                      type="button"
-                      class="danger small"
-                      aria-pressed={device.flag.state === "excluded"}
-                      disabled={busy !== null || device.flag.state === "excluded"}
-                      aria-label={`Exclude device ${device.id} from the figures`}
-                      onClick={() => review(device, "excluded")}
-                    >
-                      Exclude
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="outliers"
+          testId="outliers"
+          columns={["Pseudonym", "Group", "Why", "Flagged", "State", { label: "Review", hidden: true }]}
+        >
+          {flagged.map((device) => (
+            <tr key={device.id} data-flagged={device.id} class={device.flag.state === "pending" ? "current" : ""}>
+              <th scope="row">
+                <Pseudonym id={device.id} />
+                {device.revoked && <span class="vendor">revoked</span>}
+              </th>
+              <td>
+                <GroupCell device={device} />
+              </td>
+              <td>
+                {flagReasonName(device.flag.reason)}
+                <span class="vendor">{flagDetail(device.flag)}</span>
+              </td>
+              <td title={device.flag.flaggedWeek}>{isoWeek(device.flag.flaggedWeek)}</td>
+              <td>
+                <span class={`badge flag-${device.flag.state}`}>{flagStateName(device.flag.state)}</span>
+              </td>
+              <td class="row-actions">
+                <button
+                  type="button"
+                  class="secondary small"
+                  aria-pressed={device.flag.state === "kept"}
+                  disabled={busy !== null || device.flag.state === "kept"}
+                  aria-label={`Keep device ${device.id} in the figures`}
+                  onClick={() => review(device, "kept")}
+                >
+                  Keep
+                </button>
+                <button
+                  type="button"
+                  class="danger small"
+                  aria-pressed={device.flag.state === "excluded"}
+                  disabled={busy !== null || device.flag.state === "excluded"}
+                  aria-label={`Exclude device ${device.id} from the figures`}
+                  onClick={() => review(device, "excluded")}
+                >
+                  Exclude
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { LIMITS } from "../../../../../shared/limits";
 import { send, useAction } from "../../api";
 import { Bar } from "../../components/figures";
-import { ConfirmButton, Problem, TableHead } from "../../components/ui";
+import { ConfirmButton, DataTable, Problem } from "../../components/ui";
 import { count, num, pct, when } from "../../format";
 import type {
   EnrollmentToken,
@@ -20,25 +20,21 @@ export function Tokens({ tokens, onChanged }: { tokens: EnrollmentToken[]; onCha
   return (
     <>
       <CreateToken groups={groups} onCreated={onChanged} />
-      <div class="table-scroll">
-        <table class="data tokens">
-          <TableHead
-            columns={[
-              "Label",
-              "Group",
-              "Devices of cap",
-              { label: "Enrolled in 24 h", num: true },
-              "Created",
-              { label: "Actions", hidden: true },
-            ]}
-          />
-          <tbody>
-            {tokens.map((token) => (
-              <TokenRow key={token.id} token={token} onChanged={onChanged} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        class="tokens"
+        columns={[
+          "Label",
+          "Group",
+          "Devices of cap",
+          { label: "Enrolled in 24 h", num: true },
+          "Created",
+          { label: "Actions", hidden: true },
+        ]}
+      >
+        {tokens.map((token) => (
+          <TokenRow key={token.id} token={token} onChanged={onChanged} />
+        ))}
+      </DataTable>
       <p class="muted small">
         A token's enrollments “jumped” with {jumpRule}: check that the token has not leaked before raising its cap.
       </p>

@@ -8,7 +8,7 @@
 import { useResource } from "../../api";
 import { Coverage, FigureCell, WithheldNote } from "../../components/figures";
 import { GroupTable } from "../../components/groups";
-import { RiskBadge, StatusBadge, TableHead } from "../../components/ui";
+import { DataTable, RiskBadge, StatusBadge, TableHead } from "../../components/ui";
 import { count, day, num, when } from "../../format";
 import { decisionName, INVENTORY_KIND_NAMES } from "../../labels";
 import { href } from "../../router";
@@ -124,66 +124,60 @@ export function Pack({ pack }: { pack: EvidencePack }) {
             .join(", ") || "none"}
         </p>
       )}
-      <div class="table-scroll">
-        <table class="data" data-testid="evidence-inventory">
-          <TableHead columns={["Tool", "Risk", "Review", "Owner", "Next review", { label: "Devices", num: true }]} />
-          <tbody>
-            {pack.inventory.map((tool) => (
-              <tr key={`${tool.kind ?? "web"}:${tool.id}`} data-tool={tool.id} data-kind={tool.kind ?? "web"}>
-                <th scope="row">
-                  <a href={href(["tools", tool.id])}>{tool.name}</a>
-                  <span class="vendor">
-                    {tool.vendor} · {INVENTORY_KIND_NAMES[tool.kind ?? "web"]}
-                  </span>
-                </th>
-                <td>
-                  <RiskBadge level={tool.level} />
-                </td>
-                <td>
-                  <StatusBadge status={tool.status} />
-                  {tool.conditions && <span class="vendor">{tool.conditions}</span>}
-                </td>
-                <td>{tool.owner ?? <span class="muted">none</span>}</td>
-                <td class="nowrap">{day(tool.nextReview)}</td>
-                <FigureCell value={tool.devices} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="evidence-inventory"
+        columns={["Tool", "Risk", "Review", "Owner", "Next review", { label: "Devices", num: true }]}
+      >
+        {pack.inventory.map((tool) => (
+          <tr key={`${tool.kind ?? "web"}:${tool.id}`} data-tool={tool.id} data-kind={tool.kind ?? "web"}>
+            <th scope="row">
+              <a href={href(["tools", tool.id])}>{tool.name}</a>
+              <span class="vendor">
+                {tool.vendor} · {INVENTORY_KIND_NAMES[tool.kind ?? "web"]}
+              </span>
+            </th>
+            <td>
+              <RiskBadge level={tool.level} />
+            </td>
+            <td>
+              <StatusBadge status={tool.status} />
+              {tool.conditions && <span class="vendor">{tool.conditions}</span>}
+            </td>
+            <td>{tool.owner ?? <span class="muted">none</span>}</td>
+            <td class="nowrap">{day(tool.nextReview)}</td>
+            <FigureCell value={tool.devices} />
+          </tr>
+        ))}
+      </DataTable>
 
       <h4>Exceptions register ({num(pack.exceptions.length)})</h4>
       {pack.exceptions.length === 0 ? (
         <p class="muted">Nobody justified using a tool in this period.</p>
       ) : (
-        <div class="table-scroll">
-          <table class="data" data-testid="evidence-exceptions">
-            <TableHead
-              columns={[
-                "Tool",
-                "Reason",
-                { label: "Requests", num: true },
-                { label: "Devices", num: true },
-                "Decision",
-                "Owner",
-                "Expires",
-              ]}
-            />
-            <tbody>
-              {pack.exceptions.map((entry) => (
-                <tr key={`${entry.tool}/${entry.reason}`}>
-                  <th scope="row">{entry.toolName}</th>
-                  <td>{entry.reasonLabel}</td>
-                  <FigureCell value={entry.requests} />
-                  <FigureCell value={entry.devices} />
-                  <td>{decisionName(entry.decision)}</td>
-                  <td>{entry.owner ?? <span class="muted">none</span>}</td>
-                  <td class="nowrap">{day(entry.expiry)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="evidence-exceptions"
+          columns={[
+            "Tool",
+            "Reason",
+            { label: "Requests", num: true },
+            { label: "Devices", num: true },
+            "Decision",
+            "Owner",
+            "Expires",
+          ]}
+        >
+          {pack.exceptions.map((entry) => (
+            <tr key={`${entry.tool}/${entry.reason}`}>
+              <th scope="row">{entry.toolName}</th>
+              <td>{entry.reasonLabel}</td>
+              <FigureCell value={entry.requests} />
+              <FigureCell value={entry.devices} />
+              <td>{decisionName(entry.decision)}</td>
+              <td>{entry.owner ?? <span class="muted">none</span>}</td>
+              <td class="nowrap">{day(entry.expiry)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {withheld && <WithheldNote />}
 
