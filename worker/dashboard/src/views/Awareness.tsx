@@ -14,9 +14,9 @@ import { Literacy } from "./awareness/Literacy";
 type Funnel = AwarenessData["funnel"];
 
 /**
- * The funnel in the API's order (FUNNEL_EVENTS in shared/admin.ts, a module that would bring
- * zod into the bundle). A record over the response's keys: the compiler names any outcome the
- * API adds or drops.
+ * The funnel in the API's order (FUNNEL_EVENTS in shared/admin/awareness.ts, a module that
+ * would bring zod into the bundle). A record over the response's keys: the compiler names any
+ * outcome the API adds or drops.
  */
 const FUNNEL: Record<keyof Funnel, true> = {
   nudge_shown: true,
