@@ -15,14 +15,15 @@
  *
  * Prints tables and ends with one JSON line; exits non-zero when a view misses its target or
  * a total differs. Only 127.0.0.1; a temporary persist folder. BENCH_DEVICES, BENCH_DAYS and
- * BENCH_SAMPLES make a smaller run.
+ * BENCH_SAMPLES make a smaller run; BENCH_KEEP=1 keeps the persist folder (its path is printed)
+ * for looking at the database afterwards.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addDays, dayOf } from "../../shared/day";
 import { BUDGETS, LIMITS } from "../../shared/limits";
-import { applyMigrations, newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
+import { applyMigrations, newEvidenceKey, ROOT, type RunningWorker, run, startWorker } from "../../worker/dev/local";
 import { freePort } from "../support/net";
 import { printTable } from "../support/table";
 import type { PendingReport } from "./fleet";
@@ -32,6 +33,7 @@ import { record, simulateYear, type YearResult } from "./year";
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 21);
+const KEEP = process.env.BENCH_KEEP === "1";
 const ADMIN_TOKEN = "bench-admin-token";
 const ENROLLMENT_TOKEN = "bench-enrollment-token-0123456789";
 
@@ -176,6 +178,10 @@ async function main(): Promise<void> {
   const vars = { ENROLLMENT_TOKEN, ADMIN_TOKEN, EVIDENCE_SIGNING_KEY: newEvidenceKey() };
   let worker: RunningWorker | null = null;
   try {
+    // The worker serves the dashboard's build as its static assets: it will not start without one.
+    if (!existsSync(join(ROOT, "worker/dashboard/dist"))) {
+      await run("vite", ["build", "--config", "worker/dashboard/vite.config.ts", "--logLevel", "warn"]);
+    }
     await applyMigrations(persistTo);
     worker = await startWorker({ port, persistTo, vars, config: "test/bench/year-worker/wrangler.toml" });
     console.log(
@@ -252,7 +258,8 @@ async function main(): Promise<void> {
     if (missed.length > 0 || mismatches.length > 0) process.exitCode = 1;
   } finally {
     await worker?.stop();
-    rmSync(persistTo, { recursive: true, force: true });
+    if (KEEP) console.log(`Persist folder kept: ${persistTo}`);
+    else rmSync(persistTo, { recursive: true, force: true });
   }
 }
 

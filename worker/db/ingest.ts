@@ -63,7 +63,7 @@ export interface IngestPlan {
   counted: number[];
 }
 
-type Row = Array<string | number>;
+type Row = Array<string | number | null>;
 
 /** Rows per statement: a JSON parameter of a few tens of kilobytes. */
 const ROWS_PER_STATEMENT = 1_000;
@@ -133,13 +133,25 @@ const COUNTERS = `${rowsOf(COUNTER)}
   ON CONFLICT (device_id, day, tool, event, policy_version) DO UPDATE SET n = excluded.n
   WHERE excluded.n > daily_counters.n`;
 
-const DEVICE_TOOLS = `${rowsOf(["device_id", "tool", "first_seen", "last_seen"])}
-  INSERT INTO device_tools (device_id, tool, first_seen, last_seen)
-  SELECT device_id, tool, first_seen, last_seen FROM v WHERE true
+/** The earlier (`min`) or later (`max`) of a stored and a received day, either of which may be null. */
+const widen = (fn: "min" | "max", column: string) =>
+  `${column} = ${fn}(coalesce(device_tools.${column}, excluded.${column}), coalesce(excluded.${column}, device_tools.${column}))`;
+
+/** Whether the received day lies outside the stored span (a null stored day is outside everything). */
+const beyond = (first: string, last: string) =>
+  `(excluded.${first} IS NOT NULL AND (device_tools.${first} IS NULL OR excluded.${first} < device_tools.${first}
+     OR excluded.${last} > device_tools.${last}))`;
+
+const DEVICE_TOOLS = `${rowsOf(["device_id", "tool", "first_seen", "last_seen", "counted_first", "counted_last", "visit_first", "visit_last"])}
+  INSERT INTO device_tools (device_id, tool, first_seen, last_seen, counted_first, counted_last, visit_first, visit_last)
+  SELECT device_id, tool, first_seen, last_seen, counted_first, counted_last, visit_first, visit_last FROM v WHERE true
   ON CONFLICT (device_id, tool) DO UPDATE SET
     first_seen = min(device_tools.first_seen, excluded.first_seen),
-    last_seen = max(device_tools.last_seen, excluded.last_seen)
-  WHERE excluded.first_seen < device_tools.first_seen OR excluded.last_seen > device_tools.last_seen`;
+    last_seen = max(device_tools.last_seen, excluded.last_seen),
+    ${widen("min", "counted_first")}, ${widen("max", "counted_last")},
+    ${widen("min", "visit_first")}, ${widen("max", "visit_last")}
+  WHERE excluded.first_seen < device_tools.first_seen OR excluded.last_seen > device_tools.last_seen
+    OR ${beyond("counted_first", "counted_last")} OR ${beyond("visit_first", "visit_last")}`;
 
 const DEVICE_EVENTS = `${rowsOf(["device_id", "policy_version", "event", "first_day", "last_day"])}
   INSERT INTO device_events (device_id, policy_version, event, first_day, last_day)
@@ -285,12 +297,25 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
       ...device.extensions.map(([day, extension]): [string, string] => [day, extension]),
       ...device.browsers,
     ];
+    // Per tool: the span of every trace, of its counters and of its visits (null when none).
+    const counted = spans(
+      device.counters,
+      ([, tool]) => tool,
+      ([day]) => day,
+    );
+    const visited = spans(
+      device.counters.filter(([, , event]) => event === "visit"),
+      ([, tool]) => tool,
+      ([day]) => day,
+    );
     for (const [tool, [first, last]] of spans(
       entries,
       ([, tool]) => tool,
       ([day]) => day,
     )) {
-      toolSpans.push([id, tool, first, last]);
+      const [countedFirst = null, countedLast = null] = counted.get(tool) ?? [];
+      const [visitFirst = null, visitLast = null] = visited.get(tool) ?? [];
+      toolSpans.push([id, tool, first, last, countedFirst, countedLast, visitFirst, visitLast]);
     }
     for (const [key, [first, last]] of spans(
       device.counters,

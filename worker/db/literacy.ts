@@ -3,6 +3,7 @@ import { evaluatePolicy } from "../../shared/policy/evaluate";
 import { relevantLessons } from "../../shared/policy/lessons";
 import type { Policy } from "../../shared/policy/schema";
 import { toolsById } from "../catalog";
+import { toolUsedWithin } from "./spans";
 
 /*
  * Literacy coverage: of the devices that used AI tools for which the policy offers or
@@ -12,10 +13,10 @@ import { toolsById } from "../catalog";
  * and the current reviews; a device covers a lesson when it completed any published version
  * of it (all check questions answered correctly) by the last day counted.
  *
- * Every figure counts distinct devices from the per-device tables (device_tools or the raw
- * counters for use, device_lessons for completions), never sums of self-reported counts.
- * The (tool, lesson) pairs travel as one JSON parameter, read by SQLite's json_each, so the
- * whole computation is three grouped queries whatever the fleet's size.
+ * Every figure counts distinct devices from the per-device tables (device_tools for use,
+ * device_lessons for completions), never sums of self-reported counts. The (tool, lesson)
+ * pairs travel as one JSON parameter, read by SQLite's json_each, so the whole computation is
+ * one statement of three groupings whatever the fleet's size.
  */
 
 /** Which devices' use counts: recent use (the dashboard) or use within a period (evidence). */
@@ -49,14 +50,15 @@ const UNFLAGGED = "NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = 
 function usedSql(use: LiteracyUse): { sql: string; params: string[] } {
   if (use.kind === "recent") {
     return {
-      sql: `SELECT t.device_id, t.tool FROM device_tools t JOIN devices d ON d.id = t.device_id
+      sql: `SELECT t.device_id, t.tool, d.group_label FROM device_tools t JOIN devices d ON d.id = t.device_id
             WHERE t.last_seen >= ?2 AND d.revoked_at IS NULL AND d.last_report_day >= ?2 AND ${UNFLAGGED}`,
       params: [use.since, use.until],
     };
   }
+  // Visits within the period, from the devices' visit spans (db/spans.ts), not the raw counters.
   return {
-    sql: `SELECT DISTINCT c.device_id, c.tool FROM daily_counters c JOIN devices d ON d.id = c.device_id
-          WHERE c.day BETWEEN ?2 AND ?3 AND c.event = 'visit' AND ${UNFLAGGED}`,
+    sql: `SELECT t.device_id, t.tool, d.group_label FROM device_tools t JOIN devices d ON d.id = t.device_id
+          WHERE ${toolUsedWithin("visit", "?2", "?3")} AND ${UNFLAGGED}`,
     params: [use.from, use.to],
   };
 }
@@ -65,36 +67,43 @@ export async function literacyCounts(d1: D1Database, pairs: string[][], use: Lit
   if (pairs.length === 0) return { groups: [], lessons: new Map(), versions: [] };
   const used = usedSql(use);
   // ?1 the pairs, ?2 and ?3 the days: use from ?2 (to ?3 for a period), completions up to ?3.
-  const common = `WITH fit(tool, lesson) AS (
-      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)),
-    used AS (SELECT DISTINCT u.device_id, f.lesson FROM (${used.sql}) u JOIN fit f ON f.tool = u.tool),
-    done AS (SELECT DISTINCT device_id, lesson FROM device_lessons WHERE outcome = 'completed' AND first_day <= ?3)`;
-  const bind = (statement: string) => d1.prepare(`${common} ${statement}`).bind(JSON.stringify(pairs), ...used.params);
-  const [groups, lessons, versions] = await d1.batch([
-    bind(`SELECT d.group_label AS "group", count(*) AS users, sum(p.done = p.needed) AS covered
-          FROM (SELECT u.device_id, count(*) AS needed, count(c.device_id) AS done FROM used u
-                LEFT JOIN done c ON c.device_id = u.device_id AND c.lesson = u.lesson GROUP BY u.device_id) p
-          JOIN devices d ON d.id = p.device_id GROUP BY d.group_label`),
-    bind(`SELECT u.lesson, count(*) AS users, count(c.device_id) AS completed FROM used u
-          LEFT JOIN done c ON c.device_id = u.device_id AND c.lesson = u.lesson GROUP BY u.lesson`),
-    bind(`SELECT u.lesson, l.version, l.outcome, count(*) AS devices FROM used u
-          JOIN device_lessons l ON l.device_id = u.device_id AND l.lesson = u.lesson
-          WHERE l.outcome IN ('completed', 'passed_first_try') AND l.first_day <= ?3
-          GROUP BY u.lesson, l.version, l.outcome`),
-  ]);
-  type Row = Record<string, string | number | null>;
-  const rows = (result: D1Result | undefined) => (result?.results ?? []) as Row[];
+  // One statement: the devices' relevant lessons are found once and read by the three
+  // groupings (per device group, per lesson, per lesson version and outcome); each device's
+  // group travels with its rows, so devices are read once.
+  const { results } = await d1
+    .prepare(
+      `WITH fit(tool, lesson) AS (
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)),
+      used AS MATERIALIZED (SELECT DISTINCT u.device_id, u.group_label, f.lesson FROM (${used.sql}) u JOIN fit f ON f.tool = u.tool),
+      per AS MATERIALIZED (SELECT u.device_id, u.group_label, u.lesson, EXISTS (SELECT 1 FROM device_lessons c
+          WHERE c.device_id = u.device_id AND c.lesson = u.lesson AND c.outcome = 'completed' AND c.first_day <= ?3) AS done
+        FROM used u)
+      SELECT 'group' AS kind, p.group_label AS name, NULL AS version, NULL AS outcome,
+             count(*) AS users, sum(p.done = p.needed) AS devices
+        FROM (SELECT device_id, group_label, count(*) AS needed, sum(done) AS done FROM per GROUP BY device_id) p
+        GROUP BY p.group_label
+      UNION ALL
+      SELECT 'lesson', lesson, NULL, NULL, count(*), sum(done) FROM per GROUP BY lesson
+      UNION ALL
+      SELECT 'version', u.lesson, l.version, l.outcome, NULL, count(*) FROM used u
+        JOIN device_lessons l ON l.device_id = u.device_id AND l.lesson = u.lesson
+        WHERE l.outcome IN ('completed', 'passed_first_try') AND l.first_day <= ?3
+        GROUP BY u.lesson, l.version, l.outcome`,
+    )
+    .bind(JSON.stringify(pairs), ...used.params)
+    .all<Record<string, string | number | null>>();
+  const of = (kind: string) => results.filter((row) => row.kind === kind);
   return {
-    groups: rows(groups).map((row) => ({
-      group: row.group === null ? null : String(row.group),
+    groups: of("group").map((row) => ({
+      group: row.name === null ? null : String(row.name),
       users: Number(row.users),
-      covered: Number(row.covered),
+      covered: Number(row.devices),
     })),
     lessons: new Map(
-      rows(lessons).map((row) => [String(row.lesson), { users: Number(row.users), completed: Number(row.completed) }]),
+      of("lesson").map((row) => [String(row.name), { users: Number(row.users), completed: Number(row.devices) }]),
     ),
-    versions: rows(versions).map((row) => ({
-      lesson: String(row.lesson),
+    versions: of("version").map((row) => ({
+      lesson: String(row.name),
       version: Number(row.version),
       outcome: row.outcome as "completed" | "passed_first_try",
       devices: Number(row.devices),

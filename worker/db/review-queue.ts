@@ -56,10 +56,11 @@ export async function reviewQueueUsage(db: Database, only?: string): Promise<Rev
       .groupBy(dailyRollups.tool)
       .having(sql`sum(${dailyRollups.n}) > 0`)
       .all(),
+    // The literal event lets SQLite read the partial index of review requests, not every counter.
     db
       .select({ tool: dailyCounters.tool, devices: countDistinct(dailyCounters.deviceId) })
       .from(dailyCounters)
-      .where(and(eq(dailyCounters.event, REQUESTED), only ? eq(dailyCounters.tool, only) : undefined))
+      .where(and(sql.raw(`event = '${REQUESTED}'`), only ? eq(dailyCounters.tool, only) : undefined))
       .groupBy(dailyCounters.tool)
       .all(),
     db

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { InventoryKind } from "../../shared/events";
 import type { Database } from "../db/client";
+import { toolUsedWithin } from "../db/spans";
 
 /*
  * What the evidence pack reads for a period, in one round of queries: the fleet, coverage by
@@ -11,7 +12,17 @@ import type { Database } from "../db/client";
 
 const COUNTED = sql.raw("NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')");
 
-function startOf(day: string): number {
+/**
+ * Device `d` reported within from..to: its latest report day lies in the period, or one seek
+ * in device_days finds a day there (only devices that also reported after the period, or
+ * whose latest day is older, are looked up), instead of reading every device's days.
+ */
+function reportedWithin(from: string, to: string) {
+  return sql`(d.last_report_day BETWEEN ${from} AND ${to}
+    OR EXISTS (SELECT 1 FROM device_days r WHERE r.device_id = d.id AND r.day BETWEEN ${from} AND ${to}))`;
+}
+
+export function startOf(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
 }
 
@@ -25,19 +36,16 @@ export function periodRows(db: Database, from: string, to: string, version: numb
   // Totals of active and acknowledging devices are the sums over groups (one pass, not two).
   return Promise.all([
     all<{ enrolled: number; reporting: number }>(sql`
-        SELECT count(*) AS enrolled, count(a.device_id) AS reporting
+        SELECT count(*) AS enrolled, coalesce(sum(${reportedWithin(from, to)}), 0) AS reporting
         FROM devices d
-        LEFT JOIN (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
-          ON a.device_id = d.id
         WHERE d.enrolled_at <= ${endOf(to)} AND (d.revoked_at IS NULL OR d.revoked_at >= ${startOf(from)})
           AND ${COUNTED}`),
     all<{ group: string | null; active: number; acknowledged: number }>(sql`
         SELECT d.group_label AS "group", count(*) AS active, count(k.device_id) AS acknowledged
-        FROM (SELECT DISTINCT device_id FROM device_days WHERE day BETWEEN ${from} AND ${to}) a
-        JOIN devices d ON d.id = a.device_id
-        LEFT JOIN device_events k ON k.device_id = a.device_id AND k.policy_version = ${version}
+        FROM devices d
+        LEFT JOIN device_events k ON k.device_id = d.id AND k.policy_version = ${version}
           AND k.event = 'acknowledged' AND k.first_day <= ${to}
-        WHERE ${COUNTED}
+        WHERE ${reportedWithin(from, to)} AND ${COUNTED}
         GROUP BY d.group_label`),
     // Devices shown a reminder in the period, and of them those that acknowledged one then.
     all<{ shown: number; acknowledged: number }>(sql`
@@ -49,13 +57,15 @@ export function periodRows(db: Database, from: string, to: string, version: numb
               WHERE event = 'acknowledged' AND first_day <= ${to} AND last_day >= ${from}) a
           ON a.device_id = s.device_id
         WHERE ${COUNTED}`),
-    // Tools used in the period, with the most devices on one day (the raw window has exact
-    // distinct devices; a period is within it, so count them there).
+    // Tools visited in the period, with the distinct devices that counted anything about them
+    // in it (a period lies within the raw window, so the per-device spans are exact).
     all<{ tool: string; devices: number }>(sql`
         SELECT r.tool, coalesce(c.devices, 0) AS devices
         FROM (SELECT DISTINCT tool FROM daily_rollups WHERE day BETWEEN ${from} AND ${to} AND event = 'visit') r
-        LEFT JOIN (SELECT tool, count(DISTINCT device_id) AS devices FROM daily_counters
-                   WHERE day BETWEEN ${from} AND ${to} GROUP BY tool) c ON c.tool = r.tool`),
+        LEFT JOIN (SELECT t.tool, count(*) AS devices
+                   FROM (SELECT ${from} AS from_day, ${to} AS to_day) p, device_tools t
+                   WHERE ${sql.raw(toolUsedWithin("counted", "p.from_day", "p.to_day"))} GROUP BY t.tool) c
+          ON c.tool = r.tool`),
     all<{
       tool: string;
       status: string;

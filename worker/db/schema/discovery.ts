@@ -56,7 +56,12 @@ export const embeds = sqliteTable(
     tool: text("tool").notNull(),
     n: integer("n").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.day, t.site, t.tool] }), index("embeds_day").on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day, t.site, t.tool] }),
+    index("embeds_day").on(t.day),
+    // Covers the inventory's embedded tools (per tool and site: distinct devices, requests).
+    index("embeds_tool").on(t.tool, t.site, t.deviceId, t.day, t.n),
+  ],
 );
 
 /**

@@ -55,7 +55,11 @@ export const deviceDays = sqliteTable(
     day: text("day").notNull(),
     deviceId: text("device_id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.deviceId] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.deviceId] }),
+    // Whether one device reported within a period, in one seek (evidence/period.ts).
+    index("device_days_device").on(t.deviceId, t.day),
+  ],
 );
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /*
@@ -22,10 +23,19 @@ export const dailyCounters = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.deviceId, t.day, t.tool, t.event, t.policyVersion] }),
     index("daily_counters_day_tool").on(t.day, t.tool),
+    // The review queue's distinct devices per tool: only review requests, a few rows, so
+    // the queue never scans every counter.
+    index("daily_counters_review_requests").on(t.tool, t.deviceId).where(sql`event = 'review_requested'`),
   ],
 );
 
-/** First and last day each device used each tool: exact, cheap active-device counts. */
+/**
+ * First and last day each device used each tool: exact, cheap active-device counts. Besides
+ * the span of every trace (counters, installed extensions, the AI browser), the span of the
+ * device's counters of the tool and of its visits (null when it has none): a period's
+ * distinct devices count every row whose span ends or starts inside the period, and look up
+ * the raw counters only for spans that cross the whole period (evidence/period.ts).
+ */
 export const deviceTools = sqliteTable(
   "device_tools",
   {
@@ -33,6 +43,10 @@ export const deviceTools = sqliteTable(
     tool: text("tool").notNull(),
     firstSeen: text("first_seen").notNull(),
     lastSeen: text("last_seen").notNull(),
+    countedFirst: text("counted_first"),
+    countedLast: text("counted_last"),
+    visitFirst: text("visit_first"),
+    visitLast: text("visit_last"),
   },
   (t) => [
     primaryKey({ columns: [t.deviceId, t.tool] }),
@@ -79,6 +93,8 @@ export const deviceEvents = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.deviceId, t.policyVersion, t.event] }),
     index("device_events_version_event").on(t.policyVersion, t.event, t.lastDay),
+    // Awareness counts devices per version and event: covered without reading the table.
+    index("device_events_version_event_device").on(t.policyVersion, t.event, t.deviceId),
   ],
 );
 
@@ -123,6 +139,8 @@ export const justifications = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.deviceId, t.day, t.tool, t.reason, t.policyVersion] }),
     index("justifications_day").on(t.day),
+    // Covers the exceptions register (per tool and reason: requests, distinct devices, days).
+    index("justifications_tool_reason").on(t.tool, t.reason, t.deviceId, t.n, t.day),
   ],
 );
 
@@ -149,7 +167,12 @@ export const candidates = sqliteTable(
     domain: text("domain").notNull(),
     n: integer("n").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.day, t.domain] }), index("candidates_day").on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day, t.domain] }),
+    index("candidates_day").on(t.day),
+    // Covers the candidates view (per domain: distinct devices and visits).
+    index("candidates_domain").on(t.domain, t.deviceId, t.n),
+  ],
 );
 
 /** Candidate visits of days past the raw retention, summed per day (distinct devices that day). */
