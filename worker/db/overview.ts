@@ -9,14 +9,31 @@ import { dailyRollups, deviceDays, devices, deviceTools } from "./schema";
  * covering (tool, last_seen, device_id) index instead of a scan of every device's tools.
  */
 
-/** Distinct enrolled devices that used any entry since `since` (revoked devices left out). */
-export async function activeDevicesSince(db: Database, since: string, categoryOfTool: string): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`
-    SELECT count(DISTINCT dt.device_id) AS n
-    FROM json_each(${categoryOfTool}) AS m
-    CROSS JOIN ${deviceTools} AS dt ON dt.tool = m.key AND dt.last_seen >= ${since}
-    WHERE dt.device_id IN (SELECT id FROM ${devices} WHERE revoked_at IS NULL)`);
-  return Number(row?.n ?? 0);
+/**
+ * Distinct devices that used any entry since `since`, in one statement: of enrolled devices
+ * over every entry (revoked devices left out), and per category (usage keeps what revoked
+ * devices did). The (device, category) pairs are found once and read by both counts.
+ */
+export async function devicesSince(
+  db: Database,
+  since: string,
+  categoryOfTool: string,
+): Promise<{ active: number; perCategory: Array<{ category: string; devices: number }> }> {
+  const rows = await db.all<{ category: string | null; devices: number }>(sql`
+    WITH used AS MATERIALIZED (
+      SELECT DISTINCT dt.device_id, m.value AS category
+      FROM json_each(${categoryOfTool}) AS m
+      CROSS JOIN ${deviceTools} AS dt ON dt.tool = m.key AND dt.last_seen >= ${since})
+    SELECT NULL AS category, count(DISTINCT device_id) AS devices FROM used
+      WHERE device_id IN (SELECT id FROM ${devices} WHERE revoked_at IS NULL)
+    UNION ALL
+    SELECT category, count(*) FROM used GROUP BY category`);
+  return {
+    active: Number(rows.find((row) => row.category === null)?.devices ?? 0),
+    perCategory: rows.flatMap((row) =>
+      row.category === null ? [] : [{ category: row.category, devices: Number(row.devices) }],
+    ),
+  };
 }
 
 /** Enrolled (unrevoked) devices, and how many of them reported since `since`. */
@@ -30,15 +47,6 @@ export async function fleetSize(db: Database, since: string): Promise<{ enrolled
     .where(isNull(devices.revokedAt))
     .get();
   return { enrolled: Number(row?.enrolled ?? 0), reporting: Number(row?.reporting ?? 0) };
-}
-
-/** Distinct devices per category since `since` (usage keeps what revoked devices did). */
-export function devicesPerCategory(db: Database, since: string, categoryOfTool: string) {
-  return db.all<{ category: string; devices: number }>(sql`
-    SELECT m.value AS category, count(DISTINCT dt.device_id) AS devices
-    FROM json_each(${categoryOfTool}) AS m
-    CROSS JOIN ${deviceTools} AS dt ON dt.tool = m.key AND dt.last_seen >= ${since}
-    GROUP BY m.value`);
 }
 
 /** Visits of every tool per day since `since`. */

@@ -5,13 +5,7 @@ import { catalog } from "../../catalog";
 import { coverageByVersion } from "../../db/awareness";
 import { database } from "../../db/client";
 import { loadEffectiveCatalog } from "../../db/organization";
-import {
-  activeDevicesSince,
-  devicesPerCategory,
-  fleetSize,
-  fleetVisitsPerDay,
-  reportingPerDay,
-} from "../../db/overview";
+import { devicesSince, fleetSize, fleetVisitsPerDay, reportingPerDay } from "../../db/overview";
 import { currentPolicy } from "../../db/policies";
 import { storageNow } from "../../db/storage";
 import { ACTIVE_DAYS, lastDays, toolSpans } from "../../db/usage";
@@ -31,17 +25,17 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
   const k = kAnonymity(c.env);
   // Entry -> category (the organization's entries included), for counting devices per category.
   const categoryOfTool = JSON.stringify(Object.fromEntries([...toolsById].map(([id, tool]) => [id, tool.category])));
-  const [spans, active7, fleet, coverage, categories, visits, reporting, storage] = await Promise.all([
-    toolSpans(db, today),
-    // Fleet figures count enrolled devices only; per-tool usage keeps what revoked devices did.
-    activeDevicesSince(db, since7, categoryOfTool),
-    fleetSize(db, since7),
-    coverageByVersion(db, addDays(today, -(ACTIVE_DAYS - 1))),
-    devicesPerCategory(db, since7, categoryOfTool),
-    fleetVisitsPerDay(db, days[0] as string),
-    reportingPerDay(db, days[0] as string),
-    storageNow(c.env.DB, days[0] as string),
-  ]);
+  const [spans, { active: active7, perCategory: categories }, fleet, coverage, visits, reporting, storage] =
+    await Promise.all([
+      toolSpans(db, today),
+      // Fleet figures count enrolled devices only; per-tool usage keeps what revoked devices did.
+      devicesSince(db, since7, categoryOfTool),
+      fleetSize(db, since7),
+      coverageByVersion(db, addDays(today, -(ACTIVE_DAYS - 1))),
+      fleetVisitsPerDay(db, days[0] as string),
+      reportingPerDay(db, days[0] as string),
+      storageNow(c.env.DB, days[0] as string),
+    ]);
   const known = spans.filter((span) => toolsById.has(span.tool));
   const visitsOn = new Map(visits.map((row) => [row.day, Number(row.n)]));
   const reportingOn = new Map(reporting.map((row) => [row.day, row.n]));
