@@ -71,11 +71,19 @@ export const LIMITS = {
   /** Delay before a queued batch whose write failed is delivered again, doubled per attempt. */
   ingestRetryDelaySeconds: 10,
   /**
-   * How long a worker instance trusts a device token it has looked up, when reports are
-   * queued (the consumer drops reports of devices revoked meanwhile), and how many it keeps.
+   * How long a worker instance trusts a device token it has looked up for a report (the
+   * ingest that applies it, direct or queued, refuses or drops the counts of a device revoked
+   * meanwhile, so this bounds only how late a revoked device hears 403), and how many it keeps.
    */
   deviceAuthCacheSeconds: 30 * 60,
   deviceAuthCacheEntries: 20_000,
+  /**
+   * How long a worker instance names the same policy in force (version and ETag) in its
+   * answers to reports before reading it again: a policy published, a review changed or an
+   * organization entry added through another instance reaches devices with their first
+   * report after this. The instance that made the change names the new one at once.
+   */
+  policySignalCacheSeconds: 30,
   /** Requests of a device per minute a worker instance allows before it asks the rate limiter. */
   deviceRequestsLocalAllowance: 4,
   /** Largest device cap an enrollment token may have. */

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LIMITS } from "../shared/limits";
 import { scheduled } from "./cron/scheduled";
+import { policyChanged } from "./device-policy";
 import type { AppEnv, Env } from "./env";
 import { refuse } from "./errors";
 import { consumeReports } from "./ingest/queue";
@@ -72,6 +73,12 @@ app.route("/api/v1/catalog", catalogRoute);
 app.route("/api/v1/review-requests", deviceReviewRequestsRoute);
 
 app.use("/api/admin/*", adminAuth);
+// A change an admin makes (a policy, a review, an organization entry) is named in the very next
+// report's answer from this instance; other instances name it within LIMITS.policySignalCacheSeconds.
+app.use("/api/admin/*", async (c, next) => {
+  await next();
+  if (c.req.method !== "GET" && c.res.status < 400) policyChanged();
+});
 app.route("/api/admin/me", me);
 app.route("/api/admin/overview", overviewRoute);
 app.route("/api/admin/inventory", inventory);

@@ -13,11 +13,13 @@ import { rateLimited, withinDeviceLimit } from "./rate-limit";
  * device's request budget. A revoked device gets its own answer (403 device_revoked): it must
  * stop reporting and not enroll again; an unknown token (401 device_unknown) may enroll again.
  *
- * `cachedDeviceAuth` answers from what this worker instance looked up in the last
- * LIMITS.deviceAuthCacheSeconds, for queued reports only: the queue consumer drops the
- * reports of a device revoked (or removed) before they are applied, so a stale entry can
- * delay a revoked device's 403 by that long but never store its counts. Unknown tokens are
- * never kept, so a device enrolled a moment ago is found at once.
+ * `cachedDeviceAuth`, for reports only, answers from what this worker instance looked up in
+ * the last LIMITS.deviceAuthCacheSeconds (at most LIMITS.deviceAuthCacheEntries tokens, the
+ * oldest forgotten first). Applying a report reads its device again, direct or queued: a
+ * device revoked (or removed) meanwhile gets 403 (401) from direct ingest and its queued
+ * reports are dropped by the consumer, so a stale entry can delay a revoked device's 403 by
+ * that long but never store its counts. A revocation through this instance takes effect at
+ * once. Unknown tokens are never kept, so a device enrolled a moment ago is found at once.
  */
 
 interface KnownDevice {
@@ -34,7 +36,7 @@ function remember(tokenHash: string, device: KnownDevice): void {
   known.set(tokenHash, device);
 }
 
-/** Keeps a device this instance just enrolled (used only while reports are queued). */
+/** Keeps a device this instance just enrolled, so its first report needs no lookup. */
 export function rememberDevice(tokenHash: string, deviceId: string): void {
   remember(tokenHash, { id: deviceId, revoked: false, until: Date.now() + LIMITS.deviceAuthCacheSeconds * 1000 });
 }
@@ -79,5 +81,5 @@ function authenticate(cache: (c: Context<AppEnv>) => boolean) {
 
 export const deviceAuth = authenticate(() => false);
 
-/** Device authentication from the short-lived cache while reports are queued (see above). */
-export const cachedDeviceAuth = authenticate((c) => c.env.INGEST_MODE === "queue");
+/** Device authentication from this instance's cache, for reports (see above). */
+export const cachedDeviceAuth = authenticate(() => true);

@@ -7,7 +7,7 @@ import { database } from "../db/client";
 import { emptyStored } from "../db/ingest-state";
 import { type EffectiveCatalog, loadEffectiveCatalog } from "../db/organization";
 import { publishedVersions, type VersionsNamed } from "../db/policy-versions";
-import { devicePolicy } from "../device-policy";
+import { policySignal } from "../device-policy";
 import type { AppEnv } from "../env";
 import { refuse } from "../errors";
 import { applyReports, countsIn, type IngestItem } from "../ingest/apply";
@@ -46,10 +46,7 @@ function refused(c: Context<AppEnv>, counts: RefusedCount[]): Response {
 }
 
 /** Which policy is in force, so a device holding another one fetches it now. */
-async function policyInForce(c: Context<AppEnv>): Promise<{ policyVersion: number; policyEtag: string }> {
-  const { body, etag } = await devicePolicy(database(c.env.DB), c.env);
-  return { policyVersion: body.policy.version, policyEtag: etag };
-}
+const policyInForce = (c: Context<AppEnv>) => policySignal(database(c.env.DB), c.env);
 
 /** Reports of one device applied in this instance wait for each other instead of racing. */
 const applying = new Map<string, Promise<unknown>>();
