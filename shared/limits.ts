@@ -62,12 +62,6 @@ export const LIMITS = {
    */
   ingestRecheckAttempts: 4,
   ingestRecheckDelaySeconds: 30,
-  /** Bytes of queue messages one `sendBatch` carries (Cloudflare Queues take 256 KB). */
-  queueBatchBytes: 240_000,
-  /** How long a grouped send waits for more reports to join it. */
-  queueSendLingerMs: 5,
-  /** How long a report waits to join a grouped send before it is sent alone. */
-  queueSendWaitMs: 2_000,
   /** Delay before a queued batch whose write failed is delivered again, doubled per attempt. */
   ingestRetryDelaySeconds: 10,
   /**

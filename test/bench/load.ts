@@ -10,6 +10,9 @@
  *   floor       POST /api/v1/health with a report-sized body, read and ignored: receiving the
  *               same request, touching no database
  *   GET floor   GET /api/v1/health, no body (printed for comparison)
+ *   queue floor (queue mode) the floor plus one send of the body to the report queue
+ *               (POST /__bench/queue, test/bench/load-worker): Miniflare's local queue runs
+ *               in the worker's process, so this is what queueing alone costs here
  *   reports     the fleet's reports at the extension's cadence: each device sends, once per
  *               simulated 15-minute period and only when a count grew, what the extension
  *               would send (test/bench/fleet.ts builds it with the extension's own code)
@@ -17,11 +20,14 @@
  * sends those counts again later), a report is delivered twice at once, an old one arrives
  * late. Duplicates and late replays are counted apart from fresh reports. `ratioToFloor` is
  * the median over rounds of fresh reports per second over floor requests per second in the
- * same round, so the machine's load falls on both alike.
+ * same round, so the machine's load falls on both alike; `ratioToQueueFloor` is the same over
+ * the queue floor, printed beside it (the target stays on the floor).
  *
  * Then every device delivers what is left, the worker applies everything (in queue mode the
  * consumer drains the queue), and the inventory's totals and device counts are compared with
- * the fleet's ground truth. Prints a table per mode and ends with one JSON line; exits
+ * the fleet's ground truth. The worker is the real one with wrangler.toml's configuration (its
+ * bindings, queue and rate limits), started through test/bench/load-worker for the queue floor,
+ * without the dashboard's assets. Prints a table per mode and ends with one JSON line; exits
  * non-zero when the target is missed, a total differs, or an honest report was refused.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -33,6 +39,7 @@ import { applyMigrations, ROOT, type RunningWorker, startWorker } from "../../wo
 import { freePort } from "../support/net";
 import { printTable } from "../support/table";
 import { type Device, Fleet, type PendingReport } from "./fleet";
+import { loadWorkerConfig } from "./load-config";
 import { describeTarget, median, met, percentile, round, sortedCopy, type Target } from "./support";
 
 const DEVICES = Number(process.env.LOAD_DEVICES ?? 4000);
@@ -64,6 +71,9 @@ interface ModeResult {
   freshPerSecond: number;
   ratioToFloor: number;
   ratioToGetFloor: number;
+  /** Queue mode only (null in direct mode): the floor plus one queue send. */
+  queueFloorPerSecond: number | null;
+  ratioToQueueFloor: number | null;
   /** Lowest and highest per-round ratio. */
   ratioSpread: [number, number];
   reportsPerDeviceMinute: number;
@@ -199,7 +209,7 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
     busy.delete(pending.device);
   };
 
-  type Kind = "floor" | "floor-body" | "reports";
+  type Kind = "floor" | "floor-body" | "queue-floor" | "reports";
   const window = async (kind: Kind, ms: number): Promise<WindowTotals> => {
     const started = performance.now();
     const end = started + ms;
@@ -215,11 +225,12 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
           }
           const t = performance.now();
           const response = await fetch(
-            `${url}/api/v1/health`,
+            `${url}${kind === "queue-floor" ? "/__bench/queue" : "/api/v1/health"}`,
             kind === "floor"
               ? {}
               : { method: "POST", headers: { "Content-Type": "application/json" }, body: sampleBody },
           );
+          if (!response.ok) throw new Error(`${kind}: ${response.status} ${await response.text()}`);
           await response.arrayBuffer();
           if (kind === "floor-body") floorLatencies.push(performance.now() - t);
           floorRequests++;
@@ -253,18 +264,17 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
   periods++;
   for (const device of fleet.devices) fleet.usePeriod(device, day);
   await deliverAll();
-  for (const kind of ["reports", "floor", "floor-body"] as const) await window(kind, 1000);
+  const kinds: Kind[] =
+    mode === "queue" ? ["floor-body", "reports", "floor", "queue-floor"] : ["floor-body", "reports", "floor"];
+  for (const kind of kinds) await window(kind, 1000);
   const totals = new Map<Kind, WindowTotals>();
   const latencyStart = latencies.length;
   floorLatencies.length = 0;
   const counted = { fresh, duplicates, replays, counters };
-  const orders: Kind[][] = [
-    ["floor-body", "reports", "floor"],
-    ["reports", "floor", "floor-body"],
-    ["floor", "floor-body", "reports"],
-  ];
+  // Every kind comes first, second, ... in turn.
+  const orders = kinds.map((_, shift) => [...kinds.slice(shift), ...kinds.slice(0, shift)]);
   /** Per round, reports per second over each floor's: adjacent windows share the machine's load. */
-  const roundRatios: Array<{ floor: number; get: number }> = [];
+  const roundRatios: Array<{ floor: number; get: number; queue: number }> = [];
   for (let r = 0; r < ROUNDS; r++) {
     const rates = new Map<Kind, number>();
     for (const kind of orders[r % orders.length] as Kind[]) {
@@ -276,7 +286,11 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
       rates.set(kind, measuredWindow.requests / measuredWindow.ms);
     }
     const reports = rates.get("reports") ?? 0;
-    roundRatios.push({ floor: reports / (rates.get("floor-body") ?? 1), get: reports / (rates.get("floor") ?? 1) });
+    roundRatios.push({
+      floor: reports / (rates.get("floor-body") ?? 1),
+      get: reports / (rates.get("floor") ?? 1),
+      queue: reports / (rates.get("queue-floor") ?? 1),
+    });
   }
   const measured = {
     fresh: fresh - counted.fresh,
@@ -336,6 +350,8 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
     freshPerSecond: round(freshPerSecond),
     ratioToFloor: round(median(roundRatios.map((r) => r.floor)), 2),
     ratioToGetFloor: round(median(roundRatios.map((r) => r.get)), 2),
+    queueFloorPerSecond: mode === "queue" ? round(perSecond("queue-floor")) : null,
+    ratioToQueueFloor: mode === "queue" ? round(median(roundRatios.map((r) => r.queue)), 2) : null,
     ratioSpread: [
       round(Math.min(...roundRatios.map((r) => r.floor)), 2),
       round(Math.max(...roundRatios.map((r) => r.floor)), 2),
@@ -361,8 +377,9 @@ async function main(): Promise<void> {
   const results: ModeResult[] = [];
   const persistTo = mkdtempSync(join(tmpdir(), "shadowlight-load-"));
   const port = await freePort();
+  const config = loadWorkerConfig();
   const start = (mode: string) =>
-    startWorker({ port, persistTo, vars: { ENROLLMENT_TOKEN, ADMIN_TOKEN, INGEST_MODE: mode } });
+    startWorker({ port, persistTo, config, vars: { ENROLLMENT_TOKEN, ADMIN_TOKEN, INGEST_MODE: mode } });
   let worker: RunningWorker | null = null;
   try {
     await applyMigrations(persistTo);
@@ -387,7 +404,10 @@ async function main(): Promise<void> {
         await worker.stop();
         worker = await start(mode);
       }
-      console.log(`Mode ${mode}: concurrency ${CONCURRENCY}, ${ROUNDS} rounds of 3 windows of ${WINDOW_MS} ms`);
+      const windows = mode === "queue" ? 4 : 3;
+      console.log(
+        `Mode ${mode}: concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${windows} windows of ${WINDOW_MS} ms`,
+      );
       const result = await measureMode(mode, worker.url, shared);
       results.push(result);
       for (const mismatch of result.mismatches.slice(0, 10)) console.log(`    ${mismatch}`);
@@ -395,18 +415,34 @@ async function main(): Promise<void> {
   } finally {
     await worker?.stop();
     rmSync(persistTo, { recursive: true, force: true });
+    rmSync(config, { force: true });
   }
   console.log("\nIngest against the floor (local wrangler dev and D1 on 127.0.0.1; compare ratios, not absolutes):");
   printTable([
-    ["mode", "floor/s", "GET/s", "reports/s", "ratio", "per round", "vs GET", "p50 ms", "p99 ms", "floor p50"],
+    [
+      "mode",
+      "floor/s",
+      "GET/s",
+      "queue floor/s",
+      "reports/s",
+      "ratio",
+      "per round",
+      "vs GET",
+      "vs queue floor",
+      "p50 ms",
+      "p99 ms",
+      "floor p50",
+    ],
     ...results.map((r) => [
       r.mode,
       String(r.floorPerSecond),
       String(r.getFloorPerSecond),
+      r.queueFloorPerSecond === null ? "-" : String(r.queueFloorPerSecond),
       String(r.freshPerSecond),
       String(r.ratioToFloor),
       `${r.ratioSpread[0]}-${r.ratioSpread[1]}`,
       String(r.ratioToGetFloor),
+      r.ratioToQueueFloor === null ? "-" : String(r.ratioToQueueFloor),
       String(r.p50Ms),
       String(r.p99Ms),
       String(r.floorP50Ms),
@@ -427,7 +463,9 @@ async function main(): Promise<void> {
   ]);
   console.log(
     "  floor: POST /api/v1/health with a report of the same size, read and ignored (no database); GET: the same\n" +
-      "  without a body. ratio: median over rounds of reports/s over floor/s in adjacent windows. reports/s: fresh\n" +
+      "  without a body; queue floor: the floor plus one send of its body to the report queue (Miniflare's, in the\n" +
+      "  worker's process). ratio: median over rounds of reports/s over floor/s in adjacent windows (vs queue floor:\n" +
+      "  the same over the queue floor, what the local queue leaves reachable; the target is on the floor). reports/s: fresh\n" +
       "  reports only; duplicates and late replays are counted apart (their time is included). drain: seconds from\n" +
       "  the last report until every total was exact.",
   );
@@ -445,6 +483,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: "load",
       ratioToFloor: primary.ratioToFloor,
+      ratioToQueueFloor: primary.ratioToQueueFloor,
       target: BUDGETS.ingestMinRatioToFloor,
       mode: primary.mode,
       totalsExact: exact,

@@ -30,12 +30,13 @@ const ingestMessage = z.strictObject({
 });
 export type IngestMessage = z.infer<typeof ingestMessage>;
 
-/** The queue message for a report and its size, or null when it is too large for one (apply it at once). */
-export function queueMessage(item: IngestItem): { message: IngestMessage; bytes: number } | null {
+/** The queue message for a report, or null when it is too large for one (apply it at once). */
+export function queueMessage(item: IngestItem): IngestMessage | null {
   const message: IngestMessage = { v: 1, deviceId: item.deviceId, receivedAt: item.receivedAt, report: item.report };
   const text = JSON.stringify(message);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most reports need no encoding to be measured.
   const bytes = text.length * 3 <= LIMITS.queueMessageBytes ? text.length : new TextEncoder().encode(text).length;
-  return bytes <= LIMITS.queueMessageBytes ? { message, bytes } : null;
+  return bytes <= LIMITS.queueMessageBytes ? message : null;
 }
 
 /** Whether a refusal may be explained by a report of the same device not applied yet. */

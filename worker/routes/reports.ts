@@ -13,7 +13,6 @@ import { refuse } from "../errors";
 import { applyReports, countsIn, type IngestItem } from "../ingest/apply";
 import { ingestMode } from "../ingest/mode";
 import { queueMessage } from "../ingest/queue";
-import { sendGrouped } from "../ingest/send";
 import { cachedDeviceAuth } from "../middleware/device-auth";
 import { jsonBody } from "../middleware/validate";
 import { implausibleCounts } from "../plausibility";
@@ -26,12 +25,19 @@ import { implausibleCounts } from "../plausibility";
  *
  * Direct ingest (INGEST_MODE "direct", the default) checks the report against what the device
  * stored and writes it before answering 200 with the counts that grew. Queued ingest
- * ("queue") checks what needs no stored counts, queues the report and answers 202; the
- * consumer checks the rest against everything stored and writes many devices' reports in one
- * batch (ingest/queue.ts). A report too large for one queue message is applied at once.
+ * ("queue") checks what needs no stored counts, sends the report to the queue (one send, the
+ * answer waits for it) and answers 202; the consumer checks the rest against everything
+ * stored and writes many devices' reports in one batch (ingest/queue.ts). A report too large
+ * for one queue message is applied at once.
  *
  * Either answer names the policy in force (version and the ETag of GET /api/v1/policy), so a
  * device learns of a new policy with its next report, queued or not.
+ *
+ * A queued report usually costs no database read: the device comes from this instance's
+ * device cache (middleware/device-auth.ts), the rate limit from its own count of the minute
+ * (middleware/rate-limit.ts), the published versions and the catalog from what it read before
+ * (read again only when a report names something they lack), and the policy in force from
+ * its copy read at most LIMITS.policySignalCacheSeconds before (device-policy.ts).
  */
 
 function refused(c: Context<AppEnv>, counts: RefusedCount[]): Response {
@@ -110,7 +116,7 @@ async function enqueue(c: Context<AppEnv>, queue: Queue, item: IngestItem): Prom
   const queued = queueMessage(item);
   if (!queued) return applyNow(c, item);
   try {
-    await sendGrouped(queue, c.executionCtx, queued.message, queued.bytes);
+    await queue.send(queued, { contentType: "json" });
   } catch (error) {
     // The queue is unreachable: the report is not lost, it is written now.
     console.error("queueing a report failed; applying it directly", error);
