@@ -266,6 +266,20 @@ export const BUDGETS = {
   nudgeWarmMedianMs: 50,
   nudgeWarmP95Ms: 100,
   nudgeColdMedianMs: 150,
+  /**
+   * What the extension adds to a catalog page's own DOMContentLoaded (`npm run bench:nudge`:
+   * the median of paired differences with the same page without the extension, warm). On an
+   * allowed tool only the nudge decision and the guard's listener run before it; a nudged
+   * tool also gets the nudge's UI, rendered before the page is usable on purpose.
+   */
+  pageAddedDclAllowedMs: 15,
+  pageAddedDclNudgedMs: 30,
+  /**
+   * A person's paste of ordinary text, from the Ctrl+V keystroke to the text in the prompt
+   * box, on the first paste of a page: the guard's detectors are injected then, so that paste
+   * is held until they decided it. 100 ms is where a response stops feeling instant.
+   */
+  guardFirstPasteP95Ms: 100,
   /** Gzipped JavaScript the dashboard loads before it first renders. */
   dashboardInitialJsGzipBytes: 80 * 1024,
   /** The compiled catalog index the extension and the worker load. */

@@ -18,6 +18,13 @@
  *             extension's: the page's own DOMContentLoaded and load, side by side
  *   allowed   catalog pages of tools the policy allows (no nudge), with and without the
  *             extension: what the extension costs a page it has nothing to show on
+ *   pastes    on the allowed tools' pages, a person's Ctrl+V of ordinary text, with and
+ *             without the extension: the first paste of a page and later ones (page-cost.ts)
+ *
+ * The policy also turns the sensitive-data guard on (a warning for card numbers), so its
+ * listener runs on every page, as in an organization that uses it. What the extension adds to
+ * the page's DOMContentLoaded is the median of paired differences (page-cost.ts), held against
+ * BUDGETS.pageAddedDcl*.
  *
  * Background CPU per navigation: the CPU time (user + system, from /proc) of the extension's
  * process, which runs only the service worker here, over the warm navigations, divided by
@@ -44,6 +51,7 @@ import { CHROMIUM, chromiumFlags } from "../support/chromium";
 import { percentile } from "../support/guard-timing";
 import { freePort, reservedPort } from "../support/net";
 import { printTable } from "../support/table";
+import { addedMedian, HARMLESS_PASTE, PASTE_TIMING_SCRIPT, timePastes } from "./page-cost";
 
 const STRICT = process.argv.includes("--strict");
 const roundsArg = process.argv.indexOf("--rounds");
@@ -72,7 +80,11 @@ const POLICY: PolicyInput = {
   reasons: [{ id: "evaluating", label: "I am evaluating this tool" }],
   rules: [{ id: "acknowledge-all", when: { tools: PAGES.map(([tool]) => tool) }, action: "acknowledge" }],
   fallback: "allow",
+  guard: { rules: [{ id: "cards", when: { detectors: ["payment-card"] }, action: "warn" }], fallback: "allow" },
 };
+
+/** Pastes timed per page: the first, and the later ones. */
+const PASTES_PER_PAGE = 4;
 
 /**
  * The page: its first script notes when the nudge's element is in the document (already
@@ -92,6 +104,7 @@ function page(host: string): string {
   new MutationObserver(look).observe(document.documentElement, { childList: true, subtree: true });
   window.nudgeAt = () => at;
 })();
+${PASTE_TIMING_SCRIPT}
 </script>
 <style>body{font:16px sans-serif;margin:2rem} textarea{width:100%;height:6rem}</style></head>
 <body><h1>${host}</h1>${paragraphs}<textarea placeholder="Ask anything"></textarea></body></html>`;
@@ -280,6 +293,17 @@ async function main(): Promise<void> {
     cleanups.unshift(() => withExtension.close());
     const without = await launch(join(base, "without"), hosts, sitePort);
     cleanups.unshift(() => without.close());
+    for (const browser of [withExtension, without]) {
+      for (const [, url] of ALLOWED) {
+        await browser.setPermission(
+          new URL(url).origin,
+          ...(["clipboard-read", "clipboard-write"] as const).map((name) => ({
+            permission: { name },
+            state: "granted" as const,
+          })),
+        );
+      }
+    }
     console.log(
       `nudge bench: extension built, worker and browsers up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -338,6 +362,26 @@ async function main(): Promise<void> {
     }
     if (allowed.some((v) => v.nudgeAt !== null)) throw new Error("an allowed tool's page showed a nudge");
 
+    // Pastes on the allowed tools' pages: a fresh page each time, so its first paste is a first.
+    const pastes = {
+      first: [] as number[],
+      later: [] as number[],
+      baseFirst: [] as number[],
+      baseLater: [] as number[],
+    };
+    for (let round = 0; round < COLD_ROUNDS; round++) {
+      for (const [, url] of ALLOWED) {
+        await visit(baselineTab, url, false);
+        const [baseFirst, ...baseLater] = await timePastes(baselineTab, HARMLESS_PASTE, PASTES_PER_PAGE);
+        await visit(tab, url, false);
+        const [first, ...later] = await timePastes(tab, HARMLESS_PASTE, PASTES_PER_PAGE);
+        pastes.baseFirst.push(baseFirst as number);
+        pastes.baseLater.push(...baseLater);
+        pastes.first.push(first as number);
+        pastes.later.push(...later);
+      }
+    }
+
     const cold: Visit[] = [];
     const startups: number[] = [];
     let coldCpuMs = 0;
@@ -364,6 +408,23 @@ async function main(): Promise<void> {
     const dclCold = summary(cold.map((v) => v.dcl));
     const loadBaseline = summary(baseline.map((v) => v.load));
     const loadWarm = summary(warm.map((v) => v.load));
+    // Each warm visit follows the baseline visit to the same page (the first baselines).
+    const addedDcl = {
+      nudged: addedMedian(
+        warm.map((v) => v.dcl),
+        baseline.slice(0, warm.length).map((v) => v.dcl),
+      ),
+      allowed: addedMedian(
+        allowed.map((v) => v.dcl),
+        allowedBaseline.map((v) => v.dcl),
+      ),
+    };
+    const paste = {
+      first: summary(pastes.first),
+      later: summary(pastes.later),
+      baselineFirst: summary(pastes.baseFirst),
+      baselineLater: summary(pastes.baseLater),
+    };
 
     const rows: string[][] = [
       ["", "median ms", "p95 ms", "n", "target"],
@@ -372,6 +433,20 @@ async function main(): Promise<void> {
       ["nudged tool: DOMContentLoaded, extension (cold)", ...cells(dclCold), ""],
       ["allowed tool: DOMContentLoaded, no extension", ...cells(dclAllowedBaseline), ""],
       ["allowed tool: DOMContentLoaded, extension (warm)", ...cells(dclAllowed), ""],
+      [
+        "nudged tool: DOMContentLoaded added (paired)",
+        addedDcl.nudged.toFixed(1),
+        "",
+        String(warm.length),
+        `median <= ${BUDGETS.pageAddedDclNudgedMs}`,
+      ],
+      [
+        "allowed tool: DOMContentLoaded added (paired)",
+        addedDcl.allowed.toFixed(1),
+        "",
+        String(allowed.length),
+        `median <= ${BUDGETS.pageAddedDclAllowedMs}`,
+      ],
       ["page load, no extension", ...cells(loadBaseline), ""],
       ["page load, extension (warm)", ...cells(loadWarm), ""],
       [
@@ -384,6 +459,10 @@ async function main(): Promise<void> {
       // compare its moment with the page's DOMContentLoaded without the extension.
       ["nudge after navigation start (warm)", ...cells(nudgeAtWarm), ""],
       ["nudge after navigation start (cold)", ...cells(nudgeAtCold), ""],
+      ["paste, first of a page, no extension", ...cells(paste.baselineFirst), ""],
+      ["paste, first of a page, extension", ...cells(paste.first), `p95 <= ${BUDGETS.guardFirstPasteP95Ms}`],
+      ["paste, later, no extension", ...cells(paste.baselineLater), ""],
+      ["paste, later, extension", ...cells(paste.later), ""],
     ];
     printTable(rows);
     console.log(
@@ -399,6 +478,9 @@ async function main(): Promise<void> {
       nudgeWarmMedian: nudgeWarm.median <= BUDGETS.nudgeWarmMedianMs,
       nudgeWarmP95: nudgeWarm.p95 <= BUDGETS.nudgeWarmP95Ms,
       nudgeColdMedian: nudgeCold.median <= BUDGETS.nudgeColdMedianMs,
+      pageAddedDclNudged: addedDcl.nudged <= BUDGETS.pageAddedDclNudgedMs,
+      pageAddedDclAllowed: addedDcl.allowed <= BUDGETS.pageAddedDclAllowedMs,
+      guardFirstPasteP95: paste.first.p95 <= BUDGETS.guardFirstPasteP95Ms,
     };
     const allMet = Object.values(targets).every(Boolean);
     console.log(
@@ -408,6 +490,8 @@ async function main(): Promise<void> {
         nudgeAfterNavigationStartMs: { warm: nudgeAtWarm, cold: nudgeAtCold },
         domContentLoadedMs: { baseline: dclBaseline, warm: dclWarm, cold: dclCold },
         allowedDomContentLoadedMs: { baseline: dclAllowedBaseline, warm: dclAllowed },
+        addedDomContentLoadedMedianMs: addedDcl,
+        pasteMs: paste,
         loadMs: { baseline: loadBaseline, warm: loadWarm },
         backgroundCpuMsPerNavigation: { warm: round2(warmCpuMs), cold: round2(coldCpuMs) },
         serviceWorkerStartupMs: startup,
@@ -415,6 +499,9 @@ async function main(): Promise<void> {
           nudgeWarmMedianMs: BUDGETS.nudgeWarmMedianMs,
           nudgeWarmP95Ms: BUDGETS.nudgeWarmP95Ms,
           nudgeColdMedianMs: BUDGETS.nudgeColdMedianMs,
+          pageAddedDclNudgedMs: BUDGETS.pageAddedDclNudgedMs,
+          pageAddedDclAllowedMs: BUDGETS.pageAddedDclAllowedMs,
+          guardFirstPasteP95Ms: BUDGETS.guardFirstPasteP95Ms,
         },
         targets,
         allTargetsMet: allMet,
