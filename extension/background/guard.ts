@@ -1,3 +1,4 @@
+import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 import { type Day, dayOf } from "../../shared/day";
 import type { GuardOutcome, GuardSubject } from "../../shared/guard/outcomes";
@@ -5,6 +6,7 @@ import { LIMITS } from "../../shared/limits";
 import { guardSettingsOf, guardTable } from "../../shared/policy/guard";
 import { decideGuard, type GuardTable } from "../../shared/policy/guard-table";
 import { catalog } from "../lib/catalog";
+import { GUARD_UI_FILE } from "../lib/files";
 import type { GuardPage, GuardReport } from "../lib/messages";
 import { policyInForce } from "../lib/policy-cache";
 import { update } from "../lib/state";
@@ -82,6 +84,33 @@ export async function serveGuard(sender: TabSender): Promise<GuardPage | null> {
     policyVersion: policy.version,
     policyUrl: policy.policyUrl ?? null,
   };
+}
+
+/**
+ * The page's first paste, drop or file choice (Chromium): its guard's engine, the detectors
+ * and the warning, goes into the document that asked, in the content scripts' isolated world,
+ * where the page cannot reach it (the file is not web-accessible either). Only into a document
+ * the guard watches: one that was served its settings. Returns whether it was injected.
+ */
+export async function injectGuardEngine(sender: TabSender): Promise<boolean> {
+  const where = place(sender);
+  if (!where || !sender.documentId || !browser.scripting) return false;
+  const sessions = await guardSessions.getValue();
+  const watched = Object.values(sessions).some(
+    (session) => session.tabId === where.tabId && session.document === where.document,
+  );
+  if (!watched) return false;
+  try {
+    await browser.scripting.executeScript({
+      target: { tabId: where.tabId, documentIds: [where.document] },
+      injectImmediately: true,
+      files: [GUARD_UI_FILE],
+    });
+    return true;
+  } catch {
+    // The document is gone, or not scriptable any more.
+    return false;
+  }
 }
 
 /** Keeps the newest checks, so a session stays small however long the page stays open. */

@@ -1,6 +1,6 @@
 import { blockedEvent, blockedView } from "./blocking";
 import { browserNotice } from "./discovery/browser-notice";
-import { guardOutcome, serveGuard } from "./guard";
+import { guardOutcome, injectGuardEngine, serveGuard } from "./guard";
 import { nudgeForSender } from "./handover";
 import { lessonAnswered, lessonOpened } from "./lessons";
 import { nudgeAnswered, nudgeShown, nudgeTampered } from "./nudges";
@@ -17,6 +17,7 @@ export const handlers: Handlers = {
   "nudge:tampered": (request, sender) => nudgeTampered(request, sender),
   "guard:get": (_request, sender) => serveGuard(sender),
   "guard:outcome": (request, sender) => guardOutcome(request, sender),
+  "guard:engine": (_request, sender) => injectGuardEngine(sender),
   "lesson:opened": (request, sender) => lessonOpened(request, sender),
   "lesson:answer": (request, sender) => lessonAnswered(request, sender),
   "blocked:get": (request) => blockedView(request),

@@ -41,6 +41,7 @@ const REQUESTS: { [K in MessageType]: { from: Protocol[K]["from"]; request: z.Zo
       outcome: z.enum(GUARD_OUTCOMES),
     }),
   },
+  "guard:engine": { from: "content", request: empty },
   "lesson:opened": { from: "content", request: z.strictObject({ ticket }) },
   "lesson:answer": {
     from: "content",

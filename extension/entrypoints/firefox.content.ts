@@ -1,4 +1,5 @@
 import { defineContentScript } from "wxt/utils/define-content-script";
+import { CATALOG_PAGES } from "../lib/catalog-pages";
 import { servedNudge } from "../nudge/served";
 import { showNudge } from "../nudge/show";
 
@@ -8,12 +9,7 @@ import { showNudge } from "../nudge/show";
  * inject the UI into exactly the document that gets the nudge; the content script carries it.
  */
 export default defineContentScript({
-  // Replaced at build time by the catalog's match patterns (wxt.config.ts, CATALOG_MATCHES).
-  matches: ["*://catalog.shadowlight.invalid/*"],
-  runAt: "document_start",
-  // The styles go into the shadow root inline: no web-accessible resource a page could probe.
-  cssInjectionMode: "manual",
-  noScriptStartedPostMessage: true,
+  ...CATALOG_PAGES,
   include: ["firefox"],
   async main() {
     const served = await servedNudge();

@@ -5,3 +5,6 @@
 
 /** The nudge's UI, built apart from the content script (entrypoints/nudge-ui.ts). */
 export const NUDGE_UI_FILE = "/nudge-ui.js";
+
+/** The guard's detectors and warning, built apart from its listener (entrypoints/guard-ui.ts). */
+export const GUARD_UI_FILE = "/guard-ui.js";

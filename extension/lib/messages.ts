@@ -31,6 +31,12 @@ export const NUDGE_INBOX = "shadowlightServedNudge";
  */
 export const NUDGE_UI = "shadowlightNudgeUi";
 
+/**
+ * Where, in the isolated world of a catalog page, the guard's listener and its engine (the
+ * detectors and the warning, injected on the first paste: entrypoints/guard-ui.ts) meet.
+ */
+export const GUARD_ENGINE = "shadowlightGuardEngine";
+
 /** A nudge the background decided to show on this page, with the ticket its answer must carry. */
 export interface ServedNudge {
   ticket: string;
@@ -119,6 +125,8 @@ export interface Protocol {
   "nudge:tampered": Message<"content", { ticket: string }, boolean>;
   "guard:get": Message<"content", Record<string, never>, GuardPage | null>;
   "guard:outcome": Message<"content", GuardReport, boolean>;
+  /** The first paste, drop or file choice of a page: the background injects the guard's engine. */
+  "guard:engine": Message<"content", Record<string, never>, boolean>;
   "lesson:opened": Message<"content", { ticket: string }, boolean>;
   "lesson:answer": Message<"content", { ticket: string; question: number; option: number }, LessonGrade | null>;
   "blocked:get": Message<"blocked", { tool: string }, NudgeView | null>;

@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { browser } from "wxt/browser";
-import type { ContentScriptContext } from "wxt/utils/content-script-context";
 import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
+import { lifetime } from "../lib/lifetime";
 import { type ServedNudge, send } from "../lib/messages";
 import { Nudge } from "./Nudge";
 import styles from "./nudge.css?inline";
@@ -18,18 +18,6 @@ const MAX_REMOUNTS = 5;
 const anchor = () => document.documentElement;
 
 /**
- * What the nudge's UI lives by: the extension, not a content script context. The framework's
- * context stops itself (and removes its UI) when a DOM event named after the extension's id
- * announces a newer copy of the script, and any page can dispatch that event. The UI reads
- * only the context's options and its invalidation, which here never comes from the page.
- */
-const lifetime: Pick<ContentScriptContext, "options" | "onInvalidated"> = {
-  // The styles go into the shadow root inline: no web-accessible resource a page could probe.
-  options: { cssInjectionMode: "manual" } as ContentScriptContext["options"],
-  onInvalidated: () => () => {},
-};
-
-/**
  * Shows a served nudge with Preact in a closed shadow root: the page's CSS cannot reach it,
  * and the page's scripts cannot find, read or press anything inside it. Taking it away is
  * reported as tampering, and it is put back.
@@ -40,7 +28,7 @@ export async function showNudge(served: ServedNudge): Promise<void> {
   const banner = served.view.decision.action === "inform";
   let closed = false;
   let stopWatching = () => {};
-  const ui = await createShadowRootUi(lifetime as ContentScriptContext, {
+  const ui = await createShadowRootUi(lifetime, {
     name: "shadowlight-nudge",
     mode: "closed",
     position: banner ? "overlay" : "modal",

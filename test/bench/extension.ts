@@ -48,27 +48,29 @@ function chromeBuild(): { dir: string; origin: string; cleanup: () => void } {
 
 const build = chromeBuild();
 try {
-  const { content, guard, background, ui } = extensionParts(build.dir);
+  const { content, guard, background, ui, guardUi } = extensionParts(build.dir);
   if (!ui) throw new Error("the Chrome build has no nudge UI file");
+  if (!guardUi) throw new Error("the Chrome build has no guard UI file");
   const where = build.dir.startsWith(ROOT) ? relative(ROOT, build.dir) : build.dir;
   console.log(`extension bench: Chrome MV3 build (${build.origin}) at ${where}`);
-  // The guard has a content script of its own, with a budget of its own.
+  // The guard has a listener of its own on every catalog page, and its UI comes with a first paste.
   const targets: Target[] = [
     { name: "content script", value: content.bytes, kind: "max", limit: BUDGETS.contentScriptBytes, unit: "bytes" },
     {
-      name: "guard content script",
+      name: "guard listener",
       value: guard.bytes,
       kind: "max",
-      limit: BUDGETS.guardContentScriptBytes,
+      limit: BUDGETS.guardListenerBytes,
       unit: "bytes",
     },
     { name: "background", value: background.bytes, kind: "max", limit: BUDGETS.backgroundBytes, unit: "bytes" },
     { name: "nudge UI (nudged pages only)", value: ui.bytes, kind: "max", limit: BUDGETS.nudgeUiBytes, unit: "bytes" },
+    { name: "guard UI (first paste)", value: guardUi.bytes, kind: "max", limit: BUDGETS.guardUiBytes, unit: "bytes" },
   ];
   printTable(
     [
       ["part", "files", "bytes", "gzipped", "budget", ""],
-      ...[content, guard, background, ui].map((part, i) => [
+      ...[content, guard, background, ui, guardUi].map((part, i) => [
         part.name,
         part.files.join(" "),
         String(part.bytes),
@@ -87,15 +89,18 @@ try {
       bench: "extension",
       contentScriptBytes: content.bytes,
       contentScriptGzipBytes: content.gzipBytes,
-      guardContentScriptBytes: guard.bytes,
-      guardContentScriptGzipBytes: guard.gzipBytes,
+      guardListenerBytes: guard.bytes,
+      guardListenerGzipBytes: guard.gzipBytes,
+      guardUiBytes: guardUi.bytes,
+      guardUiGzipBytes: guardUi.gzipBytes,
       backgroundBytes: background.bytes,
       backgroundGzipBytes: background.gzipBytes,
       nudgeUiBytes: ui.bytes,
       nudgeUiGzipBytes: ui.gzipBytes,
       budgets: {
         contentScriptBytes: BUDGETS.contentScriptBytes,
-        guardContentScriptBytes: BUDGETS.guardContentScriptBytes,
+        guardListenerBytes: BUDGETS.guardListenerBytes,
+        guardUiBytes: BUDGETS.guardUiBytes,
         backgroundBytes: BUDGETS.backgroundBytes,
         nudgeUiBytes: BUDGETS.nudgeUiBytes,
       },

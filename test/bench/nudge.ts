@@ -37,7 +37,7 @@
  * `--strict` also when a target is missed. `--rounds N` sets the navigations per host
  * (default 8 warm, 4 cold). Timings on a shared machine are noisy: compare within one run.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +51,7 @@ import { CHROMIUM, chromiumFlags } from "../support/chromium";
 import { percentile } from "../support/guard-timing";
 import { freePort, reservedPort } from "../support/net";
 import { printTable } from "../support/table";
+import { backgroundCpuSince, processCpu } from "./browser-cpu";
 import { addedMedian, HARMLESS_PASTE, PASTE_TIMING_SCRIPT, timePastes } from "./page-cost";
 
 const STRICT = process.argv.includes("--strict");
@@ -157,57 +158,6 @@ async function launch(profile: string, hosts: string[], sitePort: number, extens
     ...(extension ? { enableExtensions: [extension] } : {}),
     args: chromiumFlags(hosts, sitePort),
   });
-}
-
-/**
- * CPU time (user + system, from /proc) of each process of the browser, in ms, and which one
- * runs the extension's service worker: the browser's only service worker, found by its thread.
- * Processes are found as descendants of the browser's own process.
- */
-function processCpu(browser: Browser): { cpuMs: Map<number, number>; background: number | null } {
-  const root = browser.process()?.pid;
-  if (root === undefined) throw new Error("the browser has no process");
-  const all = readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        // USER_HZ is 100 on Linux: a tick is 10 ms.
-        return [{ pid: Number(pid), ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 }];
-      } catch {
-        return [];
-      }
-    });
-  const ours = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (!ours.has(p.pid) && ours.has(p.ppid)) {
-        ours.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  const cpuMs = new Map(all.filter((p) => ours.has(p.pid)).map((p) => [p.pid, p.cpuMs]));
-  const background =
-    [...cpuMs.keys()].find((pid) => {
-      try {
-        return readdirSync(`/proc/${pid}/task`).some((task) =>
-          readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").startsWith("ServiceWorker"),
-        );
-      } catch {
-        return false;
-      }
-    }) ?? null;
-  return { cpuMs, background };
-}
-
-/** CPU the background's process spent since `before` (a process started since counts from zero). */
-function backgroundCpuSince(browser: Browser, before: Map<number, number>): number {
-  const now = processCpu(browser);
-  if (now.background === null) throw new Error("found no process running the extension's service worker");
-  return (now.cpuMs.get(now.background) ?? 0) - (before.get(now.background) ?? 0);
 }
 
 function extensionWorker(browser: Browser, timeout = 15_000) {

@@ -265,6 +265,40 @@ describe("the sensitive-data guard in real Chromium", () => {
     await page.close();
   });
 
+  it("a page's first paste waits for the guard's detectors and arrives intact; a page announcing a newer guard cannot stop it", async () => {
+    // The framework's content scripts stop an earlier copy of themselves when a DOM event named
+    // after the extension's id announces a newer one; a page that knows the id can dispatch it.
+    const page = await browser.context.newPage();
+    await page.addInitScript(pageListens);
+    await page.addInitScript((id: string) => {
+      const announce = () =>
+        document.dispatchEvent(
+          new CustomEvent(`${id}:guard:wxt:content-script-started`, {
+            detail: { contentScriptName: "guard", messageId: "forged" },
+          }),
+        );
+      announce();
+      document.addEventListener("DOMContentLoaded", announce);
+      window.addEventListener("paste", announce, true);
+    }, browser.extensionId);
+    await page.goto("https://chatgpt.com/c/4");
+    await page.locator("textarea").fill("");
+    // The first paste of the page brings the detectors: held until they decided, then handed on.
+    await paste(page, HARMLESS);
+    await expect.poll(() => prompt(page)).toBe(HARMLESS);
+    expect(await page.evaluate(() => (window as unknown as { pastesSeen: unknown[] }).pastesSeen)).toEqual([
+      { trusted: false, text: HARMLESS },
+    ]);
+    expect(await query(page, "dialog")).toEqual([]);
+    await page.locator("textarea").fill("");
+    await paste(page, PASTED);
+    await find(page, "dialog", WARNING);
+    await pressNamed(page, "button", "Don't paste");
+    await gone(page, "dialog", WARNING);
+    expect(await prompt(page)).toBe("");
+    await page.close();
+  });
+
   it("a dropped text and a chosen file get the same checks; a file no detector can read passes", async () => {
     const page = await browser.context.newPage();
     await page.route("https://chatgpt.com/upload", (route) =>
@@ -317,8 +351,8 @@ describe("the sensitive-data guard in real Chromium", () => {
     const sent = (lastReport.report.guard ?? []).map((g) => `${g.tool} ${g.detector} ${g.outcome} ${g.n}`).sort();
     expect(sent).toEqual([
       "chatgpt payment-card pasted_anyway 4",
-      "chatgpt payment-card removed 2",
-      "chatgpt payment-card warned 6",
+      "chatgpt payment-card removed 3",
+      "chatgpt payment-card warned 7",
       "claude payment-card blocked 1",
     ]);
     const awareness = await fetch(`${stack.serverUrl}/api/admin/awareness`, {

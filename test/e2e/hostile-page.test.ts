@@ -265,8 +265,8 @@ describe("a hostile page against the nudge", () => {
   });
 
   it("the page can neither load the nudge's UI nor learn from it that the extension is there", async () => {
-    // The background injects the UI (nudge-ui.js) into the page's isolated world; the file is
-    // not web-accessible, so the page's fetch and script tag fail exactly as for a missing one.
+    // The background injects the UI (nudge-ui.js, and the guard's guard-ui.js on a first paste)
+    // into the page's isolated world; the files are not web-accessible, so the page's fetch and script tag fail exactly as for a missing one.
     const page = await browser.context.newPage();
     await page.goto("https://chatgpt.com/c/8");
     await find(page, "dialog", "Before you use ChatGPT");
@@ -287,12 +287,18 @@ describe("a hostile page against the nudge", () => {
       };
       return {
         ui: await attempt("nudge-ui.js"),
+        guardUi: await attempt("guard-ui.js"),
         content: await attempt("content-scripts/content.js"),
         missing: await attempt("no-such-file.js"),
       };
     }, browser.extensionId);
     expect(tried.ui).toEqual(["refused", "error"]);
-    expect(tried).toEqual({ ui: tried.missing, content: tried.missing, missing: tried.missing });
+    expect(tried).toEqual({
+      ui: tried.missing,
+      guardUi: tried.missing,
+      content: tried.missing,
+      missing: tried.missing,
+    });
     await page.close();
   });
 

@@ -75,6 +75,31 @@ describe("the guard in the background", () => {
     expect(await serve()).toBeNull();
   });
 
+  it("injects the detectors and the warning on a page's first paste, only into a document it watches", async () => {
+    const injected: unknown[] = [];
+    const inject = vi.spyOn(fakeBrowser.scripting, "executeScript").mockImplementation(async (injection) => {
+      injected.push(injection);
+      return [];
+    });
+    const engine = (sender = CHATGPT) => route({ type: "guard:engine" }, sender) as Promise<boolean>;
+    // Not before the page was served its settings.
+    expect(await engine()).toBe(false);
+    await serve();
+    expect(await engine()).toBe(true);
+    expect(injected).toEqual([
+      { target: { tabId: 7, documentIds: ["document-1"] }, injectImmediately: true, files: ["/guard-ui.js"] },
+    ]);
+    // Another document of the tab, another tab, a sender without a document (Firefox): nothing.
+    expect(await engine(page("https://chatgpt.com/c/123", 7, "document-2"))).toBe(false);
+    expect(await engine(page("https://chatgpt.com/c/123", 8))).toBe(false);
+    const { documentId: _, ...firefox } = CHATGPT;
+    expect(await engine(firefox)).toBe(false);
+    expect(injected).toHaveLength(1);
+    // The document is gone: the page is told, so it hands its paste on unchecked.
+    inject.mockRejectedValueOnce(new Error("No document with id document-1"));
+    expect(await engine()).toBe(false);
+  });
+
   it("counts a warning and one answer to it, on the warning's day and policy version", async () => {
     const served = await serve();
     const session = served?.session as string;

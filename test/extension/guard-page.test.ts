@@ -3,7 +3,6 @@ import { act } from "preact/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Checker, type CheckerDeps, type Choice } from "../../extension/guard/checker";
 import { type GuardActions, GuardCard } from "../../extension/guard/GuardCard";
-import type { Transfer } from "../../extension/guard/transfer";
 import type { GuardView } from "../../extension/guard/view";
 import type { GuardPage, GuardReport } from "../../extension/lib/messages";
 import { formatMessage, type Messages } from "../../extension/nudge/strings";
@@ -12,6 +11,7 @@ import en from "../../extension/public/_locales/en/messages.json";
 import { guardSettingsOf, guardTable } from "../../shared/policy/guard";
 import { type PolicyInput, policySchema } from "../../shared/policy/schema";
 import { pasteOf } from "../support/guard-timing";
+import { pasted as transfer } from "./transfers";
 
 /*
  * The guard on a page, without a browser: which pastes go on untouched inside their own
@@ -75,18 +75,6 @@ function harness(choice: Choice, page: GuardPage | null | undefined = PAGE, now 
     newId: () => `check-${++ids}`,
   };
   return { checker: new Checker(deps), reports, views, pauses: () => paused };
-}
-
-function transfer(text: string, files: File[] = []) {
-  const done = { delivered: 0, discarded: 0 };
-  const value: Transfer = {
-    kind: "paste",
-    text,
-    files,
-    deliver: () => void done.delivered++,
-    discard: () => void done.discarded++,
-  };
-  return { value, done };
 }
 
 /** Waits until the held transfer was delivered or discarded. */

@@ -8,9 +8,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { NUDGE_UI_FILE } from "../../extension/lib/files";
+import { GUARD_UI_FILE, NUDGE_UI_FILE } from "../../extension/lib/files";
 
 const UI_FILE = NUDGE_UI_FILE.replace(/^\//, "");
+const GUARD_UI = GUARD_UI_FILE.replace(/^\//, "");
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -59,11 +60,18 @@ function measure(dir: string, name: string, files: string[]): Part {
 
 /**
  * The content script (with its CSS), the sensitive-data guard's content script (a budget of its
- * own) and the background of a built extension, found through its manifest, and the nudge's UI
- * that the background injects into a page that gets a nudge (Chromium builds only: null when
- * the build has none).
+ * own) and the background of a built extension, found through its manifest, and what the
+ * background injects into pages later (Chromium builds only: null when the build has none):
+ * the nudge's UI into a page that gets a nudge, the guard's detectors and warning into a page
+ * on its first paste, drop or file choice.
  */
-export function extensionParts(dir: string): { content: Part; guard: Part; background: Part; ui: Part | null } {
+export function extensionParts(dir: string): {
+  content: Part;
+  guard: Part;
+  background: Part;
+  ui: Part | null;
+  guardUi: Part | null;
+} {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
     background?: { service_worker?: string; scripts?: string[] };
     content_scripts?: Array<{ js?: string[]; css?: string[] }>;
@@ -87,6 +95,7 @@ export function extensionParts(dir: string): { content: Part; guard: Part; backg
     guard: measure(dir, "guard content script", guardFiles),
     background: measure(dir, "background", backgroundFiles),
     ui: existsSync(join(dir, UI_FILE)) ? measure(dir, "nudge UI (nudged pages only)", [UI_FILE]) : null,
+    guardUi: existsSync(join(dir, GUARD_UI)) ? measure(dir, "guard UI (on a page's first paste)", [GUARD_UI]) : null,
   };
 }
 

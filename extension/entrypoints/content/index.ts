@@ -1,4 +1,5 @@
 import { defineContentScript } from "wxt/utils/define-content-script";
+import { CATALOG_PAGES } from "../../lib/catalog-pages";
 import { offerNudge, servedNudge } from "../../nudge/served";
 
 /*
@@ -9,14 +10,7 @@ import { offerNudge, servedNudge } from "../../nudge/served";
  * allowed tool's page, or one within its nudge's cooldown, does not compile it at all.
  */
 export default defineContentScript({
-  // Replaced at build time by the catalog's match patterns (wxt.config.ts, CATALOG_MATCHES).
-  matches: ["*://catalog.shadowlight.invalid/*"],
-  // Before the page's own scripts: the nudge should be there before the person can type.
-  runAt: "document_start",
-  cssInjectionMode: "manual",
-  // No "content script started" message to the page's window: it told every catalog page that
-  // the extension is installed, and under which id.
-  noScriptStartedPostMessage: true,
+  ...CATALOG_PAGES,
   exclude: ["firefox"],
   async main() {
     const served = await servedNudge();

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from "preact/hooks";
-import type { Choice } from "../../guard/checker";
-import { GUARD_HEADING_ID, GUARD_MESSAGE_ID, GuardCard } from "../../guard/GuardCard";
-import type { GuardView } from "../../guard/view";
-import { t } from "../../lib/i18n";
+import { t } from "../lib/i18n";
+import type { Choice } from "./checker";
+import { GUARD_HEADING_ID, GUARD_MESSAGE_ID, GuardCard } from "./GuardCard";
+import type { GuardView } from "./view";
 
 /**
  * The guard's warning as a native modal dialog: the browser keeps focus inside it and makes
