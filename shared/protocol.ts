@@ -4,6 +4,7 @@ import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
 import { isValidDay } from "./day";
 import { EVENTS, REVIEW_QUEUE_STATES, REVIEW_STATUSES } from "./events";
+import { groupLabel } from "./group";
 import { GUARD_OUTCOMES, GUARD_SUBJECTS } from "./guard/outcomes";
 import { LESSON_OUTCOMES } from "./lessons/schema";
 import { LIMITS } from "./limits";
@@ -15,11 +16,7 @@ import { policySchema } from "./policy/schema";
  * from the inferred types. Objects are strict: an unknown field is refused, never stored.
  */
 
-export const groupLabel = z
-  .string()
-  .min(1)
-  .max(LIMITS.maxGroupLength)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/-]*$/u, "must be letters, digits, spaces and . _ / -");
+export { groupLabel };
 
 export const enrollRequest = z.strictObject({
   token: z.string().min(8).max(200),

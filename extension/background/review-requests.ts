@@ -1,11 +1,12 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { type DeviceReviewRequestsResponse, deviceReviewRequestsResponse } from "../../shared/protocol";
+import type { DeviceReviewRequestsResponse } from "../../shared/protocol";
 import { catalog } from "../lib/catalog";
 import { enrolledFor, tokenDigest } from "../lib/enrollment";
 import type { ReviewRequestView } from "../lib/messages";
 import { resolveSettings } from "../lib/settings";
 import { local, type ReviewRequestRecord } from "../lib/state";
+import { wire } from "../lib/wire";
 
 /*
  * The reviews this device asked for from the blocked page, for the popup: remembered on the
@@ -32,7 +33,7 @@ async function askServer(tools: string[]): Promise<DeviceReviewRequestsResponse 
       cache: "no-store",
     });
     if (!response.ok) return null;
-    const parsed = deviceReviewRequestsResponse.safeParse(await response.json());
+    const parsed = (await wire()).deviceReviewRequestsResponse.safeParse(await response.json());
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

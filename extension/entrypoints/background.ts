@@ -10,7 +10,7 @@ import { forgetTab } from "../background/nudges";
 import { createRouter } from "../background/router";
 import { flushNow, synchronize } from "../background/sync";
 import { CANDIDATE_FILTERS, candidateDomain } from "../lib/candidates";
-import { bundledIndex, catalog, loadingCatalog } from "../lib/catalog";
+import { bundledIndex, catalogReady, loadingCatalog } from "../lib/catalog";
 import { loadStoredCatalog } from "../lib/catalog-cache";
 import { STARTED_MARK } from "../lib/marks";
 import { restrictToTrustedContexts } from "../lib/state";
@@ -29,8 +29,13 @@ export default defineBackground(() => {
     (details) => {
       if (details.frameId !== 0) return;
       decideAtCommit(details);
-      const tool = catalog().matcher.classify(details.url);
-      if (tool) countNow(tool.id, "visit").catch(failed("visit not counted"));
+      // With the catalog in force: at a start of the service worker, the stored one once read.
+      void catalogReady()
+        .then(({ matcher }) => {
+          const tool = matcher.classify(details.url);
+          if (tool) return countNow(tool.id, "visit");
+        })
+        .catch(failed("visit not counted"));
     },
     { url: navigationFilters(bundledIndex) },
   );
@@ -38,8 +43,12 @@ export default defineBackground(() => {
   browser.webNavigation.onCommitted.addListener(
     (details) => {
       if (details.frameId !== 0) return;
-      const domain = candidateDomain(details.url, catalog().matcher);
-      if (domain) countCandidate(domain).catch(failed("candidate not counted"));
+      void catalogReady()
+        .then(({ matcher }) => {
+          const domain = candidateDomain(details.url, matcher);
+          if (domain) return countCandidate(domain);
+        })
+        .catch(failed("candidate not counted"));
     },
     { url: CANDIDATE_FILTERS },
   );

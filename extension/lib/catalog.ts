@@ -28,21 +28,35 @@ const categories = Object.values(
 let organization: OrganizationEntry[] = [];
 let base: { index: CompiledIndex; source: CatalogInForce["source"] } | null = null;
 
+/** The matcher and the tools by id are built on first use: start-up needs only the index. */
 function build(plain: CompiledIndex, source: CatalogInForce["source"]): CatalogInForce {
-  base = { index: plain, source };
   const index = mergeOrganizationEntries(plain, organization, { categories });
+  let matcher: Matcher | null = null;
+  let toolsById: Map<string, CompiledTool> | null = null;
   return {
     index,
-    matcher: createMatcher(index),
-    toolsById: new Map(index.tools.map((tool) => [tool.id, tool])),
+    get matcher() {
+      matcher ??= createMatcher(index);
+      return matcher;
+    },
+    get toolsById() {
+      toolsById ??= new Map(index.tools.map((tool) => [tool.id, tool]));
+      return toolsById;
+    },
     source,
   };
 }
 
 export const bundledIndex = indexJson as unknown as CompiledIndex;
-let current = build(bundledIndex, "bundled");
+/**
+ * Built when first asked for, and again only after a change: a service worker that starts with
+ * a stored server catalog puts that in force before its first decision, and never builds the
+ * bundled copy's matcher at all.
+ */
+let current: CatalogInForce | null = null;
 
 export function catalog(): CatalogInForce {
+  current ??= build(base?.index ?? bundledIndex, base?.source ?? "bundled");
   return current;
 }
 
@@ -56,19 +70,20 @@ export function loadingCatalog(pending: Promise<unknown>): void {
 /** The catalog in force once any catalog being loaded is: what a decision must use. */
 export async function catalogReady(): Promise<CatalogInForce> {
   await loading;
-  return current;
+  return catalog();
 }
 
 /** Puts a validated index in force. */
 export function useCatalog(index: CompiledIndex, source: CatalogInForce["source"]): void {
-  current = build(index, source);
+  base = { index, source };
+  current = null;
 }
 
 /** Puts the organization's entries (from the policy in force) into the catalog in force. */
 export function useOrganizationEntries(entries: OrganizationEntry[]): void {
   if (JSON.stringify(entries) === JSON.stringify(organization)) return;
   organization = entries;
-  current = build(base?.index ?? bundledIndex, base?.source ?? "bundled");
+  current = null;
 }
 
 /** Every hostname, path rule and query rule of a tool, for block rules. */
@@ -77,7 +92,7 @@ export function toolHosts(toolId: string): {
   paths: Array<[string, string]>;
   queries: Array<[string, string, string, string]>;
 } {
-  const { index } = current;
+  const { index } = catalog();
   const position = index.tools.findIndex((tool) => tool.id === toolId);
   const hosts = Object.entries(index.hosts)
     .filter(([, p]) => p === position)

@@ -1,8 +1,8 @@
-import { enrollResponse } from "../../shared/protocol";
 import { rebase } from "./counters";
 import { refusalFrom, ServerRefusal } from "./server";
 import type { Settings } from "./settings";
 import { type DeviceRecord, local, serialized } from "./state";
+import { wire } from "./wire";
 
 /*
  * The device's pseudonym. It is issued by the organization's server for an enrollment token
@@ -103,7 +103,7 @@ async function enroll(settings: Settings, version: string, now: number): Promise
     });
     throw refusal;
   }
-  const parsed = enrollResponse.safeParse(await response.json().catch(() => null));
+  const parsed = (await wire()).enrollResponse.safeParse(await response.json().catch(() => null));
   if (!parsed.success) throw new ServerRefusal("invalid_response", "the enrollment response failed validation");
   const issued: DeviceRecord = {
     serverUrl: settings.serverUrl,

@@ -1,8 +1,9 @@
 import defaultPolicyJson from "../../policies/dist/default-policy.json";
 import type { Policy } from "../../shared/policy/schema";
-import { type PolicyResponse, policyResponse } from "../../shared/protocol";
+import type { PolicyResponse } from "../../shared/protocol";
 import { type CacheOutcome, refreshCached } from "./server";
 import { local } from "./state";
+import { wire } from "./wire";
 
 export const bundledPolicy: PolicyResponse = {
   policy: defaultPolicyJson as unknown as Policy,
@@ -30,7 +31,7 @@ export async function refreshPolicy(
     url: `${serverUrl}/api/v1/policy`,
     deviceToken,
     etag: conditional ? (await local.policy.getValue())?.etag : null,
-    schema: policyResponse,
+    schema: (await wire()).policyResponse,
     store: (response, etag) => local.policy.setValue({ etag, response, fetchedAt: Date.now() }),
   });
 }

@@ -1,6 +1,6 @@
 import { addDays, dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
-import { type RefusalReason, type RefusedCount, reportResponse } from "../../shared/protocol";
+import type { RefusalReason, RefusedCount } from "../../shared/protocol";
 import {
   type Count,
   compact,
@@ -18,6 +18,7 @@ import { ensureEnrolled, forgetDevice, markRevoked } from "./enrollment";
 import { refusalFrom, ServerRefusal } from "./server";
 import type { Settings } from "./settings";
 import { addNotKept, local, serialized } from "./state";
+import { wire } from "./wire";
 
 export type FlushResult =
   | {
@@ -154,7 +155,7 @@ export async function flush(settings: Settings, version: string, now = Date.now(
     if (response.ok) {
       await delivered(batch, now);
       // Servers name the policy in force; an answer without it (or unreadable) names none.
-      const answer = reportResponse.safeParse(await response.json().catch(() => null));
+      const answer = (await wire()).reportResponse.safeParse(await response.json().catch(() => null));
       const policyEtag = answer.success ? answer.data.policyEtag : undefined;
       return {
         ok: true,

@@ -1,5 +1,6 @@
 import type * as z from "zod";
-import { type ErrorResponse, errorResponse } from "../../shared/protocol";
+import type { ErrorResponse } from "../../shared/protocol";
+import { wire } from "./wire";
 
 /*
  * Talking to the organization's server: every refusal is read by its stable `code` (never by
@@ -23,7 +24,7 @@ export class ServerRefusal extends Error {
 /** The server's structured refusal, or null when the body is not one. */
 async function refusalOf(response: Response): Promise<ErrorResponse | null> {
   try {
-    const parsed = errorResponse.safeParse(await response.json());
+    const parsed = (await wire()).errorResponse.safeParse(await response.json());
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

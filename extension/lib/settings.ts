@@ -1,7 +1,7 @@
 import { browser } from "wxt/browser";
 import * as z from "zod";
 import { censusKey } from "../../shared/catalog/discovery";
-import { groupLabel } from "../../shared/protocol";
+import { groupLabel } from "../../shared/group";
 import { local, type Settings } from "./state";
 
 export type { Settings };
