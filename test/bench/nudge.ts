@@ -18,6 +18,9 @@
  *             extension's: the page's own DOMContentLoaded and load, side by side
  *   allowed   catalog pages of tools the policy allows (no nudge), with and without the
  *             extension: what the extension costs a page it has nothing to show on
+ *   other     pages of sites outside the catalog, where no content script runs, with and
+ *             without the extension: what the extension costs any navigation (its network
+ *             hooks and the background's work), the floor under the two rows above
  *   pastes    on the allowed tools' pages, a person's Ctrl+V of ordinary text, with and
  *             without the extension: the first paste of a page and later ones (page-cost.ts)
  *
@@ -43,7 +46,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { generate } from "selfsigned";
-import { STARTED_MARK } from "../../extension/lib/marks";
 import { BUDGETS } from "../../shared/limits";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { applyMigrations, buildExtension, newEvidenceKey, ROOT, run, startWorker } from "../../worker/dev/local";
@@ -53,6 +55,7 @@ import { freePort, reservedPort } from "../support/net";
 import { printTable } from "../support/table";
 import { backgroundCpuSince, processCpu } from "./browser-cpu";
 import { addedMedian, HARMLESS_PASTE, PASTE_TIMING_SCRIPT, timePastes } from "./page-cost";
+import { extensionWorker, startupMs, stopServiceWorker } from "./service-worker";
 
 const STRICT = process.argv.includes("--strict");
 const roundsArg = process.argv.indexOf("--rounds");
@@ -67,6 +70,12 @@ const PAGES: Array<[tool: string, url: string]> = [
   ["midjourney", "https://www.midjourney.com/imagine"],
   ["poe", "https://poe.com/chat/bench"],
   ["deepseek", "https://chat.deepseek.com/a/chat"],
+];
+
+/** Pages outside the catalog: no content script of the extension runs there. */
+const OTHER: Array<[site: string, url: string]> = [
+  ["intranet", "https://intranet.example.com/wiki/bench"],
+  ["news", "https://news.example.org/today"],
 ];
 
 /** Catalog pages of tools the policy allows: the extension runs on them, and shows nothing. */
@@ -160,33 +169,6 @@ async function launch(profile: string, hosts: string[], sitePort: number, extens
   });
 }
 
-function extensionWorker(browser: Browser, timeout = 15_000) {
-  return browser.waitForTarget(
-    (target) => target.type() === "service_worker" && target.url().startsWith("chrome-extension://"),
-    { timeout },
-  );
-}
-
-/** How long the running service worker took from its start to listening (its own mark). */
-async function startupMs(browser: Browser): Promise<number> {
-  const worker = await (await extensionWorker(browser)).worker();
-  const at = await worker?.evaluate((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null, STARTED_MARK);
-  if (typeof at !== "number") throw new Error("the service worker set no start-up mark");
-  return at;
-}
-
-/** Stops the extension's service worker, as the browser does after 30 s of idleness. */
-async function stopServiceWorker(browser: Browser): Promise<void> {
-  const worker = await (await extensionWorker(browser)).worker();
-  if (!worker) throw new Error("the extension's service worker is not running");
-  await worker.close();
-  const deadline = Date.now() + 15_000;
-  while (browser.targets().some((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"))) {
-    if (Date.now() > deadline) throw new Error("the service worker did not stop");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 function summary(values: number[]): { median: number; p95: number; n: number } {
   const round = (value: number) => Math.round(value * 10) / 10;
   return { median: round(percentile(values, 50)), p95: round(percentile(values, 95)), n: values.length };
@@ -237,7 +219,7 @@ async function main(): Promise<void> {
     const sitePort = await freePort();
     await new Promise<void>((resolve) => site.listen(sitePort, "127.0.0.1", resolve));
     cleanups.unshift(() => new Promise((resolve) => site.close(resolve)));
-    const hosts = [...PAGES, ...ALLOWED].map(([, url]) => new URL(url).hostname);
+    const hosts = [...PAGES, ...ALLOWED, ...OTHER].map(([, url]) => new URL(url).hostname);
 
     const withExtension = await launch(join(base, "with"), hosts, sitePort, extension);
     cleanups.unshift(() => withExtension.close());
@@ -311,6 +293,14 @@ async function main(): Promise<void> {
       }
     }
     if (allowed.some((v) => v.nudgeAt !== null)) throw new Error("an allowed tool's page showed a nudge");
+    const other: Visit[] = [];
+    const otherBaseline: Visit[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [, url] of OTHER) {
+        otherBaseline.push(await visit(baselineTab, url, false));
+        other.push(await visit(tab, url, false));
+      }
+    }
 
     // Pastes on the allowed tools' pages: a fresh page each time, so its first paste is a first.
     const pastes = {
@@ -368,6 +358,10 @@ async function main(): Promise<void> {
         allowed.map((v) => v.dcl),
         allowedBaseline.map((v) => v.dcl),
       ),
+      other: addedMedian(
+        other.map((v) => v.dcl),
+        otherBaseline.map((v) => v.dcl),
+      ),
     };
     const paste = {
       first: summary(pastes.first),
@@ -396,6 +390,13 @@ async function main(): Promise<void> {
         "",
         String(allowed.length),
         `median <= ${BUDGETS.pageAddedDclAllowedMs}`,
+      ],
+      [
+        "other site (no content script): DOMContentLoaded added (paired)",
+        addedDcl.other.toFixed(1),
+        "",
+        String(other.length),
+        "",
       ],
       ["page load, no extension", ...cells(loadBaseline), ""],
       ["page load, extension (warm)", ...cells(loadWarm), ""],

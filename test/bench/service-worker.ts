@@ -1,0 +1,34 @@
+/**
+ * The extension's service worker in a puppeteer-driven Chromium, for `npm run bench:nudge`:
+ * finding it, reading how long its start took (its own performance mark), stopping it as the
+ * browser does after 30 s of idleness.
+ */
+import type { Browser } from "puppeteer-core";
+import { STARTED_MARK } from "../../extension/lib/marks";
+
+export function extensionWorker(browser: Browser, timeout = 15_000) {
+  return browser.waitForTarget(
+    (target) => target.type() === "service_worker" && target.url().startsWith("chrome-extension://"),
+    { timeout },
+  );
+}
+
+/** How long the running service worker took from its start to listening (its own mark). */
+export async function startupMs(browser: Browser): Promise<number> {
+  const worker = await (await extensionWorker(browser)).worker();
+  const at = await worker?.evaluate((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null, STARTED_MARK);
+  if (typeof at !== "number") throw new Error("the service worker set no start-up mark");
+  return at;
+}
+
+/** Stops the extension's service worker, as the browser does after 30 s of idleness. */
+export async function stopServiceWorker(browser: Browser): Promise<void> {
+  const worker = await (await extensionWorker(browser)).worker();
+  if (!worker) throw new Error("the extension's service worker is not running");
+  await worker.close();
+  const deadline = Date.now() + 15_000;
+  while (browser.targets().some((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"))) {
+    if (Date.now() > deadline) throw new Error("the service worker did not stop");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
