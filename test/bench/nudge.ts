@@ -309,7 +309,7 @@ async function main(): Promise<void> {
       baseFirst: [] as number[],
       baseLater: [] as number[],
     };
-    for (let round = 0; round < COLD_ROUNDS; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       for (const [, url] of ALLOWED) {
         await visit(baselineTab, url, false);
         const [baseFirst, ...baseLater] = await timePastes(baselineTab, HARMLESS_PASTE, PASTES_PER_PAGE);
