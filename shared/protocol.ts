@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CANDIDATE_SIGNALS, type CandidateSignal } from "./catalog/candidates";
 import { chromiumExtensionId, geckoExtensionId, STORES } from "./catalog/discovery";
 import { organizationEntry } from "./catalog/organization";
 import { canonicalHost, slug } from "./catalog/schema";
@@ -67,11 +68,29 @@ const justificationCount = z.strictObject({
 });
 export type JustificationCount = z.infer<typeof justificationCount>;
 
-/** Cumulative visits on one day to a site that looks like an AI tool but is not in the catalog. */
+/**
+ * Cumulative visits on one day to a site that looks like an AI tool but is not in the catalog,
+ * and which signals said so that day (catalog/candidates.ts); absent from devices older than
+ * the field, whose only signal was the hostname. A site noticed only by its API calls or a
+ * sign-in counts 1 for the day. Signals are listed once each, in the enum's order.
+ */
 const candidateCount = z.strictObject({
   day: dayString,
   domain: registrableDomain,
   n: z.number().int().min(1).max(LIMITS.maxCounterValue),
+  signals: z
+    .array(z.enum(CANDIDATE_SIGNALS))
+    .min(1)
+    .max(CANDIDATE_SIGNALS.length)
+    .refine(
+      (signals) =>
+        signals.every(
+          (signal, i) =>
+            i === 0 || CANDIDATE_SIGNALS.indexOf(signals[i - 1] as CandidateSignal) < CANDIDATE_SIGNALS.indexOf(signal),
+        ),
+      "signals must be listed once each, in the enum's order",
+    )
+    .optional(),
 });
 export type CandidateCount = z.infer<typeof candidateCount>;
 

@@ -2,13 +2,9 @@ import { parse } from "tldts";
 import { addDays } from "../shared/day";
 import { ANSWER_EVENTS, type EventKind } from "../shared/events";
 import { GUARD_ANSWERS } from "../shared/guard/outcomes";
-import {
-  LIMITS,
-  PLAUSIBLE_CANDIDATE_VISITS_PER_DAY,
-  PLAUSIBLE_GUARD_PER_DAY,
-  PLAUSIBLE_PER_DAY,
-} from "../shared/limits";
+import { LIMITS, PLAUSIBLE_GUARD_PER_DAY, PLAUSIBLE_PER_DAY } from "../shared/limits";
 import type { GuardCount, JustificationCount, RefusalReason, RefusedCount, ReportRequest } from "../shared/protocol";
+import { implausibleCandidates } from "./plausibility/candidates";
 import { implausibleDiscovery } from "./plausibility/discovery";
 import { implausibleLessons } from "./plausibility/lessons";
 
@@ -24,7 +20,8 @@ import { implausibleLessons } from "./plausibility/lessons";
  *     outnumber the nudges shown that day for the tool and version, review requests
  *     outnumber blocks, or justification reasons outnumber justifications;
  *   - grows a device's day past LIMITS.maxCandidatesPerDay distinct candidate domains or
- *     LIMITS.maxCounterRowsPerDeviceDay counter rows, or is not a registrable domain;
+ *     LIMITS.maxCounterRowsPerDeviceDay counter rows, or is not a registrable domain, or
+ *     names a candidate signal the server can tell is false (plausibility/candidates.ts);
  *   - names a lesson version no published policy carried, or a day before it was published,
  *     exceeds PLAUSIBLE_LESSON_OUTCOMES_PER_DAY, or makes a lesson's day hold more completions
  *     than openings, or more passes at the first try than completions;
@@ -47,6 +44,8 @@ import { implausibleLessons } from "./plausibility/lessons";
 export interface CheckOptions {
   /** Check answers against nudges shown, reasons against justifications and lesson outcomes in order (default true). */
   relations?: boolean;
+  /** The catalog's AI vendor domains, for candidates with the `aiVendor` signal (default: none). */
+  vendorDomains?: ReadonlySet<string>;
 }
 
 /** What the device already stored for the report's days, and what the server published. */
@@ -238,33 +237,12 @@ export function implausibleCounts(
     }
   }
 
-  // Candidate domains: registrable, plausible, and few per device and day.
-  const domainsPerDay = new Map([...stored.candidates].map(([day, domains]) => [day, new Set(domains)]));
-  for (const candidate of report.candidates ?? []) {
-    const domains = domainsPerDay.get(candidate.day) ?? new Set<string>();
-    domainsPerDay.set(candidate.day, domains);
-    const problem =
-      dayProblem(candidate.day) ??
-      (isRegistrableDomain(candidate.domain)
-        ? null
-        : (["invalid_domain", `"${candidate.domain}" is not a registrable domain under a public suffix`] as Problem)) ??
-      (candidate.n > PLAUSIBLE_CANDIDATE_VISITS_PER_DAY
-        ? (["over_cap", `${candidate.n} visits > ${PLAUSIBLE_CANDIDATE_VISITS_PER_DAY} in one day`] as Problem)
-        : null) ??
-      (!domains.has(candidate.domain) && domains.size >= LIMITS.maxCandidatesPerDay
-        ? (["too_many", `more than ${LIMITS.maxCandidatesPerDay} candidate domains in one day`] as Problem)
-        : null);
-    if (problem) {
-      refused.push({
-        kind: "candidate",
-        day: candidate.day,
-        domain: candidate.domain,
-        reason: problem[0],
-        message: problem[1],
-      });
-    } else domains.add(candidate.domain);
-  }
-
+  refused.push(
+    ...implausibleCandidates(report.candidates ?? [], stored, dayProblem, {
+      vendorDomains: options.vendorDomains ?? new Set(),
+      relations,
+    }),
+  );
   refused.push(...implausibleLessons(report.lessons ?? [], stored, dayProblem, relations));
   refused.push(...implausibleDiscovery(report, stored, tools, dayProblem));
   refused.push(

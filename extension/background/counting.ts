@@ -1,6 +1,8 @@
 import { dayOf } from "../../shared/day";
 import type { EventKind } from "../../shared/events";
-import { addCount, type Count, candidateFits, eventCount } from "../lib/counters";
+import { LIMITS } from "../../shared/limits";
+import type { Candidate } from "../lib/candidates";
+import { addCount, type Count, candidateFits, countCodec, eventCount } from "../lib/counters";
 import { revokedFor } from "../lib/enrollment";
 import { policyInForce } from "../lib/policy-cache";
 import { resolveSettings } from "../lib/settings";
@@ -46,7 +48,56 @@ export async function countNow(tool: string, event: EventKind, now = Date.now())
   await countOn(dayOf(now), eventCount(tool, event, response.policy.version));
 }
 
-/** Adds one to today's visits to an unknown AI-looking domain. */
-export function countCandidate(domain: string, now = Date.now()): Promise<void> {
-  return countOn(dayOf(now), { kind: "candidate", domain });
+/**
+ * Notes an unknown AI-looking site with the signals that fired: a page load adds one to the
+ * day's visits (`visit`), an API call or a sign-in only makes sure the site is there that day
+ * (`seen`: at least 1). A sign-in noted earlier the same day for the site joins its signals.
+ */
+export async function noteCandidate(candidate: Candidate, how: "visit" | "seen", now = Date.now()): Promise<void> {
+  if (candidate.signals.length === 0 || !(await reportingOn())) return;
+  const day = dayOf(now);
+  await serialized(async () => {
+    let book = await local.counters.getValue();
+    const visits: Count = { kind: "candidate", domain: candidate.domain };
+    if (!candidateFits(book, day, visits)) {
+      await addNotKept({ candidateOverflow: 1 });
+      return;
+    }
+    const signIns = await local.signIns.getValue();
+    const signedIn = signIns.day === day && signIns.domains.includes(candidate.domain);
+    const signals = signedIn ? [...candidate.signals, "oauth" as const] : candidate.signals;
+    const before = book[day]?.[countCodec.encode(visits)] ?? 0;
+    if (how === "visit" || before === 0) book = addCount(book, day, visits);
+    for (const signal of new Set(signals)) {
+      const presence: Count = { kind: "candidate", domain: candidate.domain, signal };
+      if (!(countCodec.encode(presence) in (book[day] ?? {}))) book = addCount(book, day, presence);
+    }
+    await local.counters.setValue(book);
+    if (signedIn) {
+      await local.signIns.setValue({ day, domains: signIns.domains.filter((domain) => domain !== candidate.domain) });
+    }
+  });
+}
+
+/**
+ * Notes a sign-in through an identity provider for a site outside the catalog. It joins the
+ * site's candidate when another signal names the site today (its own name now, or earlier
+ * signals); otherwise it is kept on the device until one does, and forgotten at the day's end.
+ */
+export async function noteSignIn(signIn: Candidate, now = Date.now()): Promise<void> {
+  if (!(await reportingOn())) return;
+  const day = dayOf(now);
+  const known = (await local.counters.getValue())[day]?.[
+    countCodec.encode({ kind: "candidate", domain: signIn.domain })
+  ];
+  if (signIn.signals.length > 0 || known) {
+    await noteCandidate({ domain: signIn.domain, signals: [...signIn.signals, "oauth"] }, "seen", now);
+    return;
+  }
+  await serialized(async () => {
+    const signIns = await local.signIns.getValue();
+    const domains = signIns.day === day ? signIns.domains : [];
+    if (domains.includes(signIn.domain) || domains.length >= LIMITS.maxCandidatesPerDay) return;
+    await local.signIns.setValue({ day, domains: [...domains, signIn.domain] });
+  });
 }

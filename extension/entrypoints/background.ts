@@ -2,14 +2,14 @@ import { browser } from "wxt/browser";
 import { defineBackground } from "wxt/utils/define-background";
 import { navigationFilters } from "../../shared/catalog/compile";
 import { ALARMS, scheduleSynchronization } from "../background/alarms";
-import { countCandidate, countNow, reportingChanged } from "../background/counting";
+import { countNow, noteCandidate, noteSignIn, reportingChanged } from "../background/counting";
 import { discoveryChanged, discoveryDue, startDiscovery } from "../background/discovery";
 import { handlers } from "../background/handlers";
 import { decideAtCommit, forgetTabDecision } from "../background/handover";
 import { forgetTab } from "../background/nudges";
 import { createRouter } from "../background/router";
 import { flushNow, synchronize } from "../background/sync";
-import { CANDIDATE_FILTERS, candidateDomain } from "../lib/candidates";
+import { CANDIDATE_FILTERS, candidateOfPage, OAUTH_FILTERS, oauthSignIn, vendorFilters } from "../lib/candidates";
 import { bundledIndex, catalogReady, loadingCatalog } from "../lib/catalog";
 import { loadStoredCatalog } from "../lib/catalog-cache";
 import { STARTED_MARK } from "../lib/marks";
@@ -40,18 +40,35 @@ export default defineBackground(() => {
     { url: navigationFilters(bundledIndex) },
   );
 
+  // Unknown AI-looking sites: AI words in the hostname, or a new host under a catalogued AI
+  // vendor's own domain (lib/candidates.ts); again the browser filters.
   browser.webNavigation.onCommitted.addListener(
     (details) => {
       if (details.frameId !== 0) return;
       void catalogReady()
-        .then(({ matcher }) => {
-          const domain = candidateDomain(details.url, matcher);
-          if (domain) return countCandidate(domain);
+        .then(({ matcher, index }) => {
+          const candidate = candidateOfPage(details.url, matcher, index);
+          if (candidate) return noteCandidate(candidate, "visit");
         })
         .catch(failed("candidate not counted"));
     },
-    { url: CANDIDATE_FILTERS },
+    { url: [...CANDIDATE_FILTERS, ...vendorFilters(bundledIndex)] },
   );
+
+  // Sign-ins through an identity provider for a site outside the catalog: the authorization
+  // URL is seen when the navigation starts and, after the provider's own redirects, when it
+  // commits; noting one twice changes nothing.
+  const onSignIn = (details: { frameId: number; url: string }) => {
+    if (details.frameId !== 0) return;
+    void catalogReady()
+      .then(({ matcher, index }) => {
+        const signIn = oauthSignIn(details.url, matcher, index);
+        if (signIn) return noteSignIn(signIn);
+      })
+      .catch(failed("sign-in not noted"));
+  };
+  browser.webNavigation.onBeforeNavigate.addListener(onSignIn, { url: OAUTH_FILTERS });
+  browser.webNavigation.onCommitted.addListener(onSignIn, { url: OAUTH_FILTERS });
 
   // Discovery beyond page visits: AI extensions, the AI browser, AI called by other sites.
   startDiscovery();

@@ -1,3 +1,4 @@
+import { CANDIDATE_SIGNALS, type CandidateSignal } from "../../shared/catalog/candidates";
 import type { Day } from "../../shared/day";
 import { EVENTS, type EventKind } from "../../shared/events";
 import { GUARD_OUTCOMES, GUARD_SUBJECTS, type GuardOutcome, type GuardSubject } from "../../shared/guard/outcomes";
@@ -24,7 +25,8 @@ import {
  * Counts kept on the device, as cumulative per-day values in one book:
  *   book[day][encoded count] = n
  * Each count is a typed record (`Count`): an event of a tool under a policy version, a
- * justification reason chosen, a visit to an unknown site that looks like AI, what became of
+ * justification reason chosen, a visit to an unknown site that looks like AI (and, as
+ * presences of value 1, the signals that said so that day), what became of
  * a paste the sensitive-data guard stopped (detector and outcome), or an outcome of a lesson
  * version (opened, completed, passed at the first try; never an answer). `countCodec`
  * is the one place that turns a record into its storage key and back.
@@ -38,7 +40,7 @@ import {
 export type Count =
   | { kind: "event"; tool: string; event: EventKind; policyVersion: number }
   | { kind: "justification"; tool: string; reason: string; policyVersion: number }
-  | { kind: "candidate"; domain: string }
+  | { kind: "candidate"; domain: string; signal?: CandidateSignal }
   | { kind: "guard"; tool: string; detector: GuardSubject; outcome: GuardOutcome; policyVersion: number }
   | { kind: "discovery"; item: DiscoveryCount }
   | { kind: "lesson"; lesson: string; version: number; outcome: LessonOutcome };
@@ -56,6 +58,7 @@ const isVersion = (value: number) => Number.isInteger(value) && value >= 0;
 const isGuardSubject = (value: string): value is GuardSubject => (GUARD_SUBJECTS as readonly string[]).includes(value);
 const isGuardOutcome = (value: string): value is GuardOutcome => (GUARD_OUTCOMES as readonly string[]).includes(value);
 const isOutcome = (value: string): value is LessonOutcome => (LESSON_OUTCOMES as readonly string[]).includes(value);
+const isSignal = (value: string): value is CandidateSignal => (CANDIDATE_SIGNALS as readonly string[]).includes(value);
 
 /** The storage key of a count and back; a key that does not decode is never reported. */
 export const countCodec = {
@@ -66,7 +69,7 @@ export const countCodec = {
       case "justification":
         return `j\t${count.tool}\t${count.reason}\t${count.policyVersion}`;
       case "candidate":
-        return `d\t${count.domain}`;
+        return count.signal ? `d\t${count.domain}\t${count.signal}` : `d\t${count.domain}`;
       case "guard":
         return `g\t${count.tool}\t${count.detector}\t${count.outcome}\t${count.policyVersion}`;
       case "discovery":
@@ -97,6 +100,7 @@ export const countCodec = {
       return { kind: "justification", tool: a, reason: b, policyVersion };
     }
     if (kind === "d" && b === "" && c === "") return { kind: "candidate", domain: a };
+    if (kind === "d" && isSignal(b) && c === "") return { kind: "candidate", domain: a, signal: b };
     const version = Number(b);
     if (kind === "l" && isOutcome(c) && isVersion(version) && version > 0) {
       return { kind: "lesson", lesson: a, version, outcome: c };
@@ -146,7 +150,7 @@ export function pendingEntries(counters: CounterBook, sent: CounterBook): Entry[
 export function toReport(entries: Entry[]): ReportRequest {
   const days = new Map<Day, ReportDay["counters"]>();
   const justifications: JustificationCount[] = [];
-  const candidates: CandidateCount[] = [];
+  const candidates = new Map<string, { day: Day; domain: string; n: number; signals: Set<CandidateSignal> }>();
   const guard: GuardCount[] = [];
   const discovery: Array<[Day, DiscoveryCount, number]> = [];
   const lessons: LessonCount[] = [];
@@ -165,16 +169,33 @@ export function toReport(entries: Entry[]): ReportRequest {
     } else if (count.kind === "lesson") {
       lessons.push({ day, lesson: count.lesson, version: count.version, outcome: count.outcome, n });
     } else {
-      candidates.push({ day, domain: count.domain, n });
+      // A site's visits and its signals travel as one entry; a signal without its visits (already
+      // acknowledged) goes with n = 1, which the server's max-merge leaves as it is.
+      const key = `${day}|${count.domain}`;
+      const entry = candidates.get(key) ?? { day, domain: count.domain, n: 1, signals: new Set() };
+      if (count.signal) entry.signals.add(count.signal);
+      else entry.n = n;
+      candidates.set(key, entry);
     }
   }
   const report: ReportRequest = { days: [...days].map(([day, counters]) => ({ day, counters })) };
   if (justifications.length) report.justifications = justifications;
-  if (candidates.length) report.candidates = candidates;
+  if (candidates.size) report.candidates = [...candidates.values()].map(candidateItem);
   if (guard.length) report.guard = guard;
   for (const [day, item, n] of discovery) addToReport(report, day, item, n);
   if (lessons.length) report.lessons = lessons;
   return report;
+}
+
+function candidateItem(entry: { day: Day; domain: string; n: number; signals: Set<CandidateSignal> }): CandidateCount {
+  const item: CandidateCount = { day: entry.day, domain: entry.domain, n: entry.n };
+  if (entry.signals.size) item.signals = CANDIDATE_SIGNALS.filter((signal) => entry.signals.has(signal));
+  return item;
+}
+
+/** The count a refusal of `count` names: a candidate's signals are refused with its visits. */
+export function refusalSubject(count: Count): Count {
+  return count.kind === "candidate" ? { kind: "candidate", domain: count.domain } : count;
 }
 
 /** The pending entries that fit in one report: the oldest days first, within the limits. */
@@ -184,7 +205,7 @@ export function nextBatch(entries: Entry[]): Entry[] {
   const batch: Entry[] = [];
   const perDay = new Map<Day, number>();
   let justifications = 0;
-  let candidates = 0;
+  const candidates = new Set<string>();
   let guard = 0;
   const sections = new Map<string, number>();
   let lessons = 0;
@@ -205,7 +226,12 @@ export function nextBatch(entries: Entry[]): Entry[] {
       sections.set(entry.count.item.section, used + 1);
     } else if (entry.count.kind === "lesson") {
       if (lessons++ >= LIMITS.maxCountersPerDay) continue;
-    } else if (candidates++ >= LIMITS.maxCountersPerDay) continue;
+    } else {
+      // One report entry per site and day, however many of its signals are pending.
+      const key = `${entry.day}|${entry.count.domain}`;
+      if (!candidates.has(key) && candidates.size >= LIMITS.maxCountersPerDay) continue;
+      candidates.add(key);
+    }
     batch.push(entry);
   }
   return batch;
@@ -257,7 +283,10 @@ export function candidateFits(book: CounterBook, day: Day, count: Count): boolea
   const values = book[day] ?? {};
   if (countCodec.encode(count) in values) return true;
   let domains = 0;
-  for (const key of Object.keys(values)) if (countCodec.decode(key)?.kind === "candidate") domains++;
+  for (const key of Object.keys(values)) {
+    const decoded = countCodec.decode(key);
+    if (decoded?.kind === "candidate" && !decoded.signal) domains++;
+  }
   return domains < LIMITS.maxCandidatesPerDay;
 }
 

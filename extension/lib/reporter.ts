@@ -11,6 +11,7 @@ import {
   nextBatch,
   ofTools,
   pendingEntries,
+  refusalSubject,
   setAside,
   toReport,
 } from "./counters";
@@ -65,7 +66,8 @@ async function setAsideRefused(refused: RefusedCount[], unknownTools: string[]):
   }
   const unknown = ofTools(new Set(unknownTools));
   const reasonOf = (day: string, count: Count): RefusalReason | undefined =>
-    reasons.get(`${day}|${countCodec.encode(count)}`) ?? (unknown(day, count) ? "unknown_tool" : undefined);
+    reasons.get(`${day}|${countCodec.encode(refusalSubject(count))}`) ??
+    (unknown(day, count) ? "unknown_tool" : undefined);
   return serialized(async () => {
     const { counters, removed } = setAside(
       await local.counters.getValue(),

@@ -218,6 +218,14 @@ export const local = {
   options: storage.defineItem<Options>("local:options", { fallback: {} }),
   reviewRequests: storage.defineItem<Record<string, ReviewRequestRecord>>("local:reviewRequests", { fallback: {} }),
   /** When the discovery signals last ran: their day, so each runs once a day (and on changes). */
+  /**
+   * Sites people signed in to through an identity provider today that no other signal named
+   * yet (registrable domains, at most LIMITS.maxCandidatesPerDay): never leaves the device;
+   * a sign-in joins a candidate only when another signal names the same site that day.
+   */
+  signIns: storage.defineItem<{ day: Day; domains: string[] }>("local:signIns", {
+    fallback: { day: "", domains: [] },
+  }),
   discovery: storage.defineItem<DiscoveryRuns>("local:discovery", {
     fallback: { censusDay: null, browserDay: null, browser: null },
   }),

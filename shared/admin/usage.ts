@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CANDIDATE_SIGNALS } from "../catalog/candidates";
 import { STORES } from "../catalog/discovery";
 import { canonicalHost, pathRule, slug, toolFacts } from "../catalog/schema";
 import { INVENTORY_KINDS } from "../events";
@@ -158,6 +159,12 @@ const candidate = z.strictObject({
   devices: maskedCount,
   visits: maskedCount,
   state: candidateState,
+  /**
+   * Which signals any device reported for the domain (catalog/candidates.ts): a property of
+   * the domain, shown like the domain itself; reports from extensions older than signals
+   * count as `hostname`, their one signal.
+   */
+  signals: z.array(z.enum(CANDIDATE_SIGNALS)),
 });
 export type Candidate = z.infer<typeof candidate>;
 

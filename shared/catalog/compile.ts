@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { vendorDomains } from "./candidates";
 import { chromiumExtensionId, geckoExtensionId, MARKER_KINDS, type MarkerKind, STORES, type Store } from "./discovery";
 import { assessRisk, type RiskLevel, trainingSummary, trainingTiers } from "./risk";
 import { type Catalog, canonicalHost, slug, TIERS, type Tier, type Tool, toolHostKinds, UNSTATED } from "./schema";
@@ -54,6 +55,8 @@ export interface CompiledIndex {
   extensions?: Partial<Record<Store, Record<string, number>>>;
   /** AI browsers' markers as `[kind, value, entry position]`. */
   browsers?: Array<[MarkerKind, string, number]>;
+  /** Catalogued AI vendors' own registrable domains, for new products under them (candidates.ts). */
+  vendorDomains?: string[];
 }
 
 export function compileCatalog(catalog: Catalog): CompiledIndex {
@@ -105,6 +108,8 @@ export function compileCatalog(catalog: Catalog): CompiledIndex {
   if (Object.keys(kinds).length) index.kinds = kinds;
   if (Object.keys(queries).length) index.queries = queries;
   compileDiscovery(catalog, index);
+  const domains = vendorDomains(catalog);
+  if (domains.length) index.vendorDomains = domains;
   return index;
 }
 
@@ -273,6 +278,7 @@ export const compiledIndexSchema = z
       .array(z.tuple([z.enum(MARKER_KINDS), z.string().min(2).max(60), z.number().int().min(0)]))
       .max(1_000)
       .optional(),
+    vendorDomains: z.array(canonicalHost).max(20_000).optional(),
   })
   .superRefine((index, ctx) => {
     const count = index.tools.length;

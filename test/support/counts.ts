@@ -2,7 +2,7 @@ import { type Count, type CounterBook, entriesOf } from "../../extension/lib/cou
 
 /**
  * A count in words, for tests to compare: "chatgpt acknowledged v1", "chatgpt reason:evaluating v1",
- * "site.ai", "chatgpt guard:payment-card:warned v1", "lesson:chat-assistants completed v3".
+ * "site.ai", "site.ai signal:aiApi", "chatgpt guard:payment-card:warned v1", "lesson:chat-assistants completed v3".
  */
 export function countName(count: Count): string {
   switch (count.kind) {
@@ -11,7 +11,7 @@ export function countName(count: Count): string {
     case "justification":
       return `${count.tool} reason:${count.reason} v${count.policyVersion}`;
     case "candidate":
-      return count.domain;
+      return count.signal ? `${count.domain} signal:${count.signal}` : count.domain;
     case "guard":
       return `${count.tool} guard:${count.detector}:${count.outcome} v${count.policyVersion}`;
     case "discovery":

@@ -1,5 +1,6 @@
 import { countDistinct, eq, max, sql } from "drizzle-orm";
 import type { CandidateState } from "../../shared/admin";
+import { type CandidateSignal, signalsOf } from "../../shared/catalog/candidates";
 import type { Database } from "./client";
 import { candidateDomains, candidateRollups, candidates } from "./schema";
 
@@ -12,6 +13,7 @@ export interface CandidateUsage {
   population: number;
   devices: number;
   visits: number;
+  signals: CandidateSignal[];
 }
 
 /** Every candidate domain with its triage state and how many devices and visits it had. */
@@ -51,6 +53,8 @@ export async function candidateUsage(db: Database): Promise<CandidateUsage[]> {
       population: Math.max(devices, Number(rolled?.busiest ?? 0)),
       devices,
       visits: Number(raw?.visits ?? 0) + Number(rolled?.visits ?? 0),
+      // 0: only extensions older than signals reported it, and their one signal was the hostname.
+      signals: row.signals === 0 ? ["hostname"] : signalsOf(row.signals),
     };
   });
 }

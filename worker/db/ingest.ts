@@ -37,8 +37,8 @@ export interface DeviceCounts {
   counters: Array<[string, string, string, number, number]>;
   /** [day, tool, reason, policyVersion, n] */
   justifications: Array<[string, string, string, number, number]>;
-  /** [day, domain, n] */
-  candidates: Array<[string, string, number]>;
+  /** [day, domain, n, signals (bit set)] */
+  candidates: Array<[string, string, number, number]>;
   /** [day, lesson, version, outcome, n] */
   lessons: Array<[string, string, number, string, number]>;
   /** [day, tool, detector, outcome, policyVersion, n] */
@@ -167,17 +167,23 @@ const JUSTIFICATIONS = `${rowsOf(["device_id", "day", "tool", "reason", "policy_
   ON CONFLICT (device_id, day, tool, reason, policy_version) DO UPDATE SET n = excluded.n
   WHERE excluded.n > justifications.n`;
 
-const CANDIDATE_DOMAINS = `${rowsOf(["domain", "first_seen", "last_seen"])}
-  INSERT INTO candidate_domains (domain, first_seen, last_seen)
-  SELECT domain, first_seen, last_seen FROM v WHERE true
+const CANDIDATE_DOMAINS = `${rowsOf(["domain", "first_seen", "last_seen", "signals"])}
+  INSERT INTO candidate_domains (domain, first_seen, last_seen, signals)
+  SELECT domain, first_seen, last_seen, signals FROM v WHERE true
   ON CONFLICT (domain) DO UPDATE SET
     first_seen = min(candidate_domains.first_seen, excluded.first_seen),
-    last_seen = max(candidate_domains.last_seen, excluded.last_seen)
-  WHERE excluded.first_seen < candidate_domains.first_seen OR excluded.last_seen > candidate_domains.last_seen`;
+    last_seen = max(candidate_domains.last_seen, excluded.last_seen),
+    signals = candidate_domains.signals | excluded.signals
+  WHERE excluded.first_seen < candidate_domains.first_seen OR excluded.last_seen > candidate_domains.last_seen
+    OR (candidate_domains.signals | excluded.signals) != candidate_domains.signals`;
 
-const CANDIDATES = `${rowsOf(["device_id", "day", "domain", "n"])}
-  INSERT INTO candidates (device_id, day, domain, n) SELECT device_id, day, domain, n FROM v WHERE true
-  ON CONFLICT (device_id, day, domain) DO UPDATE SET n = excluded.n WHERE excluded.n > candidates.n`;
+// Visits are max-merged; signals only add up (a bit set), so a re-sent day never loses one.
+const CANDIDATES = `${rowsOf(["device_id", "day", "domain", "n", "signals"])}
+  INSERT INTO candidates (device_id, day, domain, n, signals)
+  SELECT device_id, day, domain, n, signals FROM v WHERE true
+  ON CONFLICT (device_id, day, domain) DO UPDATE SET
+    n = max(candidates.n, excluded.n), signals = candidates.signals | excluded.signals
+  WHERE excluded.n > candidates.n OR (candidates.signals | excluded.signals) != candidates.signals`;
 
 const DEVICE_DAYS = `${rowsOf(["day", "device_id"])}
   INSERT INTO device_days (day, device_id) SELECT day, device_id FROM v WHERE true ON CONFLICT DO NOTHING`;
@@ -283,6 +289,7 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
   const revealedRows: Row[] = [];
   const dayRows: Row[] = [];
   const deviceRows: Row[] = [];
+  const domainSignals = new Map<string, number>();
   const domainSpans = spans(
     devices.flatMap((device) => device.candidates),
     ([, domain]) => domain,
@@ -328,7 +335,10 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
     for (const [day, tool, reason, version, n] of device.justifications) {
       justificationRows.push([id, day, tool, reason, version, n]);
     }
-    for (const [day, domain, n] of device.candidates) candidateRows.push([id, day, domain, n]);
+    for (const [day, domain, n, signals] of device.candidates) {
+      candidateRows.push([id, day, domain, n, signals]);
+      domainSignals.set(domain, (domainSignals.get(domain) ?? 0) | signals);
+    }
     for (const [day, lesson, version, outcome, n] of device.lessons)
       lessonRows.push([id, day, lesson, version, outcome, n]);
     for (const [key, [first, last]] of spans(
@@ -396,7 +406,7 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
     statementsFor(
       d1,
       CANDIDATE_DOMAINS,
-      [...domainSpans].map(([domain, [first, last]]) => [domain, first, last]),
+      [...domainSpans].map(([domain, [first, last]]) => [domain, first, last, domainSignals.get(domain) ?? 0]),
     ),
   );
   add(statementsFor(d1, CANDIDATES, candidateRows), true);

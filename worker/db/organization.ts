@@ -43,11 +43,18 @@ export interface EffectiveCatalog {
   index: CompiledIndex;
   entries: OrganizationEntry[];
   byId: Map<string, CompiledTool>;
+  /** The catalogued AI vendors' own domains (candidates with the `aiVendor` signal). */
+  vendorDomains: Set<string>;
 }
 
 export function effectiveCatalog(entries: OrganizationEntry[]): EffectiveCatalog {
   const index = mergeOrganizationEntries(compiledIndex, entries, catalog);
-  return { index, entries, byId: new Map(index.tools.map((tool) => [tool.id, tool])) };
+  return {
+    index,
+    entries,
+    byId: new Map(index.tools.map((tool) => [tool.id, tool])),
+    vendorDomains: new Set(index.vendorDomains ?? []),
+  };
 }
 
 export async function loadEffectiveCatalog(db: Database): Promise<EffectiveCatalog> {

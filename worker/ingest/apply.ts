@@ -1,3 +1,4 @@
+import { signalMask } from "../../shared/catalog/candidates";
 import { dayOf } from "../../shared/day";
 import { LIMITS } from "../../shared/limits";
 import type { RefusedCount, ReportRequest } from "../../shared/protocol";
@@ -67,6 +68,7 @@ const SECTIONS = [
   "counters",
   "justifications",
   "candidates",
+  "candidateSignals",
   "lessons",
   "guard",
   "extensions",
@@ -102,6 +104,9 @@ function merge(report: ReportRequest, stored: StoredCounts, merged: Merged): voi
   for (const c of report.candidates ?? []) {
     addToDay(stored.candidates, c.day, c.domain);
     keepMax(merged.candidates, `${c.day}|${c.domain}`, c.n);
+    // Signals only add up: the day's bit set is the union of every report's.
+    const key = `${c.day}|${c.domain}`;
+    merged.candidateSignals.set(key, (merged.candidateSignals.get(key) ?? 0) | signalMask(c.signals ?? []));
   }
   for (const l of report.lessons ?? []) {
     const key = `${l.day}|${l.lesson}|${l.version}|${l.outcome}`;
@@ -150,7 +155,12 @@ function toDeviceCounts(deviceId: string, seq: number, merged: Merged): DeviceCo
       Number(p[3]),
       n,
     ]),
-    candidates: fields(merged.candidates).map(({ parts: p, n }) => [text(p, 0), text(p, 1), n]),
+    candidates: fields(merged.candidates).map(({ parts: p, n }) => [
+      text(p, 0),
+      text(p, 1),
+      n,
+      merged.candidateSignals.get(`${text(p, 0)}|${text(p, 1)}`) ?? 0,
+    ]),
     lessons: fields(merged.lessons).map(({ parts: p, n }) => [text(p, 0), text(p, 1), Number(p[2]), text(p, 3), n]),
     guard: fields(merged.guard).map(({ parts: p, n }) => [
       text(p, 0),
@@ -187,6 +197,7 @@ async function prepare(d1: D1Database, items: IngestItem[]) {
       { ...stored, published: state.published, reasons: state.reasons, lessonVersions: state.lessonVersions },
       catalog.byId,
       dayOf(item.receivedAt),
+      { vendorDomains: catalog.vendorDomains },
     );
     if (refused.length > 0) return { kind: "refused", refused };
     const counts = merged.get(item.deviceId) ?? emptyMerged();

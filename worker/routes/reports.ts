@@ -105,6 +105,7 @@ async function enqueue(c: Context<AppEnv>, queue: Queue, item: IngestItem): Prom
   const check = (catalog: EffectiveCatalog) =>
     implausibleCounts(item.report, { ...emptyStored(), ...versions }, catalog.byId, dayOf(item.receivedAt), {
       relations: false,
+      vendorDomains: catalog.vendorDomains,
     });
   catalogSeen ??= await loadEffectiveCatalog(database(c.env.DB));
   let problems = check(catalogSeen);

@@ -1,9 +1,11 @@
 import { browser } from "wxt/browser";
 import { dayOf } from "../../../shared/day";
+import { isCatalogDomain } from "../../lib/candidates";
 import { catalog, useOrganizationEntries } from "../../lib/catalog";
 import { policyInForce } from "../../lib/policy-cache";
 import { managedSettingsHeard, resolveSettings } from "../../lib/settings";
 import { local, update } from "../../lib/state";
+import { noteCandidate } from "../counting";
 import { noticeBrowser } from "./browser-notice";
 import { currentSignals, recognizeBrowser } from "./browsers";
 import { census, type InstalledExtension } from "./census";
@@ -81,7 +83,7 @@ export async function discoveryDue(now = Date.now()): Promise<void> {
 // Embeds are tallied in memory and written every few seconds: a chat widget streaming an answer
 // makes dozens of requests, and each need not be a write of the counter book.
 const EMBED_WRITE_DELAY_MS = 2_000;
-let tally = new Map<string, { day: string; item: DiscoveryCount; n: number }>();
+let tally = new Map<string, { day: string; item: DiscoveryCount; n: number; at: number }>();
 let writeTimer: ReturnType<typeof setTimeout> | null = null;
 
 function writeEmbeds(): Promise<void> {
@@ -89,10 +91,16 @@ function writeEmbeds(): Promise<void> {
   const batch = tally;
   tally = new Map();
   const byDay = new Map<string, Array<[DiscoveryCount, Change]>>();
-  for (const { day, item, n } of batch.values()) {
+  const callers = new Map<string, number>();
+  for (const { day, item, n, at } of batch.values()) {
     byDay.set(day, [...(byDay.get(day) ?? []), [item, { by: n }]]);
+    if (item.section === "embed" && !isCatalogDomain(catalog().index, item.site)) callers.set(item.site, at);
   }
-  return Promise.all([...byDay].map(([day, changes]) => recordDiscovery(day, changes))).then(() => undefined);
+  // A site outside the catalog that calls AI APIs is also an unknown AI candidate (`aiApi`).
+  const candidates = [...callers].map(([site, at]) => noteCandidate({ domain: site, signals: ["aiApi"] }, "seen", at));
+  return Promise.all([...[...byDay].map(([day, changes]) => recordDiscovery(day, changes)), ...candidates]).then(
+    () => undefined,
+  );
 }
 
 /** Notes one request to an AI API host, if it shows another site embedding that tool. */
@@ -101,7 +109,7 @@ export function observeRequest(request: ObservedRequest, now = Date.now()): void
   if (!embed) return;
   const day = dayOf(now);
   const key = `${day}|${embed.site}|${embed.tool}`;
-  const entry = tally.get(key) ?? { day, item: { section: "embed", ...embed }, n: 0 };
+  const entry = tally.get(key) ?? { day, item: { section: "embed", ...embed }, n: 0, at: now };
   entry.n += 1;
   tally.set(key, entry);
   writeTimer ??= setTimeout(() => void writeEmbeds().catch(failed("embeds not counted")), EMBED_WRITE_DELAY_MS);

@@ -73,6 +73,11 @@ export const candidateDomains = sqliteTable("candidate_domains", {
   state: text("state").notNull().default("new"),
   updatedAt: integer("updated_at"),
   updatedBy: text("updated_by"),
+  /**
+   * Every signal any device reported for the domain, as a bit set (shared/catalog/candidates.ts);
+   * 0: reported only by extensions older than signals, whose one signal was the hostname.
+   */
+  signals: integer("signals").notNull().default(0),
 });
 
 /**

@@ -166,6 +166,8 @@ export const candidates = sqliteTable(
     day: text("day").notNull(),
     domain: text("domain").notNull(),
     n: integer("n").notNull(),
+    /** The signals reported for the domain that day, as a bit set (shared/catalog/candidates.ts); 0: none named. */
+    signals: integer("signals").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.deviceId, t.day, t.domain] }),

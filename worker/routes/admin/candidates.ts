@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { getDomain } from "tldts";
 import {
   type Candidate,
   type CandidateState,
@@ -13,6 +14,7 @@ import type { Store } from "../../../shared/catalog/discovery";
 import { organizationEntry } from "../../../shared/catalog/organization";
 import { describeIssues } from "../../../shared/policy/schema";
 import { registrableDomain } from "../../../shared/protocol";
+import { catalog } from "../../catalog";
 import { auditEntry } from "../../db/audit";
 import { candidateDomain, candidateUsage, triageCandidate } from "../../db/candidates";
 import { database } from "../../db/client";
@@ -23,6 +25,14 @@ import { refuse } from "../../errors";
 import { jsonBody } from "../../middleware/validate";
 import { atLeastK, coarseDay, kAnonymity } from "../../privacy";
 import { saveOrganizationEntry } from "./organization";
+
+/** The catalogued vendor whose own website is under `domain`, by name. */
+function vendorOfDomain(domain: string): string | null {
+  const vendor = catalog.vendors.find(
+    (v) => getDomain(new URL(v.website).hostname, { allowPrivateDomains: false }) === domain,
+  );
+  return vendor?.name ?? null;
+}
 
 const STATE_ORDER: Record<CandidateState, number> = { new: 0, added: 1, dismissed: 2 };
 
@@ -54,6 +64,7 @@ export const candidatesRoute = new Hono<AppEnv>()
         devices: atLeastK(row.devices, row.devices, k),
         visits: fewerThanK ? null : row.visits,
         state: row.state,
+        signals: row.signals,
       };
     });
     list.sort(
@@ -96,7 +107,8 @@ export const candidatesRoute = new Hono<AppEnv>()
     const parsed = organizationEntry.safeParse({
       id: `org-${domain.replace(/[^a-z0-9]+/g, "-")}`.slice(0, 64).replace(/-+$/, ""),
       name: body.name ?? domain,
-      vendor: body.vendor ?? domain,
+      // A new product under a catalogued AI vendor's own domain is that vendor's.
+      vendor: body.vendor ?? vendorOfDomain(domain) ?? domain,
       category: body.category ?? "chat",
       hosts: [domain],
     });
