@@ -142,7 +142,7 @@ export function recordServerTraffic(browser: Browser, serverUrl: string): Traffi
 
 /**
  * Every report is exactly the wire schema (strict: an extra field fails) and its discovery
- * sections hold catalog ids (or the organization's "org-" entries), registrable domains,
+ * sections and candidates hold catalog ids (or the organization's "org-" entries), registrable domains,
  * numbers and hashes only.
  */
 export function expectReportsAreCounts(traffic: Traffic[]): void {
@@ -152,6 +152,8 @@ export function expectReportsAreCounts(traffic: Traffic[]): void {
     const report = reportRequest.parse(JSON.parse(request.body));
     for (const embed of report.embeds ?? [])
       expect(getDomain(embed.site, { allowPrivateDomains: false })).toBe(embed.site);
+    for (const candidate of report.candidates ?? [])
+      expect(getDomain(candidate.domain, { allowPrivateDomains: false })).toBe(candidate.domain);
     const ids = [
       ...(report.extensions ?? []).map((e) => e.extension),
       ...(report.browsers ?? []).map((b) => b.browser),

@@ -209,7 +209,7 @@ export function figureTests(): void {
       expect(await visible(row.locator("td").nth(1))).toBe(shown(candidate.visits));
     }
     const quiet = page.locator('tr[data-domain="quietprompt.net"]');
-    expect(await text(quiet.locator("th"))).toContain("visited by fewer than 5 devices");
+    expect(await text(quiet.locator("th"))).toContain("seen by fewer than 5 devices");
     expect(await text(quiet.locator("td").nth(2))).toMatch(/^week of .+ – week of /);
     // Withheld domains sort last: they have no size.
     expect(await page.locator("tbody tr").last().getAttribute("data-domain")).toBe("quietprompt.net");

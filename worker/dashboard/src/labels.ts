@@ -4,6 +4,7 @@
  * layer: no view prints an internal id such as `approved_with_conditions` or `device.revoke`.
  */
 import type { CandidateState, ExceptionDecision, FlagState } from "../../../shared/admin";
+import type { CandidateSignal } from "../../../shared/catalog/candidates";
 import type { Tier } from "../../../shared/catalog/schema";
 import type { EventKind, InventoryKind, ReviewQueueState, ReviewStatus } from "../../../shared/events";
 import type { PolicyAction } from "../../../shared/policy/schema";
@@ -41,6 +42,14 @@ export const CANDIDATE_STATE_NAMES: Record<CandidateState, string> = {
   new: "To triage",
   added: "Added to the catalog",
   dismissed: "Dismissed",
+};
+
+/** Why the extension took a domain for an AI tool, as the triage list names it. */
+export const CANDIDATE_SIGNAL_NAMES: Record<CandidateSignal, string> = {
+  hostname: "AI words in the hostname",
+  aiApi: "calls AI APIs",
+  oauth: "sign-in with the work identity",
+  aiVendor: "known AI vendor",
 };
 
 const FLAG_STATE_NAMES: Record<FlagState, string> = {

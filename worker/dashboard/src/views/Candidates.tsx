@@ -2,7 +2,7 @@ import { send, useAction, useResource } from "../api";
 import { FigureCell, WithheldNote } from "../components/figures";
 import { Async, Empty, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
 import { daySpan, num } from "../format";
-import { CANDIDATE_STATE_NAMES } from "../labels";
+import { CANDIDATE_SIGNAL_NAMES, CANDIDATE_STATE_NAMES } from "../labels";
 import type { ViewProps } from "../main";
 import { replaceQuery } from "../router";
 import { useCanEdit, useMe } from "../session";
@@ -23,9 +23,11 @@ export default function Candidates({ route }: ViewProps) {
     <>
       <PageTitle title="Candidates" />
       <p class="intro">
-        Domains the extension's heuristics took for AI tools that the catalog does not know. Add one to the catalog (it
-        becomes one of the <a href="#/organization">catalog additions</a> and devices recognize it with their next
-        policy fetch), mark it added once a catalog entry for it exists in <code>policies/tools/</code>, or dismiss it.
+        Domains the extension took for AI tools that the catalog does not know, with the signals that said so: AI words
+        in the hostname, pages calling AI APIs, a new host under a known AI vendor's domain, and (only together with
+        another) sign-ins with the work identity. Add one to the catalog (it becomes one of the{" "}
+        <a href="#/organization">catalog additions</a> and devices recognize it with their next policy fetch), mark it
+        added once a catalog entry for it exists in <code>policies/tools/</code>, or dismiss it.
       </p>
       <Async resource={candidates} what="the candidate domains">
         {(data) => (
@@ -98,15 +100,31 @@ function List({
       <div class="table-scroll">
         <table class="data candidates">
           <TableHead
-            columns={["Domain", { label: "Devices", num: true }, { label: "Visits", num: true }, "Seen", "Triage"]}
+            columns={[
+              "Domain",
+              "Signals",
+              { label: "Devices", num: true },
+              { label: "Visits", num: true },
+              "Seen",
+              "Triage",
+            ]}
           />
           <tbody>
             {[...candidates].sort(byReach).map((c) => (
               <tr key={c.domain} data-domain={c.domain}>
                 <th scope="row">
                   <span class="mono">{c.domain}</span>
-                  {c.fewerThanK && <span class="vendor">visited by fewer than {num(k)} devices</span>}
+                  {c.fewerThanK && <span class="vendor">seen by fewer than {num(k)} devices</span>}
                 </th>
+                <td data-testid="signals">
+                  <span class="tags">
+                    {c.signals.map((signal) => (
+                      <span key={signal} class="badge" data-signal={signal}>
+                        {CANDIDATE_SIGNAL_NAMES[signal]}
+                      </span>
+                    ))}
+                  </span>
+                </td>
                 <FigureCell value={c.devices} />
                 <FigureCell value={c.visits} />
                 <td class="nowrap">{daySpan(c.firstSeen, c.lastSeen, c.fewerThanK)}</td>
