@@ -57,8 +57,16 @@ const catalogDomainSets = new WeakMap<CompiledIndex, Set<string>>();
 export function isCatalogDomain(index: CompiledIndex, domain: string): boolean {
   let set = catalogDomainSets.get(index);
   if (!set) {
-    const hosts = [...Object.keys(index.hosts), ...Object.keys(index.paths), ...Object.keys(index.queries ?? {})];
-    set = new Set(hosts.map((host) => getDomain(host, { allowPrivateDomains: false }) ?? host));
+    // Every parent of every catalog host (string work only: this runs once per service worker
+    // start, where the public suffix list would cost tens of milliseconds).
+    set = new Set<string>();
+    for (const host of [
+      ...Object.keys(index.hosts),
+      ...Object.keys(index.paths),
+      ...Object.keys(index.queries ?? {}),
+    ]) {
+      for (let at = 0; at >= 0; at = host.indexOf(".", at + 1)) set.add(at === 0 ? host : host.slice(at + 1));
+    }
     catalogDomainSets.set(index, set);
   }
   return set.has(domain);

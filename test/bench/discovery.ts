@@ -10,12 +10,20 @@
  *   census   per reading of the installed extensions (daily and on install/enable/disable):
  *            40 installed extensions, 8 of them AI-looking unknowns nominated by HMAC.
  *   browser  per recognition (daily): brands, User-Agent tokens and globals against markers.
+ *   candidates, per page load the browser's filters pass on (AI words in the hostname, a host
+ *            under a catalogued AI vendor's domain): `candidateOfPage`; per sign-in page of an
+ *            identity provider: `oauthSignIn` (the redirect target's domain and its own
+ *            signals); per site in an embed write (every 2 s at most): `isCatalogDomain`, the
+ *            test that makes a calling site an `aiApi` candidate. Navigations the filters do
+ *            not pass on cost nothing here. The first call on a catalog builds its lookup sets:
+ *            measured apart ("first call").
  *
  * Prints a table, then one JSON line. Environment: BENCH_ROUNDS (7).
  */
 import { recognizeBrowser } from "../../extension/background/discovery/browsers";
 import { census, type InstalledExtension } from "../../extension/background/discovery/census";
 import { embedOf } from "../../extension/background/discovery/embeds";
+import { candidateOfPage, isCatalogDomain, oauthSignIn } from "../../extension/lib/candidates";
 import indexJson from "../../policies/dist/index.json";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import { createMatcher } from "../../shared/catalog/matcher";
@@ -108,6 +116,32 @@ const signals = {
 };
 const browserUs = await timePerCall(20_000, () => recognizeBrowser(markers, signals));
 
+// Candidate signals. Pages the filters pass on: most are hostname-word or vendor hosts; a few
+// are catalogued hosts that happen to match a filter (chatgpt.com contains "gpt").
+const PAGES = [
+  "https://app.some-new-assistant.ai/chat/123?q=x",
+  "https://www.mygpt-helper.co.uk/x",
+  "https://labs-preview.anthropic.com/x",
+  "https://docs.llmtools.io/guide",
+  "https://chatgpt.com/c/abc",
+  "https://new-thing.mistral.ai/",
+];
+const SIGN_INS = [
+  `https://accounts.google.com/o/oauth2/v2/auth?client_id=1.apps&scope=openid&redirect_uri=${encodeURIComponent("https://app.newtool.io/cb")}`,
+  `https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=x&redirect_uri=${encodeURIComponent("https://helper.ai/cb")}`,
+  "https://github.com/login/oauth/authorize?client_id=abc",
+];
+const firstStarted = performance.now();
+const firstPage = candidateOfPage(PAGES[0] as string, matcher, index);
+const firstCatalog = isCatalogDomain(index, "shop.com");
+const firstUs = (performance.now() - firstStarted) * 1000;
+if (!firstPage || firstCatalog) throw new Error("the candidate signals did not decide as expected");
+const found = PAGES.map((url) => candidateOfPage(url, matcher, index)).filter(Boolean).length;
+if (found !== 5) throw new Error(`found ${found} of 5 candidate pages`);
+const pageUs = await timePerCall(20_000, (i) => candidateOfPage(PAGES[i % PAGES.length] as string, matcher, index));
+const signInUs = await timePerCall(20_000, (i) => oauthSignIn(SIGN_INS[i % SIGN_INS.length] as string, matcher, index));
+const callerUs = await timePerCall(50_000, (i) => isCatalogDomain(index, i % 2 ? "shop-one.com" : "openai.com"));
+
 const rows = [
   ["signal", "unit", "median µs"],
   ["embeds", "per request to an AI API host, same page", embeds.toFixed(2)],
@@ -115,6 +149,11 @@ const rows = [
   ["embeds", "per navigation calling no AI host", "0 (not called)"],
   ["census", "per reading (41 installed, 8 nominated)", censusUs.toFixed(1)],
   ["browser", "per recognition (15 markers)", browserUs.toFixed(2)],
+  ["candidates", "per page load the filters pass on", pageUs.toFixed(2)],
+  ["candidates", "per sign-in page of an identity provider", signInUs.toFixed(2)],
+  ["candidates", "per calling site in an embed write", callerUs.toFixed(3)],
+  ["candidates", "first call (builds the lookup sets)", firstUs.toFixed(0)],
+  ["candidates", "per navigation the filters do not pass on", "0 (not called)"],
 ];
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(i === 1 ? 42 : 12)).join(" "));
 console.log(
@@ -125,5 +164,9 @@ console.log(
     embedPerRequestNewPageUs: Number(embedsCold.toFixed(2)),
     censusPerRunUs: Number(censusUs.toFixed(1)),
     browserPerRunUs: Number(browserUs.toFixed(2)),
+    candidatePerPageUs: Number(pageUs.toFixed(2)),
+    candidatePerSignInUs: Number(signInUs.toFixed(2)),
+    candidatePerCallingSiteUs: Number(callerUs.toFixed(3)),
+    candidateFirstCallUs: Math.round(firstUs),
   }),
 );
