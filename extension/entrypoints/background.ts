@@ -91,8 +91,9 @@ export default defineBackground(() => {
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && ("policy" in changes || "revoked" in changes)) reportingChanged();
-    // A new policy (organization entries, revealed tokens) or new settings (census, key).
-    const discoveryInput = ["policy", "options", "managedSnapshot"].some((key) => key in changes);
+    // A new policy (organization entries, revealed tokens), catalog (API hosts, extension ids)
+    // or new settings (census, key).
+    const discoveryInput = ["policy", "catalog", "options", "managedSnapshot"].some((key) => key in changes);
     if (area === "managed" || (area === "local" && discoveryInput)) {
       void discoveryChanged().catch(failed("discovery failed"));
     }

@@ -226,6 +226,12 @@ export const local = {
   signIns: storage.defineItem<{ day: Day; domains: string[] }>("local:signIns", {
     fallback: { day: "", domains: [] },
   }),
+  /**
+   * The webRequest patterns of the AI API hosts the catalog in force adds to the bundled one
+   * (the server's catalog, the organization's entries), kept so a restarted service worker
+   * watches them again before it has loaded either.
+   */
+  embedHosts: storage.defineItem<string[]>("local:embedHosts", { fallback: [] }),
   discovery: storage.defineItem<DiscoveryRuns>("local:discovery", {
     fallback: { censusDay: null, browserDay: null, browser: null },
   }),

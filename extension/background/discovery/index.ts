@@ -1,7 +1,7 @@
 import { browser } from "wxt/browser";
 import { dayOf } from "../../../shared/day";
 import { isCatalogDomain } from "../../lib/candidates";
-import { catalog, useOrganizationEntries } from "../../lib/catalog";
+import { bundledIndex, catalog, catalogReady, useOrganizationEntries } from "../../lib/catalog";
 import { policyInForce } from "../../lib/policy-cache";
 import { managedSettingsHeard, resolveSettings } from "../../lib/settings";
 import { local, update } from "../../lib/state";
@@ -61,6 +61,7 @@ async function runBrowserRecognition(now = Date.now()): Promise<string | null> {
 
 /** The organization's entries from the policy in force, into the catalog in force. */
 async function applyOrganizationEntries(): Promise<void> {
+  await catalogReady();
   useOrganizationEntries((await policyInForce()).response.organization ?? []);
   listenForEmbeds();
 }
@@ -121,27 +122,54 @@ export function flushEmbeds(): Promise<void> {
   return writeEmbeds();
 }
 
-const onRequest = (details: ObservedRequest) => {
+/*
+ * Two observers of requests to AI API hosts, both observe-only (no "blocking"). The bundled
+ * catalog's hosts are watched by a listener registered synchronously when the service worker
+ * starts and never changed, so the browser wakes a stopped worker for them and hands it the
+ * request that woke it. The hosts the catalog in force adds (the server's catalog, the
+ * organization's entries) are known only from storage: their listener is registered from the
+ * list kept in `local.embedHosts`, first thing after a start. The browser keeps that
+ * registration while the worker is stopped and wakes it for these hosts too, but the request
+ * that wakes it arrives before the list is read and is missed; the ones after it are counted.
+ */
+const onBundledRequest = (details: ObservedRequest) => {
   observeRequest(details);
   return undefined;
 };
-let listening = "";
+const onAddedRequest = (details: ObservedRequest) => {
+  observeRequest(details);
+  return undefined;
+};
+let watchedAdded = "";
 
-/** (Re)registers the observer for the API hosts of the catalog in force; observe-only, no "blocking". */
+const webRequestApi = () => browser.webRequest as typeof browser.webRequest | undefined;
+
+/** Watches the API hosts beyond the bundled catalog (webRequest patterns). */
+function watchAddedHosts(patterns: string[]): void {
+  const onBeforeRequest = webRequestApi()?.onBeforeRequest;
+  const key = patterns.join(" ");
+  if (!onBeforeRequest || key === watchedAdded) return;
+  if (watchedAdded) onBeforeRequest.removeListener(onAddedRequest);
+  watchedAdded = key;
+  if (patterns.length > 0) onBeforeRequest.addListener(onAddedRequest, { urls: patterns });
+}
+
+/** The API hosts the catalog in force adds to the bundled one: watched now, and kept for the next start. */
 function listenForEmbeds(): void {
-  const webRequest = browser.webRequest as typeof browser.webRequest | undefined;
-  if (!webRequest?.onBeforeRequest) return;
-  const urls = apiHostPatterns(catalog().index);
-  const key = urls.join(" ");
-  if (key === listening) return;
-  if (listening) webRequest.onBeforeRequest.removeListener(onRequest);
-  listening = key;
-  if (urls.length > 0) webRequest.onBeforeRequest.addListener(onRequest, { urls });
+  const bundled = new Set(apiHostPatterns(bundledIndex));
+  const added = apiHostPatterns(catalog().index).filter((pattern) => !bundled.has(pattern));
+  watchAddedHosts(added);
+  void local.embedHosts
+    .getValue()
+    .then((kept) => (kept.join(" ") === added.join(" ") ? undefined : local.embedHosts.setValue(added)))
+    .catch(failed("API hosts not kept"));
 }
 
 /** Registers discovery's listeners; called synchronously when the service worker starts. */
 export function startDiscovery(): void {
-  listenForEmbeds();
+  const bundled = apiHostPatterns(bundledIndex);
+  if (bundled.length > 0) webRequestApi()?.onBeforeRequest.addListener(onBundledRequest, { urls: bundled });
+  void local.embedHosts.getValue().then(watchAddedHosts).catch(failed("API hosts not watched"));
   const management = browser.management as typeof browser.management | undefined;
   const recount = () => void runCensus().catch(failed("extension census failed"));
   management?.onInstalled?.addListener(recount);
