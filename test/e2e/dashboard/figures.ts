@@ -198,19 +198,21 @@ export function figureTests(): void {
     await withheld.close();
   });
 
-  it("candidates: figures of a domain few devices visited are withheld, triage through the UI", async () => {
+  it("candidates: signals shown, figures of a domain few devices saw withheld, triage and promotion through the UI", async () => {
     const { candidates } = await adminGet<CandidatesResponse>(ctx.stack, "/candidates");
     expect(candidates.map((c) => c.domain).sort()).toEqual([...ctx.seeded.candidates].sort());
     const page = await open(ctx.admin, "candidates", "Candidates");
     await page.locator("tbody tr").first().waitFor();
     for (const candidate of candidates) {
       const row = page.locator(`tr[data-domain="${candidate.domain}"]`);
-      expect(await visible(row.locator("td").nth(0))).toBe(shown(candidate.devices));
-      expect(await visible(row.locator("td").nth(1))).toBe(shown(candidate.visits));
+      // The seeded devices report no signals, as extensions older than signals: hostname words.
+      expect(await text(row.getByTestId("signals"))).toBe("AI words in the hostname");
+      expect(await visible(row.locator("td").nth(1))).toBe(shown(candidate.devices));
+      expect(await visible(row.locator("td").nth(2))).toBe(shown(candidate.visits));
     }
     const quiet = page.locator('tr[data-domain="quietprompt.net"]');
     expect(await text(quiet.locator("th"))).toContain("seen by fewer than 5 devices");
-    expect(await text(quiet.locator("td").nth(2))).toMatch(/^week of .+ – week of /);
+    expect(await text(quiet.locator("td").nth(3))).toMatch(/^week of .+ – week of /);
     // Withheld domains sort last: they have no size.
     expect(await page.locator("tbody tr").last().getAttribute("data-domain")).toBe("quietprompt.net");
     await shot(page, "candidates");
@@ -218,9 +220,19 @@ export function figureTests(): void {
     await page.locator('tr[data-domain="aiwriter-pro.com"]').waitFor({ state: "detached" });
     await page.getByRole("button", { name: /Dismissed \(1\)/ }).click();
     await page.locator('tr[data-domain="aiwriter-pro.com"]').waitFor();
+    // One click makes a candidate an organization catalog entry.
+    await page.getByRole("button", { name: /To triage/ }).click();
+    await page.getByRole("button", { name: "Add to the catalog: promptforge.io" }).click();
+    await page.locator('tr[data-domain="promptforge.io"]').waitFor({ state: "detached" });
     await page.close();
     const updated = await adminGet<CandidatesResponse>(ctx.stack, "/candidates");
     expect(updated.candidates.find((c) => c.domain === "aiwriter-pro.com")?.state).toBe("dismissed");
+    expect(updated.candidates.find((c) => c.domain === "promptforge.io")?.state).toBe("added");
+    const { entries } = await adminGet<{ entries: Array<{ entry: { id: string; hosts: string[] } }> }>(
+      ctx.stack,
+      "/organization",
+    );
+    expect(entries.find((e) => e.entry.id === "org-promptforge-io")?.entry.hosts).toEqual(["promptforge.io"]);
   });
 
   it("awareness: distinct devices by version and group, small groups merged, funnel and trend", async () => {
