@@ -1,3 +1,4 @@
+import type { CandidateSignal } from "../../shared/catalog/candidates";
 import type { EventKind } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
 import type { LessonMemory } from "../../shared/policy/lessons";
@@ -8,6 +9,8 @@ export class DeviceCounts {
   private readonly days = new Map<string, Map<string, number>>();
   readonly justifications = new Map<string, number>();
   readonly candidates = new Map<string, number>();
+  /** domain -> the signals its candidate entries carry */
+  readonly candidateSignals = new Map<string, CandidateSignal[]>();
   readonly lessons = new Map<string, number>();
   readonly extensions = new Map<string, boolean>();
   readonly browsers = new Map<string, string>();
@@ -66,11 +69,10 @@ export class DeviceCounts {
         policyVersion: Number(version),
         n,
       }));
-      const candidates = within(this.candidates).map(([[day, domain], n]) => ({
-        day: day as string,
-        domain: domain as string,
-        n,
-      }));
+      const candidates = within(this.candidates).map(([[day, domain], n]) => {
+        const signals = this.candidateSignals.get(domain as string);
+        return { day: day as string, domain: domain as string, n, ...(signals ? { signals } : {}) };
+      });
       const lessons = within(this.lessons).map(([[day, lesson, version, outcome], n]) => ({
         day: day as string,
         lesson: lesson as string,

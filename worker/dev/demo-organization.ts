@@ -1,3 +1,4 @@
+import type { CandidateSignal } from "../../shared/catalog/candidates";
 /*
  * The demo organization as data: its departments and their size, which tools each adopts and
  * how (everyday, long tail, growing, fading), the reviews and exceptions its security team
@@ -184,14 +185,20 @@ export const REVIEWS: Array<{
   { tool: "character-ai", status: "banned", owner: "IT Security", notes: "Companion app: no business use." },
 ];
 
-/** Unknown sites that looked like AI tools, by department. */
-export const CANDIDATES: Array<{ domain: string; department: DepartmentName; reach: number; daily: number }> = [
-  { domain: "tinyllm.dev", department: ENG, reach: 0.15, daily: 0.3 },
-  { domain: "promptforge.io", department: "Sales", reach: 0.12, daily: 0.25 },
-  { domain: "aiwriter-pro.com", department: "Marketing", reach: 0.3, daily: 0.3 },
-  { domain: "slidegenie.app", department: "Sales", reach: 0.1, daily: 0.2 },
-  { domain: "ledgerbot.ai", department: "Finance", reach: 0.3, daily: 0.25 },
-  { domain: "quietprompt.net", department: "Customer Support", reach: 0.04, daily: 0.3 },
+/** Unknown sites that looked like AI tools, by department, and the signals that said so. */
+export const CANDIDATES: Array<{
+  domain: string;
+  department: DepartmentName;
+  reach: number;
+  daily: number;
+  signals: CandidateSignal[];
+}> = [
+  { domain: "tinyllm.dev", department: ENG, reach: 0.15, daily: 0.3, signals: ["hostname"] },
+  { domain: "promptforge.io", department: "Sales", reach: 0.12, daily: 0.25, signals: ["aiApi", "oauth"] },
+  { domain: "aiwriter-pro.com", department: "Marketing", reach: 0.3, daily: 0.3, signals: ["aiApi"] },
+  { domain: "slidegenie.app", department: "Sales", reach: 0.1, daily: 0.2, signals: ["aiApi"] },
+  { domain: "ledgerbot.ai", department: "Finance", reach: 0.3, daily: 0.25, signals: ["hostname", "oauth"] },
+  { domain: "quietprompt.net", department: "Customer Support", reach: 0.04, daily: 0.3, signals: ["aiApi"] },
 ];
 
 /** Catalogued AI extensions some people installed, and AI browsers a few people work in. */

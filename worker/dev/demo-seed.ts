@@ -142,8 +142,9 @@ function simulateDevice(sim: Simulation, department: DepartmentName, rand: () =>
     }
     if (!active) continue;
     for (const candidate of candidates) {
-      if (rand() < candidate.daily)
-        counts.add(counts.candidates, `${day}\t${candidate.domain}`, 1 + Math.floor(rand() * 3));
+      if (rand() >= candidate.daily) continue;
+      counts.add(counts.candidates, `${day}\t${candidate.domain}`, 1 + Math.floor(rand() * 3));
+      counts.candidateSignals.set(candidate.domain, candidate.signals);
     }
     if (extension) counts.extensions.set(`${day}\t${extension.extension}`, true);
     if (aiBrowser) counts.browsers.set(day, aiBrowser.browser);
