@@ -181,6 +181,8 @@ describe("candidates", () => {
       devices: 5,
       visits: 13,
       state: "new",
+      // Reported without signals, as by extensions older than signals: the hostname.
+      signals: ["hostname"],
     });
     // Seen by one device: listed for triage, without figures, its day coarsened to the week.
     expect(candidates.find((c) => c.domain === "other-gpt.com")).toEqual({
@@ -191,6 +193,7 @@ describe("candidates", () => {
       devices: null,
       visits: null,
       state: "new",
+      signals: ["hostname"],
     });
 
     const triaged = await expectJson(

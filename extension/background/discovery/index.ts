@@ -141,6 +141,9 @@ const onAddedRequest = (details: ObservedRequest) => {
   return undefined;
 };
 let watchedAdded = "";
+// Set once the catalog in force has decided the added hosts: the kept list read at start-up
+// must not replace a newer one.
+let decidedByCatalog = false;
 
 const webRequestApi = () => browser.webRequest as typeof browser.webRequest | undefined;
 
@@ -158,6 +161,7 @@ function watchAddedHosts(patterns: string[]): void {
 function listenForEmbeds(): void {
   const bundled = new Set(apiHostPatterns(bundledIndex));
   const added = apiHostPatterns(catalog().index).filter((pattern) => !bundled.has(pattern));
+  decidedByCatalog = true;
   watchAddedHosts(added);
   void local.embedHosts
     .getValue()
@@ -169,7 +173,12 @@ function listenForEmbeds(): void {
 export function startDiscovery(): void {
   const bundled = apiHostPatterns(bundledIndex);
   if (bundled.length > 0) webRequestApi()?.onBeforeRequest.addListener(onBundledRequest, { urls: bundled });
-  void local.embedHosts.getValue().then(watchAddedHosts).catch(failed("API hosts not watched"));
+  void local.embedHosts
+    .getValue()
+    .then((kept) => {
+      if (!decidedByCatalog) watchAddedHosts(kept);
+    })
+    .catch(failed("API hosts not watched"));
   const management = browser.management as typeof browser.management | undefined;
   const recount = () => void runCensus().catch(failed("extension census failed"));
   management?.onInstalled?.addListener(recount);
