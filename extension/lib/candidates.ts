@@ -75,7 +75,7 @@ export function isCatalogDomain(index: CompiledIndex, domain: string): boolean {
 const CANONICAL = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 /** The registrable domain (under an ICANN suffix, as the server checks) of a host, or null. */
-export function registrableDomainOf(host: string): string | null {
+function registrableDomainOf(host: string): string | null {
   const parsed = parse(host, { allowPrivateDomains: false });
   const domain = parsed.isIcann ? parsed.domain : null;
   return domain && CANONICAL.test(domain) && !domain.startsWith("www.") ? domain : null;
@@ -112,7 +112,7 @@ export function candidateOfPage(url: string, matcher: Matcher, index: CompiledIn
  * this site", not "this site is AI": it joins a candidate that another signal raised for the
  * same site and day, and never makes one on its own (counting.ts).
  */
-export const OAUTH_ENDPOINTS: Array<{ provider: string; filter: NavigationFilter; path: RegExp }> = [
+const OAUTH_ENDPOINTS: Array<{ provider: string; filter: NavigationFilter; path: RegExp }> = [
   // Google: the authorization endpoint, and the sign-in pages it sends to, which keep redirect_uri.
   {
     provider: "accounts.google.com",

@@ -127,7 +127,7 @@ describe("watching the organization's API hosts across service-worker restarts",
           calls++;
           return embeds(ENTRY);
         },
-        { timeout: 30_000, intervals: [500] },
+        { timeout: 30_000, interval: 500 },
       )
       .toBeGreaterThan(before);
     await expect.poll(() => embeds(ENTRY), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + calls - 1);
