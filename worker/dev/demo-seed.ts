@@ -18,7 +18,7 @@
 import canonicalize from "canonicalize";
 import defaultPolicyJson from "../../policies/dist/default-policy.json";
 import indexJson from "../../policies/dist/index.json";
-import type { PolicyListResponse, PolicyPublishResponse } from "../../shared/admin";
+import type { OverviewResponse, PolicyListResponse, PolicyPublishResponse } from "../../shared/admin";
 import type { CompiledIndex, CompiledTool } from "../../shared/catalog/compile";
 import { addDays, dayOf } from "../../shared/day";
 import type { ReviewStatus } from "../../shared/events";
@@ -41,10 +41,15 @@ import {
   REVIEWS,
   secondVersion,
 } from "./demo-organization";
-import { call, enrollFrom, type LocalServer, publishedAt, runCron } from "./device-api";
+import { call, enrollFrom, type LocalServer, publicationDates, runCron } from "./device-api";
 import { seededRandom } from "./random";
 
 const DAY_MS = 86_400_000;
+/**
+ * Devices the seeding sends at the same time. The local worker runs one request at a time:
+ * a few in flight keep it busy while the next ones are on their way; more only wait in line.
+ */
+const SEED_CONCURRENCY = 6;
 const index = indexJson as unknown as CompiledIndex;
 const toolsById = new Map(index.tools.map((tool) => [tool.id, tool]));
 
@@ -251,6 +256,8 @@ export function planDemo(options: { scale?: number; seed?: number; today?: strin
  */
 export async function seedDemo(server: LocalServer, options: DemoOptions): Promise<DemoSummary> {
   const log = options.log ?? (() => {});
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const admin = options.adminToken;
   const now = Date.now();
   const today = dayOf(now);
@@ -270,7 +277,10 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
   if (canonicalize(second.policy) !== canonicalize(plan.policies.get(2))) {
     throw new Error("the worker published a different policy v2 than the demo planned");
   }
-  for (const { version, daysAgo } of DEMO_VERSIONS) await publishedAt(server, version, now - daysAgo * DAY_MS);
+  await publicationDates(
+    server,
+    DEMO_VERSIONS.map(({ version, daysAgo }) => ({ version, at: now - daysAgo * DAY_MS })),
+  );
   // The daily job a week ago, while the database was still nearly empty.
   await runCron(server, now - 7 * DAY_MS);
 
@@ -282,10 +292,13 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
       body: JSON.stringify({ ...body, nextReview: addDays(today, 60 + 14 * i) }),
     });
   }
+  log(`  Policy versions 1 and 2, ${REVIEWS.length} reviews (${elapsed()})`);
 
-  let reports = 0;
+  // Every department's enrollment token, then all devices at once, a few at a time: the
+  // worker is kept busy without a queue of requests waiting on it.
+  const tokens = new Map<DepartmentName, string>();
+  const left = new Map<DepartmentName, number>();
   for (const department of DEPARTMENTS) {
-    const people = plan.people.filter((person) => person.department === department.name);
     const { token } = await call<{ token: string }>(server, "/api/admin/enrollment-tokens", {
       method: "POST",
       bearer: admin,
@@ -295,23 +308,28 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
         maxDevices: department.devices + 10,
       }),
     });
-    await pool(people, 8, async (person) => {
-      // Each device from an address of its own, as a fleet enrolls.
-      const address = plan.people.indexOf(person) + 1;
-      const enrolled = await enrollFrom(server, token, `10.80.${address >> 8}.${address & 255}`, {
-        browser: person.browser,
-      });
-      for (const report of person.counts.reports()) {
-        await call(server, "/api/v1/reports", {
-          method: "POST",
-          bearer: enrolled.deviceToken,
-          body: JSON.stringify(report),
-        });
-        reports++;
-      }
-    });
-    log(`  ${department.name}: ${people.length} devices`);
+    tokens.set(department.name, token);
+    left.set(department.name, plan.summary.groups[department.name] ?? 0);
   }
+  let reports = 0;
+  await pool(plan.people, SEED_CONCURRENCY, async (person, i) => {
+    // Each device from an address of its own, as a fleet enrolls.
+    const address = `10.80.${(i + 1) >> 8}.${(i + 1) & 255}`;
+    const token = tokens.get(person.department) as string;
+    const enrolled = await enrollFrom(server, token, address, { browser: person.browser });
+    for (const report of person.counts.reports()) {
+      await call(server, "/api/v1/reports", {
+        method: "POST",
+        bearer: enrolled.deviceToken,
+        body: JSON.stringify(report),
+      });
+      reports++;
+    }
+    const remaining = (left.get(person.department) ?? 1) - 1;
+    left.set(person.department, remaining);
+    if (remaining === 0)
+      log(`  ${person.department}: ${plan.summary.groups[person.department]} devices (${elapsed()})`);
+  });
 
   // The daily job of today, then what the governance lead decided on the exceptions asked for most.
   await runCron(server, now);
@@ -329,4 +347,35 @@ export async function seedDemo(server: LocalServer, options: DemoOptions): Promi
     });
   }
   return { ...plan.summary, reports };
+}
+
+/**
+ * Resolves once the dashboard's overview answers with the seeded organization: every device
+ * enrolled, at least the web tools they visited (AI extensions and browsers count as tools
+ * too) and visits on the last working days; throws with what it shows after `timeoutMs`.
+ */
+export async function overviewShows(
+  server: { serverUrl: string; adminToken: string },
+  summary: Pick<DemoSummary, "devices" | "tools">,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let shown = "no answer";
+  for (;;) {
+    const response = await fetch(`${server.serverUrl}/api/admin/overview`, {
+      headers: { Authorization: `Bearer ${server.adminToken}` },
+    });
+    if (response.ok) {
+      const overview = (await response.json()) as OverviewResponse;
+      const visits = overview.trend.reduce((sum, day) => sum + (day.visits ?? 0), 0);
+      if (overview.enrolledDevices === summary.devices && overview.toolsTotal >= summary.tools && visits > 0) return;
+      shown = `${overview.enrolledDevices ?? "withheld"} devices, ${overview.toolsTotal} tools and ${visits} visits in 30 days`;
+    } else shown = `${response.status} ${await response.text()}`;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the overview shows ${shown}, not the ${summary.devices} devices and ${summary.tools} tools seeded`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type DemoSummary, seedDemo } from "./demo-seed";
+import { type DemoSummary, overviewShows, seedDemo } from "./demo-seed";
 import { ROOT } from "./local";
 import { serve } from "./serve";
 
@@ -40,11 +40,15 @@ await serve({
   // the scheduled jobs that follow the seeding see every count.
   workerVars: { INGEST_MODE: "direct" },
   prepare: async ({ serverUrl, vars }) => {
-    if (reused) return describe(reused, "reused; npm run demo -- --reseed seeds it again");
+    if (reused) {
+      await overviewShows({ serverUrl, adminToken: vars.ADMIN_TOKEN }, reused.summary);
+      return describe(reused, "reused; npm run demo -- --reseed seeds it again");
+    }
     console.log("Seeding the demo organization through the device API…");
     const started = performance.now();
     const summary = await seedDemo({ serverUrl, persistTo }, { adminToken: vars.ADMIN_TOKEN, log: console.log });
     const seeded: Marker = { seededOn: new Date().toISOString().slice(0, 10), summary };
+    await overviewShows({ serverUrl, adminToken: vars.ADMIN_TOKEN }, summary);
     writeFileSync(markerPath, `${JSON.stringify(seeded, null, 2)}\n`);
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     return describe(seeded, `seeded now: ${summary.reports} reports in ${seconds} s`);

@@ -54,19 +54,25 @@ export async function runCron(server: LocalServer, time: number): Promise<void> 
 }
 
 /** Sets a published version's date back to `at` (epoch ms), as if it had been published then. */
-export async function publishedAt(server: LocalServer, version: number, at: number): Promise<void> {
+export function publishedAt(server: LocalServer, version: number, at: number): Promise<void> {
+  return publicationDates(server, [{ version, at }]);
+}
+
+/**
+ * Sets several published versions' dates back at once: one `wrangler d1 execute`, which
+ * starts a local D1 of its own (seconds on a busy machine), for all of them.
+ */
+export async function publicationDates(
+  server: LocalServer,
+  dates: Array<{ version: number; at: number }>,
+): Promise<void> {
+  const statements = dates.map(
+    ({ version, at }) =>
+      `UPDATE policy_versions SET published_at = ${Math.round(at)} WHERE version = ${Math.round(version)};`,
+  );
   await run(
     "wrangler",
-    [
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      server.persistTo,
-      "--command",
-      `UPDATE policy_versions SET published_at = ${Math.round(at)} WHERE version = ${Math.round(version)}`,
-    ],
+    ["d1", "execute", "DB", "--local", "--persist-to", server.persistTo, "--command", statements.join(" ")],
     WRANGLER_ENV,
   );
 }

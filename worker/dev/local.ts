@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -126,6 +127,17 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** Resolves when nothing listens on 127.0.0.1:`port`; throws otherwise. */
+function portIsFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new Error(`127.0.0.1:${port} is in use (${error.code}): stop what runs there or set PORT`)),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 /** Starts `wrangler dev` on 127.0.0.1 and resolves once it answers HTTP. */
 export async function startWorker(options: {
   port: number;
@@ -139,6 +151,8 @@ export async function startWorker(options: {
   /** Another wrangler configuration than ./wrangler.toml (a benchmark's own worker). */
   config?: string;
 }): Promise<RunningWorker> {
+  // Another server on the port would answer the readiness check below in this worker's place.
+  await portIsFree(options.port);
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   if (options.config) args.push("--config", options.config);
   if (options.persistTo) args.push("--persist-to", options.persistTo);

@@ -19,16 +19,20 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<void> {
   const port = Number(process.env.PORT ?? 8787);
-  const started = performance.now();
   const { vars, created } = ensureDevVars();
   const serverUrl = `http://127.0.0.1:${port}`;
 
-  console.log("Building the catalog, dashboard and extension…");
+  // The worker bundles the catalog and serves the dashboard: both are built before it starts.
+  // The migrations run meanwhile in a local D1 of their own (the worker opens the database at
+  // its first request, after them), the extension while the worker starts and the caller fills
+  // the database (neither needs it).
+  console.log("Building the catalog, dashboard and extension; migrating the local D1 and starting the worker…");
+  const migrated = applyMigrations(options.persistTo);
   await run("tsx", ["policies/build.ts"]);
   await run("vite", ["build", "--config", "worker/dashboard/vite.config.ts", "--logLevel", "warn"]);
-  const extension = await buildExtension({ serverUrl, enrollmentToken: vars.ENROLLMENT_TOKEN });
-  console.log("Applying migrations to local D1…");
-  await applyMigrations(options.persistTo);
+  const extension = buildExtension({ serverUrl, enrollmentToken: vars.ENROLLMENT_TOKEN });
+  // Both are awaited below; until then a failure must not end the process before the worker stops.
+  for (const step of [migrated, extension]) step.catch(() => {});
   // Local wrangler does not run cron triggers by itself: this process runs the scheduled jobs
   // (daily aggregates, webhooks, retention) every 5 minutes, as the cron does in production.
   const worker = await startWorker({
@@ -43,12 +47,33 @@ export async function serve(options: ServeOptions): Promise<void> {
       console.error(`scheduled jobs did not run: ${error.message}`),
     );
   const cron = setInterval(runScheduled, 5 * 60_000);
+  const stop = async () => {
+    clearInterval(cron);
+    await worker.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 
-  // Publishes the default policy into a fresh database (idempotent).
-  await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${vars.ADMIN_TOKEN}` } });
-  const extra = options.prepare ? await options.prepare({ serverUrl, vars }) : [];
+  let extra: string[];
+  let paths: Awaited<typeof extension>;
+  try {
+    await migrated;
+    // Publishes the default policy into a fresh database (idempotent).
+    await fetch(`${serverUrl}/api/admin/policy`, { headers: { Authorization: `Bearer ${vars.ADMIN_TOKEN}` } });
+    extra = options.prepare ? await options.prepare({ serverUrl, vars }) : [];
+    paths = await extension;
+    const page = await fetch(`${serverUrl}/`);
+    if (!page.ok || !(await page.text()).includes("<script"))
+      throw new Error(`the dashboard is not served (${page.status})`);
+  } catch (error) {
+    clearInterval(cron);
+    await worker.stop();
+    throw error;
+  }
 
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  // From the moment this command started (Node's clock starts with the process).
+  const seconds = (performance.now() / 1000).toFixed(1);
   console.log(`
 ${options.heading} (ready in ${seconds} s).
 
@@ -60,9 +85,9 @@ ${options.heading} (ready in ${seconds} s).
 ${extra.map((line) => `${line}\n`).join("")}
 Load the extension (already configured for this server and token):
   Chrome / Edge:   open chrome://extensions, switch on Developer mode, "Load unpacked",
-                   choose ${extension.chrome}
+                   choose ${paths.chrome}
   Firefox:         open about:debugging#/runtime/this-firefox, "Load Temporary Add-on…",
-                   choose ${extension.firefox}/manifest.json
+                   choose ${paths.firefox}/manifest.json
 Then open an AI tool (for example https://chatgpt.com), and press "Send now" in the
 extension's popup to see it in the dashboard at once (otherwise it reports every 15 minutes).
 The scheduled jobs (daily totals, webhooks, retention) run every 5 minutes while this runs.
@@ -71,12 +96,4 @@ Data lives in ${options.persistTo ?? `${ROOT}.wrangler/state`}. Press Ctrl+C to 
 `);
 
   await runScheduled();
-
-  const stop = async () => {
-    clearInterval(cron);
-    await worker.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
