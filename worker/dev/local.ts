@@ -4,8 +4,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -114,11 +115,42 @@ export async function buildExtension(options: {
   return { chrome: join(outDir, "chrome-mv3"), firefox: join(outDir, "firefox-mv2") };
 }
 
-/** Applies the drizzle-kit migrations to local D1 (in `persistTo`, or wrangler's default). */
+const MIGRATIONS = join(ROOT, "worker", "migrations");
+
+/**
+ * Applies the drizzle-kit migrations to local D1 (in `persistTo`, or wrangler's default).
+ * `wrangler d1 migrations apply` starts a local D1 of its own for each migration (seconds
+ * each on a busy machine), so a database that does not exist yet gets them all in one
+ * `wrangler d1 execute`, each followed by the row `migrations apply` records for it (its
+ * table and row as wrangler writes them): later runs find them applied and add only new ones.
+ */
 export async function applyMigrations(persistTo?: string): Promise<void> {
-  const args = ["d1", "migrations", "apply", "DB", "--local"];
-  if (persistTo) args.push("--persist-to", persistTo);
-  await run("wrangler", args, WRANGLER_ENV);
+  const location = persistTo ? ["--persist-to", persistTo] : [];
+  if (existsSync(join(persistTo ?? join(ROOT, ".wrangler", "state"), "v3", "d1"))) {
+    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...location], WRANGLER_ENV);
+    return;
+  }
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS "d1_migrations"(
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		name       TEXT UNIQUE,
+		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+);`,
+  ];
+  for (const name of readdirSync(MIGRATIONS)
+    .filter((file) => file.endsWith(".sql"))
+    .sort()) {
+    statements.push(readFileSync(join(MIGRATIONS, name), "utf8"));
+    statements.push(`INSERT INTO "d1_migrations" (name) values ('${name.replace(/'/g, "''")}');`);
+  }
+  const folder = mkdtempSync(join(tmpdir(), "shadowlight-migrations-"));
+  try {
+    const file = join(folder, "all.sql");
+    writeFileSync(file, statements.join("\n"));
+    await run("wrangler", ["d1", "execute", "DB", "--local", ...location, "--file", file], WRANGLER_ENV);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export interface RunningWorker {

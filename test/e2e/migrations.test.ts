@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { applyMigrations, run, WRANGLER_ENV } from "../../worker/dev/local";
+
+/*
+ * A new local database gets every migration in one `wrangler d1 execute` (worker/dev/local.ts):
+ * it must end up exactly as `wrangler d1 migrations apply` leaves it, bookkeeping included, so
+ * that wrangler later finds every migration applied.
+ */
+
+const base = mkdtempSync(join(tmpdir(), "shadowlight-migrations-test-"));
+/** wrangler prints its answers at the "log" level, below the "warn" the local runs use. */
+const SAYING = { ...WRANGLER_ENV, WRANGLER_LOG: "log" };
+
+async function query(persistTo: string, sql: string): Promise<unknown> {
+  const output = await run(
+    "wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--command", sql],
+    SAYING,
+  );
+  // The JSON answer starts on a line of its own (wrangler's notices share the output).
+  const start = /^\[$/m.exec(output)?.index ?? -1;
+  if (start < 0) throw new Error(`wrangler answered no JSON:\n${output}`);
+  const [result] = JSON.parse(output.slice(start)) as Array<{ results: unknown }>;
+  return result?.results;
+}
+
+const SCHEMA =
+  "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE '_cf_%' AND name <> 'sqlite_sequence' ORDER BY name";
+
+describe("migrating a new local database", () => {
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it("in one go leaves what wrangler's migrations leave, and wrangler finds nothing left to apply", {
+    timeout: 180_000,
+  }, async () => {
+    const fast = join(base, "fast");
+    const wrangler = join(base, "wrangler");
+    await applyMigrations(fast);
+    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", wrangler], WRANGLER_ENV);
+
+    const schema = await query(fast, SCHEMA);
+    expect((schema as unknown[]).length).toBeGreaterThan(20);
+    expect(schema).toEqual(await query(wrangler, SCHEMA));
+    const applied = "SELECT id, name FROM d1_migrations ORDER BY id";
+    expect(await query(fast, applied)).toEqual(await query(wrangler, applied));
+
+    const listed = await run("wrangler", ["d1", "migrations", "list", "DB", "--local", "--persist-to", fast], SAYING);
+    expect(listed).toContain("No migrations to apply");
+    // An existing database goes through wrangler's own command, which applies nothing here.
+    await applyMigrations(fast);
+    expect(await query(fast, applied)).toEqual(await query(wrangler, applied));
+  });
+});
