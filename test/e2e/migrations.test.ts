@@ -34,12 +34,15 @@ describe("migrating a new local database", () => {
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   it("in one go leaves what wrangler's migrations leave, and wrangler finds nothing left to apply", {
-    timeout: 180_000,
+    // Five local D1 starts: minutes when the whole end-to-end suite shares the machine.
+    timeout: 420_000,
   }, async () => {
     const fast = join(base, "fast");
     const wrangler = join(base, "wrangler");
-    await applyMigrations(fast);
-    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", wrangler], WRANGLER_ENV);
+    await Promise.all([
+      applyMigrations(fast),
+      run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", wrangler], WRANGLER_ENV),
+    ]);
 
     const schema = await query(fast, SCHEMA);
     expect((schema as unknown[]).length).toBeGreaterThan(20);
