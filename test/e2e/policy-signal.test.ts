@@ -172,16 +172,25 @@ describe("a new policy version on a running extension", () => {
     );
     await waitForPolicy(browser, v2, 60_000);
 
+    // The browser may tell of the exchanges a moment after the extension stored the policy.
     const after = exchanges.filter((e) => e.at >= published);
-    const report = after.findIndex((e) => e.method === "POST" && e.path === "/api/v1/reports");
-    const policy = after.findIndex((e) => e.path === "/api/v1/policy" && e.status === 200);
-    expect(report, "a report was sent after v2 was published").toBeGreaterThanOrEqual(0);
+    const report = () => after.findIndex((e) => e.method === "POST" && e.path === "/api/v1/reports");
+    const policy = () => after.findIndex((e) => e.path === "/api/v1/policy" && e.status === 200);
+    await expect
+      .poll(
+        () => {
+          after.splice(0, after.length, ...exchanges.filter((e) => e.at >= published));
+          return report() >= 0 && policy() >= 0;
+        },
+        { message: "a report and a policy fetch after v2 was published" },
+      )
+      .toBe(true);
     // The policy was fetched because the report's answer named a new one, not before it.
-    expect(policy).toBeGreaterThan(report);
-    expect(after.slice(0, report).some((e) => e.path === "/api/v1/policy")).toBe(false);
+    expect(policy()).toBeGreaterThan(report());
+    expect(after.slice(0, report()).some((e) => e.path === "/api/v1/policy")).toBe(false);
     // Its answer named the new policy by the ETag the policy was then fetched with.
-    await expect.poll(() => after[report]?.etag).toBeTruthy();
-    expect(after[report]?.etag).toBe(after[policy]?.etag);
+    await expect.poll(() => after[report()]?.etag).toBeTruthy();
+    expect(after[report()]?.etag).toBe(after[policy()]?.etag);
 
     // The block rules follow at once: the next navigation to ChatGPT lands on the blocked page.
     const page = await browser.context.newPage();
@@ -231,11 +240,17 @@ describe("a new policy version on a running extension", () => {
     expect(storage.policy?.response.policy.version).toBe(v3);
     expect(storage.catalog?.index.tools.length).toBeGreaterThan(100);
     expect(storage.catalog?.etag).toBeTruthy();
-    const during = exchanges.filter((e) => e.at >= published);
-    const policy = during.findIndex((e) => e.path === "/api/v1/policy" && e.status === 200);
-    const catalog = during.findIndex((e) => e.path === "/api/v1/catalog" && e.status === 200);
-    const report = during.findIndex((e) => e.method === "POST" && e.path === "/api/v1/reports");
-    expect(policy).toBeGreaterThanOrEqual(0);
+    const during = () => exchanges.filter((e) => e.at >= published);
+    const first = (method: string, path: string) =>
+      during().findIndex((e) => e.method === method && e.path === path && e.status >= 200 && e.status < 300);
+    await expect
+      .poll(() => [first("GET", "/api/v1/policy"), first("GET", "/api/v1/catalog"), first("POST", "/api/v1/reports")])
+      .toSatisfy((indices: number[]) => indices.every((i) => i >= 0));
+    const [policy, catalog, report] = [
+      first("GET", "/api/v1/policy"),
+      first("GET", "/api/v1/catalog"),
+      first("POST", "/api/v1/reports"),
+    ];
     expect(catalog).toBeGreaterThan(policy);
     expect(report).toBeGreaterThan(catalog);
 
