@@ -1,5 +1,5 @@
 import { and, count, eq, gte, inArray, isNull, max, notExists, sql } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database, RowsOf } from "./client";
 import { deviceEvents, deviceFlags, devices, eventDays } from "./schema";
 
 /*
@@ -25,16 +25,25 @@ function countedDevicesSince(since: string) {
 
 /** Active devices since `since`, and of them those that acknowledged each policy version. */
 export async function coverageByVersion(db: Database, since: string) {
-  const [active, acknowledged] = await Promise.all([
-    db.select({ n: count() }).from(devices).where(countedDevicesSince(since)).get(),
+  return coverageOf(...(await db.batch(coverageQueries(db, since))));
+}
+
+/** The statements `coverageByVersion` reads, unexecuted so a view can send them in its own batch. */
+export function coverageQueries(db: Database, since: string) {
+  return [
+    db.select({ n: count() }).from(devices).where(countedDevicesSince(since)),
     db
       .select({ version: deviceEvents.policyVersion, n: count() })
       .from(deviceEvents)
       .innerJoin(devices, eq(devices.id, deviceEvents.deviceId))
       .where(and(eq(deviceEvents.event, "acknowledged"), countedDevicesSince(since)))
-      .groupBy(deviceEvents.policyVersion)
-      .all(),
-  ]);
+      .groupBy(deviceEvents.policyVersion),
+  ] as const;
+}
+
+type CoverageRows = RowsOf<ReturnType<typeof coverageQueries>>;
+
+export function coverageOf([active]: CoverageRows[0], acknowledged: CoverageRows[1]) {
   return {
     active: active?.n ?? 0,
     acknowledged: new Map(acknowledged.map((row) => [row.version, row.n])),

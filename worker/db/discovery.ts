@@ -1,5 +1,5 @@
 import { and, asc, countDistinct, desc, eq, gte, max, min, sql } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database, RowsOf } from "./client";
 import { deviceExtensions, embedDays, embeds, extensionTokens, revealedExtensions } from "./schema";
 import type { ToolSpan } from "./usage";
 
@@ -18,8 +18,9 @@ export interface EmbeddedUsage extends ToolSpan {
   sites: Array<{ site: string; devices: number }>;
 }
 
-export async function embeddedUsage(db: Database, since7: string, since30: string): Promise<EmbeddedUsage[]> {
-  const [spans, recent, bySite] = await Promise.all([
+/** The statements `embeddedUsageOf` reads, unexecuted so a view can send them in its own batch. */
+export function embeddedUsageQueries(db: Database, since7: string, since30: string) {
+  return [
     db
       .select({
         tool: embedDays.tool,
@@ -28,25 +29,35 @@ export async function embeddedUsage(db: Database, since7: string, since30: strin
         busiest: max(embedDays.devices),
       })
       .from(embedDays)
-      .groupBy(embedDays.tool)
-      .all(),
+      .groupBy(embedDays.tool),
     db
       .select({
         tool: embeds.tool,
         devices: countDistinct(embeds.deviceId),
-        devices7: sql<number>`count(DISTINCT CASE WHEN ${embeds.day} >= ${since7} THEN ${embeds.deviceId} END)`,
-        devices30: sql<number>`count(DISTINCT CASE WHEN ${embeds.day} >= ${since30} THEN ${embeds.deviceId} END)`,
+        devices7: sql<number>`count(DISTINCT CASE WHEN ${embeds.day} >= ${since7} THEN ${embeds.deviceId} END)`.as(
+          "devices7",
+        ),
+        devices30: sql<number>`count(DISTINCT CASE WHEN ${embeds.day} >= ${since30} THEN ${embeds.deviceId} END)`.as(
+          "devices30",
+        ),
         requests: sql<number>`sum(${embeds.n})`,
       })
       .from(embeds)
-      .groupBy(embeds.tool)
-      .all(),
+      .groupBy(embeds.tool),
     db
       .select({ tool: embeds.tool, site: embeds.site, devices: countDistinct(embeds.deviceId) })
       .from(embeds)
-      .groupBy(embeds.tool, embeds.site)
-      .all(),
-  ]);
+      .groupBy(embeds.tool, embeds.site),
+  ] as const;
+}
+
+type EmbeddedUsageRows = RowsOf<ReturnType<typeof embeddedUsageQueries>>;
+
+export function embeddedUsageOf(
+  spans: EmbeddedUsageRows[0],
+  recent: EmbeddedUsageRows[1],
+  bySite: EmbeddedUsageRows[2],
+): EmbeddedUsage[] {
   const recentOf = new Map(recent.map((row) => [row.tool, row]));
   return spans.map((row) => {
     const window = recentOf.get(row.tool);
@@ -65,33 +76,38 @@ export async function embeddedUsage(db: Database, since7: string, since30: strin
   });
 }
 
-/** Per extension: distinct devices on which it was enabled since `since`. */
-export async function extensionsEnabled(db: Database, since: string): Promise<Map<string, number>> {
-  const rows = await db
+/** Per extension: distinct devices on which it was enabled since `since` (rows: `extensionsEnabledOf`). */
+export function extensionsEnabledQuery(db: Database, since: string) {
+  return db
     .select({ extension: deviceExtensions.extension, devices: countDistinct(deviceExtensions.deviceId) })
     .from(deviceExtensions)
     .where(and(gte(deviceExtensions.day, since), eq(deviceExtensions.enabled, 1)))
-    .groupBy(deviceExtensions.extension)
-    .all();
+    .groupBy(deviceExtensions.extension);
+}
+
+export function extensionsEnabledOf(rows: Awaited<ReturnType<typeof extensionsEnabledQuery>>): Map<string, number> {
   return new Map(rows.map((row) => [row.extension, Number(row.devices)]));
 }
 
-/** Requests per embedded tool and day, and distinct devices per tool and day, from `since` on. */
-export async function embedsPerDay(db: Database, since: string) {
-  const [requests, devices] = await Promise.all([
+/** Requests per embedded tool and day, and distinct devices per tool and day, from `since` on (rows: `embedsPerDayOf`). */
+export function embedsPerDayQueries(db: Database, since: string) {
+  return [
     db
       .select({ tool: embeds.tool, day: embeds.day, n: sql<number>`sum(${embeds.n})` })
       .from(embeds)
       .where(gte(embeds.day, since))
-      .groupBy(embeds.tool, embeds.day)
-      .all(),
+      .groupBy(embeds.tool, embeds.day),
     db
       .select({ tool: embedDays.tool, day: embedDays.day, devices: sql<number>`sum(${embedDays.devices})` })
       .from(embedDays)
       .where(gte(embedDays.day, since))
-      .groupBy(embedDays.tool, embedDays.day)
-      .all(),
-  ]);
+      .groupBy(embedDays.tool, embedDays.day),
+  ] as const;
+}
+
+type EmbedsPerDayRows = RowsOf<ReturnType<typeof embedsPerDayQueries>>;
+
+export function embedsPerDayOf(requests: EmbedsPerDayRows[0], devices: EmbedsPerDayRows[1]) {
   return { requests, devices: devices.map((row) => ({ ...row, devices: Number(row.devices) })) };
 }
 

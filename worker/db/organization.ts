@@ -13,9 +13,14 @@ export interface StoredOrganizationEntry {
   updatedBy: string;
 }
 
-/** Every organization entry, oldest first (the order devices merge them in). */
-export async function storedOrganizationEntries(db: Database): Promise<StoredOrganizationEntry[]> {
-  const rows = await db.select().from(organizationEntries).orderBy(asc(organizationEntries.createdAt)).all();
+/** The organization's entry rows, oldest first (the order devices merge them in), unexecuted. */
+export function organizationEntriesQuery(db: Database) {
+  return db.select().from(organizationEntries).orderBy(asc(organizationEntries.createdAt));
+}
+
+type OrganizationEntryRows = Awaited<ReturnType<typeof organizationEntriesQuery>>;
+
+function storedEntriesOf(rows: OrganizationEntryRows): StoredOrganizationEntry[] {
   return rows.map((row) => ({
     // Bodies were validated when written; parsing again keeps a hand-edited row from spreading.
     entry: organizationEntry.parse(JSON.parse(row.body)),
@@ -24,6 +29,11 @@ export async function storedOrganizationEntries(db: Database): Promise<StoredOrg
     updatedAt: row.updatedAt,
     updatedBy: row.updatedBy,
   }));
+}
+
+/** Every organization entry, oldest first (the order devices merge them in). */
+export async function storedOrganizationEntries(db: Database): Promise<StoredOrganizationEntry[]> {
+  return storedEntriesOf(await organizationEntriesQuery(db));
 }
 
 export function upsertOrganizationEntry(db: Database, entry: OrganizationEntry, actor: string, at: number) {
@@ -57,6 +67,11 @@ export function effectiveCatalog(entries: OrganizationEntry[]): EffectiveCatalog
   };
 }
 
+/** The effective catalog from the rows of `organizationEntriesQuery`. */
+export function effectiveCatalogOf(rows: OrganizationEntryRows): EffectiveCatalog {
+  return effectiveCatalog(storedEntriesOf(rows).map((stored) => stored.entry));
+}
+
 export async function loadEffectiveCatalog(db: Database): Promise<EffectiveCatalog> {
-  return effectiveCatalog((await storedOrganizationEntries(db)).map((stored) => stored.entry));
+  return effectiveCatalogOf(await organizationEntriesQuery(db));
 }

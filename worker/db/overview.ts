@@ -36,16 +36,21 @@ export async function devicesSince(
   };
 }
 
-/** Enrolled (unrevoked) devices, and how many of them reported since `since`. */
-export async function fleetSize(db: Database, since: string): Promise<{ enrolled: number; reporting: number }> {
-  const row = await db
+/** Enrolled (unrevoked) devices, and how many of them reported since `since` (rows: `fleetSizeOf`). */
+export function fleetSizeQuery(db: Database, since: string) {
+  return db
     .select({
       enrolled: count(),
       reporting: sql<number>`coalesce(sum(${devices.lastReportDay} >= ${since}), 0)`,
     })
     .from(devices)
-    .where(isNull(devices.revokedAt))
-    .get();
+    .where(isNull(devices.revokedAt));
+}
+
+export function fleetSizeOf([row]: Awaited<ReturnType<typeof fleetSizeQuery>>): {
+  enrolled: number;
+  reporting: number;
+} {
   return { enrolled: Number(row?.enrolled ?? 0), reporting: Number(row?.reporting ?? 0) };
 }
 
@@ -55,8 +60,7 @@ export function fleetVisitsPerDay(db: Database, since: string) {
     .select({ day: dailyRollups.day, n: sql<number>`sum(${dailyRollups.n})` })
     .from(dailyRollups)
     .where(and(gte(dailyRollups.day, since), eq(dailyRollups.event, "visit")))
-    .groupBy(dailyRollups.day)
-    .all();
+    .groupBy(dailyRollups.day);
 }
 
 /** Devices that reported, per day since `since`. */
@@ -65,6 +69,5 @@ export function reportingPerDay(db: Database, since: string) {
     .select({ day: deviceDays.day, n: count() })
     .from(deviceDays)
     .where(gte(deviceDays.day, since))
-    .groupBy(deviceDays.day)
-    .all();
+    .groupBy(deviceDays.day);
 }

@@ -11,7 +11,19 @@ import { policyVersions, toolReviews } from "./schema";
  * bundled default policy on first use (idempotent: a concurrent seed is ignored).
  */
 export async function currentPolicy(db: Database): Promise<Policy> {
-  const row = await db.select().from(policyVersions).orderBy(desc(policyVersions.version)).limit(1).get();
+  return currentPolicyOf(db, await currentPolicyQuery(db));
+}
+
+/** The highest published version's row (none on a fresh database), unexecuted. */
+export function currentPolicyQuery(db: Database) {
+  return db.select().from(policyVersions).orderBy(desc(policyVersions.version)).limit(1);
+}
+
+/** The policy in force from the rows of `currentPolicyQuery`, seeding the default when there are none. */
+export async function currentPolicyOf(
+  db: Database,
+  [row]: Awaited<ReturnType<typeof currentPolicyQuery>>,
+): Promise<Policy> {
   if (row) return policySchema.parse(JSON.parse(row.body));
   await db
     .insert(policyVersions)

@@ -2,9 +2,12 @@ import { eq } from "drizzle-orm";
 import type { Database } from "./client";
 import { toolReviews } from "./schema";
 
-/** The review status of every reviewed tool. */
-export async function reviewStatuses(db: Database): Promise<Map<string, string>> {
-  const rows = await db.select({ tool: toolReviews.tool, status: toolReviews.status }).from(toolReviews).all();
+/** The review status of every reviewed tool, unexecuted: `reviewStatusesOf` reads its rows. */
+export function reviewStatusesQuery(db: Database) {
+  return db.select({ tool: toolReviews.tool, status: toolReviews.status }).from(toolReviews);
+}
+
+export function reviewStatusesOf(rows: Awaited<ReturnType<typeof reviewStatusesQuery>>): Map<string, string> {
   return new Map(rows.map((row) => [row.tool, row.status]));
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { EventCounts } from "../../shared/admin";
 import { addDays } from "../../shared/day";
-import type { Database } from "./client";
+import type { Database, RowsOf } from "./client";
 import { dailyRollups, deviceTools, toolDays } from "./schema";
 
 /*
@@ -40,22 +40,26 @@ export interface ToolSpan {
   population: number;
 }
 
-/** Per tool (optionally some tools only): first and last day seen and how many devices used it. */
-export async function toolSpans(db: Database, today: string, tools?: string[]): Promise<ToolSpan[]> {
+/**
+ * The two statements `toolSpans` reads (per-device spans within the retention window, daily
+ * counts beyond it), unexecuted so a view can send them in its own batch; `joinToolSpans`
+ * turns their rows into spans. Columns whose SQL reads alike carry names: a batch's rows come
+ * back keyed by column name, and two alike columns would collapse into one.
+ */
+export function toolSpanQueries(db: Database, today: string, tools?: string[]) {
   const since7 = windowStart(today, WINDOWS.week);
   const since30 = windowStart(today, WINDOWS.month);
-  const [recent, daily] = await Promise.all([
+  return [
     db
       .select({
         tool: deviceTools.tool,
         devices: sql<number>`count(*)`,
-        devices7: sql<number>`sum(${deviceTools.lastSeen} >= ${since7})`,
-        devices30: sql<number>`sum(${deviceTools.lastSeen} >= ${since30})`,
+        devices7: sql<number>`sum(${deviceTools.lastSeen} >= ${since7})`.as("devices7"),
+        devices30: sql<number>`sum(${deviceTools.lastSeen} >= ${since30})`.as("devices30"),
       })
       .from(deviceTools)
       .where(tools ? inArray(deviceTools.tool, tools) : undefined)
-      .groupBy(deviceTools.tool)
-      .all(),
+      .groupBy(deviceTools.tool),
     db
       .select({
         tool: toolDays.tool,
@@ -65,9 +69,14 @@ export async function toolSpans(db: Database, today: string, tools?: string[]): 
       })
       .from(toolDays)
       .where(tools ? inArray(toolDays.tool, tools) : undefined)
-      .groupBy(toolDays.tool)
-      .all(),
-  ]);
+      .groupBy(toolDays.tool),
+  ] as const;
+}
+
+type ToolSpanRows = RowsOf<ReturnType<typeof toolSpanQueries>>;
+
+/** Spans from the rows of `toolSpanQueries`. */
+export function joinToolSpans(recent: ToolSpanRows[0], daily: ToolSpanRows[1]): ToolSpan[] {
   const recentOf = new Map(recent.map((row) => [row.tool, row]));
   return daily.map((row) => {
     const window = recentOf.get(row.tool);
@@ -82,17 +91,21 @@ export async function toolSpans(db: Database, today: string, tools?: string[]): 
   });
 }
 
+/** Per tool (optionally some tools only): first and last day seen and how many devices used it. */
+export async function toolSpans(db: Database, today: string, tools?: string[]): Promise<ToolSpan[]> {
+  return joinToolSpans(...(await db.batch(toolSpanQueries(db, today, tools))));
+}
+
 /** Distinct devices per tool and day from `since` on. */
-export async function toolDevicesPerDay(db: Database, since: string, tool?: string) {
+export function toolDevicesPerDay(db: Database, since: string, tool?: string) {
   return db
     .select({ tool: toolDays.tool, day: toolDays.day, devices: toolDays.devices })
     .from(toolDays)
-    .where(and(gte(toolDays.day, since), tool ? eq(toolDays.tool, tool) : undefined))
-    .all();
+    .where(and(gte(toolDays.day, since), tool ? eq(toolDays.tool, tool) : undefined));
 }
 
 /** Visits per tool and day from `since` on. */
-export async function visitsPerDay(db: Database, since: string, tool?: string) {
+export function visitsPerDay(db: Database, since: string, tool?: string) {
   return db
     .select({ tool: dailyRollups.tool, day: dailyRollups.day, n: sql<number>`sum(${dailyRollups.n})` })
     .from(dailyRollups)
@@ -103,18 +116,19 @@ export async function visitsPerDay(db: Database, since: string, tool?: string) {
         tool ? eq(dailyRollups.tool, tool) : undefined,
       ),
     )
-    .groupBy(dailyRollups.tool, dailyRollups.day)
-    .all();
+    .groupBy(dailyRollups.tool, dailyRollups.day);
 }
 
-/** All-time event totals per tool (optionally for some tools only). */
-export async function eventTotals(db: Database, tools?: string[]): Promise<Map<string, EventCounts>> {
-  const rows = await db
+/** All-time event totals per tool (optionally for some tools only), unexecuted: `eventTotalsOf` reads its rows. */
+export function eventTotalsQuery(db: Database, tools?: string[]) {
+  return db
     .select({ tool: dailyRollups.tool, event: dailyRollups.event, n: sql<number>`sum(${dailyRollups.n})` })
     .from(dailyRollups)
     .where(tools ? inArray(dailyRollups.tool, tools) : undefined)
-    .groupBy(dailyRollups.tool, dailyRollups.event)
-    .all();
+    .groupBy(dailyRollups.tool, dailyRollups.event);
+}
+
+export function eventTotalsOf(rows: Awaited<ReturnType<typeof eventTotalsQuery>>): Map<string, EventCounts> {
   const totals = new Map<string, EventCounts>();
   for (const row of rows) {
     const events = totals.get(row.tool) ?? {};
@@ -122,4 +136,9 @@ export async function eventTotals(db: Database, tools?: string[]): Promise<Map<s
     totals.set(row.tool, events);
   }
   return totals;
+}
+
+/** All-time event totals per tool (optionally for some tools only). */
+export async function eventTotals(db: Database, tools?: string[]): Promise<Map<string, EventCounts>> {
+  return eventTotalsOf(await eventTotalsQuery(db, tools));
 }

@@ -5,15 +5,24 @@ import { dayOf } from "../../../shared/day";
 import type { ReviewStatus } from "../../../shared/events";
 import { catalog, inventoryKind } from "../../catalog";
 import { database } from "../../db/client";
-import { embeddedUsage, embedsPerDay, extensionsEnabled } from "../../db/discovery";
-import { loadEffectiveCatalog } from "../../db/organization";
-import { reviewStatuses } from "../../db/reviews";
 import {
-  eventTotals,
+  embeddedUsageOf,
+  embeddedUsageQueries,
+  embedsPerDayOf,
+  embedsPerDayQueries,
+  extensionsEnabledOf,
+  extensionsEnabledQuery,
+} from "../../db/discovery";
+import { effectiveCatalogOf, organizationEntriesQuery } from "../../db/organization";
+import { reviewStatusesOf, reviewStatusesQuery } from "../../db/reviews";
+import {
+  eventTotalsOf,
+  eventTotalsQuery,
+  joinToolSpans,
   lastDays,
   type ToolSpan,
   toolDevicesPerDay,
-  toolSpans,
+  toolSpanQueries,
   visitsPerDay,
   WINDOWS,
   windowStart,
@@ -56,17 +65,39 @@ export const inventory = new Hono<AppEnv>().get("/", async (c) => {
   const today = dayOf(Date.now());
   const days = lastDays(today, WINDOWS.month);
   const since30 = windowStart(today, WINDOWS.month);
-  const [spans, totals, statuses, visits, devices, embedded, enabled, embedDaily, effective] = await Promise.all([
-    toolSpans(db, today),
-    eventTotals(db),
-    reviewStatuses(db),
+  // Every statement the view reads, in one round trip to the database.
+  const [
+    recent,
+    daily,
+    totalRows,
+    statusRows,
+    visits,
+    devices,
+    embedSpans,
+    embedRecent,
+    embedSites,
+    enabledRows,
+    embedRequests,
+    embedDevices,
+    entryRows,
+  ] = await db.batch([
+    ...toolSpanQueries(db, today),
+    eventTotalsQuery(db),
+    reviewStatusesQuery(db),
     visitsPerDay(db, days[0] as string),
     toolDevicesPerDay(db, days[0] as string),
-    embeddedUsage(db, windowStart(today, WINDOWS.week), since30),
-    extensionsEnabled(db, since30),
-    embedsPerDay(db, days[0] as string),
-    loadEffectiveCatalog(db),
+    ...embeddedUsageQueries(db, windowStart(today, WINDOWS.week), since30),
+    extensionsEnabledQuery(db, since30),
+    ...embedsPerDayQueries(db, days[0] as string),
+    organizationEntriesQuery(db),
   ]);
+  const spans = joinToolSpans(recent, daily);
+  const totals = eventTotalsOf(totalRows);
+  const statuses = reviewStatusesOf(statusRows);
+  const embedded = embeddedUsageOf(embedSpans, embedRecent, embedSites);
+  const enabled = extensionsEnabledOf(enabledRows);
+  const embedDaily = embedsPerDayOf(embedRequests, embedDevices);
+  const effective = effectiveCatalogOf(entryRows);
   const toolsById = effective.byId;
   const embedTrendOf = trends(days, embedDaily.requests, embedDaily.devices, k);
   const trendOf = trends(days, visits, devices, k);

@@ -2,13 +2,13 @@ import { Hono } from "hono";
 import type { OverviewResponse } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
 import { catalog } from "../../catalog";
-import { coverageByVersion } from "../../db/awareness";
+import { coverageOf, coverageQueries } from "../../db/awareness";
 import { database } from "../../db/client";
-import { loadEffectiveCatalog } from "../../db/organization";
-import { devicesSince, fleetSize, fleetVisitsPerDay, reportingPerDay } from "../../db/overview";
-import { currentPolicy } from "../../db/policies";
-import { storageNow } from "../../db/storage";
-import { ACTIVE_DAYS, lastDays, toolSpans } from "../../db/usage";
+import { effectiveCatalogOf, organizationEntriesQuery } from "../../db/organization";
+import { devicesSince, fleetSizeOf, fleetSizeQuery, fleetVisitsPerDay, reportingPerDay } from "../../db/overview";
+import { currentPolicyOf, currentPolicyQuery } from "../../db/policies";
+import { storageOf, storageQueries } from "../../db/storage";
+import { ACTIVE_DAYS, joinToolSpans, lastDays, toolSpanQueries } from "../../db/usage";
 import type { AppEnv } from "../../env";
 import { atLeastK, kAnonymity } from "../../privacy";
 
@@ -21,21 +21,43 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
   const today = dayOf(Date.now());
   const since7 = addDays(today, -6);
   const days = lastDays(today, 30);
-  const [policy, { byId: toolsById }] = await Promise.all([currentPolicy(db), loadEffectiveCatalog(db)]);
+  // Every statement that needs nothing but today, in one round trip to the database.
+  const [
+    policyRows,
+    entryRows,
+    recent,
+    daily,
+    fleetRows,
+    activeRows,
+    acknowledgedRows,
+    visits,
+    reporting,
+    counterRows,
+    deviceRows,
+    storageRows,
+  ] = await db.batch([
+    currentPolicyQuery(db),
+    organizationEntriesQuery(db),
+    ...toolSpanQueries(db, today),
+    // Fleet figures count enrolled devices only; per-tool usage keeps what revoked devices did.
+    fleetSizeQuery(db, since7),
+    ...coverageQueries(db, addDays(today, -(ACTIVE_DAYS - 1))),
+    fleetVisitsPerDay(db, days[0] as string),
+    reportingPerDay(db, days[0] as string),
+    ...storageQueries(db, days[0] as string),
+  ]);
+  const { byId: toolsById } = effectiveCatalogOf(entryRows);
   const k = kAnonymity(c.env);
   // Entry -> category (the organization's entries included), for counting devices per category.
   const categoryOfTool = JSON.stringify(Object.fromEntries([...toolsById].map(([id, tool]) => [id, tool.category])));
-  const [spans, { active: active7, perCategory: categories }, fleet, coverage, visits, reporting, storage] =
-    await Promise.all([
-      toolSpans(db, today),
-      // Fleet figures count enrolled devices only; per-tool usage keeps what revoked devices did.
-      devicesSince(db, since7, categoryOfTool),
-      fleetSize(db, since7),
-      coverageByVersion(db, addDays(today, -(ACTIVE_DAYS - 1))),
-      fleetVisitsPerDay(db, days[0] as string),
-      reportingPerDay(db, days[0] as string),
-      storageNow(c.env.DB, days[0] as string),
-    ]);
+  const [policy, { active: active7, perCategory: categories }] = await Promise.all([
+    currentPolicyOf(db, policyRows),
+    devicesSince(db, since7, categoryOfTool),
+  ]);
+  const spans = joinToolSpans(recent, daily);
+  const fleet = fleetSizeOf(fleetRows);
+  const coverage = coverageOf(activeRows, acknowledgedRows);
+  const storage = storageOf(counterRows, deviceRows, storageRows);
   const known = spans.filter((span) => toolsById.has(span.tool));
   const visitsOn = new Map(visits.map((row) => [row.day, Number(row.n)]));
   const reportingOn = new Map(reporting.map((row) => [row.day, row.n]));
