@@ -9,6 +9,7 @@
  * (nothing after it would mean anything); a failing test tier does not stop the next.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 interface Tier {
   name: string;
@@ -47,6 +48,23 @@ function run(command: string[]): Promise<number> {
   });
 }
 
+/**
+ * CPU seconds used so far by the finished steps and everything they waited for (Linux's
+ * cutime + cstime of this process), or null elsewhere. Unlike the wall time, it hardly
+ * changes with what else the machine is running.
+ */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? ticks / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !TIERS.some((tier) => tier.name === name));
 if (unknown.length) {
@@ -55,10 +73,11 @@ if (unknown.length) {
 }
 const chosen = asked.length ? TIERS.filter((tier) => asked.includes(tier.name)) : TIERS;
 
-const results: Array<{ name: string; seconds: number; ok: boolean | null }> = [];
+const results: Array<{ name: string; seconds: number; cpu: number | null; ok: boolean | null }> = [];
 const started = Date.now();
 for (const tier of chosen) {
   const tierStarted = Date.now();
+  const cpuBefore = childCpuSeconds();
   console.log(`\n=== ${tier.name} ===`);
   let ok = true;
   for (const step of tier.steps) {
@@ -67,18 +86,24 @@ for (const tier of chosen) {
       break;
     }
   }
-  results.push({ name: tier.name, seconds: (Date.now() - tierStarted) / 1000, ok });
+  const cpuAfter = childCpuSeconds();
+  const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  results.push({ name: tier.name, seconds: (Date.now() - tierStarted) / 1000, cpu, ok });
   if (!ok && tier.name === "static") break;
 }
 for (const tier of chosen.filter((t) => !results.some((r) => r.name === t.name))) {
-  results.push({ name: tier.name, seconds: 0, ok: null });
+  results.push({ name: tier.name, seconds: 0, cpu: null, ok: null });
 }
 
-console.log("\ntier     time      result");
-for (const { name, seconds, ok } of results) {
+const seconds = (value: number | null) => (value === null ? "-" : `${value.toFixed(1)} s`).padStart(8);
+console.log("\ntier         time       cpu  result");
+for (const { name, seconds: wall, cpu, ok } of results) {
   console.log(
-    `${name.padEnd(8)} ${`${seconds.toFixed(1)} s`.padStart(8)}  ${ok === null ? "not run" : ok ? "passed" : "FAILED"}`,
+    `${name.padEnd(8)} ${seconds(wall)}  ${seconds(cpu)}  ${ok === null ? "not run" : ok ? "passed" : "FAILED"}`,
   );
 }
-console.log(`total    ${`${((Date.now() - started) / 1000).toFixed(1)} s`.padStart(8)}`);
+const cpus = results.map((result) => result.cpu);
+const totalCpu = cpus.every((cpu) => cpu !== null) ? cpus.reduce((sum: number, cpu) => sum + (cpu ?? 0), 0) : null;
+console.log(`total    ${seconds((Date.now() - started) / 1000)}  ${seconds(totalCpu)}`);
+console.log("(cpu: seconds of processor time the tier's processes used, on all cores together)");
 process.exit(results.every((result) => result.ok) ? 0 : 1);
