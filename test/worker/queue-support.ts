@@ -31,9 +31,9 @@ export async function queuedReport(
 
 let messages = 0;
 
-/** Runs the consumer on a hand-made batch; returns which messages it retried. */
-export async function consume(bodies: IngestMessage[], attempts = 1) {
-  const batch = createMessageBatch<IngestMessage>(
+/** Runs the consumer on a hand-made batch (messages as objects or as text); returns which it retried. */
+export async function consume(bodies: Array<IngestMessage | string>, attempts = 1) {
+  const batch = createMessageBatch<IngestMessage | string>(
     "shadowlight-reports",
     bodies.map((body) => ({ id: `m${++messages}`, timestamp: Date.now(), attempts, body })),
   );

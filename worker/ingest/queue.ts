@@ -30,13 +30,31 @@ const ingestMessage = z.strictObject({
 });
 export type IngestMessage = z.infer<typeof ingestMessage>;
 
-/** The queue message for a report, or null when it is too large for one (apply it at once). */
-export function queueMessage(item: IngestItem): IngestMessage | null {
+/**
+ * The queue message for a report as text (the JSON sent as it is, so neither the route nor
+ * the queue serializes it again), or null when it is too large for one (apply it at once).
+ */
+export function queueMessage(item: IngestItem): string | null {
   const message: IngestMessage = { v: 1, deviceId: item.deviceId, receivedAt: item.receivedAt, report: item.report };
   const text = JSON.stringify(message);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most reports need no encoding to be measured.
   const bytes = text.length * 3 <= LIMITS.queueMessageBytes ? text.length : new TextEncoder().encode(text).length;
-  return bytes <= LIMITS.queueMessageBytes ? message : null;
+  return bytes <= LIMITS.queueMessageBytes ? text : null;
+}
+
+/**
+ * A queued report as the consumer receives it: text (how the route sends it) or, from a
+ * release that sent JSON, an object. Anything else, or text that is not JSON, is no report.
+ */
+function readMessage(body: unknown) {
+  if (typeof body !== "string") return ingestMessage.safeParse(body);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return ingestMessage.safeParse(undefined);
+  }
+  return ingestMessage.safeParse(parsed);
 }
 
 /** Whether a refusal may be explained by a report of the same device not applied yet. */
@@ -92,7 +110,7 @@ function dropRecords(d1: D1Database, item: IngestItem, outcome: IngestOutcome, r
 export async function consumeReports(batch: MessageBatch<unknown>, env: Env, _ctx?: ExecutionContext): Promise<void> {
   const queued: Array<{ message: Message<unknown>; item: IngestItem }> = [];
   for (const message of batch.messages) {
-    const parsed = ingestMessage.safeParse(message.body);
+    const parsed = readMessage(message.body);
     if (parsed.success) {
       const { deviceId, receivedAt, report } = parsed.data;
       queued.push({ message, item: { deviceId, receivedAt, report } });

@@ -13,6 +13,7 @@ import { refuse } from "../errors";
 import { applyReports, countsIn, type IngestItem } from "../ingest/apply";
 import { ingestMode } from "../ingest/mode";
 import { queueMessage } from "../ingest/queue";
+import { sendJoined } from "../ingest/send";
 import { cachedDeviceAuth } from "../middleware/device-auth";
 import { jsonBody } from "../middleware/validate";
 import { implausibleCounts } from "../plausibility";
@@ -25,8 +26,10 @@ import { implausibleCounts } from "../plausibility";
  *
  * Direct ingest (INGEST_MODE "direct", the default) checks the report against what the device
  * stored and writes it before answering 200 with the counts that grew. Queued ingest
- * ("queue") checks what needs no stored counts, sends the report to the queue (one send, the
- * answer waits for it) and answers 202; the consumer checks the rest against everything
+ * ("queue") checks what needs no stored counts, sends the report to the queue and answers
+ * 202 once the queue took it (reports arriving while another send is under way join the
+ * next one, ingest/send.ts; when that send fails, each of them is answered 503
+ * queue_unavailable and nothing is stored); the consumer checks the rest against everything
  * stored and writes many devices' reports in one batch (ingest/queue.ts). A report too large
  * for one queue message is applied at once.
  *
@@ -117,11 +120,16 @@ async function enqueue(c: Context<AppEnv>, queue: Queue, item: IngestItem): Prom
   const queued = queueMessage(item);
   if (!queued) return applyNow(c, item);
   try {
-    await queue.send(queued, { contentType: "json" });
+    await sendJoined(queue, c.executionCtx, queued);
   } catch (error) {
-    // The queue is unreachable: the report is not lost, it is written now.
-    console.error("queueing a report failed; applying it directly", error);
-    return applyNow(c, item);
+    // Nothing was stored and the device keeps its counts: it sends them again after a while.
+    console.error("queueing reports failed", error);
+    return refuse(
+      c,
+      503,
+      "queue_unavailable",
+      "the report could not be queued, nothing was stored: send it again later",
+    );
   }
   return c.json(
     { accepted: countsIn(item.report), queued: true, ...(await policyInForce(c)) } satisfies ReportResponse,
