@@ -10,9 +10,12 @@
  *   floor       POST /api/v1/health with a report-sized body, read and ignored: receiving the
  *               same request, touching no database
  *   GET floor   GET /api/v1/health, no body (printed for comparison)
- *   queue floor (queue mode) the floor plus one send of the body to the report queue
+ *   queue floor (queue mode) the floor plus one message of the body to the report queue
  *               (POST /__bench/queue, test/bench/load-worker): Miniflare's local queue runs
- *               in the worker's process, so this is what queueing alone costs here
+ *               in the worker's process, so this is what queueing alone costs here. One
+ *               window per way of sending in LOAD_QUEUE_FLOORS (default "joined,text"):
+ *               "joined" as the report route sends (concurrent requests share a send),
+ *               "text", "json", "v8", "bytes" one send per request with that content type
  *   reports     the fleet's reports at the extension's cadence: each device sends, once per
  *               simulated 15-minute period and only when a count grew, what the extension
  *               would send (test/bench/fleet.ts builds it with the extension's own code)
@@ -21,7 +24,8 @@
  * late. Duplicates and late replays are counted apart from fresh reports. `ratioToFloor` is
  * the median over rounds of fresh reports per second over floor requests per second in the
  * same round, so the machine's load falls on both alike; `ratioToQueueFloor` is the same over
- * the queue floor, printed beside it (the target stays on the floor).
+ * the "joined" queue floor, printed beside it (the target stays on the floor), and each queue
+ * floor's own ratio to the floor shows what the local queue leaves reachable.
  *
  * Then every device delivers what is left, the worker applies everything (in queue mode the
  * consumer drains the queue), and the inventory's totals and device counts are compared with
@@ -41,12 +45,27 @@ import { printTable } from "../support/table";
 import { type Device, Fleet, type PendingReport } from "./fleet";
 import { loadWorkerConfig } from "./load-config";
 import { describeTarget, median, met, percentile, round, sortedCopy, type Target } from "./support";
+import { busyMs, processGroupCpuMs, type SelfTimes, topSelfTimes, WorkerProfiler } from "./worker-profile";
 
 const DEVICES = Number(process.env.LOAD_DEVICES ?? 4000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 12);
 const WINDOW_MS = Number(process.env.LOAD_WINDOW_MS ?? 2000);
 const MODES = (process.env.LOAD_MODES ?? "queue,direct").split(",").map((mode) => mode.trim());
+/**
+ * Queue floors measured in queue mode, each a way of sending the floor's body (see
+ * test/bench/load-worker): "joined" sends as the report route does; "text", "json", "v8" and
+ * "bytes" make one send per request with that content type.
+ */
+const QUEUE_FLOORS = (process.env.LOAD_QUEUE_FLOORS ?? "joined,text").split(",").map((way) => way.trim());
+/**
+ * LOAD_PROFILE=1: sample the worker's JavaScript through the DevTools inspector in every
+ * measured window and print, per kind of window, its busy milliseconds per request and the
+ * functions that took most of them (sampling slows every kind alike, a little).
+ */
+const PROFILE = process.env.LOAD_PROFILE === "1";
+/** Requests of each kind whose CPU time is counted after the rounds. */
+const CPU_REQUESTS = Number(process.env.LOAD_CPU_REQUESTS ?? 200);
 /** Chances, per report, of a lost response, an instant duplicate and a late replay. */
 const LOST = 0.02;
 const DUPLICATE = 0.02;
@@ -71,9 +90,26 @@ interface ModeResult {
   freshPerSecond: number;
   ratioToFloor: number;
   ratioToGetFloor: number;
-  /** Queue mode only (null in direct mode): the floor plus one queue send. */
+  /** Queue mode only (null in direct mode): the floor plus one queue message, the route's way. */
   queueFloorPerSecond: number | null;
   ratioToQueueFloor: number | null;
+  /** Queue mode only: each way's queue floor per second, and its median ratio to the floor. */
+  queueFloors: Record<string, { perSecond: number; ratioToFloor: number }>;
+  /** Queue mode only: reports per queue send in the report windows. */
+  reportsPerSend: number | null;
+  /** Milliseconds the load generator spent building each report (on the same cores). */
+  clientMsPerReport: number;
+  /**
+   * CPU ms of the local worker's processes per request of each kind, counted apart from the
+   * rounds (see cpuPerRequest below); null without /proc.
+   */
+  cpu: Record<string, number> | null;
+  /**
+   * The floor's CPU per request over a fresh report's (its duplicates and replays and the
+   * consumer's work included): the ratio to the floor where the worker's processes are what
+   * limits both, whatever else the machine runs.
+   */
+  cpuRatioToFloor: number | null;
   /** Lowest and highest per-round ratio. */
   ratioSpread: [number, number];
   reportsPerDeviceMinute: number;
@@ -138,7 +174,13 @@ interface Shared {
   day: string;
 }
 
-async function measureMode(mode: string, url: string, shared: Shared): Promise<ModeResult> {
+async function measureMode(
+  mode: string,
+  url: string,
+  shared: Shared,
+  profiler: WorkerProfiler | null,
+  group: number,
+): Promise<ModeResult> {
   const { fleet, day } = shared;
   const statuses = new Map<number, number>();
   const latencies: number[] = [];
@@ -209,35 +251,55 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
     busy.delete(pending.device);
   };
 
-  type Kind = "floor" | "floor-body" | "queue-floor" | "reports";
+  type Kind = "floor" | "floor-body" | `queue-floor:${string}` | "reports";
+  const queueFloorKinds = QUEUE_FLOORS.map((way) => `queue-floor:${way}` as const);
+  /** The queue floor that sends as the report route does (or the first one measured). */
+  const routeFloor = queueFloorKinds.includes("queue-floor:joined") ? "queue-floor:joined" : queueFloorKinds[0];
+  let clientMs = 0;
+  let sends = 0;
+  let sentMessages = 0;
+  const sendCounts = async () =>
+    (await (await fetch(`${url}/__bench/sends`)).json()) as { sends: number; messages: number; consumed: number };
+  const floorRequest = async (kind: Kind) => {
+    const response = await fetch(
+      kind.startsWith("queue-floor:")
+        ? `${url}/__bench/queue?as=${kind.slice("queue-floor:".length)}`
+        : `${url}/api/v1/health`,
+      kind === "floor" ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: sampleBody },
+    );
+    if (!response.ok) throw new Error(`${kind}: ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  };
   const window = async (kind: Kind, ms: number): Promise<WindowTotals> => {
     const started = performance.now();
     const end = started + ms;
     const freshBefore = fresh;
+    const sendsBefore = kind === "reports" && mode === "queue" ? await sendCounts() : null;
     let floorRequests = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (performance.now() < end) {
           if (kind === "reports") {
+            const building = performance.now();
             const pending = nextReport();
+            clientMs += performance.now() - building;
             if (pending) await sendReport(pending, true);
             continue;
           }
           const t = performance.now();
-          const response = await fetch(
-            `${url}${kind === "queue-floor" ? "/__bench/queue" : "/api/v1/health"}`,
-            kind === "floor"
-              ? {}
-              : { method: "POST", headers: { "Content-Type": "application/json" }, body: sampleBody },
-          );
-          if (!response.ok) throw new Error(`${kind}: ${response.status} ${await response.text()}`);
-          await response.arrayBuffer();
+          await floorRequest(kind);
           if (kind === "floor-body") floorLatencies.push(performance.now() - t);
           floorRequests++;
         }
       }),
     );
-    return { ms: performance.now() - started, requests: kind === "reports" ? fresh - freshBefore : floorRequests };
+    const elapsed = performance.now() - started;
+    if (sendsBefore) {
+      const after = await sendCounts();
+      sends += after.sends - sendsBefore.sends;
+      sentMessages += after.messages - sendsBefore.messages;
+    }
+    return { ms: elapsed, requests: kind === "reports" ? fresh - freshBefore : floorRequests };
   };
 
   /** Every device sends what it has pending, as at the start of a working day, until none has any. */
@@ -265,20 +327,29 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
   for (const device of fleet.devices) fleet.usePeriod(device, day);
   await deliverAll();
   const kinds: Kind[] =
-    mode === "queue" ? ["floor-body", "reports", "floor", "queue-floor"] : ["floor-body", "reports", "floor"];
+    mode === "queue" ? ["floor-body", "reports", "floor", ...queueFloorKinds] : ["floor-body", "reports", "floor"];
   for (const kind of kinds) await window(kind, 1000);
+  clientMs = 0;
+  sends = 0;
+  sentMessages = 0;
   const totals = new Map<Kind, WindowTotals>();
+  /** With LOAD_PROFILE: the worker's own time per function in the windows of each kind. */
+  const profiles = new Map<Kind, SelfTimes>(kinds.filter((kind) => kind !== "floor").map((kind) => [kind, new Map()]));
   const latencyStart = latencies.length;
   floorLatencies.length = 0;
   const counted = { fresh, duplicates, replays, counters };
   // Every kind comes first, second, ... in turn.
   const orders = kinds.map((_, shift) => [...kinds.slice(shift), ...kinds.slice(0, shift)]);
   /** Per round, reports per second over each floor's: adjacent windows share the machine's load. */
-  const roundRatios: Array<{ floor: number; get: number; queue: number }> = [];
+  const roundRatios: Array<{ floor: number; get: number; queue: number; queueFloors: Map<Kind, number> }> = [];
   for (let r = 0; r < ROUNDS; r++) {
     const rates = new Map<Kind, number>();
     for (const kind of orders[r % orders.length] as Kind[]) {
-      const measuredWindow = await window(kind, WINDOW_MS);
+      const profile = profiles.get(kind);
+      const measuredWindow =
+        profiler && profile
+          ? await profiler.record(profile, () => window(kind, WINDOW_MS))
+          : await window(kind, WINDOW_MS);
       const sum = totals.get(kind) ?? { ms: 0, requests: 0 };
       sum.ms += measuredWindow.ms;
       sum.requests += measuredWindow.requests;
@@ -286,18 +357,74 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
       rates.set(kind, measuredWindow.requests / measuredWindow.ms);
     }
     const reports = rates.get("reports") ?? 0;
+    const floorRate = rates.get("floor-body") ?? 1;
     roundRatios.push({
-      floor: reports / (rates.get("floor-body") ?? 1),
+      floor: reports / floorRate,
       get: reports / (rates.get("floor") ?? 1),
-      queue: reports / (rates.get("queue-floor") ?? 1),
+      queue: routeFloor ? reports / (rates.get(routeFloor) ?? 1) : 0,
+      queueFloors: new Map(queueFloorKinds.map((kind) => [kind, (rates.get(kind) ?? 0) / floorRate])),
     });
   }
+  if (profiler) printProfiles(profiles, totals);
   const measured = {
     fresh: fresh - counted.fresh,
     duplicates: duplicates - counted.duplicates,
     replays: replays - counted.replays,
     counters: counters - counted.counters,
   };
+
+  /**
+   * Work per request, counted apart from the rounds: for each kind in turn, the CPU time of
+   * the local worker's processes (wrangler, its two workerd processes, and in them the local
+   * queue and D1) from the first of CPU_REQUESTS requests until the consumer has finished with
+   * every message they queued, less what the same processes use idle over as long (measured
+   * just before). CPU time, unlike requests per second, does not depend on what else the
+   * machine runs.
+   */
+  const cpuPerRequest = async (): Promise<Record<string, number> | null> => {
+    if (processGroupCpuMs(group) === null) return null;
+    const cpuNow = () => processGroupCpuMs(group) ?? 0;
+    const drained = async () => {
+      const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+      for (;;) {
+        const counts = await sendCounts();
+        if (counts.consumed >= counts.messages) return;
+        if (performance.now() > deadline) throw new Error("the queue consumer did not finish within the drain timeout");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    const result: Record<string, number> = {};
+    for (const kind of kinds) {
+      if (kind === "floor") continue;
+      if (mode === "queue") await drained();
+      const idleFrom = cpuNow();
+      const idleStarted = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const idlePerMs = (cpuNow() - idleFrom) / (performance.now() - idleStarted);
+      const started = performance.now();
+      const from = cpuNow();
+      const freshBefore = fresh;
+      let sent = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (sent < CPU_REQUESTS) {
+            sent++;
+            if (kind !== "reports") await floorRequest(kind);
+            else {
+              const pending = nextReport();
+              if (pending) await sendReport(pending, false);
+            }
+          }
+        }),
+      );
+      if (mode === "queue") await drained();
+      const used = cpuNow() - from - idlePerMs * (performance.now() - started);
+      const requests = kind === "reports" ? fresh - freshBefore : sent;
+      result[kind] = round(used / Math.max(1, requests), 2);
+    }
+    return result;
+  };
+  const cpu = await cpuPerRequest();
   const loadEnded = performance.now();
 
   // Every device delivers what is still pending (lost responses are sent again).
@@ -340,6 +467,9 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
     const sum = totals.get(kind) ?? { ms: 1, requests: 0 };
     return sum.requests / (sum.ms / 1000);
   };
+  const floorCpu = cpu?.["floor-body"];
+  const reportCpu = cpu?.reports;
+  const cpuRatioToFloor = floorCpu && reportCpu ? round(floorCpu / reportCpu, 2) : null;
   const freshPerSecond = perSecond("reports");
   const sorted = sortedCopy(latencies.slice(latencyStart));
   const reportSeconds = (totals.get("reports")?.ms ?? 0) / 1000;
@@ -350,8 +480,24 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
     freshPerSecond: round(freshPerSecond),
     ratioToFloor: round(median(roundRatios.map((r) => r.floor)), 2),
     ratioToGetFloor: round(median(roundRatios.map((r) => r.get)), 2),
-    queueFloorPerSecond: mode === "queue" ? round(perSecond("queue-floor")) : null,
-    ratioToQueueFloor: mode === "queue" ? round(median(roundRatios.map((r) => r.queue)), 2) : null,
+    queueFloorPerSecond: mode === "queue" && routeFloor ? round(perSecond(routeFloor)) : null,
+    ratioToQueueFloor: mode === "queue" && routeFloor ? round(median(roundRatios.map((r) => r.queue)), 2) : null,
+    queueFloors:
+      mode === "queue"
+        ? Object.fromEntries(
+            queueFloorKinds.map((kind) => [
+              kind.slice("queue-floor:".length),
+              {
+                perSecond: round(perSecond(kind)),
+                ratioToFloor: round(median(roundRatios.map((r) => r.queueFloors.get(kind) ?? 0)), 2),
+              },
+            ]),
+          )
+        : {},
+    reportsPerSend: mode === "queue" ? round(sentMessages / Math.max(1, sends), 2) : null,
+    clientMsPerReport: round(clientMs / Math.max(1, measured.fresh), 3),
+    cpu,
+    cpuRatioToFloor,
     ratioSpread: [
       round(Math.min(...roundRatios.map((r) => r.floor)), 2),
       round(Math.max(...roundRatios.map((r) => r.floor)), 2),
@@ -373,13 +519,36 @@ async function measureMode(mode: string, url: string, shared: Shared): Promise<M
   };
 }
 
+function printProfiles(profiles: Map<string, SelfTimes>, totals: Map<string, WindowTotals>): void {
+  console.log("  The worker's JavaScript (DevTools profile), busy ms per request by kind of window:");
+  printTable([
+    ["window", "requests", "busy ms", "busy ms/request"],
+    ...[...profiles].map(([kind, times]) => {
+      const requests = totals.get(kind)?.requests ?? 0;
+      return [kind, String(requests), String(busyMs(times)), String(round(busyMs(times) / Math.max(1, requests), 3))];
+    }),
+  ]);
+  for (const [kind, times] of profiles) {
+    if (kind !== "reports" && kind !== "floor-body") continue;
+    console.log(`  Most of the worker's time in the ${kind} windows (own time, share of busy time):`);
+    for (const entry of topSelfTimes(times, 14)) console.log(`    ${entry.share}%  ${entry.ms} ms  ${entry.name}`);
+  }
+}
+
 async function main(): Promise<void> {
   const results: ModeResult[] = [];
   const persistTo = mkdtempSync(join(tmpdir(), "shadowlight-load-"));
   const port = await freePort();
   const config = loadWorkerConfig();
+  const inspectorPort = PROFILE ? await freePort() : undefined;
   const start = (mode: string) =>
-    startWorker({ port, persistTo, config, vars: { ENROLLMENT_TOKEN, ADMIN_TOKEN, INGEST_MODE: mode } });
+    startWorker({
+      port,
+      persistTo,
+      config,
+      vars: { ENROLLMENT_TOKEN, ADMIN_TOKEN, INGEST_MODE: mode },
+      ...(inspectorPort ? { inspectorPort } : {}),
+    });
   let worker: RunningWorker | null = null;
   try {
     await applyMigrations(persistTo);
@@ -404,11 +573,13 @@ async function main(): Promise<void> {
         await worker.stop();
         worker = await start(mode);
       }
-      const windows = mode === "queue" ? 4 : 3;
+      const windows = mode === "queue" ? 3 + QUEUE_FLOORS.length : 3;
       console.log(
         `Mode ${mode}: concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${windows} windows of ${WINDOW_MS} ms`,
       );
-      const result = await measureMode(mode, worker.url, shared);
+      const profiler = inspectorPort ? new WorkerProfiler(inspectorPort) : null;
+      const group = worker.process.pid ?? 0;
+      const result = await measureMode(mode, worker.url, shared, profiler, group).finally(() => profiler?.close());
       results.push(result);
       for (const mismatch of result.mismatches.slice(0, 10)) console.log(`    ${mismatch}`);
     }
@@ -462,6 +633,42 @@ async function main(): Promise<void> {
     ]),
   ]);
   console.log(
+    `\nCPU time of the local worker's processes per request (${CPU_REQUESTS} requests of each kind after the rounds,` +
+      " until the queue consumer finished with them, less idle use; reports: per fresh report):",
+  );
+  printTable([
+    ["mode", "kind", "CPU ms/request", "floor CPU over this"],
+    ...results.flatMap((r) =>
+      Object.entries(r.cpu ?? {}).map(([kind, ms]) => [
+        r.mode,
+        kind,
+        String(ms),
+        String(round((r.cpu?.["floor-body"] ?? 0) / Math.max(0.01, ms), 2)),
+      ]),
+    ),
+  ]);
+  for (const r of results) {
+    console.log(
+      `  ${r.mode}: cpuRatioToFloor ${r.cpuRatioToFloor ?? "- (no /proc)"}: the ratio to the floor where the worker's processes are what limits both`,
+    );
+  }
+  const queued = results.find((r) => r.mode === "queue");
+  if (queued && Object.keys(queued.queueFloors).length > 0) {
+    console.log("\nQueue floors (queue mode): the floor plus one queue message, sent each way");
+    printTable([
+      ["way", "requests/s", "ratio to floor"],
+      ...Object.entries(queued.queueFloors).map(([way, floor]) => [
+        way,
+        String(floor.perSecond),
+        String(floor.ratioToFloor),
+      ]),
+    ]);
+    console.log(
+      `  reports per queue send in the report windows: ${queued.reportsPerSend} (duplicates and replays included);` +
+        ` the load generator spent ${queued.clientMsPerReport} ms building each report on the same cores`,
+    );
+  }
+  console.log(
     "  floor: POST /api/v1/health with a report of the same size, read and ignored (no database); GET: the same\n" +
       "  without a body; queue floor: the floor plus one send of its body to the report queue (Miniflare's, in the\n" +
       "  worker's process). ratio: median over rounds of reports/s over floor/s in adjacent windows (vs queue floor:\n" +
@@ -484,6 +691,7 @@ async function main(): Promise<void> {
       bench: "load",
       ratioToFloor: primary.ratioToFloor,
       ratioToQueueFloor: primary.ratioToQueueFloor,
+      cpuRatioToFloor: primary.cpuRatioToFloor,
       target: BUDGETS.ingestMinRatioToFloor,
       mode: primary.mode,
       totalsExact: exact,
