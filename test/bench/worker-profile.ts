@@ -43,7 +43,13 @@ export class WorkerProfiler {
     }>;
     const target = targets.find((each) => each.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
     if (!target) throw new Error(`the inspector on port ${this.inspectorPort} lists no worker to profile`);
-    const socket = new WebSocket(target);
+    // Wrangler's inspector proxy accepts only connections from a local Origin; Node's WebSocket
+    // (undici's) takes headers in its second argument, which the DOM's type does not know.
+    const NodeWebSocket = WebSocket as unknown as new (
+      url: string,
+      init: { headers: Record<string, string> },
+    ) => WebSocket;
+    const socket = new NodeWebSocket(target, { headers: { Origin: "http://127.0.0.1" } });
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener("open", () => resolve(), { once: true });
       socket.addEventListener("error", () => reject(new Error(`cannot reach the inspector at ${target}`)), {
