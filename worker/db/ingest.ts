@@ -28,7 +28,7 @@
  * device's `ingest_seq`. So two reports of one device checked at the same time can never
  * both be written: the second is checked again against what the first stored.
  */
-import { chunk, ROWS_PER_STATEMENT, type Row, rowsOf, spans, statementsFor } from "./statements";
+import { chunk, newDevicesOfDay, ROWS_PER_STATEMENT, type Row, rowsOf, spans, statementsFor } from "./statements";
 
 /** One device's merged counts and the `ingest_seq` its checks were made against. */
 export interface DeviceCounts {
@@ -75,20 +75,15 @@ const ROLLUPS = `${rowsOf(COUNTER)}
   GROUP BY v.day, v.tool, v.event, v.policy_version
   ON CONFLICT (day, tool, event, policy_version) DO UPDATE SET n = daily_rollups.n + excluded.n`;
 
-const TOOL_DAYS = `${rowsOf(COUNTER)}
-  INSERT INTO tool_days (day, tool, devices)
-  SELECT v.day, v.tool, count(DISTINCT v.device_id) FROM v
-  WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = v.device_id AND c.day = v.day AND c.tool = v.tool)
-  GROUP BY v.day, v.tool
-  ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + excluded.devices`;
+const TOOL_DAYS = newDevicesOfDay(COUNTER, "tool_days", { tool: "tool" }, "daily_counters", ["tool"]);
 
-const EVENT_DAYS = `${rowsOf(COUNTER)}
-  INSERT INTO event_days (day, event, policy_version, devices)
-  SELECT v.day, v.event, v.policy_version, count(DISTINCT v.device_id) FROM v
-  WHERE NOT EXISTS (SELECT 1 FROM daily_counters AS c WHERE c.device_id = v.device_id AND c.day = v.day
-    AND c.event = v.event AND c.policy_version = v.policy_version)
-  GROUP BY v.day, v.event, v.policy_version
-  ON CONFLICT (day, event, policy_version) DO UPDATE SET devices = event_days.devices + excluded.devices`;
+const EVENT_DAYS = newDevicesOfDay(
+  COUNTER,
+  "event_days",
+  { event: "event", policy_version: "policy_version" },
+  "daily_counters",
+  ["event", "policy_version"],
+);
 
 const COUNTERS = `${rowsOf(COUNTER)}
   INSERT INTO daily_counters (device_id, day, tool, event, policy_version, n)
@@ -153,13 +148,9 @@ const DEVICE_DAYS = `${rowsOf(["day", "device_id"])}
 
 const EXTENSION = ["device_id", "day", "extension", "enabled"];
 
-const EXTENSION_TOOL_DAYS = `${rowsOf(EXTENSION)}
-  INSERT INTO tool_days (day, tool, devices)
-  SELECT v.day, v.extension, count(DISTINCT v.device_id) FROM v
-  WHERE NOT EXISTS (SELECT 1 FROM device_extensions AS e WHERE e.device_id = v.device_id AND e.day = v.day
-    AND e.extension = v.extension)
-  GROUP BY v.day, v.extension
-  ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + excluded.devices`;
+const EXTENSION_TOOL_DAYS = newDevicesOfDay(EXTENSION, "tool_days", { tool: "extension" }, "device_extensions", [
+  "extension",
+]);
 
 const EXTENSIONS = `${rowsOf(EXTENSION)}
   INSERT INTO device_extensions (device_id, day, extension, enabled)
@@ -169,12 +160,7 @@ const EXTENSIONS = `${rowsOf(EXTENSION)}
 
 const BROWSER = ["device_id", "day", "browser"];
 
-const BROWSER_TOOL_DAYS = `${rowsOf(BROWSER)}
-  INSERT INTO tool_days (day, tool, devices)
-  SELECT v.day, v.browser, count(DISTINCT v.device_id) FROM v
-  WHERE NOT EXISTS (SELECT 1 FROM device_browsers AS b WHERE b.device_id = v.device_id AND b.day = v.day)
-  GROUP BY v.day, v.browser
-  ON CONFLICT (day, tool) DO UPDATE SET devices = tool_days.devices + excluded.devices`;
+const BROWSER_TOOL_DAYS = newDevicesOfDay(BROWSER, "tool_days", { tool: "browser" }, "device_browsers", []);
 
 const BROWSERS = `${rowsOf(BROWSER)}
   INSERT INTO device_browsers (device_id, day, browser) SELECT device_id, day, browser FROM v WHERE true
@@ -186,13 +172,7 @@ const UNKNOWN_EXTENSIONS = `${rowsOf(["device_id", "day", "n"])}
 
 const EMBED = ["device_id", "day", "site", "tool", "n"];
 
-const EMBED_DAYS = `${rowsOf(EMBED)}
-  INSERT INTO embed_days (day, site, tool, devices)
-  SELECT v.day, v.site, v.tool, count(DISTINCT v.device_id) FROM v
-  WHERE NOT EXISTS (SELECT 1 FROM embeds AS e WHERE e.device_id = v.device_id AND e.day = v.day
-    AND e.site = v.site AND e.tool = v.tool)
-  GROUP BY v.day, v.site, v.tool
-  ON CONFLICT (day, site, tool) DO UPDATE SET devices = embed_days.devices + excluded.devices`;
+const EMBED_DAYS = newDevicesOfDay(EMBED, "embed_days", { site: "site", tool: "tool" }, "embeds", ["site", "tool"]);
 
 const EMBEDS = `${rowsOf(EMBED)}
   INSERT INTO embeds (device_id, day, site, tool, n) SELECT device_id, day, site, tool, n FROM v WHERE true

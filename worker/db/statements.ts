@@ -45,3 +45,28 @@ export function spans<T>(
   }
   return found;
 }
+
+/**
+ * Adds to `rollup`, a count of distinct devices per day and key, the devices whose first row
+ * of that day and key this is: those with no row yet in `raw`, the per-device table keyed by
+ * device, day and the `matched` columns of v. `keys` names each key column of the rollup
+ * after the column of v that fills it. Runs just before the upsert into `raw`, in the same
+ * transaction, over the same rows (`columns`).
+ */
+export function newDevicesOfDay(
+  columns: string[],
+  rollup: string,
+  keys: Record<string, string>,
+  raw: string,
+  matched: string[],
+): string {
+  const rollupKeys = ["day", ...Object.keys(keys)].join(", ");
+  const values = ["day", ...Object.values(keys)].map((column) => `v.${column}`).join(", ");
+  const match = ["device_id", "day", ...matched].map((column) => `r.${column} = v.${column}`).join(" AND ");
+  return `${rowsOf(columns)}
+  INSERT INTO ${rollup} (${rollupKeys}, devices)
+  SELECT ${values}, count(DISTINCT v.device_id) FROM v
+  WHERE NOT EXISTS (SELECT 1 FROM ${raw} AS r WHERE ${match})
+  GROUP BY ${values}
+  ON CONFLICT (${rollupKeys}) DO UPDATE SET devices = ${rollup}.devices + excluded.devices`;
+}
