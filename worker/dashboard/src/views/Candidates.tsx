@@ -1,6 +1,6 @@
 import { send, useAction, useResource } from "../api";
 import { FigureCell, WithheldNote } from "../components/figures";
-import { Async, Empty, PageTitle, Problem, ReadOnlyNote, TableHead } from "../components/ui";
+import { Async, DataTable, Empty, PageTitle, Problem, ReadOnlyNote } from "../components/ui";
 import { daySpan, num } from "../format";
 import { CANDIDATE_SIGNAL_NAMES, CANDIDATE_STATE_NAMES } from "../labels";
 import type { ViewProps } from "../main";
@@ -97,67 +97,63 @@ function List({
     <>
       <ReadOnlyNote action="triage candidates" />
       <Problem error={error} />
-      <div class="table-scroll">
-        <table class="data candidates">
-          <TableHead
-            columns={[
-              "Domain",
-              "Signals",
-              { label: "Devices", num: true },
-              { label: "Visits", num: true },
-              "Seen",
-              "Triage",
-            ]}
-          />
-          <tbody>
-            {[...candidates].sort(byReach).map((c) => (
-              <tr key={c.domain} data-domain={c.domain}>
-                <th scope="row">
-                  <span class="mono">{c.domain}</span>
-                  {c.fewerThanK && <span class="vendor">seen by fewer than {num(k)} devices</span>}
-                </th>
-                <td data-testid="signals">
-                  <span class="tags">
-                    {c.signals.map((signal) => (
-                      <span key={signal} class="badge" data-signal={signal}>
-                        {CANDIDATE_SIGNAL_NAMES[signal]}
-                      </span>
-                    ))}
+      <DataTable
+        class="candidates"
+        columns={[
+          "Domain",
+          "Signals",
+          { label: "Devices", num: true },
+          { label: "Visits", num: true },
+          "Seen",
+          "Triage",
+        ]}
+      >
+        {[...candidates].sort(byReach).map((c) => (
+          <tr key={c.domain} data-domain={c.domain}>
+            <th scope="row">
+              <span class="mono">{c.domain}</span>
+              {c.fewerThanK && <span class="vendor">seen by fewer than {num(k)} devices</span>}
+            </th>
+            <td data-testid="signals">
+              <span class="tags">
+                {c.signals.map((signal) => (
+                  <span key={signal} class="badge" data-signal={signal}>
+                    {CANDIDATE_SIGNAL_NAMES[signal]}
                   </span>
-                </td>
-                <FigureCell value={c.devices} />
-                <FigureCell value={c.visits} />
-                <td class="nowrap">{daySpan(c.firstSeen, c.lastSeen, c.fewerThanK)}</td>
-                <td class="row-actions">
-                  {c.state === "new" && (
-                    <button
-                      type="button"
-                      class="small"
-                      disabled={!canEdit || busy !== null}
-                      aria-label={`Add to the catalog: ${c.domain}`}
-                      onClick={() => promote(c.domain)}
-                    >
-                      Add to the catalog
-                    </button>
-                  )}
-                  {STATES.filter((s) => s !== c.state).map((s) => (
-                    <button
-                      key={s}
-                      type="button"
-                      class="secondary small"
-                      disabled={!canEdit || busy !== null}
-                      aria-label={`${actionLabel(s)}: ${c.domain}`}
-                      onClick={() => change(c.domain, s)}
-                    >
-                      {actionLabel(s)}
-                    </button>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                ))}
+              </span>
+            </td>
+            <FigureCell value={c.devices} />
+            <FigureCell value={c.visits} />
+            <td class="nowrap">{daySpan(c.firstSeen, c.lastSeen, c.fewerThanK)}</td>
+            <td class="row-actions">
+              {c.state === "new" && (
+                <button
+                  type="button"
+                  class="small"
+                  disabled={!canEdit || busy !== null}
+                  aria-label={`Add to the catalog: ${c.domain}`}
+                  onClick={() => promote(c.domain)}
+                >
+                  Add to the catalog
+                </button>
+              )}
+              {STATES.filter((s) => s !== c.state).map((s) => (
+                <button
+                  key={s}
+                  type="button"
+                  class="secondary small"
+                  disabled={!canEdit || busy !== null}
+                  aria-label={`${actionLabel(s)}: ${c.domain}`}
+                  onClick={() => change(c.domain, s)}
+                >
+                  {actionLabel(s)}
+                </button>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {candidates.some((c) => c.fewerThanK) && <WithheldNote />}
     </>
   );
@@ -193,34 +189,29 @@ function Extensions({ extensions, onChanged }: { extensions: ExtensionCandidate[
     <section aria-labelledby="extension-candidates">
       <h3 id="extension-candidates">Extensions held by at least {num(k)} devices</h3>
       <Problem error={error} />
-      <div class="table-scroll">
-        <table class="data candidates">
-          <TableHead columns={["Store", "Extension id", { label: "Devices", num: true }, "Seen", ""]} />
-          <tbody>
-            {extensions.map((candidate) => (
-              <tr key={`${candidate.store}:${candidate.id}`} data-extension={candidate.id}>
-                <td>{candidate.store}</td>
-                <th scope="row" class="mono">
-                  {candidate.id}
-                </th>
-                <td class="num">{num(candidate.devices)}</td>
-                <td class="nowrap">{daySpan(candidate.firstSeen, candidate.lastSeen, false)}</td>
-                <td class="row-actions">
-                  <button
-                    type="button"
-                    class="small"
-                    disabled={!canEdit || busy !== null}
-                    aria-label={`Add to the catalog: ${candidate.id}`}
-                    onClick={() => add(candidate)}
-                  >
-                    Add to the catalog
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="candidates" columns={["Store", "Extension id", { label: "Devices", num: true }, "Seen", ""]}>
+        {extensions.map((candidate) => (
+          <tr key={`${candidate.store}:${candidate.id}`} data-extension={candidate.id}>
+            <td>{candidate.store}</td>
+            <th scope="row" class="mono">
+              {candidate.id}
+            </th>
+            <td class="num">{num(candidate.devices)}</td>
+            <td class="nowrap">{daySpan(candidate.firstSeen, candidate.lastSeen, false)}</td>
+            <td class="row-actions">
+              <button
+                type="button"
+                class="small"
+                disabled={!canEdit || busy !== null}
+                aria-label={`Add to the catalog: ${candidate.id}`}
+                onClick={() => add(candidate)}
+              >
+                Add to the catalog
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }
