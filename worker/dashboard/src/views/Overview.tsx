@@ -84,9 +84,7 @@ function Body({ data }: { data: OverviewData }) {
 
       <div class="columns">
         <Ranking
-          id="top-tools"
-          title="Top tools by devices (7 days)"
-          empty="No tool was used by enough devices in the last 7 days to be shown."
+          of="tool"
           rows={data.topTools.map((tool) => ({
             key: tool.id,
             name: tool.name,
@@ -96,9 +94,7 @@ function Body({ data }: { data: OverviewData }) {
           }))}
         />
         <Ranking
-          id="top-categories"
-          title="Top categories by devices (7 days)"
-          empty="No category was used by enough devices in the last 7 days to be shown."
+          of="category"
           rows={data.topCategories.map((category) => ({
             key: category.category,
             name: category.name,
@@ -140,10 +136,17 @@ interface RankingRow {
   category?: string;
 }
 
-/** A ranking by devices with a bar each; only rows of at least k devices reach it. */
-function Ranking({ id, title, empty, rows }: { id: string; title: string; empty: string; rows: RankingRow[] }) {
+/**
+ * The top tools or categories by devices over the last 7 days, with a bar each; only rows of
+ * at least k devices reach it. A tool's row also names its category.
+ */
+function Ranking({ of, rows }: { of: "tool" | "category"; rows: RankingRow[] }) {
+  const plural = of === "tool" ? "tools" : "categories";
+  const id = `top-${plural}`;
+  const title = `Top ${plural} by devices (7 days)`;
+  const empty = `No ${of} was used by enough devices in the last 7 days to be shown.`;
   const max = Math.max(0, ...rows.map((row) => row.devices));
-  const withCategory = rows.some((row) => row.category !== undefined);
+  const withCategory = of === "tool";
   return (
     <section class="card" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
