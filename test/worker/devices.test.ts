@@ -12,7 +12,6 @@ import {
   admin,
   adminJson,
   call,
-  counters,
   countRows,
   enrollDevice,
   enrollInGroup,
@@ -20,7 +19,7 @@ import {
   json,
   nextAddress,
   query,
-  report,
+  reportCounters,
   today,
   VIEWER,
 } from "./helpers";
@@ -123,7 +122,7 @@ describe("enrollment tokens", () => {
 describe("devices", () => {
   it("lists devices by week only, and revokes one, whose token then gets its own answer", async () => {
     const device = await enrollInGroup("Engineering");
-    expect((await report(device.deviceToken, counters(today(), [["chatgpt", "visit", 1]]))).status).toBe(200);
+    expect((await reportCounters(device.deviceToken, today(), [["chatgpt", "visit", 1]])).status).toBe(200);
     const listed = await expectJson(await admin("/devices"), 200, devicesResponse);
     expect(listed.devices.find((entry) => entry.id === device.deviceId)).toEqual({
       id: device.deviceId,
@@ -145,7 +144,7 @@ describe("devices", () => {
     const after = await expectJson(await admin("/devices"), 200, devicesResponse);
     expect(after.revoked).toBe(listed.revoked + 1);
     expect(after.enrolled).toBe(listed.enrolled - 1);
-    const refusedReport = await report(device.deviceToken, counters(today(), [["chatgpt", "visit", 2]]));
+    const refusedReport = await reportCounters(device.deviceToken, today(), [["chatgpt", "visit", 2]]);
     expect(refusedReport.status).toBe(403);
     expect(errorResponse.parse(await refusedReport.json()).code).toBe("device_revoked");
     const refusedPolicy = await call("/api/v1/policy", { headers: { Authorization: `Bearer ${device.deviceToken}` } });
@@ -156,7 +155,7 @@ describe("devices", () => {
 
     // Re-admitted, the same token works again.
     expect((await admin(`/devices/${device.deviceId}/readmit`, { method: "POST" })).status).toBe(200);
-    expect((await report(device.deviceToken, counters(today(), [["chatgpt", "visit", 2]]))).status).toBe(200);
+    expect((await reportCounters(device.deviceToken, today(), [["chatgpt", "visit", 2]])).status).toBe(200);
     expect((await admin(`/devices/${device.deviceId}/readmit`, { method: "POST" })).status).toBe(409);
     expect(await query("select action from audit_log where target = ? order by id", device.deviceId)).toEqual([
       { action: "device.revoke" },
@@ -217,7 +216,7 @@ describe("device request rate limit", () => {
     expect(status).toBe(429);
     expect(requests).toBeGreaterThan(20);
     const before = await countRows("daily_counters");
-    const refused = await report(deviceToken, counters(today(), [["deepl", "visit", 2]]));
+    const refused = await reportCounters(deviceToken, today(), [["deepl", "visit", 2]]);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBe(60);
     const body = errorResponse.parse(await refused.json());

@@ -66,6 +66,15 @@ export function report(deviceToken: string, body: ReportRequest | unknown): Prom
   return json("/api/v1/reports", body, { Authorization: `Bearer ${deviceToken}` });
 }
 
+/** Sends one device's report of counters for one day (entries as for `counters`). */
+export function reportCounters(
+  deviceToken: string,
+  day: string,
+  entries: Array<[string, string, number, number?]>,
+): Promise<Response> {
+  return report(deviceToken, counters(day, entries));
+}
+
 export function admin(path: string, init: RequestInit = {}, token = ADMIN): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set("Authorization", `Bearer ${token}`);

@@ -21,6 +21,7 @@ import {
   expectJson,
   query,
   report,
+  reportCounters,
   today,
   VIEWER,
 } from "./helpers";
@@ -39,7 +40,7 @@ describe("tool detail and review", () => {
     for (const [i, device] of fleet.entries()) {
       const entries: Array<[string, string, number]> = [["midjourney", "visit", i + 1]];
       if (i === 4) entries.push(["midjourney", "nudge_shown", 1]);
-      expect((await report(device.deviceToken, counters(day, entries))).status).toBe(200);
+      expect((await reportCounters(device.deviceToken, day, entries)).status).toBe(200);
     }
     const earlier = counters(addDays(day, -10), [["midjourney", "visit", 2]]);
     expect((await report(fleet[0]?.deviceToken ?? "", earlier)).status).toBe(200);

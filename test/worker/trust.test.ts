@@ -21,6 +21,7 @@ import {
   nextAddress,
   query,
   report,
+  reportCounters,
   today,
 } from "./helpers";
 
@@ -116,9 +117,9 @@ describe("inflated and impossible counts", () => {
     expect(reasons.map((r) => r.reason)).toEqual(["answer_without_nudge"]);
 
     // Stored nudges count: shown in one report, answered in the next, is honest.
-    expect((await report(deviceToken, counters(day, [["google-gemini", "nudge_shown", 2]]))).status).toBe(200);
-    expect((await report(deviceToken, counters(day, [["google-gemini", "acknowledged", 1]]))).status).toBe(200);
-    expect((await report(deviceToken, counters(day, [["google-gemini", "dismissed", 1]]))).status).toBe(200);
+    expect((await reportCounters(deviceToken, day, [["google-gemini", "nudge_shown", 2]])).status).toBe(200);
+    expect((await reportCounters(deviceToken, day, [["google-gemini", "acknowledged", 1]])).status).toBe(200);
+    expect((await reportCounters(deviceToken, day, [["google-gemini", "dismissed", 1]])).status).toBe(200);
     const third = await refusedReport(deviceToken, counters(day, [["google-gemini", "left", 1]]));
     expect(third.map((r) => r.reason)).toEqual(["answer_without_nudge"]);
   });
