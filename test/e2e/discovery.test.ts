@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReportRequest } from "../../shared/protocol";
 import {
   adminGet,
+  adminPut,
   type Browser,
   deviceCounts,
   expectOnlyCounts,
-  launchBrowser,
   liveServiceWorker,
+  openSession,
   recordServerTraffic,
   type Stack,
   sendNow,
-  startStack,
   type Traffic,
   testExtension,
 } from "./harness";
@@ -43,24 +43,24 @@ describe("discovery: AI extensions and AI inside other sites", () => {
     catalogued = testExtension(work, "Contoso Notes Helper", "Takes meeting notes for Contoso staff.");
     unknownAi = testExtension(work, "GPT Quick Notes", "Private drafting pad.");
     ordinary = testExtension(work, "Tab Tidy", "Sorts your tabs.");
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
     // A test catalog entry: the organization's own entry for the first extension, by its id.
-    const put = await fetch(`${stack.serverUrl}/api/admin/organization/org-notes-helper`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${stack.tokens.admin}`, "Content-Type": "application/json" },
-      body: JSON.stringify({
+    const prepare = (started: Stack) =>
+      adminPut(started, "/organization/org-notes-helper", {
         id: "org-notes-helper",
         name: "Contoso Notes Helper",
         vendor: "Contoso IT",
         category: "meetings",
         extensions: { chrome: [catalogued.id] },
-      }),
-    });
-    expect(put.status, await put.text()).toBeLessThan(300);
-    browser = await launchBrowser(stack.extensionPath, [SITE_HOST, "api.openai.com"], stack.site.port, {
-      otherExtensions: [catalogued.path, unknownAi.path, ordinary.path],
-    });
-    traffic = recordServerTraffic(browser, stack.serverUrl);
+      });
+    ({ stack, browser } = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      prepare,
+      hosts: [SITE_HOST, "api.openai.com"],
+      launch: { otherExtensions: [catalogued.path, unknownAi.path, ordinary.path] },
+      watch: (opened, started) => {
+        traffic = recordServerTraffic(opened, started.serverUrl);
+      },
+    }));
     // The organization's census key, as the options page stores it (managed settings win over it).
     await (await liveServiceWorker(browser)).evaluate(
       (key) =>

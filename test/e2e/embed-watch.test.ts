@@ -1,14 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  adminPut,
-  type Browser,
-  deviceCounts,
-  extensionStorage,
-  launchBrowser,
-  type Stack,
-  startStack,
-} from "./harness";
+import { adminPut, type Browser, deviceCounts, extensionStorage, openSession, type Stack } from "./harness";
 
 /*
  * Requests to AI API hosts are watched across service-worker restarts: the browser stops an
@@ -62,15 +54,18 @@ describe("watching the organization's API hosts across service-worker restarts",
   const embeds = async (tool: string) => (await deviceCounts(browser))[`embed:northwind-retail.com ${tool}`] ?? 0;
 
   beforeAll(async () => {
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    await adminPut(stack, `/organization/${ENTRY}`, {
-      id: ENTRY,
-      name: "Contoso LLM gateway",
-      vendor: "Contoso IT",
-      category: "chat",
-      apiHosts: [ORG_API],
-    });
-    browser = await launchBrowser(stack.extensionPath, [SHOP, ORG_API, "api.openai.com"], stack.site.port);
+    ({ stack, browser } = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      prepare: (started) =>
+        adminPut(started, `/organization/${ENTRY}`, {
+          id: ENTRY,
+          name: "Contoso LLM gateway",
+          vendor: "Contoso IT",
+          category: "chat",
+          apiHosts: [ORG_API],
+        }),
+      hosts: [SHOP, ORG_API, "api.openai.com"],
+    }));
   }, 120_000);
 
   afterAll(async () => {

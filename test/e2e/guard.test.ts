@@ -1,24 +1,21 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyInput } from "../../shared/policy/schema";
-import type { ReportRequest } from "../../shared/protocol";
 import {
   ARTIFACTS,
   type Browser,
   deviceCounts,
   extensionStorage,
-  launchBrowser,
+  lastSentReport,
+  openSession,
   PAGE_SECRETS,
-  publishPolicy,
   type Stack,
   sendNow,
   sessionStorage,
-  startStack,
-  waitForPolicy,
 } from "./harness";
 import { hookShadowRoots } from "./page-hooks";
 import { find, gone, pressNamed, query, textOf } from "./screen";
@@ -104,15 +101,16 @@ describe("the sensitive-data guard in real Chromium", () => {
   ]);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    version = await publishPolicy(stack, POLICY);
-    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
-    // Every request of the browser, to any host, with its body: the privacy capture.
-    browser.context.on("request", (request) => {
-      requests.push(`${request.url()}\n${request.postData() ?? ""}\n${JSON.stringify(request.headers())}`);
-    });
-    await waitForPolicy(browser, version);
+    ({ stack, browser, version } = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      policy: POLICY,
+      hosts: HOSTS,
+      // Every request of the browser, to any host, with its body: the privacy capture.
+      watch: (opened) =>
+        opened.context.on("request", (request) => {
+          requests.push(`${request.url()}\n${request.postData() ?? ""}\n${JSON.stringify(request.headers())}`);
+        }),
+    }));
     for (const host of HOSTS) {
       await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: `https://${host}` });
     }
@@ -347,8 +345,9 @@ describe("the sensitive-data guard in real Chromium", () => {
     expect(await popup.getByTestId("sent-kinds").textContent()).toContain("sensitive-data guard");
     expect(await popup.getByTestId("last-sent").textContent()).toContain('"outcome": "pasted_anyway"');
     await popup.close();
-    const { lastReport } = (await extensionStorage(browser)) as { lastReport: { report: ReportRequest } };
-    const sent = (lastReport.report.guard ?? []).map((g) => `${g.tool} ${g.detector} ${g.outcome} ${g.n}`).sort();
+    const sent = ((await lastSentReport(browser)).guard ?? [])
+      .map((g) => `${g.tool} ${g.detector} ${g.outcome} ${g.n}`)
+      .sort();
     expect(sent).toEqual([
       "chatgpt payment-card pasted_anyway 4",
       "chatgpt payment-card removed 3",

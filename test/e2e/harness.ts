@@ -16,7 +16,7 @@ import type { TabDecision } from "../../extension/lib/state";
 import indexJson from "../../policies/dist/index.json";
 import type { CompiledIndex } from "../../shared/catalog/compile";
 import type { PolicyInput } from "../../shared/policy/schema";
-import { reportRequest } from "../../shared/protocol";
+import { type ReportRequest, reportRequest } from "../../shared/protocol";
 import { newEvidenceKey, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { type Browser, CHROMIUM, type FakeSite, launchBrowser, startFakeSite } from "../support/chromium";
 import { countsByName } from "../support/counts";
@@ -212,6 +212,19 @@ export async function adminPut<T>(stack: Stack, path: string, body: unknown): Pr
   return (await response.json()) as T;
 }
 
+/** The report the extension sent last, as it keeps it for the popup's "last sent" view. */
+export async function lastSentReport(browser: Browser): Promise<ReportRequest> {
+  const { lastReport } = (await extensionStorage(browser)) as { lastReport?: { report: unknown } };
+  if (!lastReport) throw new Error("the extension keeps no sent report");
+  return reportRequest.parse(lastReport.report);
+}
+
+/** The device id the extension enrolled with; null before it enrolled or once it forgot it. */
+export async function enrolledDeviceId(browser: Browser): Promise<string | null> {
+  const { device } = (await extensionStorage(browser)) as { device?: { deviceId: string } | null };
+  return device?.deviceId ?? null;
+}
+
 /** The device's counts by name, summed over days ("chatgpt acknowledged v1" = 1). */
 export async function deviceCounts(browser: Browser): Promise<Record<string, number>> {
   const { counters } = (await extensionStorage(browser)) as { counters?: CounterBook };
@@ -262,6 +275,46 @@ export async function waitForPolicy(browser: Browser, version: number, timeout =
     if (policy?.response.policy.version === version) return;
     if (Date.now() > deadline) throw new Error(`the extension never fetched policy v${version}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export interface Session {
+  stack: Stack;
+  browser: Browser;
+  /** The version the server gave the session's policy; 0 when it published none. */
+  version: number;
+}
+
+/**
+ * How most end-to-end files begin: the stack (with the extra worker variables `vars`), `policy`
+ * published when given, `prepare` run against the worker (what the extension must find at
+ * start-up), then Chromium with the extension and the fake site serving `hosts`. `watch` sees
+ * the browser before anything waits on it, so it can record the first requests. With a policy,
+ * the session is open once the extension holds it. A session that fails to open closes what it
+ * started.
+ */
+export async function openSession(options: {
+  hosts: string[];
+  vars?: Record<string, string>;
+  policy?: PolicyInput;
+  prepare?: (stack: Stack) => Promise<unknown>;
+  launch?: Parameters<typeof launchBrowser>[3];
+  watch?: (browser: Browser, stack: Stack) => void;
+}): Promise<Session> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const stack = await startStack({ vars: options.vars });
+  let browser: Browser | undefined;
+  try {
+    const version = options.policy ? await publishPolicy(stack, options.policy) : 0;
+    await options.prepare?.(stack);
+    browser = await launchBrowser(stack.extensionPath, options.hosts, stack.site.port, options.launch);
+    options.watch?.(browser, stack);
+    if (options.policy) await waitForPolicy(browser, version);
+    return { stack, browser, version };
+  } catch (error) {
+    await browser?.close();
+    await stack.close();
+    throw error;
   }
 }
 

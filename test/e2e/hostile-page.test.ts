@@ -1,20 +1,15 @@
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyInput } from "../../shared/policy/schema";
-import type { ReportRequest } from "../../shared/protocol";
 import {
   ARTIFACTS,
   type Browser,
   decided,
   deviceCounts,
-  extensionStorage,
-  launchBrowser,
-  publishPolicy,
+  lastSentReport,
+  openSession,
   type Stack,
   sendNow,
-  startStack,
-  waitForPolicy,
 } from "./harness";
 import { hookShadowRoots } from "./page-hooks";
 import { find, inExtensionWorld, pressNamed } from "./screen";
@@ -93,11 +88,7 @@ describe("a hostile page against the nudge", () => {
   let version = 0;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack();
-    version = await publishPolicy(stack, POLICY);
-    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
-    await waitForPolicy(browser, version);
+    ({ stack, browser, version } = await openSession({ policy: POLICY, hosts: HOSTS }));
   });
 
   afterAll(async () => {
@@ -323,8 +314,7 @@ describe("a hostile page against the nudge", () => {
     const { result, popup } = await sendNow(browser);
     await popup.close();
     expect(result).toMatch(/^Sent/);
-    const { lastReport } = (await extensionStorage(browser)) as { lastReport: { report: ReportRequest } };
-    const sent = lastReport.report.days.flatMap((day) => day.counters.map((c) => `${c.tool} ${c.event}`));
+    const sent = (await lastSentReport(browser)).days.flatMap((day) => day.counters.map((c) => `${c.tool} ${c.event}`));
     expect(sent.filter((name) => ANSWERS.some((answer) => name.endsWith(` ${answer}`)))).toEqual([
       "midjourney justified",
     ]);

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CounterBook } from "../../extension/lib/counters";
@@ -15,11 +14,11 @@ import {
   deviceCounts,
   extensionStorage,
   launchBrowser,
+  openSession,
   publishPolicy,
   type Stack,
   sendNow,
   sessionStorage,
-  startStack,
   waitForPolicy,
 } from "./harness";
 import { hookShadowRoots } from "./page-hooks";
@@ -119,12 +118,8 @@ describe("lessons in the nudge", () => {
     lesson(id).text.en.questions[0]?.options.findIndex((option) => option.correct) ?? -1;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    version = await publishPolicy(stack, POLICY);
+    ({ stack, browser, version } = await openSession({ vars: { K_ANONYMITY: "1" }, policy: POLICY, hosts: HOSTS }));
     lessons = (await adminGet<PolicyListResponse>(stack, "/policy")).current.literacy?.lessons ?? [];
-    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
-    await waitForPolicy(browser, version);
   });
 
   afterAll(async () => {

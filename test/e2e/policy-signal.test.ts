@@ -5,12 +5,11 @@ import {
   type Browser,
   decided,
   extensionStorage,
-  launchBrowser,
   liveServiceWorker,
+  openSession,
   publishPolicy,
   type Stack,
   sendNow,
-  startStack,
   waitForPolicy,
 } from "./harness";
 import { find, gone, pressNamed } from "./screen";
@@ -83,30 +82,28 @@ describe("a new policy version on a running extension", () => {
   let v2 = 0;
 
   beforeAll(async () => {
-    stack = await startStack();
-    v1 = await publishPolicy(stack, V1);
-    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
-    browser.context.on("response", (response) => {
-      const url = new URL(response.url());
-      if (url.origin !== stack.serverUrl || !url.pathname.startsWith("/api/v1/")) return;
-      const exchange: Exchange = {
-        at: Date.now(),
-        method: response.request().method(),
-        path: url.pathname,
-        status: response.status(),
-        etag: response.headers().etag ?? null,
-      };
-      exchanges.push(exchange);
-      if (exchange.path === "/api/v1/reports" && response.ok()) {
-        void response
-          .json()
-          .then((body: { policyEtag?: string }) => {
-            exchange.etag = body.policyEtag ?? null;
-          })
-          .catch(() => undefined);
-      }
-    });
-    await waitForPolicy(browser, v1);
+    const watch = (opened: Browser, started: Stack) =>
+      opened.context.on("response", (response) => {
+        const url = new URL(response.url());
+        if (url.origin !== started.serverUrl || !url.pathname.startsWith("/api/v1/")) return;
+        const exchange: Exchange = {
+          at: Date.now(),
+          method: response.request().method(),
+          path: url.pathname,
+          status: response.status(),
+          etag: response.headers().etag ?? null,
+        };
+        exchanges.push(exchange);
+        if (exchange.path === "/api/v1/reports" && response.ok()) {
+          void response
+            .json()
+            .then((body: { policyEtag?: string }) => {
+              exchange.etag = body.policyEtag ?? null;
+            })
+            .catch(() => undefined);
+        }
+      });
+    ({ stack, browser, version: v1 } = await openSession({ policy: V1, hosts: HOSTS, watch }));
   });
 
   afterAll(async () => {

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -6,12 +5,11 @@ import {
   type Browser,
   decided,
   deviceCounts,
-  extensionStorage,
-  launchBrowser,
+  enrolledDeviceId,
+  openSession,
   sendNow as pressSendNow,
   recordServerTraffic,
   type Stack,
-  startStack,
   type Traffic,
 } from "./harness";
 
@@ -27,10 +25,12 @@ describe("the device's standing with its server", () => {
   let traffic: Traffic[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser(stack.extensionPath, ["chatgpt.com"], stack.site.port);
-    traffic = recordServerTraffic(browser, stack.serverUrl);
+    ({ stack, browser } = await openSession({
+      hosts: ["chatgpt.com"],
+      watch: (opened, started) => {
+        traffic = recordServerTraffic(opened, started.serverUrl);
+      },
+    }));
   });
 
   afterAll(async () => {
@@ -38,8 +38,7 @@ describe("the device's standing with its server", () => {
     await stack?.close();
   });
 
-  const deviceId = async () =>
-    ((await extensionStorage(browser)).device as { deviceId: string } | null | undefined)?.deviceId ?? null;
+  const deviceId = () => enrolledDeviceId(browser);
 
   async function admin(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
