@@ -6,11 +6,9 @@ import {
   deviceCounts,
   expectOnlyCounts,
   extensionStorage,
-  launchBrowser,
-  recordServerTraffic,
+  openSession,
   type Stack,
   sendNow,
-  startStack,
   type Traffic,
 } from "./harness";
 
@@ -39,13 +37,11 @@ describe("unknown AI candidates from API calls, sign-ins and vendor domains", ()
   let traffic: Traffic[];
 
   beforeAll(async () => {
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    browser = await launchBrowser(
-      stack.extensionPath,
-      [SHOP, "api.openai.com", "accounts.google.com", VENDOR_HOST],
-      stack.site.port,
-    );
-    traffic = recordServerTraffic(browser, stack.serverUrl);
+    ({ stack, browser, traffic } = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      hosts: [SHOP, "api.openai.com", "accounts.google.com", VENDOR_HOST],
+      recordTraffic: true,
+    }));
   }, 120_000);
 
   afterAll(async () => {

@@ -11,7 +11,6 @@ import {
   expectOnlyCounts,
   liveServiceWorker,
   openSession,
-  recordServerTraffic,
   type Stack,
   sendNow,
   type Traffic,
@@ -52,14 +51,12 @@ describe("discovery: AI extensions and AI inside other sites", () => {
         category: "meetings",
         extensions: { chrome: [catalogued.id] },
       });
-    ({ stack, browser } = await openSession({
+    ({ stack, browser, traffic } = await openSession({
       vars: { K_ANONYMITY: "1" },
       prepare,
       hosts: [SITE_HOST, "api.openai.com"],
       launch: { otherExtensions: [catalogued.path, unknownAi.path, ordinary.path] },
-      watch: (opened, started) => {
-        traffic = recordServerTraffic(opened, started.serverUrl);
-      },
+      recordTraffic: true,
     }));
     // The organization's census key, as the options page stores it (managed settings win over it).
     await (await liveServiceWorker(browser)).evaluate(

@@ -10,11 +10,11 @@ import {
   expectOnlyCounts,
   extensionStorage,
   launchBrowser,
+  openSession,
   sendNow as pressSendNow,
   recordServerTraffic,
   restartWorker,
   type Stack,
-  startStack,
   stopWorker,
   type Traffic,
 } from "./harness";
@@ -34,10 +34,15 @@ describe("the server is down, the service worker dies, the browser restarts", ()
   const traffic: Traffic[][] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
     profile = mkdtempSync(join(tmpdir(), "shadowlight-faults-profile-"));
-    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port, { profile });
-    traffic.push(recordServerTraffic(browser, stack.serverUrl));
+    const session = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      hosts: HOSTS,
+      launch: { profile },
+      recordTraffic: true,
+    });
+    ({ stack, browser } = session);
+    traffic.push(session.traffic);
   });
 
   afterAll(async () => {

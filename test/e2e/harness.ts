@@ -283,13 +283,16 @@ export interface Session {
   browser: Browser;
   /** The version the server gave the session's policy; 0 when it published none. */
   version: number;
+  /** What the browser exchanged with the worker, from its launch on (empty unless asked for). */
+  traffic: Traffic[];
 }
 
 /**
  * How most end-to-end files begin: the stack (with the extra worker variables `vars`), `policy`
  * published when given, `prepare` run against the worker (what the extension must find at
- * start-up), then Chromium with the extension and the fake site serving `hosts`. `watch` sees
- * the browser before anything waits on it, so it can record the first requests. With a policy,
+ * start-up), then Chromium with the extension and the fake site serving `hosts`, its exchanges
+ * with the worker recorded from the start when `recordTraffic` is set. `watch` sees the browser
+ * before anything waits on it, so it can observe the first requests too. With a policy,
  * the session is open once the extension holds it. A session that fails to open closes what it
  * started.
  */
@@ -299,6 +302,7 @@ export async function openSession(options: {
   policy?: PolicyInput;
   prepare?: (stack: Stack) => Promise<unknown>;
   launch?: Parameters<typeof launchBrowser>[3];
+  recordTraffic?: boolean;
   watch?: (browser: Browser, stack: Stack) => void;
 }): Promise<Session> {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -308,9 +312,10 @@ export async function openSession(options: {
     const version = options.policy ? await publishPolicy(stack, options.policy) : 0;
     await options.prepare?.(stack);
     browser = await launchBrowser(stack.extensionPath, options.hosts, stack.site.port, options.launch);
+    const traffic = options.recordTraffic ? recordServerTraffic(browser, stack.serverUrl) : [];
     options.watch?.(browser, stack);
     if (options.policy) await waitForPolicy(browser, version);
-    return { stack, browser, version };
+    return { stack, browser, version, traffic };
   } catch (error) {
     await browser?.close();
     await stack.close();

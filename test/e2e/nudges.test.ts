@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyInput } from "../../shared/policy/schema";
@@ -10,14 +9,10 @@ import {
   decided,
   deviceCounts,
   expectOnlyCounts,
-  launchBrowser,
-  publishPolicy,
-  recordServerTraffic,
+  openSession,
   type Stack,
   sendNow,
-  startStack,
   type Traffic,
-  waitForPolicy,
 } from "./harness";
 import { extensionWorlds, find, gone, press, pressNamed, query, textOf } from "./screen";
 
@@ -102,12 +97,12 @@ describe("nudges for every action", () => {
   let traffic: Traffic[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    version = await publishPolicy(stack, POLICY);
-    browser = await launchBrowser(stack.extensionPath, HOSTS, stack.site.port);
-    traffic = recordServerTraffic(browser, stack.serverUrl);
-    await waitForPolicy(browser, version);
+    ({ stack, browser, version, traffic } = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      policy: POLICY,
+      hosts: HOSTS,
+      recordTraffic: true,
+    }));
   });
 
   afterAll(async () => {

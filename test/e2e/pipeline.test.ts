@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import defaultPolicy from "../../policies/dist/default-policy.json";
@@ -13,10 +12,9 @@ import {
   decided,
   deviceCounts,
   expectReportsAreCounts,
-  launchBrowser,
+  openSession,
   type Stack,
   sendNow,
-  startStack,
 } from "./harness";
 import { extensionWorlds, find, gone, onElement, press, textOf } from "./screen";
 
@@ -38,14 +36,16 @@ describe("the pipeline, end to end", () => {
   const sent: Array<{ url: string; body: string; headers: Record<string, string> }> = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack({ vars: { K_ANONYMITY: "1" } });
-    browser = await launchBrowser(stack.extensionPath, ["chatgpt.com", "www.example.org"], stack.site.port);
-    browser.context.on("request", (request: Request) => {
-      if (request.url().startsWith(stack.serverUrl)) {
-        sent.push({ url: request.url(), body: request.postData() ?? "", headers: request.headers() });
-      }
-    });
+    ({ stack, browser } = await openSession({
+      vars: { K_ANONYMITY: "1" },
+      hosts: ["chatgpt.com", "www.example.org"],
+      watch: (opened, started) =>
+        opened.context.on("request", (request: Request) => {
+          if (request.url().startsWith(started.serverUrl)) {
+            sent.push({ url: request.url(), body: request.postData() ?? "", headers: request.headers() });
+          }
+        }),
+    }));
   });
 
   afterAll(async () => {

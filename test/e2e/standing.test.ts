@@ -8,7 +8,6 @@ import {
   enrolledDeviceId,
   openSession,
   sendNow as pressSendNow,
-  recordServerTraffic,
   type Stack,
   type Traffic,
 } from "./harness";
@@ -25,12 +24,7 @@ describe("the device's standing with its server", () => {
   let traffic: Traffic[] = [];
 
   beforeAll(async () => {
-    ({ stack, browser } = await openSession({
-      hosts: ["chatgpt.com"],
-      watch: (opened, started) => {
-        traffic = recordServerTraffic(opened, started.serverUrl);
-      },
-    }));
+    ({ stack, browser, traffic } = await openSession({ hosts: ["chatgpt.com"], recordTraffic: true }));
   });
 
   afterAll(async () => {
