@@ -187,11 +187,9 @@ async function measureMode(
   const floorLatencies: number[] = [];
   /** A report body of the fleet's usual size, for the floor that receives one. */
   let sampleBody = "";
-  let fresh = 0;
-  let duplicates = 0;
-  let replays = 0;
+  /** Reports sent: fresh ones, their duplicates, late replays of older ones, and the counters fresh ones held. */
+  const tally = { fresh: 0, duplicates: 0, replays: 0, counters: 0 };
   let lostResponses = 0;
-  let counters = 0;
   let periods = 0;
   const busy = new Set<Device>();
   let work: Device[] = [];
@@ -234,18 +232,18 @@ async function measureMode(
     sampleBody = pending.body;
     const { status, ms } = await post(pending.device, pending.body);
     if (timed) latencies.push(ms);
-    fresh++;
-    counters += pending.entries.length;
+    tally.fresh++;
+    tally.counters += pending.entries.length;
     const accepted = status < 300;
     if (accepted && fleet.chance(LOST)) lostResponses++;
     else if (accepted) fleet.acknowledged(pending);
     if (fleet.chance(DUPLICATE)) {
-      duplicates++;
+      tally.duplicates++;
       await post(pending.device, pending.body);
     }
     const old = fleet.chance(REPLAY) ? fleet.replay(pending.device) : null;
     if (old) {
-      replays++;
+      tally.replays++;
       await post(pending.device, old);
     }
     busy.delete(pending.device);
@@ -273,7 +271,7 @@ async function measureMode(
   const window = async (kind: Kind, ms: number): Promise<WindowTotals> => {
     const started = performance.now();
     const end = started + ms;
-    const freshBefore = fresh;
+    const freshBefore = tally.fresh;
     const sendsBefore = kind === "reports" && mode === "queue" ? await sendCounts() : null;
     let floorRequests = 0;
     await Promise.all(
@@ -299,7 +297,7 @@ async function measureMode(
       sends += after.sends - sendsBefore.sends;
       sentMessages += after.messages - sendsBefore.messages;
     }
-    return { ms: elapsed, requests: kind === "reports" ? fresh - freshBefore : floorRequests };
+    return { ms: elapsed, requests: kind === "reports" ? tally.fresh - freshBefore : floorRequests };
   };
 
   /** Every device sends what it has pending, as at the start of a working day, until none has any. */
@@ -337,7 +335,7 @@ async function measureMode(
   const profiles = new Map<Kind, SelfTimes>(kinds.filter((kind) => kind !== "floor").map((kind) => [kind, new Map()]));
   const latencyStart = latencies.length;
   floorLatencies.length = 0;
-  const counted = { fresh, duplicates, replays, counters };
+  const counted = { ...tally };
   // Every kind comes first, second, ... in turn.
   const orders = kinds.map((_, shift) => [...kinds.slice(shift), ...kinds.slice(0, shift)]);
   /** Per round, reports per second over each floor's: adjacent windows share the machine's load. */
@@ -367,10 +365,10 @@ async function measureMode(
   }
   if (profiler) printProfiles(profiles, totals);
   const measured = {
-    fresh: fresh - counted.fresh,
-    duplicates: duplicates - counted.duplicates,
-    replays: replays - counted.replays,
-    counters: counters - counted.counters,
+    fresh: tally.fresh - counted.fresh,
+    duplicates: tally.duplicates - counted.duplicates,
+    replays: tally.replays - counted.replays,
+    counters: tally.counters - counted.counters,
   };
 
   /**
@@ -403,7 +401,7 @@ async function measureMode(
       const idlePerMs = (cpuNow() - idleFrom) / (performance.now() - idleStarted);
       const started = performance.now();
       const from = cpuNow();
-      const freshBefore = fresh;
+      const freshBefore = tally.fresh;
       let sent = 0;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -419,7 +417,7 @@ async function measureMode(
       );
       if (mode === "queue") await drained();
       const used = cpuNow() - from - idlePerMs * (performance.now() - started);
-      const requests = kind === "reports" ? fresh - freshBefore : sent;
+      const requests = kind === "reports" ? tally.fresh - freshBefore : sent;
       result[kind] = round(used / Math.max(1, requests), 2);
     }
     return result;
