@@ -38,14 +38,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dayOf } from "../../shared/day";
-import { BUDGETS, LIMITS } from "../../shared/limits";
+import { LIMITS } from "../../shared/limits";
 import { applyMigrations, ROOT, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { freePort } from "../support/net";
-import { printTable } from "../support/table";
 import { type Device, Fleet, type PendingReport } from "./fleet";
 import { loadWorkerConfig } from "./load-config";
-import { describeTarget, median, met, percentile, round, sortedCopy, type Target } from "./support";
-import { busyMs, processGroupCpuMs, type SelfTimes, topSelfTimes, WorkerProfiler } from "./worker-profile";
+import { ADMIN_TOKEN, adminFetch, enrollFleet } from "./load-fleet";
+import { type ModeResult, printProfiles, printResults, type WindowTotals } from "./load-results";
+import { median, percentile, round, sortedCopy } from "./support";
+import { processGroupCpuMs, type SelfTimes, WorkerProfiler } from "./worker-profile";
 
 const DEVICES = Number(process.env.LOAD_DEVICES ?? 4000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 16);
@@ -72,102 +73,8 @@ const DUPLICATE = 0.02;
 const REPLAY = 0.01;
 /** How long the worker may take to apply everything after the last report. */
 const DRAIN_TIMEOUT_MS = 120_000;
-/** Devices enrolled per group token (each token takes 100 enrollments a minute). */
-const DEVICES_PER_TOKEN = 90;
 
-const ADMIN_TOKEN = "load-admin-token";
 const ENROLLMENT_TOKEN = "load-enrollment-token-0123456789";
-
-interface WindowTotals {
-  ms: number;
-  requests: number;
-}
-
-interface ModeResult {
-  mode: string;
-  floorPerSecond: number;
-  getFloorPerSecond: number;
-  freshPerSecond: number;
-  ratioToFloor: number;
-  ratioToGetFloor: number;
-  /** Queue mode only (null in direct mode): the floor plus one queue message, the route's way. */
-  queueFloorPerSecond: number | null;
-  ratioToQueueFloor: number | null;
-  /** Queue mode only: each way's queue floor per second, and its median ratio to the floor. */
-  queueFloors: Record<string, { perSecond: number; ratioToFloor: number }>;
-  /** Queue mode only: reports per queue send in the report windows. */
-  reportsPerSend: number | null;
-  /** Milliseconds the load generator spent building each report (on the same cores). */
-  clientMsPerReport: number;
-  /**
-   * CPU ms of the local worker's processes per request of each kind, counted apart from the
-   * rounds (see cpuPerRequest below); null without /proc.
-   */
-  cpu: Record<string, number> | null;
-  /**
-   * The floor's CPU per request over a fresh report's (its duplicates and replays and the
-   * consumer's work included): the ratio to the floor where the worker's processes are what
-   * limits both, whatever else the machine runs.
-   */
-  cpuRatioToFloor: number | null;
-  /** Lowest and highest per-round ratio. */
-  ratioSpread: [number, number];
-  reportsPerDeviceMinute: number;
-  fresh: number;
-  duplicates: number;
-  replays: number;
-  lostResponses: number;
-  periods: number;
-  countersPerReport: number;
-  p50Ms: number;
-  p99Ms: number;
-  floorP50Ms: number;
-  statuses: Record<string, number>;
-  drainSeconds: number;
-  totalsExact: boolean;
-  mismatches: string[];
-}
-
-async function adminFetch(url: string, path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set("Authorization", `Bearer ${ADMIN_TOKEN}`);
-  headers.set("Content-Type", "application/json");
-  return fetch(`${url}/api/admin${path}`, { ...init, headers });
-}
-
-/** Enrolls `count` devices through the API: group tokens, one client address per device. */
-async function enrollFleet(url: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let g = 0; g * DEVICES_PER_TOKEN < count; g++) {
-    const group = `Team ${String(g + 1).padStart(2, "0")}`;
-    const response = await adminFetch(url, "/enrollment-tokens", {
-      method: "POST",
-      body: JSON.stringify({ label: `${group} laptops`, group, maxDevices: DEVICES_PER_TOKEN }),
-    });
-    if (response.status !== 201) throw new Error(`token: ${response.status} ${await response.text()}`);
-    tokens.push(((await response.json()) as { token: string }).token);
-  }
-  const deviceTokens: string[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 2 * CONCURRENCY }, async () => {
-      while (next < count) {
-        const i = next++;
-        const response = await fetch(`${url}/api/v1/enroll`, {
-          method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            "CF-Connecting-IP": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-          },
-          body: JSON.stringify({ token: tokens[Math.floor(i / DEVICES_PER_TOKEN)], browser: "chrome" }),
-        });
-        if (response.status !== 201) throw new Error(`enroll: ${response.status} ${await response.text()}`);
-        deviceTokens[i] = ((await response.json()) as { deviceToken: string }).deviceToken;
-      }
-    }),
-  );
-  return deviceTokens;
-}
 
 interface Shared {
   fleet: Fleet;
@@ -517,22 +424,6 @@ async function measureMode(
   };
 }
 
-function printProfiles(profiles: Map<string, SelfTimes>, totals: Map<string, WindowTotals>): void {
-  console.log("  The worker's JavaScript (DevTools profile), busy ms per request by kind of window:");
-  printTable([
-    ["window", "requests", "busy ms", "busy ms/request"],
-    ...[...profiles].map(([kind, times]) => {
-      const requests = totals.get(kind)?.requests ?? 0;
-      return [kind, String(requests), String(busyMs(times)), String(round(busyMs(times) / Math.max(1, requests), 3))];
-    }),
-  ]);
-  for (const [kind, times] of profiles) {
-    if (kind !== "reports" && kind !== "floor-body") continue;
-    console.log(`  Most of the worker's time in the ${kind} windows (own time, share of busy time):`);
-    for (const entry of topSelfTimes(times, 14)) console.log(`    ${entry.share}%  ${entry.ms} ms  ${entry.name}`);
-  }
-}
-
 async function main(): Promise<void> {
   const results: ModeResult[] = [];
   const persistTo = mkdtempSync(join(tmpdir(), "shadowlight-load-"));
@@ -552,7 +443,7 @@ async function main(): Promise<void> {
     await applyMigrations(persistTo);
     worker = await start(MODES[0] ?? "queue");
     const enrollStarted = performance.now();
-    const tokens = await enrollFleet(worker.url, DEVICES);
+    const tokens = await enrollFleet(worker.url, DEVICES, 2 * CONCURRENCY);
     console.log(
       `${DEVICES} devices enrolled through the API in ${round((performance.now() - enrollStarted) / 1000)} s`,
     );
@@ -586,119 +477,8 @@ async function main(): Promise<void> {
     rmSync(persistTo, { recursive: true, force: true });
     rmSync(config, { force: true });
   }
-  console.log("\nIngest against the floor (local wrangler dev and D1 on 127.0.0.1; compare ratios, not absolutes):");
-  printTable([
-    [
-      "mode",
-      "floor/s",
-      "GET/s",
-      "queue floor/s",
-      "reports/s",
-      "ratio",
-      "per round",
-      "vs GET",
-      "vs queue floor",
-      "p50 ms",
-      "p99 ms",
-      "floor p50",
-    ],
-    ...results.map((r) => [
-      r.mode,
-      String(r.floorPerSecond),
-      String(r.getFloorPerSecond),
-      r.queueFloorPerSecond === null ? "-" : String(r.queueFloorPerSecond),
-      String(r.freshPerSecond),
-      String(r.ratioToFloor),
-      `${r.ratioSpread[0]}-${r.ratioSpread[1]}`,
-      String(r.ratioToGetFloor),
-      r.ratioToQueueFloor === null ? "-" : String(r.ratioToQueueFloor),
-      String(r.p50Ms),
-      String(r.p99Ms),
-      String(r.floorP50Ms),
-    ]),
-  ]);
-  printTable([
-    ["mode", "per device/min", "counts/report", "duplicates", "late replays", "lost answers", "drain s", "exact"],
-    ...results.map((r) => [
-      r.mode,
-      String(r.reportsPerDeviceMinute),
-      String(r.countersPerReport),
-      String(r.duplicates),
-      String(r.replays),
-      String(r.lostResponses),
-      String(r.drainSeconds),
-      r.totalsExact ? "yes" : "NO",
-    ]),
-  ]);
-  console.log(
-    `\nCPU time of the local worker's processes per request (${CPU_REQUESTS} requests of each kind after the rounds,` +
-      " until the queue consumer finished with them, less idle use; reports: per fresh report):",
-  );
-  printTable([
-    ["mode", "kind", "CPU ms/request", "floor CPU over this"],
-    ...results.flatMap((r) =>
-      Object.entries(r.cpu ?? {}).map(([kind, ms]) => [
-        r.mode,
-        kind,
-        String(ms),
-        String(round((r.cpu?.["floor-body"] ?? 0) / Math.max(0.01, ms), 2)),
-      ]),
-    ),
-  ]);
-  for (const r of results) {
-    console.log(
-      `  ${r.mode}: cpuRatioToFloor ${r.cpuRatioToFloor ?? "- (no /proc)"}: the ratio to the floor where the worker's processes are what limits both`,
-    );
-  }
-  const queued = results.find((r) => r.mode === "queue");
-  if (queued && Object.keys(queued.queueFloors).length > 0) {
-    console.log("\nQueue floors (queue mode): the floor plus one queue message, sent each way");
-    printTable([
-      ["way", "requests/s", "ratio to floor"],
-      ...Object.entries(queued.queueFloors).map(([way, floor]) => [
-        way,
-        String(floor.perSecond),
-        String(floor.ratioToFloor),
-      ]),
-    ]);
-    console.log(
-      `  reports per queue send in the report windows: ${queued.reportsPerSend} (duplicates and replays included);` +
-        ` the load generator spent ${queued.clientMsPerReport} ms building each report on the same cores`,
-    );
-  }
-  console.log(
-    "  floor: POST /api/v1/health with a report of the same size, read and ignored (no database); GET: the same\n" +
-      "  without a body; queue floor: the floor plus one send of its body to the report queue (Miniflare's, in the\n" +
-      "  worker's process). ratio: median over rounds of reports/s over floor/s in adjacent windows (vs queue floor:\n" +
-      "  the same over the queue floor, what the local queue leaves reachable; the target is on the floor). reports/s: fresh\n" +
-      "  reports only; duplicates and late replays are counted apart (their time is included). drain: seconds from\n" +
-      "  the last report until every total was exact.",
-  );
-  const primary = results[0] as ModeResult;
-  const target: Target = {
-    name: `ratioToFloor (${primary.mode})`,
-    value: primary.ratioToFloor,
-    kind: "min",
-    limit: BUDGETS.ingestMinRatioToFloor,
-  };
-  console.log(`  ${describeTarget(target)}`);
-  const exact = results.every((r) => r.totalsExact);
-  console.log(`  totals exact in every mode: ${exact ? "yes" : "NO"}`);
-  console.log(
-    JSON.stringify({
-      bench: "load",
-      ratioToFloor: primary.ratioToFloor,
-      ratioToQueueFloor: primary.ratioToQueueFloor,
-      cpuRatioToFloor: primary.cpuRatioToFloor,
-      target: BUDGETS.ingestMinRatioToFloor,
-      mode: primary.mode,
-      totalsExact: exact,
-      devices: DEVICES,
-      concurrency: CONCURRENCY,
-      modes: Object.fromEntries(results.map(({ mismatches, ...rest }) => [rest.mode, rest])),
-    }),
-  );
-  if (!met(target) || !exact) process.exitCode = 1;
+  if (!printResults(results, { cpuRequests: CPU_REQUESTS, devices: DEVICES, concurrency: CONCURRENCY }))
+    process.exitCode = 1;
 }
 
 await main();
