@@ -17,7 +17,7 @@ import {
   sendNow,
   sessionStorage,
 } from "./harness";
-import { hookShadowRoots } from "./page-hooks";
+import { hookShadowRoots, pageListens } from "./page-hooks";
 import { find, gone, pressNamed, query, textOf } from "./screen";
 
 /*
@@ -75,15 +75,6 @@ function hashesOf(value: string): string[] {
     const digest = createHash(algorithm).update(value).digest();
     return [digest.toString("hex"), digest.toString("base64"), digest.toString("base64url")];
   });
-}
-
-/** Runs in the page before its scripts: records the paste events the page itself receives. */
-function pageListens(): void {
-  const seen: Array<{ trusted: boolean; text: string }> = [];
-  window.addEventListener("paste", (event) => {
-    seen.push({ trusted: event.isTrusted, text: event.clipboardData?.getData("text/plain") ?? "" });
-  });
-  (window as unknown as { pastesSeen: typeof seen }).pastesSeen = seen;
 }
 
 describe("the sensitive-data guard in real Chromium", () => {
