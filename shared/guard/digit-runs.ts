@@ -68,8 +68,11 @@ interface Clusters {
   found: number[];
   /** The text is read up to here. */
   readTo: number;
-  /** The group of digits being read at readTo, or null: it may still grow into a cluster. */
-  open: Cluster | null;
+  /**
+   * The group of digits being read at readTo (it may still grow into a cluster), as a
+   * Cluster: start -1 when there is none. Its `end` is where its last digit read ends.
+   */
+  open: Cluster;
   /** Digits in a row at readTo in the open group. */
   run: number;
 }
@@ -86,41 +89,48 @@ function isSeparator(code: number): boolean {
 function clustersUpTo(text: string, to: number, memo: ScanMemo): Clusters {
   let entry = memo.get(CLUSTERS) as Clusters | undefined;
   if (!entry) {
-    entry = { found: [], readTo: 0, open: null, run: 0 };
+    entry = { found: [], readTo: 0, open: { start: -1, end: 0, digits: 0, longestRun: 0 }, run: 0 };
     memo.set(CLUSTERS, entry);
   }
   const stop = Math.min(text.length, to);
   if (entry.readTo >= stop) return entry;
   countExamined(memo, stop - entry.readTo);
-  const { found } = entry;
-  let { open, run } = entry;
+  const { found, open } = entry;
+  // The open group in locals while the loop runs (no object per group of digits).
+  let { start, end, digits, longestRun } = open;
+  let run = entry.run;
   for (let i = entry.readTo; i < stop; i++) {
     const code = text.charCodeAt(i);
     if (code >= 48 && code <= 57) {
-      if (open === null) {
-        open = { start: i, end: i, digits: 0, longestRun: 0 };
+      if (start < 0) {
+        start = i;
+        digits = 0;
+        longestRun = 0;
         run = 0;
       }
-      open.digits++;
-      open.end = i + 1;
-      if (++run > open.longestRun) open.longestRun = run;
-    } else if (open !== null) {
+      digits++;
+      end = i + 1;
+      if (++run > longestRun) longestRun = run;
+    } else if (start >= 0) {
       // One separator right after a digit keeps the cluster open; anything else closes it.
-      if (isSeparator(code) && open.end === i) {
+      if (isSeparator(code) && end === i) {
         run = 0;
         continue;
       }
-      if (open.digits >= MIN_CLUSTER_DIGITS) found.push(open.start, open.end, open.digits, open.longestRun);
-      open = null;
+      if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
+      start = -1;
     }
   }
-  if (stop === text.length && open !== null) {
-    if (open.digits >= MIN_CLUSTER_DIGITS) found.push(open.start, open.end, open.digits, open.longestRun);
-    open = null;
+  if (stop === text.length && start >= 0) {
+    if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
+    start = -1;
   }
-  entry.readTo = stop;
-  entry.open = open;
+  open.start = start;
+  open.end = end;
+  open.digits = digits;
+  open.longestRun = longestRun;
   entry.run = run;
+  entry.readTo = stop;
   return entry;
 }
 
@@ -186,8 +196,9 @@ export function numberFinder(options: NumberFinderOptions): Finder {
           for (let position = start; position < stop; position++) if (position >= next) attempt(position);
         }
       };
+      let attempts = 0;
       const attempt = (start: number) => {
-        countExamined(memo, 1);
+        attempts++;
         sticky.lastIndex = start;
         const match = sticky.exec(text);
         if (match === null) return;
@@ -223,8 +234,9 @@ export function numberFinder(options: NumberFinderOptions): Finder {
         more = visit(cluster);
       }
       // A cluster still being read cannot hold the tail of a candidate starting before `to`.
-      if (more && open !== null && anchor !== "end") visit(open);
+      if (more && open.start >= 0 && anchor !== "end") visit(open);
       if (rangeEnd >= 0) search();
+      countExamined(memo, attempts);
       return resume;
     },
   };
