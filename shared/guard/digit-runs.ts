@@ -17,16 +17,16 @@ import type { Finder, Found, ScanMemo } from "./types";
  * Why this finds exactly what the full scan finds, and why no step reads far, however long
  * a cluster is:
  *
- * 1. Where candidates sit. A candidate is at most `maxLength` long. Every detector's
- *    expression refuses to start right after a digit or after a digit and a separator, so a
- *    candidate never starts inside a cluster, only at its first digit or before it. Each
- *    detector names its `anchor`: "start", the candidate starts at the cluster's first digit
- *    (cards, SSN, tax id, BSN); "head", at its first digit or at most maxLength before it (a
- *    NIR with a Corsican department: its cluster is the digits after "2A"); "end", it holds
- *    the cluster's last digit and the letter after it, so it starts less than maxLength
- *    before the cluster's end (DNI, NIE). So only a cluster's head or its tail is searched:
- *    at most maxLength + 1 positions, or one anchored attempt, per cluster. A cluster far
- *    longer than maxLength holds no candidate in its middle.
+ * 1. Where candidates sit. A candidate is at most `maxLength` long, and each detector names
+ *    where it sits in the cluster that holds its digits, its `anchor`. "start": at the
+ *    cluster's first digit, as the expression refuses to start right after a digit or after
+ *    a digit and a separator (cards, SSN, tax id, BSN). "head": at its first digit for the
+ *    same reason, or at most maxLength before it (a NIR with a Corsican department: its
+ *    cluster is the digits after "2A"). "end": it holds the cluster's last digit and the
+ *    letter after it (no letter follows a digit inside a cluster), so it starts less than
+ *    maxLength before the cluster's end (DNI, NIE). So only a cluster's head or its tail is
+ *    searched: one anchored attempt, or at most maxLength + 1 positions, per cluster. A
+ *    cluster far longer than maxLength holds no candidate in its middle.
  * 2. Reading in pieces. The loop keeps the state of the cluster it is in (start, digits,
  *    current and longest run), so reading [a, b) and then [b, c) finds the same clusters as
  *    reading [a, c). A search for candidates starting in [from, to) reads only up to
