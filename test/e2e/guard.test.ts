@@ -318,6 +318,12 @@ describe("the sensitive-data guard in real Chromium", () => {
     await page.locator("#file").setInputFiles(csv);
     await pressNamed(page, "button", "Attach anyway");
     await expect.poll(chosen).toEqual([FILE_NAME]);
+    // The extension stores the answers a moment after the page has the file: wait for every
+    // answer of this file's tests so far (the last test checks the same totals in the report).
+    await expect.poll(guardCounts).toMatchObject({
+      [named("chatgpt", "pasted_anyway")]: 4,
+      [named("chatgpt", "removed")]: 3,
+    });
 
     // An image is never opened: it goes through as chosen (the page's own listener is the sign).
     const before = await guardCounts();
