@@ -1,3 +1,4 @@
+import { countExamined } from "./examined";
 import type { DetectorId } from "./ids";
 import { decideCandidate, type RegexFinderOptions, regexFinder } from "./regex-finder";
 import type { Finder, Found, ScanMemo } from "./types";
@@ -5,27 +6,55 @@ import type { Finder, Found, ScanMemo } from "./types";
 /*
  * One shared pre-pass for the detectors of numbers (cards, national ids). Their regular
  * expressions are costly on ordinary text: they test every digit of every date, amount and
- * id for a lookbehind. Yet each of their matches, and each candidate their expressions
- * consider, holds a long *digit cluster*: digits with at most one space, hyphen or dot
- * between two of them ("4242 4242 4242 4242", "123-45-6789", "1234.56.789"). So the text is
- * read once, in one loop over its characters, for clusters of at least MIN_CLUSTER_DIGITS
- * digits (with their longest run of digits without a separator), and each number detector
- * runs its expression only around the clusters that can hold one of its candidates
- * (`around`: a card needs 13 digits, a DNI seven in a row, so dates never qualify for it).
+ * id for a lookbehind. Yet each of their candidates holds digits of one long *digit
+ * cluster*: at least MIN_CLUSTER_DIGITS digits with at most one space, hyphen or dot between
+ * two of them ("4242 4242 4242 4242", "123-45-6789", "1234.56.789"). So the text is read
+ * once, in one loop over its characters, for clusters (with their digits and their longest
+ * run of digits without a separator), and each number detector runs its expression only
+ * where a candidate can sit in a cluster that `around` accepts (a card needs 13 digits, a DNI
+ * seven in a row, so dates never qualify for it).
  *
- * Why this finds exactly what the full scan finds: every candidate of a detector contains
- * digits of one cluster that `around` accepts and is at most `maxLength` long, so it starts
- * in [cluster start - maxLength, cluster end), or where its `anchor` says (at the cluster's
- * first digit, or within maxLength before its end). No candidate starts outside those
- * ranges, so searching each range from its start, after where the previous candidate ended,
- * meets the same candidates in the same order as searching the whole stretch (lookarounds
- * and the accept checks still see the whole text). A property test holds the two equal.
+ * Why this finds exactly what the full scan finds, and why no step reads far, however long
+ * a cluster is:
+ *
+ * 1. Where candidates sit. A candidate is at most `maxLength` long, and each detector names
+ *    where it sits in the cluster that holds its digits, its `anchor`. "start": at the
+ *    cluster's first digit, as the expression refuses to start right after a digit or after
+ *    a digit and a separator (cards, SSN, tax id, BSN). "head": at its first digit for the
+ *    same reason, or at most maxLength before it (a NIR with a Corsican department: its
+ *    cluster is the digits after "2A"). "end": it holds the cluster's last digit and the
+ *    letter after it (no letter follows a digit inside a cluster), so it starts less than
+ *    maxLength before the cluster's end (DNI, NIE). So only a cluster's head or its tail is
+ *    searched: one anchored attempt, or at most maxLength + 1 positions, per cluster. A
+ *    cluster far longer than maxLength holds no candidate in its middle.
+ * 2. Reading in pieces. The loop keeps the state of the cluster it is in (start, digits,
+ *    current and longest run), so reading [a, b) and then [b, c) finds the same clusters as
+ *    reading [a, c). A search for candidates starting in [from, to) reads only up to
+ *    to + maxLength + 1. Every digit of a candidate starting before `to` lies before
+ *    to + maxLength, so it has been read: `around` sees the cluster's digits so far, and it is
+ *    true for any beginning of a cluster that holds all of a candidate's digits (its counts
+ *    only grow as more is read). Only "end" needs a cluster's end; a cluster still open where
+ *    reading stopped ends at to + maxLength or later, so its candidates start at `to` or
+ *    later, outside the search.
+ * 3. Same order. Searching each range of possible starts from its start, after where the
+ *    previous candidate ended, meets the same candidates in the same order as searching the
+ *    whole stretch (lookarounds and the accept checks still see the whole text).
+ *
+ * So a call reads at most its stretch plus maxLength + 1 characters for clusters, and tries
+ * at most maxLength + 1 positions per cluster (one search where the ranges of neighbouring
+ * clusters overlap), counted with countExamined. A property test holds the result
+ * equal to the detectors' expressions over the whole text, with long clusters and stretches
+ * cut at every kind of position.
  */
 
 /** The fewest digits any number detector needs in one cluster (a Spanish NIE: seven). */
 const MIN_CLUSTER_DIGITS = 7;
 
-/** What a detector can tell from a cluster alone: its digits and its longest run without a separator. */
+/**
+ * What a detector can tell from a cluster alone. For a cluster still being read, `end` is
+ * where its last digit read so far ends and the counts cover what was read (only anchors
+ * "start" and "head" are asked about such a cluster).
+ */
 interface Cluster {
   start: number;
   end: number;
@@ -33,50 +62,75 @@ interface Cluster {
   longestRun: number;
 }
 
-/** Clusters found so far in one scan's text, as [start, end, digits, longestRun] in text order. */
+/** The clusters of one scan's text, read so far. */
 interface Clusters {
+  /** Complete clusters, as [start, end, digits, longestRun] in text order. */
   found: number[];
-  /** The text is read for clusters up to here; no cluster is open there. */
+  /** The text is read up to here. */
   readTo: number;
+  /**
+   * The group of digits being read at readTo (it may still grow into a cluster), as a
+   * Cluster: start -1 when there is none. Its `end` is where its last digit read ends.
+   */
+  open: Cluster;
+  /** Digits in a row at readTo in the open group. */
+  run: number;
 }
 
 /** Where a scan keeps its clusters (ScanMemo), shared by its number detectors. */
 const CLUSTERS = Symbol("digit clusters");
 const FIELDS = 4;
 
-/** A cluster: at least MIN_CLUSTER_DIGITS digits, one space, hyphen or dot at most between two. */
-const CLUSTER = new RegExp(`\\d(?:[ .-]?\\d){${MIN_CLUSTER_DIGITS - 1},}`, "g");
+function isSeparator(code: number): boolean {
+  return code === 32 || code === 45 || code === 46;
+}
 
-/** Reads clusters of `text` until at least `to` (a cluster crossing `to` is read whole). */
+/** Reads the clusters of `text` up to `to`, carrying a cluster that crosses `to` on to the next call. */
 function clustersUpTo(text: string, to: number, memo: ScanMemo): Clusters {
   let entry = memo.get(CLUSTERS) as Clusters | undefined;
   if (!entry) {
-    entry = { found: [], readTo: 0 };
+    entry = { found: [], readTo: 0, open: { start: -1, end: 0, digits: 0, longestRun: 0 }, run: 0 };
     memo.set(CLUSTERS, entry);
   }
-  if (entry.readTo >= to) return entry;
-  // The expression is greedy, so each match is a whole cluster; one that starts before `to`
-  // was read whole by the call that reached it, so reading on from readTo never cuts one.
-  CLUSTER.lastIndex = entry.readTo;
-  let readTo = to;
-  for (let match = CLUSTER.exec(text); match !== null; match = CLUSTER.exec(text)) {
-    if (match.index >= to) break;
-    const run = match[0];
-    let digits = 0;
-    let current = 0;
-    let longestRun = 0;
-    for (let i = 0; i < run.length; i++) {
-      const code = run.charCodeAt(i);
-      if (code >= 48 && code <= 57) {
-        digits++;
-        if (++current > longestRun) longestRun = current;
-      } else current = 0;
+  const stop = Math.min(text.length, to);
+  if (entry.readTo >= stop) return entry;
+  countExamined(memo, stop - entry.readTo);
+  const { found, open } = entry;
+  // The open group in locals while the loop runs (no object per group of digits).
+  let { start, end, digits, longestRun } = open;
+  let run = entry.run;
+  for (let i = entry.readTo; i < stop; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      if (start < 0) {
+        start = i;
+        digits = 0;
+        longestRun = 0;
+        run = 0;
+      }
+      digits++;
+      end = i + 1;
+      if (++run > longestRun) longestRun = run;
+    } else if (start >= 0) {
+      // One separator right after a digit keeps the cluster open; anything else closes it.
+      if (isSeparator(code) && end === i) {
+        run = 0;
+        continue;
+      }
+      if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
+      start = -1;
     }
-    const end = match.index + run.length;
-    entry.found.push(match.index, end, digits, longestRun);
-    readTo = Math.max(readTo, end);
   }
-  entry.readTo = readTo;
+  if (stop === text.length && start >= 0) {
+    if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
+    start = -1;
+  }
+  open.start = start;
+  open.end = end;
+  open.digits = digits;
+  open.longestRun = longestRun;
+  entry.run = run;
+  entry.readTo = stop;
   return entry;
 }
 
@@ -93,18 +147,19 @@ function firstEndingAfter(found: number[], position: number): number {
 }
 
 /**
- * Where a detector's candidates sit in the cluster that holds their digits: at its first
- * digit (the pattern refuses a digit or a digit and a separator before it), ending at its
- * last digit, or anywhere that holds some of its digits.
+ * Where a detector's candidates sit in the cluster that holds their digits (see the note
+ * at the top): at its first digit, at most maxLength before it, or ending with its last
+ * digit.
  */
-type Anchor = "start" | "end" | "any";
+type Anchor = "start" | "head" | "end";
 
 export interface NumberFinderOptions extends RegexFinderOptions {
   detector: DetectorId;
   anchor: Anchor;
   /**
-   * Whether a cluster may hold digits of a candidate of the pattern: true for every cluster
-   * that does, false for as many others as possible.
+   * Whether a cluster may hold digits of a candidate of the pattern: true for every
+   * beginning of a cluster that holds all of a candidate's digits, false for as many other
+   * clusters as possible.
    */
   around(cluster: Cluster, text: string): boolean;
 }
@@ -121,8 +176,8 @@ export function numberFinder(options: NumberFinderOptions): Finder {
   const finder: Finder = {
     ...inner,
     find(text: string, from: number, to: number, out: Found[], memo: ScanMemo): number {
-      // Candidates starting before `to` may read up to maxLength past it.
-      const { found } = clustersUpTo(text, Math.min(text.length, to + maxLength), memo);
+      // Every digit of a candidate starting before `to` lies before to + maxLength.
+      const { found, open } = clustersUpTo(text, to + maxLength + 1, memo);
       let resume = to;
       let next = from;
       // Where candidates may start: merged ranges, each searched once.
@@ -131,13 +186,19 @@ export function numberFinder(options: NumberFinderOptions): Finder {
       const search = () => {
         const start = Math.max(next, rangeStart);
         const stop = Math.min(to, rangeEnd);
-        if (start < stop) {
+        if (stop - start > maxLength + 1) {
+          // Ranges merged over many clusters: one search through them.
           const end = inner.find(text, start, stop, out, memo);
           resume = Math.max(resume, end);
           next = Math.max(next, end);
+        } else {
+          // One cluster's head or tail: an attempt at each position, none past it.
+          for (let position = start; position < stop; position++) if (position >= next) attempt(position);
         }
       };
+      let attempts = 0;
       const attempt = (start: number) => {
+        attempts++;
         sticky.lastIndex = start;
         const match = sticky.exec(text);
         if (match === null) return;
@@ -145,27 +206,37 @@ export function numberFinder(options: NumberFinderOptions): Finder {
         resume = Math.max(resume, end);
         next = Math.max(next, end);
       };
-      const cluster: Cluster = { start: 0, end: 0, digits: 0, longestRun: 0 };
-      for (let i = firstEndingAfter(found, from); i < found.length; i += FIELDS) {
-        cluster.start = found[i] as number;
-        if (cluster.start - maxLength >= to) break;
-        cluster.end = found[i + 1] as number;
-        cluster.digits = found[i + 2] as number;
-        cluster.longestRun = found[i + 3] as number;
-        if (!around(cluster, text)) continue;
+      /** Tries the cluster's possible starts; false once clusters start too late for this stretch. */
+      const visit = (cluster: Cluster): boolean => {
+        if (cluster.start - maxLength >= to) return false;
+        if (!around(cluster, text)) return true;
         if (anchor === "start") {
           if (cluster.start >= next && cluster.start < to) attempt(cluster.start);
-          continue;
+          return true;
         }
         const low = anchor === "end" ? cluster.end - maxLength : cluster.start - maxLength;
-        if (rangeEnd >= 0 && low <= rangeEnd) rangeEnd = Math.max(rangeEnd, cluster.end);
+        const high = anchor === "end" ? cluster.end : cluster.start + 1;
+        if (rangeEnd >= 0 && low <= rangeEnd) rangeEnd = Math.max(rangeEnd, high);
         else {
           if (rangeEnd >= 0) search();
           rangeStart = low;
-          rangeEnd = cluster.end;
+          rangeEnd = high;
         }
+        return true;
+      };
+      const cluster: Cluster = { start: 0, end: 0, digits: 0, longestRun: 0 };
+      let more = true;
+      for (let i = firstEndingAfter(found, from); more && i < found.length; i += FIELDS) {
+        cluster.start = found[i] as number;
+        cluster.end = found[i + 1] as number;
+        cluster.digits = found[i + 2] as number;
+        cluster.longestRun = found[i + 3] as number;
+        more = visit(cluster);
       }
+      // A cluster still being read cannot hold the tail of a candidate starting before `to`.
+      if (more && open.start >= 0 && anchor !== "end") visit(open);
       if (rangeEnd >= 0) search();
+      countExamined(memo, attempts);
       return resume;
     },
   };

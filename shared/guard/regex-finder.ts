@@ -1,4 +1,5 @@
 import { LIMITS } from "../limits";
+import { countExamined } from "./examined";
 import type { DetectorId } from "./ids";
 import type { Finder, Found } from "./types";
 
@@ -59,9 +60,11 @@ export function regexFinder(options: RegexFinderOptions): Finder {
     maxLength,
     chunkChars: LIMITS.guardChunkChars,
     preview,
-    find(text, from, to, out) {
+    find(text, from, to, out, memo) {
       const base = Math.max(0, from - CONTEXT);
       const stop = Math.min(text.length, to + maxLength + CONTEXT);
+      // A search that finds nothing tries every position up to the window's end.
+      countExamined(memo, stop - from);
       const window = base === 0 && stop === text.length ? text : text.slice(base, stop);
       pattern.lastIndex = from - base;
       let resume = to;

@@ -15,6 +15,7 @@
  * count.
  */
 import { LIMITS } from "../limits";
+import { examinedIn } from "./examined";
 import type { DetectorId } from "./ids";
 import { DETECTORS } from "./registry";
 import type { Finder, Found, GuardSettings, Hit, ScanMemo } from "./types";
@@ -28,6 +29,11 @@ export interface ScanResult {
   complete: boolean;
   /** Characters read, from the start of the text. */
   scannedChars: number;
+  /**
+   * The most characters one step examined (the scan looks at the clock between steps): what
+   * bounds how long a sliced scan keeps the page busy at once, whatever the machine's load.
+   */
+  longestStepChars: number;
 }
 
 /** A policy's detectors, prepared once and used for many scans. */
@@ -59,6 +65,7 @@ class Scan {
   private readonly lanes: Lane[];
   private readonly limit: number;
   private readonly memo: ScanMemo = new Map();
+  private longestStep = 0;
 
   constructor(
     private readonly text: string,
@@ -77,7 +84,9 @@ class Scan {
     if (lane === undefined) return false;
     const to = Math.min(this.limit, lane.next + lane.finder.chunkChars);
     const found: Found[] = [];
+    const before = examinedIn(this.memo);
     lane.next = Math.max(to, lane.finder.find(this.text, lane.next, to, found, this.memo));
+    this.longestStep = Math.max(this.longestStep, examinedIn(this.memo) - before);
     lane.found += found.length;
     for (const hit of found) if (lane.hits.length < LANE_HIT_CAP) lane.hits.push(hit);
     return true;
@@ -105,6 +114,7 @@ class Scan {
       counts,
       complete: complete && scanned >= this.text.length,
       scannedChars: this.lanes.length === 0 ? this.limit : scanned,
+      longestStepChars: this.longestStep,
     };
   }
 }

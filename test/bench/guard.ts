@@ -8,8 +8,10 @@
  * Baseline: the paste path without the guard, every character read once. Each paste is
  * timed with and without the guard back to back, in alternation, so load and garbage
  * collection fall on both alike. Also measured: the sliced scan of 1 MB as the page would
- * run it (longest stretch the page is kept busy between two pauses), and the guard's time
- * relative to the reference workload the throughput test in `npm test` gates on.
+ * run it (longest stretch the page is kept busy between two pauses), the same for each
+ * hostile 1 MB paste of test/support/guard-hostile.ts (with the most characters one step
+ * examined, which the hostile-input test bounds), and the guard's time relative to the
+ * reference workload the throughput test in `npm test` gates on.
  *
  * Prints a table, then one JSON line. Exits non-zero when something breaks or a budget
  * (BUDGETS.guardScan10KbP95Ms, guardScan1MbP95Ms) is missed.
@@ -19,6 +21,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { DETECTOR_IDS } from "../../shared/guard/ids";
 import { prepareGuard, scanInSlices } from "../../shared/guard/scan";
 import { BUDGETS, LIMITS } from "../../shared/limits";
+import { HOSTILE_PASTES } from "../support/guard-hostile";
 import { defaultGuard, measure, pasteOf, percentile, referenceRatio } from "../support/guard-timing";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
@@ -59,11 +62,11 @@ function row(name: string, texts: string[], rounds: number, which = guard): Row 
   };
 }
 
-async function longestStretch(text: string): Promise<{ longest: number; total: number }> {
+async function longestStretch(text: string): Promise<{ longest: number; total: number; stepChars: number }> {
   let longest = 0;
   let last = performance.now();
   const started = last;
-  await scanInSlices(text, guard, {
+  const result = await scanInSlices(text, guard, {
     now: () => performance.now(),
     pause: async () => {
       longest = Math.max(longest, performance.now() - last);
@@ -71,7 +74,11 @@ async function longestStretch(text: string): Promise<{ longest: number; total: n
       last = performance.now();
     },
   });
-  return { longest: Math.max(longest, performance.now() - last), total: performance.now() - started };
+  return {
+    longest: Math.max(longest, performance.now() - last),
+    total: performance.now() - started,
+    stepChars: result.longestStepChars,
+  };
 }
 
 const rows = [
@@ -82,6 +89,8 @@ const rows = [
 ];
 const sliced: { longest: number; total: number }[] = [];
 for (const text of large) sliced.push(await longestStretch(text));
+const hostile: Record<string, { longest: number; total: number; stepChars: number }> = {};
+for (const [name, text] of Object.entries(HOSTILE_PASTES)) hostile[name] = await longestStretch(text);
 const ratio = referenceRatio(large.slice(0, 2), 3, guard);
 
 const ms = (value: number) => `${value.toFixed(2).padStart(7)} ms`;
@@ -99,6 +108,14 @@ console.log(
     50,
   ).toFixed(1)} ms`,
 );
+console.log(
+  "\nhostile 1 MB pastes, sliced as in the page     longest busy stretch   total   most characters in a step",
+);
+for (const [name, entry] of Object.entries(hostile)) {
+  console.log(
+    `  ${name.padEnd(44)} ${ms(entry.longest)}      ${entry.total.toFixed(0).padStart(5)} ms   ${String(entry.stepChars).padStart(9)}`,
+  );
+}
 console.log(
   `guard / reference workload on 1 MB: ${ratio.toFixed(2)} (test gate ${BUDGETS.guardScanMaxReferenceRatio})`,
 );
@@ -124,6 +141,9 @@ console.log(
       addedP95Ms: round(r.addedP95),
     })),
     slicedLongestStretchMs: round(longest),
+    hostileLongestStretchMs: Object.fromEntries(
+      Object.entries(hostile).map(([name, entry]) => [name, round(entry.longest)]),
+    ),
     referenceRatio: round(ratio),
     budgets,
     ok: Object.values(budgets).every(Boolean),

@@ -8,27 +8,35 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { zipFolder } from "../../extension/deploy/packages";
 import { policyFiles } from "../../extension/deploy/policy-files/index";
 import type { PolicyInput } from "../../shared/policy/schema";
+import type { ReportRequest } from "../../shared/protocol";
 import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
 import { GECKO_ID } from "../../wxt.config";
 import { freePort } from "../support/net";
 import {
+  clickNode,
   closeFirefox,
+  inShadowRoots,
   installFirefoxPolicy,
   launchFirefox,
+  type RecordingRelay,
   requireFirefox,
+  startRecordingRelay,
   startTunnelProxy,
   type TunnelProxy,
 } from "./firefox";
 import { ARTIFACTS, type FakeSite, startFakeSite } from "./harness";
+import { pageListens } from "./page-hooks";
 
 /*
  * Shadowlight in Debian's Firefox ESR, installed the way an organization installs it: the
  * unconfigured Firefox build as an XPI, force-installed by the policies.json that
  * `npm run policy-files` generates, which also carries the server URL and enrollment token.
- * The add-on must enroll, show the nudge on an AI tool, block a blocked tool, and deliver its
- * counts to the local worker (sent when the browser next starts).
+ * The add-on must enroll, show the nudge on an AI tool, block a blocked tool, warn about a
+ * card number pasted from the clipboard (a real copy and paste with the keyboard, so Firefox
+ * fires trusted events) while a harmless paste and a page script's synthetic paste pass
+ * untouched, and deliver its counts to the local worker (sent when the browser next starts).
  */
-const HOSTS = ["chatgpt.com", "chat.deepseek.com"];
+const HOSTS = ["chatgpt.com", "chat.deepseek.com", "claude.ai"];
 const TOKENS = { enrollment: "ff-enrollment-token", admin: "ff-admin-token", viewer: "ff-viewer-token" };
 const ADDON_UUID = randomUUID();
 
@@ -47,7 +55,21 @@ const POLICY: PolicyInput = {
     { id: "acknowledge-chatgpt", when: { tools: ["chatgpt"] }, action: "acknowledge" },
   ],
   fallback: "allow",
+  guard: {
+    rules: [
+      {
+        id: "cards",
+        when: { detectors: ["payment-card"] },
+        action: "warn",
+        message: "Card numbers belong in the payment system.",
+      },
+    ],
+    fallback: "allow",
+  },
 };
+const CARD = "4242 4242 4242 4242";
+const PASTED = `Please refund the customer, card ${CARD}, order 7731.`;
+const HARMLESS = "Summarize the meeting notes from Tuesday in three bullet points.";
 
 describe("Firefox ESR with the add-on force-installed by policies.json", () => {
   let base: string;
@@ -55,6 +77,7 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
   let worker: RunningWorker;
   let serverUrl: string;
   let proxy: TunnelProxy;
+  let relay: RecordingRelay;
   let restorePolicy: (() => void) | undefined;
   let browser: Browser | undefined;
   let profile: string;
@@ -114,8 +137,10 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
 
     const xpi = join(base, "shadowlight.xpi");
     writeFileSync(xpi, await zipFolder(built.firefox).generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    // The add-on talks to the worker through a relay that keeps the reports that reached it.
+    relay = await startRecordingRelay(serverUrl, "/api/v1/reports");
     const files = policyFiles({
-      settings: { serverUrl, enrollmentToken: TOKENS.enrollment, group: "Firefox pilot", reporting: true },
+      settings: { serverUrl: relay.url, enrollmentToken: TOKENS.enrollment, group: "Firefox pilot", reporting: true },
       targets: { firefox: { id: GECKO_ID, installUrl: pathToFileURL(xpi).href } },
     });
     const policies = [...files].find(([file]) => file.path === "firefox/policies.json")?.[1];
@@ -130,6 +155,7 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     if (browser) await closeFirefox(browser);
     restorePolicy?.();
     await proxy?.close();
+    await relay?.close();
     await worker?.stop();
     await site?.close();
     if (base) rmSync(base, { recursive: true, force: true });
@@ -162,6 +188,88 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     await page.close();
   });
 
+  /** The person selects `text` in another page and presses Ctrl+C: the clipboard now holds it. */
+  async function copy(text: string): Promise<void> {
+    const source = await (browser as Browser).newPage();
+    await source.goto(`data:text/html,<textarea id="source">${encodeURIComponent(text)}</textarea>`);
+    await source.click("#source");
+    await shortcut(source, "a");
+    await shortcut(source, "c");
+    await source.close();
+  }
+
+  async function shortcut(page: Page, key: "a" | "c" | "v"): Promise<void> {
+    await page.keyboard.down("Control");
+    await page.keyboard.press(key);
+    await page.keyboard.up("Control");
+  }
+
+  /** The person empties the tool's prompt box and presses Ctrl+V in it. */
+  async function pasteInto(page: Page): Promise<void> {
+    await page.bringToFront();
+    await page.click("textarea");
+    await shortcut(page, "a");
+    await page.keyboard.press("Backspace");
+    await shortcut(page, "v");
+  }
+
+  const prompt = (page: Page) => page.$eval("textarea", (box) => (box as HTMLTextAreaElement).value);
+  const pastesSeen = (page: Page) =>
+    page.evaluate(() => (window as unknown as { pastesSeen: Array<{ trusted: boolean; text: string }> }).pastesSeen);
+  /** The guard's warning shown on the page (it lives in a closed shadow root). */
+  const warnings = (page: Page) => inShadowRoots(page, "shadowlight-guard", "dialog[open]");
+
+  it("the guard warns about a card number pasted from the clipboard, and 'paste anyway' hands it on", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.evaluateOnNewDocument(pageListens);
+    await page.goto("https://claude.ai/new");
+    await copy(PASTED);
+    await pasteInto(page);
+    await expect.poll(async () => (await warnings(page)).length, { timeout: 30_000 }).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, "firefox-guard-warning.png") });
+    // Held until the person decides: neither the prompt box nor the page has it.
+    expect(await prompt(page)).toBe("");
+    expect(await pastesSeen(page)).toEqual([]);
+    const [pasteAnyway] = await inShadowRoots(
+      page,
+      "shadowlight-guard",
+      'dialog[open] button[data-does="pasted_anyway"]',
+    );
+    if (!pasteAnyway) throw new Error("the warning has no 'paste anyway' button");
+    await clickNode(page, pasteAnyway);
+    await expect.poll(() => prompt(page), { timeout: 15_000 }).toBe(PASTED);
+    await expect.poll(async () => (await warnings(page)).length).toBe(0);
+    await page.close();
+  });
+
+  it("a harmless paste goes through untouched, and a page script's synthetic paste triggers nothing", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.evaluateOnNewDocument(pageListens);
+    await page.goto("https://claude.ai/new");
+    // A synthetic paste carrying a card number: the page's own listener gets it (the guard let
+    // it by in the capture phase), and no warning comes.
+    const received = await page.evaluate((text) => {
+      // Firefox gives a constructed paste event its own clipboardData, which the page may fill.
+      const event = new ClipboardEvent("paste", { bubbles: true, cancelable: true });
+      event.clipboardData?.setData("text/plain", text);
+      document.querySelector("textarea")?.dispatchEvent(event);
+      return (window as unknown as { pastesSeen: unknown[] }).pastesSeen;
+    }, PASTED);
+    expect(received).toEqual([{ trusted: false, text: PASTED }]);
+
+    await copy(HARMLESS);
+    await pasteInto(page);
+    // The positive sign that the guard decided: the paste arrived, as the person made it, and
+    // the page saw the browser's own event; a warning about the synthetic paste would be up by now.
+    await expect.poll(() => prompt(page), { timeout: 15_000 }).toBe(HARMLESS);
+    expect(await pastesSeen(page)).toEqual([
+      { trusted: false, text: PASTED },
+      { trusted: true, text: HARMLESS },
+    ]);
+    expect(await warnings(page)).toEqual([]);
+    await page.close();
+  });
+
   it("the counts reach the worker when Firefox starts again", async () => {
     if (browser) await closeFirefox(browser);
     await start();
@@ -174,5 +282,22 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
         { timeout: 60_000, interval: 1000 },
       )
       .toMatchObject({ chatgpt: { visit: 1, nudge_shown: 1 }, deepseek: { blocked: 1 } });
+  });
+
+  it("the report that reached the worker counts the warning and the paste anyway, and nothing else", async () => {
+    const guardCounts = () =>
+      (relay.bodies as ReportRequest[])
+        .flatMap((report) => report.guard ?? [])
+        .map((count) => `${count.tool} ${count.detector} ${count.outcome} ${count.n}`)
+        .sort();
+    await expect
+      .poll(guardCounts, { timeout: 60_000, interval: 1000 })
+      .toEqual(["claude payment-card pasted_anyway 1", "claude payment-card warned 1"]);
+    const awareness = await admin<{ guard: { byDetector: Array<Record<string, unknown>> } }>("/awareness");
+    expect(awareness.guard.byDetector).toEqual([
+      expect.objectContaining({ detector: "payment-card", warned: 1, pasted_anyway: 1, removed: 0, blocked: 0 }),
+    ]);
+    const sent = JSON.stringify(relay.bodies);
+    for (const secret of [PASTED, CARD, CARD.replaceAll(" ", ""), HARMLESS]) expect(sent).not.toContain(secret);
   });
 });

@@ -7,7 +7,7 @@
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
-import { type Browser, launch } from "puppeteer-core";
+import { type Browser, launch, type Page } from "puppeteer-core";
 import { freePort } from "../support/net";
 
 const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
@@ -95,6 +95,61 @@ export async function startTunnelProxy(hosts: string[], sitePort: number): Promi
   };
 }
 
+export interface RecordingRelay {
+  url: string;
+  /** The JSON body of every POST to `path` the worker accepted, in the order they reached it. */
+  bodies: unknown[];
+  close(): Promise<void>;
+}
+
+/**
+ * Stands between the browser and the local worker, forwarding every request as it is and
+ * keeping the bodies posted to `path`: what reached the worker, not what the extension meant
+ * to send.
+ */
+export async function startRecordingRelay(target: string, path: string): Promise<RecordingRelay> {
+  const bodies: unknown[] = [];
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === "string" && name !== "host" && name !== "connection") headers.set(name, value);
+    }
+    try {
+      const answer = await fetch(`${target}${request.url ?? "/"}`, {
+        method: request.method ?? "GET",
+        headers,
+        ...(body.length > 0 ? { body } : {}),
+      });
+      if (answer.ok && request.method === "POST" && (request.url ?? "").split("?")[0] === path) {
+        bodies.push(JSON.parse(body.toString("utf8")));
+      }
+      const answered = Buffer.from(await answer.arrayBuffer());
+      const passed: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (name !== "content-encoding" && name !== "content-length" && name !== "transfer-encoding")
+          passed[name] = value;
+      });
+      response.writeHead(answer.status, passed).end(answered);
+    } catch (error) {
+      response.writeHead(502).end(String(error));
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /**
  * Firefox with a persistent profile: enterprise policy installs the add-on (unsigned builds
  * are accepted because ESR honours `xpinstall.signatures.required`), HTTPS goes through the
@@ -122,6 +177,58 @@ export function launchFirefox(options: {
       "intl.locale.requested": "en-US",
     },
   });
+}
+
+/** A node as WebDriver BiDi describes it: a reference, and for an element its shadow root, open or closed. */
+interface BidiNode {
+  sharedId?: string;
+  value?: { shadowRoot?: { sharedId?: string } | null };
+}
+
+/** The WebDriver BiDi browsing context puppeteer-core drives a page through (not in its typed API). */
+interface BidiContext {
+  locateNodes(locator: { type: "css"; value: string }, startNodes?: Array<{ sharedId: string }>): Promise<BidiNode[]>;
+  performActions(actions: unknown[]): Promise<void>;
+}
+
+function bidiContext(page: Page): BidiContext {
+  const context = (page.mainFrame() as unknown as { browsingContext?: Partial<BidiContext> }).browsingContext;
+  if (typeof context?.locateNodes !== "function" || typeof context.performActions !== "function") {
+    throw new Error("puppeteer-core no longer exposes the page's WebDriver BiDi browsing context (locateNodes)");
+  }
+  return context as BidiContext;
+}
+
+/**
+ * References to the elements matching `selector` inside the shadow roots of `host` elements,
+ * closed ones included: WebDriver BiDi sees into them as a screen reader does (in headless
+ * Firefox ESR here, puppeteer's ARIA queries find nothing, not even a textarea).
+ */
+export async function inShadowRoots(page: Page, host: string, selector: string): Promise<string[]> {
+  const context = bidiContext(page);
+  const roots = (await context.locateNodes({ type: "css", value: host })).flatMap((node) => {
+    const root = node.value?.shadowRoot?.sharedId;
+    return root ? [{ sharedId: root }] : [];
+  });
+  if (roots.length === 0) return [];
+  const found = await context.locateNodes({ type: "css", value: selector }, roots);
+  return found.flatMap((node) => (node.sharedId ? [node.sharedId] : []));
+}
+
+/** The person's click: the pointer moves to the element's centre, presses and releases, so Firefox fires trusted events. */
+export async function clickNode(page: Page, element: string): Promise<void> {
+  await bidiContext(page).performActions([
+    {
+      type: "pointer",
+      id: "person",
+      parameters: { pointerType: "mouse" },
+      actions: [
+        { type: "pointerMove", x: 0, y: 0, origin: { type: "element", element: { sharedId: element } } },
+        { type: "pointerDown", button: 0 },
+        { type: "pointerUp", button: 0 },
+      ],
+    },
+  ]);
 }
 
 /** Closes Firefox, and kills it when it has not exited within 15 s, so a teardown cannot hang. */

@@ -17,7 +17,7 @@ import {
   sendNow,
   sessionStorage,
 } from "./harness";
-import { hookShadowRoots } from "./page-hooks";
+import { hookShadowRoots, pageListens } from "./page-hooks";
 import { find, gone, pressNamed, query, textOf } from "./screen";
 
 /*
@@ -75,15 +75,6 @@ function hashesOf(value: string): string[] {
     const digest = createHash(algorithm).update(value).digest();
     return [digest.toString("hex"), digest.toString("base64"), digest.toString("base64url")];
   });
-}
-
-/** Runs in the page before its scripts: records the paste events the page itself receives. */
-function pageListens(): void {
-  const seen: Array<{ trusted: boolean; text: string }> = [];
-  window.addEventListener("paste", (event) => {
-    seen.push({ trusted: event.isTrusted, text: event.clipboardData?.getData("text/plain") ?? "" });
-  });
-  (window as unknown as { pastesSeen: typeof seen }).pastesSeen = seen;
 }
 
 describe("the sensitive-data guard in real Chromium", () => {
@@ -327,6 +318,12 @@ describe("the sensitive-data guard in real Chromium", () => {
     await page.locator("#file").setInputFiles(csv);
     await pressNamed(page, "button", "Attach anyway");
     await expect.poll(chosen).toEqual([FILE_NAME]);
+    // The extension stores the answers a moment after the page has the file: wait for every
+    // answer of this file's tests so far (the last test checks the same totals in the report).
+    await expect.poll(guardCounts).toMatchObject({
+      [named("chatgpt", "pasted_anyway")]: 4,
+      [named("chatgpt", "removed")]: 3,
+    });
 
     // An image is never opened: it goes through as chosen (the page's own listener is the sign).
     const before = await guardCounts();

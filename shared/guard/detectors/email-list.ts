@@ -13,8 +13,9 @@
  * obfuscated addresses ("name at example dot com") are not counted.
  */
 import { LIMITS } from "../../limits";
+import { countExamined } from "../examined";
 import { mask } from "../redact";
-import type { Detector, Finder, Found } from "../types";
+import type { Detector, Finder, Found, ScanMemo } from "../types";
 
 const LOCAL_MAX = 64;
 /** The domain after "@": labels of letters, digits and hyphens, a letter-only top-level label. */
@@ -38,16 +39,19 @@ function isAlnum(code: number): boolean {
 }
 
 /** The address around the "@" at `at`, as [start, end], or null. */
-function addressAt(text: string, at: number): [number, number] | null {
+function addressAt(text: string, at: number, memo: ScanMemo): [number, number] | null {
   let start = at;
   while (start > 0 && at - start < LOCAL_MAX && isLocalChar(text.charCodeAt(start - 1))) start--;
+  countExamined(memo, at - start + 1);
   // The local part must be all of the run before "@", and begin with a letter or digit.
   if (start === at || (start > 0 && isLocalChar(text.charCodeAt(start - 1)))) return null;
   while (start < at && !isAlnum(text.charCodeAt(start))) start++;
   if (start === at) return null;
   DOMAIN.lastIndex = at + 1;
   const domain = DOMAIN.exec(text);
-  return domain === null ? null : [start, at + 1 + domain[0].length];
+  if (domain === null) return null;
+  countExamined(memo, domain[0].length);
+  return [start, at + 1 + domain[0].length];
 }
 
 function previewAddress(address: string): string {
@@ -61,17 +65,23 @@ const finder: Finder = {
   maxLength: LOCAL_MAX + 1 + 9 * 64 + 24,
   chunkChars: LIMITS.guardChunkChars,
   preview: previewAddress,
-  find(text, from, to, out) {
+  find(text, from, to, out, memo) {
     let resume = to;
-    for (let at = text.indexOf("@", from); at !== -1 && at < to + LOCAL_MAX + 1; at = text.indexOf("@", at + 1)) {
-      const address = addressAt(text, at);
+    // An address starting before `to` has its "@" before `limit`; the search for "@" stops
+    // there (V8 makes a slice a view of the text, not a copy), so a text without one is read once.
+    const limit = Math.min(text.length, to + LOCAL_MAX + 1);
+    const window = text.slice(from, limit);
+    countExamined(memo, limit - from);
+    for (let found = window.indexOf("@"); found !== -1; found = window.indexOf("@", found + 1)) {
+      const at = from + found;
+      const address = addressAt(text, at, memo);
       if (address === null) continue;
       const [start, end] = address;
       if (start < from) continue;
       if (start >= to) break;
       out.push({ detector: "email-list", start, end });
       resume = Math.max(resume, end);
-      at = end - 1;
+      found = end - 1 - from;
     }
     return resume;
   },

@@ -15,6 +15,7 @@
  * Known limits: the syntax has no lookaround, backreferences or anchors (see parse.ts).
  */
 import { LIMITS } from "../../limits";
+import { countExamined } from "../examined";
 import { compilePattern } from "../pattern/program";
 import { mask } from "../redact";
 import type { Detector, Finder } from "../types";
@@ -35,7 +36,9 @@ export const orgPattern: Detector = {
         maxLength: LIMITS.guardPatternMaxMatch,
         chunkChars: Math.max(256, Math.floor(LIMITS.guardPatternStepsPerChunk / program.size)),
         preview: (matched) => mask(matched, 2, 2),
-        find(text, from, to, out) {
+        find(text, from, to, out, memo) {
+          // The engine tries every position of the stretch, and reads at most maxLength past it.
+          countExamined(memo, Math.min(text.length, to + LIMITS.guardPatternMaxMatch) - from);
           let resume = to;
           for (let pos = from; pos < to; ) {
             const match = program.exec(text, pos, to);

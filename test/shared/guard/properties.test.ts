@@ -75,6 +75,14 @@ describe("checksummed identifiers (property)", () => {
   );
 });
 
+/** Digits, each after no separator or one space, hyphen or dot: one cluster far longer than any match. */
+const longDigitRun = fc
+  .array(fc.tuple(fc.constantFrom("", "", " ", "-", "."), fc.integer({ min: 0, max: 9 })), {
+    minLength: 40,
+    maxLength: 200,
+  })
+  .map((parts) => parts.map(([separator, digit]) => `${separator}${digit}`).join(""));
+
 describe("scanning in stretches (property)", () => {
   const positives = Object.values(CASES).flatMap((cases) => cases.positives.map((marked) => unmark(marked).text));
 
@@ -83,7 +91,7 @@ describe("scanning in stretches (property)", () => {
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom(...positives), { minLength: 1, maxLength: 6 }),
-        fc.array(fc.string({ maxLength: 40 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.oneof(fc.string({ maxLength: 40 }), longDigitRun), { minLength: 1, maxLength: 6 }),
         fc.integer({ min: 1, max: 97 }),
         (sensitive, filler, chunkChars) => {
           const text = sensitive.map((part, i) => `${filler[i % filler.length]}\n${part}`).join(" ");
