@@ -55,14 +55,6 @@ export const LIMITS = {
   ingestWriteAttempts: 6,
   /** Largest queue message (Cloudflare Queues take 128 KB with metadata); a larger report is applied at once. */
   queueMessageBytes: 120_000,
-  /** Messages and bytes one `sendBatch` carries (Cloudflare Queues take 100 messages and 256 KB). */
-  queueBatchMessages: 100,
-  queueBatchBytes: 240_000,
-  /**
-   * How long a report may wait to join a send to the queue before its request sends what
-   * waits itself (normally a report waits only for the send under way to end).
-   */
-  queueSendWaitMs: 2_000,
   /**
    * Deliveries of a queued report whose answers outnumber its nudges: the nudges may be in
    * an earlier report still on its way (a queue may reorder), so it is checked again later

@@ -13,9 +13,9 @@
  *   queue floor (queue mode) the floor plus one message of the body to the report queue
  *               (POST /__bench/queue, test/bench/load-worker): Miniflare's local queue runs
  *               in the worker's process, so this is what queueing alone costs here. One
- *               window per way of sending in LOAD_QUEUE_FLOORS (default "joined,text"):
- *               "joined" as the report route sends (concurrent requests share a send),
- *               "text", "json", "v8", "bytes" one send per request with that content type
+ *               window per way of sending in LOAD_QUEUE_FLOORS (default "text", as the
+ *               report route sends): "text", "json", "v8", "bytes", one send per request
+ *               with that content type
  *   reports     the fleet's reports at the extension's cadence: each device sends, once per
  *               simulated 15-minute period and only when a count grew, what the extension
  *               would send (test/bench/fleet.ts builds it with the extension's own code)
@@ -24,7 +24,7 @@
  * late. Duplicates and late replays are counted apart from fresh reports. `ratioToFloor` is
  * the median over rounds of fresh reports per second over floor requests per second in the
  * same round, so the machine's load falls on both alike; `ratioToQueueFloor` is the same over
- * the "joined" queue floor, printed beside it (the target stays on the floor), and each queue
+ * the "text" queue floor, printed beside it (the target stays on the floor), and each queue
  * floor's own ratio to the floor shows what the local queue leaves reachable.
  *
  * Then every device delivers what is left, the worker applies everything (in queue mode the
@@ -55,10 +55,10 @@ const WINDOW_MS = Number(process.env.LOAD_WINDOW_MS ?? 2000);
 const MODES = (process.env.LOAD_MODES ?? "queue,direct").split(",").map((mode) => mode.trim());
 /**
  * Queue floors measured in queue mode, each a way of sending the floor's body (see
- * test/bench/load-worker): "joined" sends as the report route does; "text", "json", "v8" and
- * "bytes" make one send per request with that content type.
+ * test/bench/load-worker): "text" (as the report route sends), "json", "v8" and "bytes", one
+ * send per request with that content type.
  */
-const QUEUE_FLOORS = (process.env.LOAD_QUEUE_FLOORS ?? "joined,text").split(",").map((way) => way.trim());
+const QUEUE_FLOORS = (process.env.LOAD_QUEUE_FLOORS ?? "text").split(",").map((way) => way.trim());
 /**
  * LOAD_PROFILE=1: sample the worker's JavaScript through the DevTools inspector in every
  * measured window and print, per kind of window, its busy milliseconds per request and the
@@ -159,7 +159,7 @@ async function measureMode(
   type Kind = "floor" | "floor-body" | `queue-floor:${string}` | "reports";
   const queueFloorKinds = QUEUE_FLOORS.map((way) => `queue-floor:${way}` as const);
   /** The queue floor that sends as the report route does (or the first one measured). */
-  const routeFloor = queueFloorKinds.includes("queue-floor:joined") ? "queue-floor:joined" : queueFloorKinds[0];
+  const routeFloor = queueFloorKinds.includes("queue-floor:text") ? "queue-floor:text" : queueFloorKinds[0];
   let clientMs = 0;
   let sends = 0;
   let sentMessages = 0;

@@ -13,7 +13,6 @@ import { refuse } from "../errors";
 import { applyReports, countsIn, type IngestItem } from "../ingest/apply";
 import { ingestMode } from "../ingest/mode";
 import { queueMessage } from "../ingest/queue";
-import { sendJoined } from "../ingest/send";
 import { cachedDeviceAuth } from "../middleware/device-auth";
 import { jsonBody } from "../middleware/validate";
 import { implausibleCounts } from "../plausibility";
@@ -27,9 +26,8 @@ import { implausibleCounts } from "../plausibility";
  * Direct ingest (INGEST_MODE "direct", the default) checks the report against what the device
  * stored and writes it before answering 200 with the counts that grew. Queued ingest
  * ("queue") checks what needs no stored counts, sends the report to the queue and answers
- * 202 once the queue took it (reports arriving while another send is under way join the
- * next one, ingest/send.ts; when that send fails, each of them is answered 503
- * queue_unavailable and nothing is stored); the consumer checks the rest against everything
+ * 202 once the queue took it (as the JSON text it already built; when the send fails, it is
+ * answered 503 queue_unavailable and nothing is stored); the consumer checks the rest against everything
  * stored and writes many devices' reports in one batch (ingest/queue.ts). A report too large
  * for one queue message is applied at once.
  *
@@ -120,7 +118,7 @@ async function enqueue(c: Context<AppEnv>, queue: Queue, item: IngestItem): Prom
   const queued = queueMessage(item);
   if (!queued) return applyNow(c, item);
   try {
-    await sendJoined(queue, c.executionCtx, queued);
+    await queue.send(queued, { contentType: "text" });
   } catch (error) {
     // Nothing was stored and the device keeps its counts: it sends them again after a while.
     console.error("queueing reports failed", error);

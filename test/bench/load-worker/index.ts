@@ -5,10 +5,8 @@
  *                        then answers exactly as POST /api/v1/health does (the floor):
  *                        receiving a report-sized request and one queue message, no database.
  *                        <way> is how the message goes:
- *                          joined  as text, through the report route's own joined sends
- *                                  (worker/ingest/send.ts: a request arriving while a send is
- *                                  under way goes with the next one), the default
- *                          text    as text, one send per request
+ *                          text    as text, one send per request, as the report route
+ *                                  sends (the default)
  *                          json    as an object holding the body, contentType "json"
  *                          v8      the same object, contentType "v8" (structured clone)
  *                          bytes   the body's UTF-8 bytes, contentType "bytes"
@@ -21,10 +19,9 @@
  */
 import type { Env } from "../../../worker/env";
 import shadowlight from "../../../worker/index";
-import { sendJoined } from "../../../worker/ingest/send";
 
 const PROBE = "queueFloor";
-const WAYS = ["joined", "text", "json", "v8", "bytes"] as const;
+const WAYS = ["text", "json", "v8", "bytes"] as const;
 type Way = (typeof WAYS)[number];
 
 const isProbe = (body: unknown) =>
@@ -57,11 +54,9 @@ function counting(binding: Queue): Queue {
   return queue;
 }
 
-async function sendProbe(way: Way, queue: Queue, ctx: ExecutionContext, body: string): Promise<void> {
+async function sendProbe(way: Way, queue: Queue, body: string): Promise<void> {
   const text = JSON.stringify({ [PROBE]: body });
   switch (way) {
-    case "joined":
-      return sendJoined(queue, ctx, text);
     case "text":
       await queue.send(text, { contentType: "text" });
       return;
@@ -85,10 +80,10 @@ export default {
     if (url.pathname === "/__bench/sends") return Response.json(counted);
     if (url.pathname !== "/__bench/queue") return shadowlight.fetch(request, withQueue, ctx);
     if (!queue) return Response.json({ error: "no REPORTS_QUEUE is bound" }, { status: 503 });
-    const way = (url.searchParams.get("as") ?? "joined") as Way;
+    const way = (url.searchParams.get("as") ?? "text") as Way;
     if (!WAYS.includes(way)) return Response.json({ error: `as: one of ${WAYS.join(", ")}` }, { status: 400 });
     const body = await request.text();
-    await sendProbe(way, queue, ctx, body);
+    await sendProbe(way, queue, body);
     url.pathname = "/api/v1/health";
     url.search = "";
     return shadowlight.fetch(new Request(url, { method: "POST", headers: request.headers, body }), env, ctx);
