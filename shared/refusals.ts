@@ -40,10 +40,7 @@ const ERROR_CODES = [
   "change_refused",
   /** The server lacks a setting this request needs (503), e.g. the evidence signing key. */
   "not_configured",
-  /**
-   * The report could not be handed to the queue, nothing was stored (503): send the same
-   * counts again later. Every report that was to go in the same send gets this answer.
-   */
+  /** The report could not be handed to the queue, nothing was stored (503): send the same counts again later. */
   "queue_unavailable",
   "internal",
 ] as const;
