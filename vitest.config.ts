@@ -5,29 +5,35 @@ import { WxtVitest } from "wxt/testing/vitest-plugin";
 
 /*
  * Three tiers of projects (`npm test` runs them in order and times each, see test/run.ts):
- *   unit    shared      environment-free code in Node (unit and property tests), packages and policy files
+ *   unit    shared      environment-free code in Node (unit and property tests) and policy files
  *           extension   extension modules with WXT's fake browser
  *           dashboard   the dashboard's pure modules in happy-dom
  *   worker  worker      the worker inside workerd against local D1 with the real migrations
- *   e2e     e2e         the built extension in Debian's Chromium against the local worker
- *           e2e-serial  enterprise policy and packages, one file at a time, after e2e
+ *   e2e     e2e         the built extension in Debian's Chromium (and Firefox) against the local
+ *                       worker, and the store packages built and linted as an organization does
+ *           e2e-serial  enterprise policy, one file at a time, before e2e
  * `vitest` on its own (the watch loop) runs the unit tier; `--project` picks others.
  */
 const UNIT = ["shared", "extension", "dashboard"];
 
 /** How many end-to-end files run at once, each with its own worker, database and browser. */
-const E2E_SLOTS = 2;
+const E2E_SLOTS = 4;
 
-/** End-to-end files that change machine-wide state (enterprise policy) or build the extension themselves. */
-const SERIAL_E2E = [
-  "test/e2e/managed.test.ts",
-  "test/e2e/chromium-policy.test.ts",
-  "test/e2e/firefox.test.ts",
-  "test/e2e/permissions.test.ts",
-];
+/** End-to-end files that change machine-wide state: Chromium's enterprise policy folder. */
+const SERIAL_E2E = ["test/e2e/managed.test.ts", "test/e2e/chromium-policy.test.ts"];
+
+/** Builds an organization's packages and lints them: as slow as a browser test, so it runs in that tier. */
+const PACKAGES = "test/deploy/packages.test.ts";
 
 /** Property tests run hundreds of cases: on a busy machine they outlast vitest's default 5 s. */
 const PROPERTY_TIMEOUT = 60_000;
+
+/**
+ * The unit projects run their files one after another in one module graph per vitest worker,
+ * which halves their time: their modules keep no state a test relies on, and tests that fake
+ * the clock or spy on the fake browser restore it after each test.
+ */
+const SHARED_MODULES = { isolate: false };
 
 /** What the end-to-end projects share. */
 const E2E = {
@@ -56,8 +62,10 @@ export default defineConfig({
             "test/dev/**/*.test.ts",
             "test/conventions/**/*.test.ts",
           ],
+          exclude: [PACKAGES],
           environment: "node",
           testTimeout: PROPERTY_TIMEOUT,
+          ...SHARED_MODULES,
         },
       },
       {
@@ -69,6 +77,7 @@ export default defineConfig({
           include: ["test/extension/**/*.test.ts"],
           environment: "happy-dom",
           testTimeout: PROPERTY_TIMEOUT,
+          ...SHARED_MODULES,
         },
       },
       {
@@ -77,6 +86,7 @@ export default defineConfig({
           include: ["test/dashboard/**/*.test.ts"],
           environment: "happy-dom",
           testTimeout: PROPERTY_TIMEOUT,
+          ...SHARED_MODULES,
         },
       },
       {
@@ -86,6 +96,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("worker/migrations"),
+                // Each file sets a bootstrap token of its own (test/worker/fresh-instance.ts).
                 ENROLLMENT_TOKEN: "test-enrollment-token",
                 ADMIN_TOKEN: "test-admin-token",
                 VIEWER_TOKEN: "test-viewer-token",
@@ -107,29 +118,31 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           testTimeout: PROPERTY_TIMEOUT,
-          setupFiles: ["./test/worker/apply-migrations.ts"],
+          // One runtime and isolate for every file; each starts as a fresh instance (see the setup file).
+          isolate: false,
+          setupFiles: ["./test/worker/fresh-instance.ts"],
         },
       },
       {
         test: {
           ...E2E,
           name: "e2e",
-          include: ["test/e2e/**/*.test.ts"],
+          include: ["test/e2e/**/*.test.ts", PACKAGES],
           exclude: SERIAL_E2E,
-          // Two files at once, each with its own worker, database and browser (see global-setup.ts).
+          // E2E_SLOTS files at once, each with its own worker, database and browser (see global-setup.ts).
           maxWorkers: E2E_SLOTS,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
         test: {
           ...E2E,
-          // One at a time, after every other browser test: enterprise policy is machine-wide, and
-          // these build the extension themselves.
+          // One at a time, before every other browser test (enterprise policy is machine-wide):
+          // while they run, `npm test` runs the unit and worker tiers beside them.
           name: "e2e-serial",
           include: SERIAL_E2E,
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,15 +1,23 @@
 /**
- * `npm test`: every tier in order, each timed, then one line per tier and the total.
+ * `npm test`: the static tier first, then the three test tiers at once, each timed; one line
+ * per tier and the total at the end.
  *   static   the catalog, dashboard and extension builds, TypeScript, Biome, web-ext lint,
  *            knip (no unused file, dependency or export)
  *   unit     shared, extension and dashboard modules (vitest; the default watch loop)
  *   worker   every endpoint inside workerd against local D1
- *   e2e      the built extension in Chromium against the local worker
- * `npm test -- unit worker` runs only the tiers named. A failing static tier stops the run
- * (nothing after it would mean anything); a failing test tier does not stop the next.
+ *   e2e      the built extension in Chromium and Firefox against the local worker, and the
+ *            organization's packages
+ * The test tiers share nothing (each starts its own workers on ports of its own, and builds of
+ * the extension take turns through a lock), so they run side by side: the browser tests spend
+ * much of their time waiting on pages, which leaves a core to the others. Each tier's output
+ * is printed in one piece when it ends. A failing static tier stops the run (nothing after it
+ * would mean anything); a failing test tier does not stop the others.
+ *
+ * `npm test -- unit worker` runs only the tiers named; `--one-by-one` runs them one after the
+ * other with their output as it comes (for a machine short of memory, or to read along).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 
 interface Tier {
   name: string;
@@ -36,21 +44,19 @@ const TIERS: Tier[] = [
   { name: "e2e", steps: [["npx", "vitest", "run", "--project", "e2e", "--project", "e2e-serial"]] },
 ];
 
-function run(command: string[]): Promise<number> {
-  const [program, ...args] = command as [string, ...string[]];
-  return new Promise((resolve) => {
-    const child = spawn(program, args, {
-      stdio: "inherit",
-      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
-    });
-    child.on("close", (code) => resolve(code ?? 1));
-    child.on("error", () => resolve(1));
-  });
+/** The file descriptor on which a tier's process reports its processor time to the run. */
+const REPORT_FD = 3;
+
+interface Outcome {
+  name: string;
+  seconds: number;
+  cpu: number | null;
+  ok: boolean | null;
 }
 
 /**
- * CPU seconds used so far by the finished steps and everything they waited for (Linux's
- * cutime + cstime of this process), or null elsewhere. Unlike the wall time, it hardly
+ * Processor seconds used so far by this process's finished children and everything they
+ * waited for (Linux's cutime + cstime), or null elsewhere. Unlike the wall time, it hardly
  * changes with what else the machine is running.
  */
 function childCpuSeconds(): number | null {
@@ -65,45 +71,137 @@ function childCpuSeconds(): number | null {
   }
 }
 
-const asked = process.argv.slice(2);
-const unknown = asked.filter((name) => !TIERS.some((tier) => tier.name === name));
-if (unknown.length) {
-  console.error(`unknown tier: ${unknown.join(", ")} (tiers: ${TIERS.map((tier) => tier.name).join(", ")})`);
-  process.exit(2);
+function runStep(command: string[]): Promise<number> {
+  const [program, ...args] = command as [string, ...string[]];
+  return new Promise((resolve) => {
+    const child = spawn(program, args, {
+      stdio: "inherit",
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
+    });
+    child.on("close", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(1));
+  });
 }
-const chosen = asked.length ? TIERS.filter((tier) => asked.includes(tier.name)) : TIERS;
 
-const results: Array<{ name: string; seconds: number; cpu: number | null; ok: boolean | null }> = [];
-const started = Date.now();
-for (const tier of chosen) {
-  const tierStarted = Date.now();
+/** Runs one tier's steps in this process, stopping at the first that fails. */
+async function runTierHere(tier: Tier): Promise<Outcome> {
+  const started = Date.now();
   const cpuBefore = childCpuSeconds();
-  console.log(`\n=== ${tier.name} ===`);
   let ok = true;
   for (const step of tier.steps) {
-    if ((await run(step)) !== 0) {
+    if ((await runStep(step)) !== 0) {
       ok = false;
       break;
     }
   }
   const cpuAfter = childCpuSeconds();
   const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-  results.push({ name: tier.name, seconds: (Date.now() - tierStarted) / 1000, cpu, ok });
-  if (!ok && tier.name === "static") break;
+  return { name: tier.name, seconds: (Date.now() - started) / 1000, cpu, ok };
+}
+
+/**
+ * Runs a tier in a process of its own (this script again, with `--tier`), its output kept until
+ * it ends; the process reports its outcome as JSON on REPORT_FD, so its processor time is its
+ * own and not the other tiers'.
+ */
+function runTierApart(tier: Tier): Promise<{ outcome: Outcome; output: string }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, "--tier", tier.name], {
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
+    });
+    const chunks: Buffer[] = [];
+    let report = "";
+    child.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stdio[REPORT_FD]?.on("data", (chunk: Buffer) => {
+      report += chunk;
+    });
+    const finish = (fallback: string) => {
+      const output = Buffer.concat(chunks).toString();
+      try {
+        resolve({ outcome: JSON.parse(report) as Outcome, output });
+      } catch {
+        const seconds = (Date.now() - started) / 1000;
+        resolve({ outcome: { name: tier.name, seconds, cpu: null, ok: false }, output: `${output}\n${fallback}\n` });
+      }
+    };
+    child.on("close", (code, signal) =>
+      finish(`the ${tier.name} tier's process ended without a result (${signal ?? code})`),
+    );
+    child.on("error", (error) => finish(`the ${tier.name} tier's process did not start: ${error.message}`));
+  });
+}
+
+const seconds = (value: number | null) => (value === null ? "-" : `${value.toFixed(1)} s`).padStart(8);
+const verdict = (ok: boolean | null) => (ok === null ? "not run" : ok ? "passed" : "FAILED");
+
+const argv = process.argv.slice(2);
+
+// A tier's own process: run it and report.
+const tierFlag = argv.indexOf("--tier");
+if (tierFlag >= 0) {
+  const tier = TIERS.find((candidate) => candidate.name === argv[tierFlag + 1]);
+  if (!tier) process.exit(2);
+  const outcome = await runTierHere(tier);
+  writeSync(REPORT_FD, JSON.stringify(outcome));
+  process.exit(outcome.ok ? 0 : 1);
+}
+
+const oneByOne = argv.includes("--one-by-one");
+const asked = argv.filter((arg) => arg !== "--one-by-one");
+const unknown = asked.filter((name) => !TIERS.some((tier) => tier.name === name));
+if (unknown.length) {
+  console.error(
+    `unknown tier or option: ${unknown.join(", ")} (tiers: ${TIERS.map((tier) => tier.name).join(", ")}; --one-by-one)`,
+  );
+  process.exit(2);
+}
+const chosen = asked.length ? TIERS.filter((tier) => asked.includes(tier.name)) : TIERS;
+
+const results: Outcome[] = [];
+const started = Date.now();
+const staticTier = chosen.find((tier) => tier.name === "static");
+const testTiers = chosen.filter((tier) => tier !== staticTier);
+let stopped = false;
+if (staticTier) {
+  console.log("\n=== static ===");
+  const outcome = await runTierHere(staticTier);
+  results.push(outcome);
+  stopped = !outcome.ok;
+}
+if (!stopped && oneByOne) {
+  for (const tier of testTiers) {
+    console.log(`\n=== ${tier.name} ===`);
+    results.push(await runTierHere(tier));
+  }
+} else if (!stopped && testTiers.length > 0) {
+  const names = testTiers.map((tier) => tier.name).join(", ");
+  console.log(`\nRunning ${names} at once; each tier's output follows when it ends.`);
+  await Promise.all(
+    testTiers.map(async (tier) => {
+      const { outcome, output } = await runTierApart(tier);
+      console.log(`\n=== ${tier.name}: ${verdict(outcome.ok)} in ${outcome.seconds.toFixed(1)} s ===`);
+      process.stdout.write(output);
+      results.push(outcome);
+    }),
+  );
 }
 for (const tier of chosen.filter((t) => !results.some((r) => r.name === t.name))) {
   results.push({ name: tier.name, seconds: 0, cpu: null, ok: null });
 }
+results.sort((a, b) => TIERS.findIndex((t) => t.name === a.name) - TIERS.findIndex((t) => t.name === b.name));
 
-const seconds = (value: number | null) => (value === null ? "-" : `${value.toFixed(1)} s`).padStart(8);
 console.log("\ntier         time       cpu  result");
 for (const { name, seconds: wall, cpu, ok } of results) {
-  console.log(
-    `${name.padEnd(8)} ${seconds(wall)}  ${seconds(cpu)}  ${ok === null ? "not run" : ok ? "passed" : "FAILED"}`,
-  );
+  console.log(`${name.padEnd(8)} ${seconds(wall)}  ${seconds(cpu)}  ${verdict(ok)}`);
 }
 const cpus = results.map((result) => result.cpu);
 const totalCpu = cpus.every((cpu) => cpu !== null) ? cpus.reduce((sum: number, cpu) => sum + (cpu ?? 0), 0) : null;
 console.log(`total    ${seconds((Date.now() - started) / 1000)}  ${seconds(totalCpu)}`);
-console.log("(cpu: seconds of processor time the tier's processes used, on all cores together)");
+console.log(
+  "(time: each tier's own; the test tiers run at once, so the total is less than their sum." +
+    "\n cpu: seconds of processor time the tier's processes used, on all cores together)",
+);
 process.exit(results.every((result) => result.ok) ? 0 : 1);

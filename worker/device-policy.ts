@@ -5,6 +5,7 @@ import { nominatedTokens } from "./db/discovery";
 import { storedOrganizationEntries } from "./db/organization";
 import { currentPolicy, publishedReviews } from "./db/policies";
 import type { Env } from "./env";
+import { keptPerIsolate } from "./isolate-state";
 import { kAnonymity } from "./privacy";
 
 /** What a report's answer names: the version and the ETag of the policy in force. */
@@ -17,6 +18,10 @@ export interface PolicySignal {
 let signal: { value: PolicySignal; settings: string; readAt: number } | null = null;
 /** Counts changes made through this instance: a read begun before one is not kept. */
 let changes = 0;
+keptPerIsolate(() => {
+  signal = null;
+  changes++;
+});
 
 const settingsOf = (env: Env) => `${env.REPORTING}|${kAnonymity(env)}`;
 

@@ -1,8 +1,8 @@
 /**
  * Builds the extension once per end-to-end run, before any test file. The `e2e` project runs
- * its files two at a time, so it gets one build per slot, each preconfigured for the port its
+ * several files at once (E2E_SLOTS in vitest.config.ts), so it gets one build per slot, each preconfigured for the port its
  * slot's worker listens on (a file takes the slot of the vitest worker that runs it). The
- * `e2e-serial` project runs one file at a time afterwards (enterprise policy is machine-wide)
+ * `e2e-serial` project runs one file at a time, before them (enterprise policy is machine-wide),
  * with an unconfigured build, as from a store. The migrations are applied once to a template database
  * that each file copies.
  */
@@ -39,7 +39,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const started = Date.now();
   const slots: E2EBuild["slots"] = [];
   let unconfigured = "";
-  // One build after the other: they all write WXT's generated files.
+  // One build after the other (they all write WXT's generated files; builds in other processes wait).
   if (project.name === "e2e-serial") {
     const build = await buildExtension({
       serverUrl: "",

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BUDGETS } from "../../shared/limits";
 import worker from "../../worker/index";
-import { counters, ENROLLMENT, ORIGIN, today } from "./helpers";
+import { counters, enrollmentToken, ORIGIN, today } from "./helpers";
 
 /*
  * What one device costs in D1: the rows each device request writes, metered from the `meta`
@@ -83,7 +83,7 @@ function post(body: unknown, token?: string): RequestInit {
 
 describe("D1 rows per device request", () => {
   it("stays within the budgets the cost estimate uses", async () => {
-    const enroll = await metered("/api/v1/enroll", post({ token: ENROLLMENT }));
+    const enroll = await metered("/api/v1/enroll", post({ token: enrollmentToken() }));
     expect(enroll.response.status).toBe(201);
     const { deviceToken } = (await enroll.response.json()) as { deviceToken: string };
     const day = today();

@@ -1,11 +1,16 @@
 import { createExecutionContext, createScheduledController, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { dayOf } from "../../shared/day";
 import type { ReportRequest } from "../../shared/protocol";
 
 export const ORIGIN = "http://localhost";
 export const ADMIN = "test-admin-token";
 export const VIEWER = "test-viewer-token";
-export const ENROLLMENT = "test-enrollment-token";
+/** The bootstrap enrollment token of the file running (see fresh-instance.ts). */
+export function enrollmentToken(): string {
+  if (!env.ENROLLMENT_TOKEN) throw new Error("the worker tests run without ENROLLMENT_TOKEN");
+  return env.ENROLLMENT_TOKEN;
+}
 
 export function call(path: string, init: RequestInit = {}, origin = ORIGIN): Promise<Response> {
   return SELF.fetch(new Request(`${origin}${path}`, init));
@@ -33,7 +38,7 @@ export function nextAddress(): string {
 /** Enrolls a device with the bootstrap token, or with `token` (which may carry a group). */
 export async function enrollDevice(
   group?: string,
-  token = ENROLLMENT,
+  token = enrollmentToken(),
 ): Promise<{ deviceId: string; deviceToken: string; group: string | null }> {
   const response = await json(
     "/api/v1/enroll",
@@ -53,6 +58,11 @@ export async function groupToken(group: string, maxDevices = 1000): Promise<stri
 
 /** Enrolls a device into a group, creating the group's token on first use. */
 const groupTokens = new Map<string, string>();
+
+/** Forgets the group tokens of the previous file (its database is gone). */
+export function forgetGroupTokens(): void {
+  groupTokens.clear();
+}
 export async function enrollInGroup(group: string) {
   let token = groupTokens.get(group);
   if (!token) {

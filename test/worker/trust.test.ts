@@ -14,8 +14,8 @@ import {
   adminJson,
   counters,
   countRows,
-  ENROLLMENT,
   enrollDevice,
+  enrollmentToken,
   expectJson,
   json,
   nextAddress,
@@ -219,12 +219,12 @@ describe("enrollment", () => {
     // 20 attempts a minute; the limiter's windows are fixed minutes, so one may end mid-flood.
     expect(guesses).toBeLessThanOrEqual(41);
     // The right token from the same address waits too; another address is not affected.
-    const blocked = await enroll(ENROLLMENT);
+    const blocked = await enroll(enrollmentToken());
     expect(blocked.status).toBe(429);
     expect(errorResponse.parse(await blocked.json())).toMatchObject({ code: "rate_limited", retryAfter: 60 });
-    expect((await json("/api/v1/enroll", { token: ENROLLMENT }, { "CF-Connecting-IP": nextAddress() })).status).toBe(
-      201,
-    );
+    expect(
+      (await json("/api/v1/enroll", { token: enrollmentToken() }, { "CF-Connecting-IP": nextAddress() })).status,
+    ).toBe(201);
   });
 
   it("slows a flood with one token from many addresses, then its cap stops it", async () => {
@@ -250,7 +250,7 @@ describe("enrollment", () => {
     // Without a token for it, the server knows no such group.
     const unknown = await json(
       "/api/v1/enroll",
-      { token: ENROLLMENT, group: "Legal" },
+      { token: enrollmentToken(), group: "Legal" },
       { "CF-Connecting-IP": nextAddress() },
     );
     expect(unknown.status).toBe(422);
@@ -264,8 +264,8 @@ describe("enrollment", () => {
     expect((await enrollDevice(undefined, created.token)).group).toBe("Legal");
     for (const [token, group] of [
       [created.token, undefined],
-      [ENROLLMENT, "Legal"],
-      [ENROLLMENT, "Legal"],
+      [enrollmentToken(), "Legal"],
+      [enrollmentToken(), "Legal"],
     ] as const) {
       const fake = await json(
         "/api/v1/enroll",

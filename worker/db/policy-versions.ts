@@ -1,5 +1,6 @@
 import { dayOf } from "../../shared/day";
 import { policySchema } from "../../shared/policy/schema";
+import { keptPerIsolate } from "../isolate-state";
 import { database } from "./client";
 import { currentPolicy } from "./policies";
 
@@ -22,6 +23,9 @@ export interface PublishedVersions {
 }
 
 let known: PublishedVersions | null = null;
+keptPerIsolate(() => {
+  known = null;
+});
 
 async function load(d1: D1Database): Promise<PublishedVersions> {
   const { results } = await d1

@@ -4,10 +4,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -21,12 +21,68 @@ export const WRANGLER_ENV = {
   NO_COLOR: "1",
 };
 
+/**
+ * WXT writes its generated files (`.wxt/`) on every build, so builds in different processes (a
+ * test's package build beside another's extension build) take turns: a lock file holding the
+ * builder's process id, taken over when that process is gone.
+ */
+const WXT_LOCK = join(ROOT, ".wxt", "build.lock");
+const WXT_LOCK_WAIT_MS = 10 * 60_000;
+
+async function withWxtLock<T>(task: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WXT_LOCK_WAIT_MS;
+  mkdirSync(dirname(WXT_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(WXT_LOCK, String(process.pid), { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (!lockHolderAlive()) {
+      rmSync(WXT_LOCK, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`another WXT build held ${WXT_LOCK} for ${WXT_LOCK_WAIT_MS / 60_000} minutes`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    return await task();
+  } finally {
+    rmSync(WXT_LOCK, { force: true });
+  }
+}
+
+function lockHolderAlive(): boolean {
+  let holder: number;
+  try {
+    holder = Number(readFileSync(WXT_LOCK, "utf8"));
+  } catch {
+    return true; // Just released or being written: look again.
+  }
+  if (!Number.isInteger(holder) || holder <= 0) return false;
+  try {
+    process.kill(holder, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Runs a program of node_modules/.bin in the repository and resolves with its output. */
 export function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   quiet = true,
 ): Promise<string> {
+  if (command === "wxt") return withWxtLock(() => spawnBin(command, args, env, quiet));
+  return spawnBin(command, args, env, quiet);
+}
+
+function spawnBin(command: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(BIN, command), args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -6,6 +6,7 @@ import { database } from "../db/client";
 import { deviceByTokenHash } from "../db/enrollment";
 import type { AppEnv } from "../env";
 import { refuse } from "../errors";
+import { keptPerIsolate } from "../isolate-state";
 import { rateLimited, withinDeviceLimit } from "./rate-limit";
 
 /**
@@ -29,6 +30,7 @@ interface KnownDevice {
 }
 
 const known = new Map<string, KnownDevice>();
+keptPerIsolate(() => known.clear());
 
 function remember(tokenHash: string, device: KnownDevice): void {
   known.delete(tokenHash);

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { LIMITS } from "../../shared/limits";
 import type { AppEnv, Env } from "../env";
 import { refuse } from "../errors";
+import { keptPerIsolate } from "../isolate-state";
 
 /*
  * Rate limits through Cloudflare's Rate Limiting bindings (wrangler.toml `[[ratelimits]]`):
@@ -30,6 +31,7 @@ export async function withinLimit(env: Env, limiter: Limiter, key: string): Prom
 
 /** Per device: the minute and how many requests this instance let through in it. */
 const recent = new Map<string, { minute: number; count: number }>();
+keptPerIsolate(() => recent.clear());
 
 /**
  * Whether a device is within DEVICE_REQUESTS. This instance lets the first

@@ -13,6 +13,7 @@ import { refuse } from "../errors";
 import { applyReports, countsIn, type IngestItem } from "../ingest/apply";
 import { ingestMode } from "../ingest/mode";
 import { queueMessage } from "../ingest/queue";
+import { keptPerIsolate } from "../isolate-state";
 import { cachedDeviceAuth } from "../middleware/device-auth";
 import { jsonBody } from "../middleware/validate";
 import { implausibleCounts } from "../plausibility";
@@ -97,6 +98,9 @@ function versionsNamed(report: ReportRequest): VersionsNamed {
  * entry added since is never refused here (the consumer reads it fresh with every batch).
  */
 let catalogSeen: EffectiveCatalog | null = null;
+keptPerIsolate(() => {
+  catalogSeen = null;
+});
 
 const refusesEntry = (problems: RefusedCount[]) =>
   problems.some((problem) => problem.reason === "unknown_tool" || problem.reason === "wrong_kind");
