@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
@@ -10,6 +10,7 @@ import { firefoxLint } from "../../extension/deploy/firefox-lint";
 import { storeManifestProblems } from "../../extension/deploy/manifest-rules";
 import { buildPackages, optionsFromEnv, type PackageSummary } from "../../extension/deploy/packages";
 import { CHROME_EXTENSION_ID, GECKO_ID } from "../../wxt.config";
+import { type Browser, launchBrowser } from "../support/chromium";
 import { unzipTo } from "../support/zip";
 
 /*
@@ -17,12 +18,24 @@ import { unzipTo } from "../support/zip";
  * the organization's key and a self-distributed Firefox add-on, with a server URL baked in.
  */
 const SERVER_URL = "https://shadowlight.example.com";
+const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
 const UPDATE_URL = "https://downloads.example.com/shadowlight/";
 
 let work: string;
 let outDir: string;
 let keyFile: string;
 let summary: PackageSummary;
+let browser: Browser | undefined;
+
+/*
+ * What the Chrome Web Store and Edge Add-ons show at install, asked of Chromium itself:
+ * chrome.management.getPermissionWarningsByManifest (open to every extension) on the store
+ * package's manifest. The rollout guide quotes these lines.
+ */
+const CHROME_PERMISSION_WARNINGS = [
+  "Read and change all your data on all websites",
+  "Manage your apps, extensions, and themes",
+];
 
 async function manifestOf(file: string): Promise<Record<string, unknown>> {
   const zip = await JSZip.loadAsync(readFileSync(file));
@@ -57,7 +70,10 @@ beforeAll(async () => {
   );
 }, 180_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe("npm run package", () => {
   it("writes every package with its size and digest, and a summary", () => {
@@ -92,6 +108,23 @@ describe("npm run package", () => {
       expect(manifest.update_url).toBeUndefined();
       expect(manifest.storage).toEqual({ managed_schema: "managed_schema.json" });
     }
+  });
+
+  it("the store package asks Chromium for exactly the permissions the rollout guide announces", async () => {
+    const unpacked = await unzipTo(fileOf(`shadowlight-${summary.version}-chrome.zip`), join(work, "warnings"));
+    browser = await launchBrowser(unpacked, [], 443);
+    const manifest = readFileSync(join(unpacked, "manifest.json"), "utf8");
+    const warnings = await browser.serviceWorker.evaluate((text) => {
+      const api = (
+        globalThis as unknown as {
+          chrome: { management: { getPermissionWarningsByManifest(manifest: string): Promise<string[]> } };
+        }
+      ).chrome;
+      return api.management.getPermissionWarningsByManifest(text);
+    }, manifest);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, "permission-warnings.json"), `${JSON.stringify({ chrome: warnings }, null, 2)}\n`);
+    expect(warnings).toEqual(CHROME_PERMISSION_WARNINGS);
   });
 
   it("the manifest rules catch what a store would refuse", async () => {

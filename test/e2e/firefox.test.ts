@@ -115,7 +115,7 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     let built: { firefox: string };
     [site, built] = await Promise.all([
       startFakeSite(),
-      buildExtension({ serverUrl: "", enrollmentToken: "", outDir: join(base, "extension") }),
+      buildExtension({ serverUrl: "", enrollmentToken: "", outDir: join(base, "extension"), browsers: ["firefox"] }),
       applyMigrations(persistTo),
     ]);
     worker = await startWorker({
