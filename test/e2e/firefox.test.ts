@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { zipFolder } from "../../extension/deploy/packages";
 import { policyFiles } from "../../extension/deploy/policy-files/index";
 import type { PolicyInput } from "../../shared/policy/schema";
 import type { ReportRequest } from "../../shared/protocol";
-import { applyMigrations, buildExtension, type RunningWorker, startWorker } from "../../worker/dev/local";
+import { type RunningWorker, startWorker } from "../../worker/dev/local";
 import { GECKO_ID } from "../../wxt.config";
 import { freePort } from "../support/net";
 import {
@@ -112,12 +112,11 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     const persistTo = join(base, "state");
     const port = await freePort();
     serverUrl = `http://127.0.0.1:${port}`;
-    let built: { firefox: string };
-    [site, built] = await Promise.all([
-      startFakeSite(),
-      buildExtension({ serverUrl: "", enrollmentToken: "", outDir: join(base, "extension"), browsers: ["firefox"] }),
-      applyMigrations(persistTo),
-    ]);
+    // The run's unconfigured Firefox build and a copy of its migrated database (global-setup.ts).
+    const { unconfiguredFirefox, stateTemplate } = inject("e2e");
+    if (!unconfiguredFirefox) throw new Error("the end-to-end global setup provided no Firefox build");
+    cpSync(stateTemplate, persistTo, { recursive: true });
+    site = await startFakeSite();
     worker = await startWorker({
       port,
       persistTo,
@@ -136,7 +135,10 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     await admin("/enrollment-tokens", { method: "POST", body: JSON.stringify(group) });
 
     const xpi = join(base, "shadowlight.xpi");
-    writeFileSync(xpi, await zipFolder(built.firefox).generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    writeFileSync(
+      xpi,
+      await zipFolder(unconfiguredFirefox).generateAsync({ type: "nodebuffer", compression: "DEFLATE" }),
+    );
     // The add-on talks to the worker through a relay that keeps the reports that reached it.
     relay = await startRecordingRelay(serverUrl, "/api/v1/reports");
     const files = policyFiles({
