@@ -45,6 +45,9 @@ const E2E = {
   expect: { poll: { timeout: 15_000, interval: 100 } },
   // The extension is built once per run, before the first file.
   globalSetup: ["./test/e2e/global-setup.ts"],
+  // Each file starts its own worker, database and browser and closes them; the files of a slot
+  // run in one process, which loads the harness and playwright once.
+  isolate: false,
 };
 const watchingUnitTier = !process.argv.some((arg) => arg === "run" || arg === "--run" || arg.startsWith("--project"));
 
