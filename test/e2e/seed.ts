@@ -61,7 +61,14 @@ interface Usage {
   reason?: string;
 }
 
-const ALL: Usage[] = [{ tool: "chatgpt", daily: 0.8 }];
+/** One tool's usage in a group: its daily chance, and what else sets it apart. */
+const uses = (tool: string, daily: number, more: Omit<Usage, "tool" | "daily"> = {}): Usage => ({
+  tool,
+  daily,
+  ...more,
+});
+
+const ALL: Usage[] = [uses("chatgpt", 0.8)];
 interface GroupSpec {
   group: string | null;
   devices: number;
@@ -74,42 +81,33 @@ const GROUPS: GroupSpec[] = [
     devices: 9,
     browser: "chrome",
     usage: [
-      { tool: "claude", daily: 0.6 },
-      { tool: "github-copilot", daily: 0.7 },
-      { tool: "cursor", daily: 0.8, since: 3 },
-      { tool: "deepseek", daily: 0.5, devices: 2 },
+      uses("claude", 0.6),
+      uses("github-copilot", 0.7),
+      uses("cursor", 0.8, { since: 3 }),
+      uses("deepseek", 0.5, { devices: 2 }),
     ],
   },
   {
     group: "Sales",
     devices: 7,
     browser: "edge",
-    usage: [
-      { tool: "deepl", daily: 0.5 },
-      { tool: "otter", daily: 0.4 },
-      { tool: "grammarly", daily: 0.5 },
-      { tool: "perplexity", daily: 0.3 },
-    ],
+    usage: [uses("deepl", 0.5), uses("otter", 0.4), uses("grammarly", 0.5), uses("perplexity", 0.3)],
   },
   {
     group: "Support",
     devices: 6,
     browser: "chrome",
-    usage: [
-      { tool: "claude", daily: 0.4 },
-      { tool: "perplexity", daily: 0.4 },
-      { tool: "grammarly", daily: 0.3 },
-    ],
+    usage: [uses("claude", 0.4), uses("perplexity", 0.4), uses("grammarly", 0.3)],
   },
-  { group: "Legal", devices: 2, browser: "firefox", usage: [{ tool: "m365-copilot", daily: 0.5 }] },
+  { group: "Legal", devices: 2, browser: "firefox", usage: [uses("m365-copilot", 0.5)] },
   {
     group: "Finance",
     devices: 3,
     browser: "edge",
     usage: [
-      { tool: "google-gemini", daily: 0.4 },
+      uses("google-gemini", 0.4),
       // Fewer than k devices give this reason for this tool: an exception with withheld figures.
-      { tool: "otter", daily: 0.5, reason: "customer-requirement" },
+      uses("otter", 0.5, { reason: "customer-requirement" }),
     ],
   },
   // Enrolled with the worker's own ENROLLMENT_TOKEN: no group.
@@ -117,11 +115,7 @@ const GROUPS: GroupSpec[] = [
     group: null,
     devices: 5,
     browser: "chrome",
-    usage: [
-      { tool: "midjourney", daily: 0.5 },
-      { tool: "character-ai", daily: 0.2, devices: 1 },
-      { tool: "suno", daily: 0.3, devices: 3 },
-    ],
+    usage: [uses("midjourney", 0.5), uses("character-ai", 0.2, { devices: 1 }), uses("suno", 0.3, { devices: 3 })],
   },
 ];
 
