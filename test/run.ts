@@ -171,12 +171,14 @@ if (staticTier) {
   results.push(outcome);
   stopped = !outcome.ok;
 }
-if (!stopped && oneByOne) {
+// One tier on its own needs no buffering: its output comes as it is written.
+const apart = !oneByOne && testTiers.length > 1;
+if (!stopped && !apart) {
   for (const tier of testTiers) {
     console.log(`\n=== ${tier.name} ===`);
     results.push(await runTierHere(tier));
   }
-} else if (!stopped && testTiers.length > 0) {
+} else if (!stopped) {
   const names = testTiers.map((tier) => tier.name).join(", ");
   console.log(`\nRunning ${names} at once; each tier's output follows when it ends.`);
   await Promise.all(
@@ -200,8 +202,6 @@ for (const { name, seconds: wall, cpu, ok } of results) {
 const cpus = results.map((result) => result.cpu);
 const totalCpu = cpus.every((cpu) => cpu !== null) ? cpus.reduce((sum: number, cpu) => sum + (cpu ?? 0), 0) : null;
 console.log(`total    ${seconds((Date.now() - started) / 1000)}  ${seconds(totalCpu)}`);
-console.log(
-  "(time: each tier's own; the test tiers run at once, so the total is less than their sum." +
-    "\n cpu: seconds of processor time the tier's processes used, on all cores together)",
-);
+if (apart) console.log("(time: each tier's own; the test tiers ran at once, so the total is less than their sum)");
+console.log("(cpu: seconds of processor time the tier's processes used, on all cores together)");
 process.exit(results.every((result) => result.ok) ? 0 : 1);
