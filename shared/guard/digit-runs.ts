@@ -1,6 +1,6 @@
 import { countExamined } from "./examined";
 import type { DetectorId } from "./ids";
-import { decideCandidate, type RegexFinderOptions, regexFinder } from "./regex-finder";
+import { decideCandidate, type RegexFinderOptions, regexFinder, registerPlain } from "./regex-finder";
 import type { Finder, Found, ScanMemo } from "./types";
 
 /*
@@ -81,6 +81,10 @@ interface Clusters {
 const CLUSTERS = Symbol("digit clusters");
 const FIELDS = 4;
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 function isSeparator(code: number): boolean {
   return code === 32 || code === 45 || code === 46;
 }
@@ -99,27 +103,45 @@ function clustersUpTo(text: string, to: number, memo: ScanMemo): Clusters {
   // The open group in locals while the loop runs (no object per group of digits).
   let { start, end, digits, longestRun } = open;
   let run = entry.run;
-  for (let i = entry.readTo; i < stop; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 48 && code <= 57) {
-      if (start < 0) {
-        start = i;
-        digits = 0;
-        longestRun = 0;
-        run = 0;
+  let i = entry.readTo;
+  while (i < stop) {
+    if (start < 0) {
+      // Between groups, most of the text is skipped unread: a cluster has at least
+      // MIN_CLUSTER_DIGITS digits in a row of characters, so one that starts within the next
+      // MIN_CLUSTER_DIGITS characters covers the last of them, with a digit or with a
+      // separator right after a digit. Anything else there also ends every group before it.
+      const probe = i + MIN_CLUSTER_DIGITS - 1;
+      if (probe < stop) {
+        const code = text.charCodeAt(probe);
+        if (!isDigit(code) && !(isSeparator(code) && isDigit(text.charCodeAt(probe - 1)))) {
+          i = probe + 1;
+          continue;
+        }
       }
-      digits++;
-      end = i + 1;
-      if (++run > longestRun) longestRun = run;
-    } else if (start >= 0) {
-      // One separator right after a digit keeps the cluster open; anything else closes it.
-      if (isSeparator(code) && end === i) {
-        run = 0;
-        continue;
-      }
+      // A digit lies at most MIN_CLUSTER_DIGITS characters ahead, or reading stops before it.
+      while (!isDigit(text.charCodeAt(i))) if (++i >= stop) break;
+      if (i >= stop) break;
+      start = i;
+      digits = 0;
+      longestRun = 0;
+      run = 0;
+    }
+    const runStart = i;
+    while (i < stop && isDigit(text.charCodeAt(i))) i++;
+    if (i > runStart) {
+      digits += i - runStart;
+      run += i - runStart;
+      end = i;
+      if (run > longestRun) longestRun = run;
+    }
+    if (i >= stop) break;
+    // One separator right after a digit keeps the cluster open; anything else closes it.
+    if (isSeparator(text.charCodeAt(i)) && end === i) run = 0;
+    else {
       if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
       start = -1;
     }
+    i++;
   }
   if (stop === text.length && start >= 0) {
     if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
@@ -159,9 +181,22 @@ export interface NumberFinderOptions extends RegexFinderOptions {
   /**
    * Whether a cluster may hold digits of a candidate of the pattern: true for every
    * beginning of a cluster that holds all of a candidate's digits, false for as many other
-   * clusters as possible.
+   * clusters as possible. With anchor "start" it may also be false where the check refuses
+   * every candidate starting at the cluster's first digit: a refused candidate moves the
+   * search only to its own end, inside the cluster, where no other candidate starts.
    */
   around(cluster: Cluster, text: string): boolean;
+}
+
+/**
+ * Whether a letter or "_" comes right before `position`: the expressions of the number
+ * detectors anchored at a cluster's start refuse to start there (their lookbehind refuses a
+ * word character), so the digits of a hash or of an id such as "INV2026000123" hold none
+ * of their candidates.
+ */
+export function afterWordCharacter(text: string, position: number): boolean {
+  const code = text.charCodeAt(position - 1);
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /**
@@ -240,13 +275,6 @@ export function numberFinder(options: NumberFinderOptions): Finder {
       return resume;
     },
   };
-  WITHOUT_PREPASS.set(finder, inner);
+  registerPlain(finder, inner);
   return finder;
-}
-
-const WITHOUT_PREPASS = new WeakMap<Finder, Finder>();
-
-/** The same detector's finder without the pre-pass, for the test that holds the two equal. */
-export function withoutPrepass(finder: Finder): Finder | undefined {
-  return WITHOUT_PREPASS.get(finder);
 }

@@ -23,6 +23,7 @@ export const anthropicApiKey = fixedDetector(
     detector: "anthropic-api-key",
     pattern: /(?<![\w-])sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{40,200}(?![\w-])/g,
     maxLength: 220,
+    needles: [{ text: "k-ant-", at: 1 }],
     preview: (matched) => mask(matched, 12, 2),
   }),
 );

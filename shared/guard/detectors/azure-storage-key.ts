@@ -22,6 +22,7 @@ export const azureStorageKey = fixedDetector(
     detector: "azure-storage-key",
     pattern: /(?<![\w])AccountKey=[A-Za-z0-9+/]{86}==/g,
     maxLength: 99,
+    needles: [{ text: "Key=", at: 7 }],
     preview: (matched) => `AccountKey=${mask(matched.slice("AccountKey=".length), 0, 2)}`,
   }),
 );

@@ -17,7 +17,7 @@
  */
 import { mod11_10CheckDigit } from "../checksum";
 import { fixedDetector, mentions } from "../context";
-import { numberFinder } from "../digit-runs";
+import { afterWordCharacter, numberFinder } from "../digit-runs";
 import { mask } from "../redact";
 
 const namesIt = mentions(/steuer[- ]?id|steuer-?idnr|identifikationsnummer|\bidnr\b|\bTIN\b|tax[- ]id/i);
@@ -39,7 +39,8 @@ export const deTaxId = fixedDetector(
     detector: "de-tax-id",
     // Eleven digits, together or in groups of two and three.
     anchor: "start",
-    around: (cluster) => cluster.digits >= 11 && cluster.longestRun >= 3,
+    around: (cluster, text) =>
+      cluster.digits >= 11 && cluster.longestRun >= 3 && !afterWordCharacter(text, cluster.start),
     pattern: /(?<![\w-]|\d[ .,])([1-9]\d)( ?)(\d{3})\2(\d{3})\2(\d{3})(?![\w-]|[.,]\d| \d)/g,
     maxLength: 14,
     accept(match, text, start) {

@@ -27,6 +27,10 @@ export const githubToken = fixedDetector(
     detector: "github-token",
     pattern: /(?<![\w])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![\w])/g,
     maxLength: 255,
+    needles: [
+      { text: "gh", at: 0 },
+      { text: "_pat_", at: 6 },
+    ],
     preview: (matched) => mask(matched, matched.startsWith("github_pat_") ? 10 : 3, 2),
   }),
 );

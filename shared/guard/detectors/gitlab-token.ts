@@ -25,6 +25,7 @@ export const gitlabToken = fixedDetector(
     detector: "gitlab-token",
     pattern: /(?<![\w-])(?:glpat|gldt|glrt|glft)-[A-Za-z0-9_-][A-Za-z0-9_.-]{19,120}(?<!\.)(?![\w-])/g,
     maxLength: 127,
+    needles: [{ text: "gl", at: 0 }],
     preview: (matched) => mask(matched, 5, 2),
   }),
 );

@@ -20,6 +20,7 @@ export const googleApiKey = fixedDetector(
     detector: "google-api-key",
     pattern: /(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])/g,
     maxLength: 39,
+    needles: [{ text: "AIza", at: 0 }],
     preview: (matched) => mask(matched, 4, 2),
   }),
 );

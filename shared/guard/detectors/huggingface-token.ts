@@ -20,6 +20,7 @@ export const huggingfaceToken = fixedDetector(
     detector: "huggingface-token",
     pattern: /(?<![\w])hf_[A-Za-z0-9]{34,40}(?![\w])/g,
     maxLength: 43,
+    needles: [{ text: "hf_", at: 0 }],
     preview: (matched) => mask(matched, 3, 2),
   }),
 );

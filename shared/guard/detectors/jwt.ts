@@ -35,6 +35,7 @@ export const jwt = fixedDetector(
     detector: "jwt",
     pattern: /(?<![\w-])(eyJ[A-Za-z0-9_-]{8,2000})\.eyJ[A-Za-z0-9_-]{2,8000}\.[A-Za-z0-9_-]{0,2000}(?![\w-])/g,
     maxLength: 12_010,
+    needles: [{ text: "yJ", at: 1 }],
     accept: (match, _text, start) => (isJoseHeader(match[1] as string) ? start + match[0].length : -1),
     preview: (matched) => mask(matched, 6, 0),
   }),

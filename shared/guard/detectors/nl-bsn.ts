@@ -14,7 +14,7 @@
  */
 
 import { fixedDetector, mentions } from "../context";
-import { numberFinder } from "../digit-runs";
+import { afterWordCharacter, numberFinder } from "../digit-runs";
 import { mask } from "../redact";
 
 const namesIt = mentions(/\bBSN\b|burgerservicenummer|sofi-?nummer/i);
@@ -35,7 +35,8 @@ export const nlBsn = fixedDetector(
     detector: "nl-bsn",
     // Nine digits, together or as 1234.56.789.
     anchor: "start",
-    around: (cluster) => cluster.digits >= 9 && cluster.longestRun >= 4,
+    around: (cluster, text) =>
+      cluster.digits >= 9 && cluster.longestRun >= 4 && !afterWordCharacter(text, cluster.start),
     pattern: /(\d(?<!(?:[\w.-]|\d[ ,])\d)\d{3})(\.?)(\d{2})\2(\d{3})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {

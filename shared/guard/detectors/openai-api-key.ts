@@ -25,6 +25,7 @@ export const openaiApiKey = fixedDetector(
     detector: "openai-api-key",
     pattern: /(?<![\w-])sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}(?![\w-])/g,
     maxLength: 430,
+    needles: [{ text: "k-", at: 1 }],
     preview: (matched) => mask(matched, matched.startsWith("sk-proj-") ? 8 : 3, 2),
   }),
 );

@@ -16,7 +16,7 @@
  */
 import { digitsOf, luhnValid } from "../checksum";
 import { fixedDetector } from "../context";
-import { numberFinder } from "../digit-runs";
+import { afterWordCharacter, numberFinder } from "../digit-runs";
 import { mask } from "../redact";
 
 /** [lowest prefix, highest prefix, shortest length, longest length] per issuer range. */
@@ -47,6 +47,15 @@ const ISSUER_RANGES: readonly (readonly [string, string, number, number])[] = [
   ["6761", "6763", 13, 19], // Maestro
 ];
 
+/** The first digits of issuer ranges, as character codes (2 to 6). */
+const ISSUER_FIRST_DIGITS = new Set(
+  ISSUER_RANGES.flatMap(([low, high]) => {
+    const codes: number[] = [];
+    for (let code = low.charCodeAt(0); code <= high.charCodeAt(0); code++) codes.push(code);
+    return codes;
+  }),
+);
+
 function issuedRange(digits: string): boolean {
   return ISSUER_RANGES.some(([low, high, shortest, longest]) => {
     if (digits.length < shortest || digits.length > longest) return false;
@@ -69,7 +78,12 @@ export const paymentCard = fixedDetector(
     detector: "payment-card",
     // 13 to 19 digits, together or in groups of at least four.
     anchor: "start",
-    around: (cluster) => cluster.digits >= 13 && cluster.longestRun >= 4,
+    // A cluster that starts with a digit no issuer range starts with holds no card.
+    around: (cluster, text) =>
+      cluster.digits >= 13 &&
+      cluster.longestRun >= 4 &&
+      !afterWordCharacter(text, cluster.start) &&
+      ISSUER_FIRST_DIGITS.has(text.charCodeAt(cluster.start)),
     pattern: PATTERN,
     maxLength: 23,
     accept(match, _text, start) {

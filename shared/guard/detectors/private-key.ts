@@ -64,6 +64,7 @@ export const privateKey = fixedDetector(
     detector: "private-key",
     pattern: /-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----/g,
     maxLength: 80 + BODY_WITHIN + LINE_MAX,
+    needles: [{ text: "BEGIN ", at: 5 }],
     accept: (match, text, start) => keyBodyEnd(text, start + match[0].length),
     preview: (matched) => `${matched.slice(0, matched.indexOf("-----", 5) + 5)} \u2022\u2022\u2022\u2022`,
   }),

@@ -23,6 +23,10 @@ export const slackToken = fixedDetector(
     detector: "slack-token",
     pattern: /(?<![\w.-])(?:xox[bpar]|xoxe(?:\.xox[bp])?|xapp)-\d{1,20}-[0-9A-Za-z][0-9A-Za-z-]{8,250}(?![\w-])/g,
     maxLength: 285,
+    needles: [
+      { text: "xox", at: 0 },
+      { text: "xapp-", at: 0 },
+    ],
     preview: (matched) => mask(matched, 4, 2),
   }),
 );

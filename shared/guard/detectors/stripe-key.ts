@@ -23,6 +23,7 @@ export const stripeKey = fixedDetector(
     detector: "stripe-key",
     pattern: /(?<![\w])[sr]k_live_[0-9A-Za-z]{10,247}(?![\w])/g,
     maxLength: 255,
+    needles: [{ text: "_live_", at: 2 }],
     preview: (matched) => mask(matched, 8, 2),
   }),
 );

@@ -17,7 +17,7 @@
  */
 
 import { fixedDetector, mentions } from "../context";
-import { numberFinder } from "../digit-runs";
+import { afterWordCharacter, numberFinder } from "../digit-runs";
 import { mask } from "../redact";
 
 const ADVERTISED = new Set(["078051120", "219099999", "457555462"]);
@@ -37,7 +37,8 @@ export const usSsn = fixedDetector(
     detector: "us-ssn",
     // Nine digits in groups of three, two and four, or together.
     anchor: "start",
-    around: (cluster) => cluster.digits >= 9 && cluster.longestRun >= 4,
+    around: (cluster, text) =>
+      cluster.digits >= 9 && cluster.longestRun >= 4 && !afterWordCharacter(text, cluster.start),
     pattern: /(\d(?<!(?:[\w-]|\d[ .,])\d)\d{2})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {
