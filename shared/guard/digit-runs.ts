@@ -179,6 +179,12 @@ export interface NumberFinderOptions extends RegexFinderOptions {
   detector: DetectorId;
   anchor: Anchor;
   /**
+   * The fewest digits of a cluster (or of the beginning of one) that holds all of a
+   * candidate's digits. Clusters with fewer are passed over without asking `around`: most
+   * clusters of ordinary text are dates and amounts of seven or eight digits.
+   */
+  minDigits: number;
+  /**
    * Whether a cluster may hold digits of a candidate of the pattern: true for every
    * beginning of a cluster that holds all of a candidate's digits, false for as many other
    * clusters as possible. With anchor "start" it may also be false where the check refuses
@@ -204,7 +210,7 @@ export function afterWordCharacter(text: string, position: number): boolean {
  * accepts; it finds exactly what `regexFinder(options)` finds (see the note at the top).
  */
 export function numberFinder(options: NumberFinderOptions): Finder {
-  const { around, anchor, maxLength } = options;
+  const { around, anchor, maxLength, minDigits } = options;
   const inner = regexFinder(options);
   // At a cluster's first digit, one anchored attempt decides: no search, no copy of the text.
   const sticky = new RegExp(options.pattern.source, `${options.pattern.flags.replace("g", "")}y`);
@@ -262,6 +268,10 @@ export function numberFinder(options: NumberFinderOptions): Finder {
       const cluster: Cluster = { start: 0, end: 0, digits: 0, longestRun: 0 };
       let more = true;
       for (let i = firstEndingAfter(found, from); more && i < found.length; i += FIELDS) {
+        if ((found[i + 2] as number) < minDigits) {
+          more = (found[i] as number) - maxLength < to;
+          continue;
+        }
         cluster.start = found[i] as number;
         cluster.end = found[i + 1] as number;
         cluster.digits = found[i + 2] as number;
@@ -269,7 +279,7 @@ export function numberFinder(options: NumberFinderOptions): Finder {
         more = visit(cluster);
       }
       // A cluster still being read cannot hold the tail of a candidate starting before `to`.
-      if (more && open.start >= 0 && anchor !== "end") visit(open);
+      if (more && open.start >= 0 && anchor !== "end" && open.digits >= minDigits) visit(open);
       if (rangeEnd >= 0) search();
       countExamined(memo, attempts);
       return resume;

@@ -39,8 +39,8 @@ export const deTaxId = fixedDetector(
     detector: "de-tax-id",
     // Eleven digits, together or in groups of two and three.
     anchor: "start",
-    around: (cluster, text) =>
-      cluster.digits >= 11 && cluster.longestRun >= 3 && !afterWordCharacter(text, cluster.start),
+    minDigits: 11,
+    around: (cluster, text) => cluster.longestRun >= 3 && !afterWordCharacter(text, cluster.start),
     pattern: /(?<![\w-]|\d[ .,])([1-9]\d)( ?)(\d{3})\2(\d{3})\2(\d{3})(?![\w-]|[.,]\d| \d)/g,
     maxLength: 14,
     accept(match, text, start) {

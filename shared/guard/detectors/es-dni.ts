@@ -35,6 +35,7 @@ export const esDni = fixedDetector(
     detector: "es-dni",
     // Eight digits in a row (DNI), or seven after X, Y or Z (NIE), then the letter.
     anchor: "end",
+    minDigits: 7,
     around: (cluster, text) => cluster.longestRun >= 7 && letterAt(text, cluster.end),
     pattern: /(?<![\w-])(?:(\d{8})|([XYZ])-?(\d{7}))-?([A-HJ-NP-TV-Z])(?![\w-])/g,
     maxLength: 11,

@@ -46,7 +46,8 @@ export const frNir = fixedDetector(
     // 15 digits from the cluster's first, or the eight after a Corsican department (2A, 2B):
     // that candidate starts before its cluster, at most maxLength before.
     anchor: "head",
-    around: (cluster, text) => cluster.digits >= 15 || (cluster.digits >= 8 && afterCorsica(text, cluster.start)),
+    minDigits: 8,
+    around: (cluster, text) => cluster.digits >= 15 || afterCorsica(text, cluster.start),
     pattern:
       /(?<![\w-]|\d[ .,])[1-478]( ?)\d{2}\1(?:0[1-9]|1[0-2]|20|3\d|4[0-2]|[5-9]\d)\1(?:\d{2}|2[AB])\1\d{3}\1\d{3}\1\d{2}(?![\w-]|[.,]\d)/g,
     maxLength: 21,

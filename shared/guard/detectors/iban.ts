@@ -12,6 +12,8 @@
  * Known limits: IBANs written in lower case, or with separators other than single spaces,
  * are not found.
  */
+
+import { CAPITALS } from "../capitals";
 import { mod97 } from "../checksum";
 import { fixedDetector } from "../context";
 import { mask } from "../redact";
@@ -75,6 +77,7 @@ export const iban = fixedDetector(
     detector: "iban",
     pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}/g,
     maxLength: 64,
+    starts: CAPITALS,
     accept: (_match, text, start) => ibanEnd(text, start),
     preview: (matched) => mask(matched, 4, 2),
   }),

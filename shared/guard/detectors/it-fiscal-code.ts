@@ -13,6 +13,7 @@
  * Known limits: codes written in lower case are not found; fiscal codes of companies
  * (eleven digits) are not covered.
  */
+import { CAPITALS } from "../capitals";
 import { fixedDetector } from "../context";
 import { mask } from "../redact";
 import { regexFinder } from "../regex-finder";
@@ -50,6 +51,7 @@ export const itFiscalCode = fixedDetector(
     pattern:
       /(?<![A-Za-z0-9])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![A-Za-z0-9])/g,
     maxLength: 16,
+    starts: CAPITALS,
     accept: (match, _text, start) => (fiscalCodeValid(match[0]) ? start + 16 : -1),
     preview: (matched) => mask(matched, 0, 0),
   }),

@@ -35,8 +35,8 @@ export const nlBsn = fixedDetector(
     detector: "nl-bsn",
     // Nine digits, together or as 1234.56.789.
     anchor: "start",
-    around: (cluster, text) =>
-      cluster.digits >= 9 && cluster.longestRun >= 4 && !afterWordCharacter(text, cluster.start),
+    minDigits: 9,
+    around: (cluster, text) => cluster.longestRun >= 4 && !afterWordCharacter(text, cluster.start),
     pattern: /(\d(?<!(?:[\w.-]|\d[ ,])\d)\d{3})(\.?)(\d{2})\2(\d{3})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {

@@ -78,9 +78,9 @@ export const paymentCard = fixedDetector(
     detector: "payment-card",
     // 13 to 19 digits, together or in groups of at least four.
     anchor: "start",
+    minDigits: 13,
     // A cluster that starts with a digit no issuer range starts with holds no card.
     around: (cluster, text) =>
-      cluster.digits >= 13 &&
       cluster.longestRun >= 4 &&
       !afterWordCharacter(text, cluster.start) &&
       ISSUER_FIRST_DIGITS.has(text.charCodeAt(cluster.start)),

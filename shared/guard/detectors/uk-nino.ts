@@ -12,6 +12,7 @@
  * Known limits: numbers written in lower case or without their suffix letter are not found;
  * reference codes that happen to have the same shape are.
  */
+import { CAPITALS } from "../capitals";
 import { fixedDetector } from "../context";
 import { mask } from "../redact";
 import { regexFinder } from "../regex-finder";
@@ -25,6 +26,7 @@ export const ukNino = fixedDetector(
     pattern:
       /(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]( ?)\d{2}\1\d{2}\1\d{2}\1[A-D](?![A-Za-z0-9])/g,
     maxLength: 13,
+    starts: CAPITALS,
     preview: (matched) => mask(matched, 2, 0),
   }),
 );

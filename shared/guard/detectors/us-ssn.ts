@@ -37,8 +37,8 @@ export const usSsn = fixedDetector(
     detector: "us-ssn",
     // Nine digits in groups of three, two and four, or together.
     anchor: "start",
-    around: (cluster, text) =>
-      cluster.digits >= 9 && cluster.longestRun >= 4 && !afterWordCharacter(text, cluster.start),
+    minDigits: 9,
+    around: (cluster, text) => cluster.longestRun >= 4 && !afterWordCharacter(text, cluster.start),
     pattern: /(\d(?<!(?:[\w-]|\d[ .,])\d)\d{2})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g,
     maxLength: 11,
     accept(match, text, start) {

@@ -1,7 +1,9 @@
 /**
  * The guard's shortcuts never change what it finds. Detectors of tokens look for literal
- * needles with indexOf and run their expression only there; detectors of numbers run theirs
- * only around long digit clusters (shared/guard/regex-finder.ts, digit-runs.ts). Each such
+ * needles with indexOf and run their expression only there; IBAN, UK NINO and codice
+ * fiscale run theirs only where one shared search found two capitals at a word start;
+ * detectors of numbers run theirs only around long digit clusters (shared/guard/
+ * regex-finder.ts, capitals.ts, digit-runs.ts). Each such
  * finder keeps its straightforward variant: its expression tried at every position. Here
  * the whole guard, scanning in its own stretches, must give exactly the hits and counts of
  * that reference, which reads each text whole in one step, on ordinary business text (the
@@ -69,7 +71,7 @@ const corpora: Record<string, string[]> = {
 };
 
 describe("the guard's shortcuts against its expressions tried everywhere", () => {
-  it("covers the detectors with needles and the number detectors", () => {
+  it("covers the detectors with needles or a start filter and the number detectors", () => {
     expect([...shortcut].sort()).toEqual(
       [
         "anthropic-api-key",
@@ -81,6 +83,8 @@ describe("the guard's shortcuts against its expressions tried everywhere", () =>
         "gitlab-token",
         "google-api-key",
         "huggingface-token",
+        "iban",
+        "it-fiscal-code",
         "jwt",
         "nl-bsn",
         "openai-api-key",
@@ -88,6 +92,7 @@ describe("the guard's shortcuts against its expressions tried everywhere", () =>
         "private-key",
         "slack-token",
         "stripe-key",
+        "uk-nino",
         "us-ssn",
       ].sort(),
     );
