@@ -49,6 +49,12 @@ import type { Finder, Found, ScanMemo } from "./types";
 
 /** The fewest digits any number detector needs in one cluster (a Spanish NIE: seven). */
 const MIN_CLUSTER_DIGITS = 7;
+/**
+ * The fewest digits all number detectors but DNI/NIE and Corsican NIR need (SSN, BSN: nine).
+ * Most clusters of ordinary text are shorter (dates, amounts), so those detectors read a
+ * list of the longer ones only.
+ */
+const LONG_CLUSTER_DIGITS = 9;
 
 /**
  * What a detector can tell from a cluster alone. For a cluster still being read, `end` is
@@ -66,6 +72,8 @@ interface Cluster {
 interface Clusters {
   /** Complete clusters, as [start, end, digits, longestRun] in text order. */
   found: number[];
+  /** The same for the clusters of at least LONG_CLUSTER_DIGITS digits only. */
+  long: number[];
   /** The text is read up to here. */
   readTo: number;
   /**
@@ -89,17 +97,22 @@ function isSeparator(code: number): boolean {
   return code === 32 || code === 45 || code === 46;
 }
 
+function keep(entry: Clusters, start: number, end: number, digits: number, longestRun: number): void {
+  entry.found.push(start, end, digits, longestRun);
+  if (digits >= LONG_CLUSTER_DIGITS) entry.long.push(start, end, digits, longestRun);
+}
+
 /** Reads the clusters of `text` up to `to`, carrying a cluster that crosses `to` on to the next call. */
 function clustersUpTo(text: string, to: number, memo: ScanMemo): Clusters {
   let entry = memo.get(CLUSTERS) as Clusters | undefined;
   if (!entry) {
-    entry = { found: [], readTo: 0, open: { start: -1, end: 0, digits: 0, longestRun: 0 }, run: 0 };
+    entry = { found: [], long: [], readTo: 0, open: { start: -1, end: 0, digits: 0, longestRun: 0 }, run: 0 };
     memo.set(CLUSTERS, entry);
   }
   const stop = Math.min(text.length, to);
   if (entry.readTo >= stop) return entry;
   countExamined(memo, stop - entry.readTo);
-  const { found, open } = entry;
+  const { open } = entry;
   // The open group in locals while the loop runs (no object per group of digits).
   let { start, end, digits, longestRun } = open;
   let run = entry.run;
@@ -138,13 +151,13 @@ function clustersUpTo(text: string, to: number, memo: ScanMemo): Clusters {
     // One separator right after a digit keeps the cluster open; anything else closes it.
     if (isSeparator(text.charCodeAt(i)) && end === i) run = 0;
     else {
-      if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
+      if (digits >= MIN_CLUSTER_DIGITS) keep(entry, start, end, digits, longestRun);
       start = -1;
     }
     i++;
   }
   if (stop === text.length && start >= 0) {
-    if (digits >= MIN_CLUSTER_DIGITS) found.push(start, end, digits, longestRun);
+    if (digits >= MIN_CLUSTER_DIGITS) keep(entry, start, end, digits, longestRun);
     start = -1;
   }
   open.start = start;
@@ -218,7 +231,9 @@ export function numberFinder(options: NumberFinderOptions): Finder {
     ...inner,
     find(text: string, from: number, to: number, out: Found[], memo: ScanMemo): number {
       // Every digit of a candidate starting before `to` lies before to + maxLength.
-      const { found, open } = clustersUpTo(text, to + maxLength + 1, memo);
+      const clusters = clustersUpTo(text, to + maxLength + 1, memo);
+      const { open } = clusters;
+      const found = minDigits >= LONG_CLUSTER_DIGITS ? clusters.long : clusters.found;
       let resume = to;
       let next = from;
       // Where candidates may start: merged ranges, each searched once.
