@@ -47,7 +47,7 @@ export const usSsn = fixedDetector(
       const end = start + (whole as string).length;
       if (separator !== "-") {
         // Without hyphens, only in a text about SSNs, and not as part of a row of numbers.
-        if (!saysSsn(text) || /^ \d/.test(text.slice(end, end + 2))) return -1;
+        if (/^ \d/.test(text.slice(end, end + 2)) || !saysSsn(text)) return -1;
       }
       return end;
     },
