@@ -36,7 +36,7 @@ export interface RegexFinderOptions {
 }
 
 /** A literal that every match of a detector's expression holds `at` characters after its start. */
-export interface Needle {
+interface Needle {
   text: string;
   at: number;
 }
