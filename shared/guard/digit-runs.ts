@@ -22,7 +22,9 @@ import type { Finder, Found, ScanMemo } from "./types";
  *    cluster's first digit, as the expression refuses to start right after a digit or after
  *    a digit and a separator (cards, SSN, tax id, BSN). "head": at its first digit for the
  *    same reason, or at most maxLength before it (a NIR with a Corsican department: its
- *    cluster is the digits after "2A"). "end": it holds the cluster's last digit and the
+ *    cluster is the digits after "2A"; the NIR names its anchor per cluster, "head" after
+ *    "2A" or "2B" and "start" elsewhere, as nothing else joins two clusters in one of its
+ *    candidates). "end": it holds the cluster's last digit and the
  *    letter after it (no letter follows a digit inside a cluster), so it starts less than
  *    maxLength before the cluster's end (DNI, NIE). So only a cluster's head or its tail is
  *    searched: one anchored attempt, or at most maxLength + 1 positions, per cluster. A
@@ -38,7 +40,13 @@ import type { Finder, Found, ScanMemo } from "./types";
  *    later, outside the search.
  * 3. Same order. Searching each range of possible starts from its start, after where the
  *    previous candidate ended, meets the same candidates in the same order as searching the
- *    whole stretch (lookarounds and the accept checks still see the whole text).
+ *    whole stretch (lookarounds and the accept checks still see the whole text). A range
+ *    still pending when a cluster anchored at its start comes is searched first: it holds
+ *    places before that cluster's first digit.
+ *
+ * The pass itself skips most of the text between clusters unread (see clustersUpTo), and
+ * each detector names the fewest digits its clusters have (`minDigits`), so dates and
+ * amounts cost it nothing.
  *
  * So a call reads at most its stretch plus maxLength + 1 characters for clusters, and tries
  * at most maxLength + 1 positions per cluster (one search where the ranges of neighbouring
@@ -190,7 +198,12 @@ type Anchor = "start" | "head" | "end";
 
 export interface NumberFinderOptions extends RegexFinderOptions {
   detector: DetectorId;
-  anchor: Anchor;
+  /**
+   * Where candidates sit, or, for a detector whose candidates sit differently in different
+   * clusters, a function that tells it per cluster (and never "end" for a cluster still
+   * being read).
+   */
+  anchor: Anchor | ((cluster: Cluster, text: string) => Anchor);
   /**
    * The fewest digits of a cluster (or of the beginning of one) that holds all of a
    * candidate's digits. Clusters with fewer are passed over without asking `around`: most
@@ -266,12 +279,17 @@ export function numberFinder(options: NumberFinderOptions): Finder {
       const visit = (cluster: Cluster): boolean => {
         if (cluster.start - maxLength >= to) return false;
         if (!around(cluster, text)) return true;
-        if (anchor === "start") {
+        const sits = typeof anchor === "string" ? anchor : anchor(cluster, text);
+        if (sits === "start") {
+          // Ranges of earlier clusters hold places before this one: searched first, in order.
+          if (rangeEnd >= 0) search();
+          rangeStart = -1;
+          rangeEnd = -1;
           if (cluster.start >= next && cluster.start < to) attempt(cluster.start);
           return true;
         }
-        const low = anchor === "end" ? cluster.end - maxLength : cluster.start - maxLength;
-        const high = anchor === "end" ? cluster.end : cluster.start + 1;
+        const low = sits === "end" ? cluster.end - maxLength : cluster.start - maxLength;
+        const high = sits === "end" ? cluster.end : cluster.start + 1;
         if (rangeEnd >= 0 && low <= rangeEnd) rangeEnd = Math.max(rangeEnd, high);
         else {
           if (rangeEnd >= 0) search();

@@ -44,8 +44,9 @@ export const frNir = fixedDetector(
   numberFinder({
     detector: "fr-nir",
     // 15 digits from the cluster's first, or the eight after a Corsican department (2A, 2B):
-    // that candidate starts before its cluster, at most maxLength before.
-    anchor: "head",
+    // that candidate starts before its cluster, at most maxLength before. Only "2A" or "2B"
+    // joins two clusters in one candidate, so elsewhere it starts at the cluster's first digit.
+    anchor: (cluster, text) => (afterCorsica(text, cluster.start) ? "head" : "start"),
     minDigits: 8,
     around: (cluster, text) => cluster.digits >= 15 || afterCorsica(text, cluster.start),
     pattern:

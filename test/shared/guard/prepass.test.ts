@@ -163,6 +163,8 @@ describe("digit-cluster pre-pass", () => {
       texts.push(
         [valuesAtLongClusters(29)],
         [`BSN ${bsn(rngFor(7))} ${"9-".repeat(40)}1 ${printedNir(nir(rngFor(7)))}`],
+        // A Corsican NIR (searched before its cluster) and then clusters searched at their start.
+        [`${corsicanNir(rngFor(11))} and 185057800608436, ${printedNir(corsicanNir(rngFor(12)))} ${nir(rngFor(12))}`],
       );
       for (const parts of texts) {
         const text = parts.join("x");
