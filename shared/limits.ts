@@ -320,8 +320,8 @@ export const BUDGETS = {
    * The same budget as a ratio that holds on a busy machine, held by a test in `npm test`:
    * scanning 1 MB may take at most this many times a reference workload of simple regular
    * expressions over the same text (test/support/guard-timing.ts), measured back to back.
-   * Measured 0.46 to 0.61 (0.78 to 0.81 before the guard's detectors ran their expressions
-   * only where a match can start); 1.5 means it got clearly slower.
+   * Measured 0.36 to 0.38 at a load average of 0.7 (0.66 to 0.68 while every detector searched
+   * the whole text); 1.5 means it got clearly slower.
    */
   guardScanMaxReferenceRatio: 1.5,
   // D1 rows written (what Cloudflare bills) by device requests, metered in
