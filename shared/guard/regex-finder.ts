@@ -177,9 +177,10 @@ function needleSearch(options: RegexFinderOptions, needles: readonly Needle[]): 
 }
 
 /**
- * A cheap expression that matches wherever a candidate of some detectors can start, and
- * matches no candidate's start only partway; a scan searches it once for all of them
- * (the places are kept in its memo) and they run their own expression only there.
+ * A cheap expression that matches wherever a candidate of some detectors can start (and no
+ * candidate starts inside one of its matches but at its first character); a scan searches
+ * it once for all of them, keeping the places in its memo, and they run their own
+ * expression only there.
  */
 export interface StartFilter {
   readonly key: symbol;
