@@ -17,7 +17,7 @@ import { WxtVitest } from "wxt/testing/vitest-plugin";
 const UNIT = ["shared", "extension", "dashboard"];
 
 /** How many end-to-end files run at once, each with its own worker, database and browser. */
-const E2E_SLOTS = 4;
+const E2E_SLOTS = 3;
 
 /** End-to-end files that change machine-wide state: Chromium's enterprise policy folder. */
 const SERIAL_E2E = ["test/e2e/managed.test.ts", "test/e2e/chromium-policy.test.ts"];
