@@ -1,6 +1,5 @@
 /**
- * `npm test`: the static tier first, then the three test tiers at once, each timed; one line
- * per tier and the total at the end.
+ * `npm test`: every tier, each timed; one line per tier and the total at the end.
  *   static   the catalog, dashboard and extension builds, TypeScript, Biome, web-ext lint,
  *            knip (no unused file, dependency or export)
  *   unit     shared, extension and dashboard modules (vitest; the default watch loop)
@@ -8,10 +7,12 @@
  *   e2e      the built extension in Chromium and Firefox against the local worker, and the
  *            organization's packages
  * The test tiers share nothing (each starts its own workers on ports of its own, and builds of
- * the extension take turns through a lock), so they run side by side: the browser tests spend
- * much of their time waiting on pages, which leaves a core to the others. Each tier's output
- * is printed in one piece when it ends. A failing static tier stops the run (nothing after it
- * would mean anything); a failing test tier does not stop the others.
+ * the extension take turns through a lock), so they run side by side, each in a process of its
+ * own whose output is printed in one piece when it ends: the e2e tier, the longest, as soon as
+ * the static tier's builds and type check passed (see STATIC_STEPS_BEFORE_E2E), the unit and
+ * worker tiers once the whole static tier passed. A failing static tier keeps the tiers it had
+ * not started from starting (nothing after it would mean anything; a started e2e tier runs to
+ * its end); a failing test tier does not stop the others.
  *
  * `npm test -- unit worker` runs only the tiers named; `--one-by-one` runs them one after the
  * other with their output as it comes (for a machine short of memory, or to read along).
@@ -23,6 +24,14 @@ interface Tier {
   name: string;
   steps: string[][];
 }
+
+/**
+ * The static tier's first steps build what the tests read (the compiled catalog, the dashboard
+ * the local worker serves) and read WXT's generated types, which the e2e tier's builds rewrite
+ * (for Chrome, then Firefox); the steps after them only read the sources and the static
+ * tier's own build. The e2e tier starts once these steps passed.
+ */
+const STATIC_STEPS_BEFORE_E2E = 2;
 
 const TIERS: Tier[] = [
   {
@@ -84,15 +93,16 @@ function runStep(command: string[]): Promise<number> {
 }
 
 /** Runs one tier's steps in this process, stopping at the first that fails. */
-async function runTierHere(tier: Tier): Promise<Outcome> {
+async function runTierHere(tier: Tier, afterStep: (done: number) => void = () => {}): Promise<Outcome> {
   const started = Date.now();
   const cpuBefore = childCpuSeconds();
   let ok = true;
-  for (const step of tier.steps) {
+  for (const [index, step] of tier.steps.entries()) {
     if ((await runStep(step)) !== 0) {
       ok = false;
       break;
     }
+    afterStep(index + 1);
   }
   const cpuAfter = childCpuSeconds();
   const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
@@ -164,32 +174,47 @@ const results: Outcome[] = [];
 const started = Date.now();
 const staticTier = chosen.find((tier) => tier.name === "static");
 const testTiers = chosen.filter((tier) => tier !== staticTier);
-let stopped = false;
-if (staticTier) {
-  console.log("\n=== static ===");
-  const outcome = await runTierHere(staticTier);
-  results.push(outcome);
-  stopped = !outcome.ok;
-}
 // One tier on its own needs no buffering: its output comes as it is written.
 const apart = !oneByOne && testTiers.length > 1;
-if (!stopped && !apart) {
+
+/** Runs a test tier in its own process and prints its output in one piece when it ends. */
+async function runReported(tier: Tier): Promise<void> {
+  const { outcome, output } = await runTierApart(tier);
+  console.log(`\n=== ${tier.name}: ${verdict(outcome.ok)} in ${outcome.seconds.toFixed(1)} s ===`);
+  process.stdout.write(output);
+  results.push(outcome);
+}
+
+const running: Array<Promise<void>> = [];
+const early = apart ? testTiers.filter((tier) => tier.name === "e2e") : [];
+const startEarly = () => running.push(...early.splice(0).map(runReported));
+let passed = true;
+if (staticTier) {
+  console.log("\n=== static ===");
+  const outcome = await runTierHere(staticTier, (done) => {
+    if (done !== STATIC_STEPS_BEFORE_E2E || early.length === 0) return;
+    console.log("\n(the e2e tier starts now, beside the rest of the static tier; its output follows when it ends)");
+    startEarly();
+  });
+  results.push(outcome);
+  passed = outcome.ok === true;
+}
+if (!passed) {
+  console.log("\nThe static tier failed: no test tier starts now (a started e2e tier runs to its end).");
+} else if (apart) {
+  startEarly();
+  const rest = testTiers.filter((tier) => tier.name !== "e2e");
+  console.log(
+    `\nRunning ${testTiers.map((tier) => tier.name).join(", ")} side by side; each tier's output follows when it ends.`,
+  );
+  running.push(...rest.map(runReported));
+} else {
   for (const tier of testTiers) {
     console.log(`\n=== ${tier.name} ===`);
     results.push(await runTierHere(tier));
   }
-} else if (!stopped) {
-  const names = testTiers.map((tier) => tier.name).join(", ");
-  console.log(`\nRunning ${names} at once; each tier's output follows when it ends.`);
-  await Promise.all(
-    testTiers.map(async (tier) => {
-      const { outcome, output } = await runTierApart(tier);
-      console.log(`\n=== ${tier.name}: ${verdict(outcome.ok)} in ${outcome.seconds.toFixed(1)} s ===`);
-      process.stdout.write(output);
-      results.push(outcome);
-    }),
-  );
 }
+await Promise.all(running);
 for (const tier of chosen.filter((t) => !results.some((r) => r.name === t.name))) {
   results.push({ name: tier.name, seconds: 0, cpu: null, ok: null });
 }
