@@ -53,6 +53,9 @@ const TIERS: Tier[] = [
   { name: "e2e", steps: [["npx", "vitest", "run", "--project", "e2e", "--project", "e2e-serial"]] },
 ];
 
+/** What every tier's processes run with: vitest keeps its colours though its output is piped. */
+const CHILD_ENV = { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" };
+
 /** The file descriptor on which a tier's process reports its processor time to the run. */
 const REPORT_FD = 3;
 
@@ -85,7 +88,7 @@ function runStep(command: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(program, args, {
       stdio: "inherit",
-      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
+      env: CHILD_ENV,
     });
     child.on("close", (code) => resolve(code ?? 1));
     child.on("error", () => resolve(1));
@@ -119,7 +122,7 @@ function runTierApart(tier: Tier): Promise<{ outcome: Outcome; output: string }>
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, "--tier", tier.name], {
       stdio: ["ignore", "pipe", "pipe", "pipe"],
-      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
+      env: CHILD_ENV,
     });
     const chunks: Buffer[] = [];
     let report = "";

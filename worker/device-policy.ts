@@ -18,10 +18,8 @@ export interface PolicySignal {
 let signal: { value: PolicySignal; settings: string; readAt: number } | null = null;
 /** Counts changes made through this instance: a read begun before one is not kept. */
 let changes = 0;
-keptPerIsolate(() => {
-  signal = null;
-  changes++;
-});
+// A new instance has read nothing yet: as after a change, the next answer reads again.
+keptPerIsolate(() => policyChanged());
 
 const settingsOf = (env: Env) => `${env.REPORTING}|${kAnonymity(env)}`;
 
