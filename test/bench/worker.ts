@@ -17,8 +17,16 @@
  * a total differs. Only 127.0.0.1; a temporary persist folder. BENCH_DEVICES, BENCH_DAYS and
  * BENCH_SAMPLES make a smaller run; BENCH_KEEP=1 keeps the persist folder (its path is printed)
  * for looking at the database afterwards.
+ *
+ * BENCH_STATE=<kept persist folder> samples the views of a database an earlier run kept,
+ * without building a year again (this checkout's new migrations are applied to it first; the
+ * ingest capacity and the totals, which need the simulated devices, are left out), and
+ * BENCH_BASELINE=<another checkout of the project> serves a copy of that database (taken before
+ * the migrations) from that checkout's worker as well: every view is asked of both in turn,
+ * sample after sample, and their answers must be the same (but for an evidence pack's time,
+ * chain and signature).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addDays, dayOf } from "../../shared/day";
@@ -34,6 +42,8 @@ const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 21);
 const KEEP = process.env.BENCH_KEEP === "1";
+const STATE = process.env.BENCH_STATE;
+const BASELINE = process.env.BENCH_BASELINE;
 const ADMIN_TOKEN = "bench-admin-token";
 const ENROLLMENT_TOKEN = "bench-enrollment-token-0123456789";
 
@@ -106,9 +116,23 @@ async function ingestCapacity(url: string, year: YearResult, count: number, batc
   return { reports: result.applied, perSecond: round(result.applied / (result.ms / 1000)) };
 }
 
+/** The tool the fewest simulated devices used. */
+function rareTool(year: YearResult): string {
+  return [...year.lastUse].sort((a, b) => a[1].size - b[1].size)[0]?.[0] ?? "claude";
+}
+
+/** On a kept database: the catalog tool with the fewest devices in 30 days of those shown with figures. */
+async function rareToolOf(url: string): Promise<string> {
+  const { tools } = await admin<{ tools: Array<{ id: string; kind: string; devices30: number | null }> }>(
+    url,
+    "/inventory",
+  );
+  const shown = tools.filter((tool) => tool.kind === "tool" && tool.devices30 !== null);
+  return shown.sort((a, b) => (a.devices30 ?? 0) - (b.devices30 ?? 0))[0]?.id ?? "claude";
+}
+
 /** Every view the dashboard loads, as the dashboard asks for it. */
-function views(year: YearResult): Array<[string, string]> {
-  const rare = [...year.lastUse].sort((a, b) => a[1].size - b[1].size)[0]?.[0] ?? "claude";
+function views(rare: string): Array<[string, string]> {
   return [
     ["overview", "/overview"],
     ["inventory", "/inventory"],
@@ -132,19 +156,50 @@ function views(year: YearResult): Array<[string, string]> {
   ];
 }
 
-async function measureViews(url: string, list: Array<[string, string]>) {
-  const times = new Map<string, number[]>(list.map(([name]) => [name, []]));
+/**
+ * An answer as compared between two workers: an evidence pack without its time, chain and
+ * signature, the overview without the database's size (each worker has its own copy), and
+ * nothing of the audit log (it records what each worker was asked, and when).
+ */
+function comparable(path: string, body: unknown): string {
+  if (path.startsWith("/audit")) return "";
+  if (typeof body === "string") return body.replace(/<span class="hash">[^<]*<\/span>|\d{4}-\d\d-\d\d \d\d:\d\d/g, "");
+  const { generatedAt: _time, previousHash: _chain, signature: _signature, ...rest } = body as Record<string, unknown>;
+  if (path === "/overview") {
+    const { bytes: _bytes, history: _history, ...storage } = rest.storage as Record<string, unknown>;
+    return JSON.stringify({ ...rest, storage });
+  }
+  return JSON.stringify(rest);
+}
+
+/**
+ * p50 and p99 per view and worker, every view asked of each worker in turn (the order swapped
+ * every sample, so the machine's noise falls on all alike); the answers of the workers must agree.
+ */
+async function measureViews(urls: string[], list: Array<[string, string]>) {
+  const times = urls.map(() => new Map<string, number[]>(list.map(([name]) => [name, []])));
+  const differing = new Set<string>();
   for (let sample = -2; sample < SAMPLES; sample++) {
     for (const [name, path] of list) {
-      const started = performance.now();
-      await admin(url, path);
-      if (sample >= 0) times.get(name)?.push(performance.now() - started);
+      const order = urls.map((_, i) => i);
+      if (sample % 2 !== 0) order.reverse();
+      const answers: string[] = [];
+      for (const i of order) {
+        const started = performance.now();
+        const body = await admin(urls[i] as string, path);
+        if (sample >= 0) times[i]?.get(name)?.push(performance.now() - started);
+        answers.push(comparable(path, body));
+      }
+      if (answers.some((answer) => answer !== answers[0])) differing.add(name);
     }
   }
-  return list.map(([name, path]) => {
-    const sorted = sortedCopy(times.get(name) ?? []);
-    return { name, path, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
-  });
+  const measured = times.map((perView) =>
+    list.map(([name, path]) => {
+      const sorted = sortedCopy(perView.get(name) ?? []);
+      return { name, path, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+    }),
+  );
+  return { measured, differing: [...differing] };
 }
 
 /** The inventory's totals and 30-day device counts against every count the devices made. */
@@ -171,17 +226,66 @@ async function checkTotals(url: string, year: YearResult): Promise<string[]> {
   return mismatches;
 }
 
-async function main(): Promise<void> {
+type Measured = Awaited<ReturnType<typeof measureViews>>["measured"][number];
+
+/** The views' table against the target (and the baseline's figures beside them); returns the views that missed it. */
+function printViews(measured: Measured, baseline?: Measured): Target[] {
+  console.log(`\nAdmin views on local D1, ${SAMPLES} samples each, round-robin (ms):`);
+  const targets: Target[] = measured.map((view) => ({
+    name: view.name,
+    value: view.p50,
+    kind: "max",
+    limit: BUDGETS.dashboardViewP50Ms,
+    unit: "ms",
+  }));
+  printTable([
+    ["view", ...(baseline ? ["baseline p50", "baseline p99"] : []), "p50", "p99", "target p50", ""],
+    ...measured.map((view, i) => [
+      view.name,
+      ...(baseline ? [String(baseline[i]?.p50), String(baseline[i]?.p99)] : []),
+      String(view.p50),
+      String(view.p99),
+      `<= ${BUDGETS.dashboardViewP50Ms}`,
+      met(targets[i] as Target) ? "met" : "MISSED",
+    ]),
+  ]);
+  const missed = targets.filter((target) => !met(target));
+  for (const target of missed) console.log(`  ${describeTarget(target)}`);
+  return missed;
+}
+
+const perView = (measured: Measured, key: "p50" | "p99") =>
+  Object.fromEntries(measured.map((view) => [view.name, view[key]]));
+
+async function storageFigures(url: string, persistTo: string) {
+  const overview = await admin<{ storage: { bytes: number; counterRows: number } }>(url, "/overview");
+  const fileBytes = databaseBytes(persistTo);
+  console.log(
+    `Database: ${round(fileBytes / 1_048_576)} MB on disk (D1 reports ${round(overview.storage.bytes / 1_048_576)} MB), ${overview.storage.counterRows.toLocaleString("en-US")} raw counter rows in the ${LIMITS.retentionDays}-day window`,
+  );
+  return {
+    databaseMB: round(fileBytes / 1_048_576),
+    d1ReportedMB: round(overview.storage.bytes / 1_048_576),
+    rawCounterRows: overview.storage.counterRows,
+  };
+}
+
+/** The worker serves the dashboard's build as its static assets: it will not start without one. */
+async function dashboardBuilt(): Promise<void> {
+  if (!existsSync(join(ROOT, "worker/dashboard/dist"))) {
+    await run("vite", ["build", "--config", "worker/dashboard/vite.config.ts", "--logLevel", "warn"]);
+  }
+}
+
+/** Builds a year, then measures ingest and the views on it. */
+async function buildAndMeasure(): Promise<void> {
   const started = performance.now();
   const persistTo = mkdtempSync(join(tmpdir(), "shadowlight-bench-worker-"));
   const port = await freePort();
   const vars = { ENROLLMENT_TOKEN, ADMIN_TOKEN, EVIDENCE_SIGNING_KEY: newEvidenceKey() };
   let worker: RunningWorker | null = null;
   try {
-    // The worker serves the dashboard's build as its static assets: it will not start without one.
-    if (!existsSync(join(ROOT, "worker/dashboard/dist"))) {
-      await run("vite", ["build", "--config", "worker/dashboard/vite.config.ts", "--logLevel", "warn"]);
-    }
+    await dashboardBuilt();
     await applyMigrations(persistTo);
     worker = await startWorker({ port, persistTo, vars, config: "test/bench/year-worker/wrangler.toml" });
     console.log(
@@ -202,39 +306,16 @@ async function main(): Promise<void> {
 
     worker = await startWorker({ port, persistTo, vars });
     const mismatches = await checkTotals(worker.url, year);
-    const measured = await measureViews(worker.url, views(year));
-    const overview = await admin<{ storage: { bytes: number; counterRows: number } }>(worker.url, "/overview");
-    const fileBytes = databaseBytes(persistTo);
+    const [measured] = (await measureViews([worker.url], views(rareTool(year)))).measured as [Measured];
 
     console.log(
       `\n${year.reports.toLocaleString("en-US")} reports on ${year.workingDays} working days: ingest ${round(year.ingestSeconds)} s, cron ${round(year.cronSeconds)} s`,
     );
-    console.log(
-      `Database: ${round(fileBytes / 1_048_576)} MB on disk (D1 reports ${round(overview.storage.bytes / 1_048_576)} MB), ${overview.storage.counterRows.toLocaleString("en-US")} raw counter rows in the ${LIMITS.retentionDays}-day window`,
-    );
+    const storage = await storageFigures(worker.url, persistTo);
     console.log(
       `One D1 writer, the consumer's code inside the worker: ${queued.perSecond} reports/s in batches of 100, ${direct.perSecond} reports/s one at a time`,
     );
-    console.log(`\nAdmin views on local D1, ${SAMPLES} samples each, round-robin (ms):`);
-    const targets: Target[] = measured.map((view) => ({
-      name: view.name,
-      value: view.p50,
-      kind: "max",
-      limit: BUDGETS.dashboardViewP50Ms,
-      unit: "ms",
-    }));
-    printTable([
-      ["view", "p50", "p99", "target p50", ""],
-      ...measured.map((view, i) => [
-        view.name,
-        String(view.p50),
-        String(view.p99),
-        `<= ${BUDGETS.dashboardViewP50Ms}`,
-        met(targets[i] as Target) ? "met" : "MISSED",
-      ]),
-    ]);
-    const missed = targets.filter((target) => !met(target));
-    for (const target of missed) console.log(`  ${describeTarget(target)}`);
+    const missed = printViews(measured);
     console.log(`Totals exact against the devices' own counts: ${mismatches.length === 0 ? "yes" : "NO"}`);
     for (const mismatch of mismatches.slice(0, 10)) console.log(`  ${mismatch}`);
     console.log(
@@ -244,12 +325,10 @@ async function main(): Promise<void> {
         days: DAYS,
         reports: year.reports,
         seconds: round((performance.now() - started) / 1000),
-        databaseMB: round(fileBytes / 1_048_576),
-        d1ReportedMB: round(overview.storage.bytes / 1_048_576),
-        rawCounterRows: overview.storage.counterRows,
+        ...storage,
         ingestReportsPerSecond: { batchesOf100: queued.perSecond, oneAtATime: direct.perSecond },
-        viewP50Ms: Object.fromEntries(measured.map((view) => [view.name, view.p50])),
-        viewP99Ms: Object.fromEntries(measured.map((view) => [view.name, view.p99])),
+        viewP50Ms: perView(measured, "p50"),
+        viewP99Ms: perView(measured, "p99"),
         target: BUDGETS.dashboardViewP50Ms,
         allViewsMet: missed.length === 0,
         totalsExact: mismatches.length === 0,
@@ -263,4 +342,55 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The views of a kept database, and of the same data served by a baseline checkout when one is named. */
+async function measureKept(state: string, baseline: string | undefined): Promise<void> {
+  if (!existsSync(join(state, "v3", "d1"))) throw new Error(`BENCH_STATE: ${state} holds no local D1 database`);
+  const vars = { ENROLLMENT_TOKEN, ADMIN_TOKEN, EVIDENCE_SIGNING_KEY: newEvidenceKey() };
+  const copy = baseline ? mkdtempSync(join(tmpdir(), "shadowlight-bench-baseline-")) : null;
+  const workers: RunningWorker[] = [];
+  try {
+    await dashboardBuilt();
+    if (baseline && copy) {
+      if (!existsSync(join(baseline, "worker/dashboard/dist"))) {
+        throw new Error(`BENCH_BASELINE: ${baseline} has no dashboard build (worker/dashboard/dist)`);
+      }
+      cpSync(state, copy, { recursive: true });
+    }
+    await applyMigrations(state);
+    workers.push(await startWorker({ port: await freePort(), persistTo: state, vars }));
+    if (baseline && copy) {
+      workers.push(await startWorker({ port: await freePort(), persistTo: copy, vars, root: baseline }));
+    }
+    const urls = workers.map((worker) => worker.url);
+    const list = views(await rareToolOf(urls[0] as string));
+    const { measured, differing } = await measureViews(urls, list);
+    const [current, before] = measured as [Measured, Measured | undefined];
+    const storage = await storageFigures(urls[0] as string, state);
+    const missed = printViews(current, before);
+    if (baseline) {
+      console.log(
+        `Answers the same on both workers: ${differing.length === 0 ? "yes" : `NO (${differing.join(", ")})`}`,
+      );
+    }
+    console.log(
+      JSON.stringify({
+        bench: "worker",
+        state,
+        ...storage,
+        viewP50Ms: perView(current, "p50"),
+        viewP99Ms: perView(current, "p99"),
+        ...(before ? { baselineP50Ms: perView(before, "p50"), baselineP99Ms: perView(before, "p99") } : {}),
+        target: BUDGETS.dashboardViewP50Ms,
+        allViewsMet: missed.length === 0,
+        ...(baseline ? { answersSame: differing.length === 0 } : {}),
+      }),
+    );
+    if (missed.length > 0 || differing.length > 0) process.exitCode = 1;
+  } finally {
+    for (const worker of workers) await worker.stop();
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+if (STATE) await measureKept(STATE, BASELINE);
+else await buildAndMeasure();

@@ -238,6 +238,8 @@ export async function startWorker(options: {
   inspectorPort?: number;
   /** Another wrangler configuration than ./wrangler.toml (a benchmark's own worker). */
   config?: string;
+  /** Another checkout of the project to run (a benchmark comparing two versions); this one by default. */
+  root?: string;
 }): Promise<RunningWorker> {
   // Another server on the port would answer the readiness check below in this worker's place.
   await portIsFree(options.port);
@@ -250,8 +252,9 @@ export async function startWorker(options: {
   for (const [key, value] of Object.entries({ LOCAL_ADMIN: "1", ...options.vars })) {
     args.push("--var", `${key}:${value}`);
   }
-  const child = spawn(join(BIN, "wrangler"), args, {
-    cwd: ROOT,
+  const root = options.root ?? ROOT;
+  const child = spawn(join(root, "node_modules", ".bin", "wrangler"), args, {
+    cwd: root,
     env: WRANGLER_ENV,
     stdio: ["ignore", options.inherit ? "inherit" : "pipe", options.inherit ? "inherit" : "pipe"],
     detached: !options.inherit,
