@@ -28,10 +28,14 @@ export const overviewResponse = z.strictObject({
   topCategories: z.array(z.strictObject({ category: slug, name: z.string(), devices7: count })),
   /** The last 30 days, oldest first. */
   trend: z.array(usageDay),
-  /** The database: its size now and over the last 30 days (D1's own figure), for capacity. */
+  /**
+   * The database: its size now and over the last 30 days (D1's own figure), for capacity; the
+   * raw counter rows as the daily job counted them on `counterRowsDay` (null: counted now).
+   */
   storage: z.strictObject({
     bytes: count,
     counterRows: count,
+    counterRowsDay: day.nullable(),
     devices: count,
     history: z.array(z.strictObject({ day, bytes: count })),
   }),

@@ -158,7 +158,7 @@ function views(rare: string): Array<[string, string]> {
 
 /**
  * An answer as compared between two workers: an evidence pack without its time, chain and
- * signature, the overview without the database's size (each worker has its own copy), and
+ * signature, the overview without the database's size and counter rows (each worker has its own copy), and
  * nothing of the audit log (it records what each worker was asked, and when).
  */
 function comparable(path: string, body: unknown): string {
@@ -166,7 +166,15 @@ function comparable(path: string, body: unknown): string {
   if (typeof body === "string") return body.replace(/<span class="hash">[^<]*<\/span>|\d{4}-\d\d-\d\d \d\d:\d\d/g, "");
   const { generatedAt: _time, previousHash: _chain, signature: _signature, ...rest } = body as Record<string, unknown>;
   if (path === "/overview") {
-    const { bytes: _bytes, history: _history, ...storage } = rest.storage as Record<string, unknown>;
+    // The counter rows: an older checkout counts them on every look, a newer one reads the
+    // daily job's count (and names its day).
+    const {
+      bytes: _bytes,
+      history: _history,
+      counterRows: _rows,
+      counterRowsDay: _rowsDay,
+      ...storage
+    } = rest.storage as Record<string, unknown>;
     return JSON.stringify({ ...rest, storage });
   }
   return JSON.stringify(rest);

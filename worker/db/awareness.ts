@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, isNull, max, notExists, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNull, notExists, sql } from "drizzle-orm";
 import type { Database, RowsOf } from "./client";
 import { deviceEvents, deviceFlags, devices, eventDays } from "./schema";
 
@@ -53,22 +53,16 @@ export function coverageOf([active]: CoverageRows[0], acknowledged: CoverageRows
 /**
  * Active devices by the policy version they run: the newest version each device counted
  * anything under (a device moves to a new version with its next policy fetch, never back).
- * Before k-anonymity; devices that counted nothing under any version are in no row.
+ * Before k-anonymity; devices that counted nothing under any version are in no row. Each
+ * device's newest version is one seek at the end of its rows in device_events' key.
  */
 export async function runningByVersion(db: Database, since: string): Promise<Map<number, number>> {
-  const newest = db
-    .select({ deviceId: deviceEvents.deviceId, version: max(deviceEvents.policyVersion).as("version") })
-    .from(deviceEvents)
-    .innerJoin(devices, eq(devices.id, deviceEvents.deviceId))
-    .where(countedDevicesSince(since))
-    .groupBy(deviceEvents.deviceId)
-    .as("newest");
-  const rows = await db
-    .select({ version: newest.version, n: count() })
-    .from(newest)
-    .groupBy((selected) => selected.version)
-    .all();
-  return new Map(rows.map((row) => [Number(row.version), row.n]));
+  const rows = await db.all<{ version: number; n: number }>(sql`
+    SELECT version, count(*) AS n FROM (
+      SELECT (SELECT max(e.policy_version) FROM ${deviceEvents} e WHERE e.device_id = ${devices.id}) AS version
+      FROM ${devices} WHERE ${countedDevicesSince(since)})
+    GROUP BY version HAVING version IS NOT NULL`);
+  return new Map(rows.map((row) => [Number(row.version), Number(row.n)]));
 }
 
 /** The same for one version, per device group (before k-anonymity). */

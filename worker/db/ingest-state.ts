@@ -1,7 +1,7 @@
 import { dayOf } from "../../shared/day";
-import { policySchema } from "../../shared/policy/schema";
 import type { ReportRequest } from "../../shared/protocol";
 import { PUBLISHED_LESSON_VERSIONS } from "./lessons";
+import { publishedPolicy } from "./policy-body";
 
 /*
  * What the plausibility checks need besides the reports, read in one D1 batch (one snapshot)
@@ -165,7 +165,7 @@ export async function readIngestState(d1: D1Database, reports: DeviceReport[]): 
     reasons: new Map(
       rows(bodies).map((r) => [
         Number(r.version),
-        new Set(policySchema.parse(JSON.parse(String(r.body))).reasons.map((reason) => reason.id)),
+        new Set(publishedPolicy(String(r.body)).reasons.map((reason) => reason.id)),
       ]),
     ),
     lessonVersions: new Map(

@@ -45,20 +45,26 @@ export function relevancePairs(policy: Policy, reviews: Record<string, { status:
 }
 
 // Devices counted: not set aside as outliers (and for recent use, active and not revoked).
-const UNFLAGGED = "NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')";
+// The flagged devices are a handful, read once as a list rather than looked up per device.
+const UNFLAGGED = "d.id NOT IN (SELECT device_id FROM device_flags WHERE state <> 'kept')";
 
-function usedSql(use: LiteracyUse): { sql: string; params: string[] } {
+/**
+ * The devices counted (`counted`: id and group, each device read once) and which of their
+ * device_tools rows `t` count as use (`uses`), with their parameters (?2, and ?3 for a period).
+ */
+function usedSql(use: LiteracyUse): { counted: string; uses: string; params: string[] } {
   if (use.kind === "recent") {
     return {
-      sql: `SELECT t.device_id, t.tool, d.group_label FROM device_tools t JOIN devices d ON d.id = t.device_id
-            WHERE t.last_seen >= ?2 AND d.revoked_at IS NULL AND d.last_report_day >= ?2 AND ${UNFLAGGED}`,
+      counted: `SELECT d.id, d.group_label FROM devices d
+                WHERE d.revoked_at IS NULL AND d.last_report_day >= ?2 AND ${UNFLAGGED}`,
+      uses: "t.last_seen >= ?2",
       params: [use.since, use.until],
     };
   }
   // Visits within the period, from the devices' visit spans (db/spans.ts), not the raw counters.
   return {
-    sql: `SELECT t.device_id, t.tool, d.group_label FROM device_tools t JOIN devices d ON d.id = t.device_id
-          WHERE ${toolUsedWithin("visit", "?2", "?3")} AND ${UNFLAGGED}`,
+    counted: `SELECT d.id, d.group_label FROM devices d WHERE ${UNFLAGGED}`,
+    uses: toolUsedWithin("visit", "?2", "?3"),
     params: [use.from, use.to],
   };
 }
@@ -74,7 +80,9 @@ export async function literacyCounts(d1: D1Database, pairs: string[][], use: Lit
     .prepare(
       `WITH fit(tool, lesson) AS (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)),
-      used AS MATERIALIZED (SELECT DISTINCT u.device_id, u.group_label, f.lesson FROM (${used.sql}) u JOIN fit f ON f.tool = u.tool),
+      counted AS MATERIALIZED (${used.counted}),
+      used AS MATERIALIZED (SELECT DISTINCT t.device_id, c.group_label, f.lesson
+        FROM fit f JOIN device_tools t ON t.tool = f.tool AND ${used.uses} JOIN counted c ON c.id = t.device_id),
       per AS MATERIALIZED (SELECT u.device_id, u.group_label, u.lesson, EXISTS (SELECT 1 FROM device_lessons c
           WHERE c.device_id = u.device_id AND c.lesson = u.lesson AND c.outcome = 'completed' AND c.first_day <= ?3) AS done
         FROM used u)

@@ -1,9 +1,10 @@
 import { desc, eq, max, ne, or } from "drizzle-orm";
 import type { ReviewStatus } from "../../shared/events";
 import type { Lesson } from "../../shared/lessons/schema";
-import { type Policy, policySchema } from "../../shared/policy/schema";
+import type { Policy } from "../../shared/policy/schema";
 import { defaultPolicy } from "../catalog";
 import type { Database } from "./client";
+import { publishedPolicy } from "./policy-body";
 import { policyVersions, toolReviews } from "./schema";
 
 /**
@@ -24,7 +25,7 @@ export async function currentPolicyOf(
   db: Database,
   [row]: Awaited<ReturnType<typeof currentPolicyQuery>>,
 ): Promise<Policy> {
-  if (row) return policySchema.parse(JSON.parse(row.body));
+  if (row) return publishedPolicy(row.body);
   await db
     .insert(policyVersions)
     .values({
@@ -77,7 +78,7 @@ export async function policyHistory(db: Database): Promise<PublishedPolicy[]> {
     version: row.version,
     publishedAt: row.publishedAt,
     publishedBy: row.publishedBy,
-    policy: policySchema.parse(JSON.parse(row.body)),
+    policy: publishedPolicy(row.body),
   }));
 }
 
@@ -107,7 +108,7 @@ export async function policyVersion(db: Database, version: number): Promise<Poli
     .from(policyVersions)
     .where(eq(policyVersions.version, version))
     .get();
-  return row ? policySchema.parse(JSON.parse(row.body)) : null;
+  return row ? publishedPolicy(row.body) : null;
 }
 
 /**
@@ -155,5 +156,5 @@ export async function publishPolicy(
         .bind(publishedAt, publishedBy, lesson.id, lesson.text.en.title),
     ),
   ]);
-  return policySchema.parse(JSON.parse(inserted?.results[0]?.body ?? JSON.stringify(policy)));
+  return publishedPolicy(inserted?.results[0]?.body ?? JSON.stringify(policy));
 }

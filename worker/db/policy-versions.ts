@@ -1,8 +1,8 @@
 import { dayOf } from "../../shared/day";
-import { policySchema } from "../../shared/policy/schema";
 import { keptPerIsolate } from "../isolate-state";
 import { database } from "./client";
 import { currentPolicy } from "./policies";
+import { publishedPolicy } from "./policy-body";
 
 /*
  * The published policy versions as the plausibility checks need them: the day each was
@@ -36,7 +36,7 @@ async function load(d1: D1Database): Promise<PublishedVersions> {
     const version = Number(row.version);
     const day = dayOf(Number(row.publishedAt));
     versions.published.set(version, day);
-    const policy = policySchema.parse(JSON.parse(row.body));
+    const policy = publishedPolicy(row.body);
     versions.reasons.set(version, new Set(policy.reasons.map((reason) => reason.id)));
     for (const lesson of policy.literacy?.lessons ?? []) {
       const key = `${lesson.id}|${lesson.version}`;

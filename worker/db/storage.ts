@@ -48,24 +48,37 @@ export async function recordStorage(d1: D1Database, day: string): Promise<Storag
 
 /**
  * The statements of the size now and the recorded sizes since `since`, unexecuted so a view
- * can send them in its own batch (the counts as raw statements without parameters: the size comes with each result);
- * `storageOf` reads their results.
+ * can send them in its own batch (the device count as a raw statement without parameters: the
+ * size comes with each result); `storageOf` reads their results.
  */
 export function storageQueries(db: Database, since: string) {
   return [
-    db.run(sql.raw(COUNTER_ROWS)),
     db.run(sql.raw(DEVICE_ROWS)),
     db
-      .select({ day: storageDays.day, bytes: storageDays.bytes })
+      .select({ day: storageDays.day, bytes: storageDays.bytes, counterRows: storageDays.counterRows })
       .from(storageDays)
       .where(gte(storageDays.day, since))
       .orderBy(asc(storageDays.day)),
   ] as const;
 }
 
-export function storageOf(counters: D1Result, devices: D1Result, history: Array<{ day: string; bytes: number }>) {
+/**
+ * The size now, the device rows now, and the counter rows as the daily job last counted them:
+ * counting millions of raw rows on every look at the overview would cost more than the rest of
+ * it together. Before the first daily job (or after a month without one) they are counted now.
+ */
+export async function storageOf(
+  d1: D1Database,
+  devices: D1Result,
+  history: Array<{ day: string; bytes: number; counterRows: number }>,
+) {
+  const recorded = history.at(-1);
+  const counters = recorded ? null : await d1.prepare(COUNTER_ROWS).first<{ n: number }>();
   return {
-    ...figuresOf(counters, devices),
+    bytes: Number(devices.meta.size_after ?? 0),
+    counterRows: Number(recorded ? recorded.counterRows : (counters?.n ?? 0)),
+    counterRowsDay: recorded?.day ?? null,
+    devices: Number((devices.results?.[0] as { n?: number } | undefined)?.n ?? 0),
     history: history.map((row) => ({ day: row.day, bytes: Number(row.bytes) })),
   };
 }

@@ -18,7 +18,12 @@ export const deviceExtensions = sqliteTable(
     extension: text("extension").notNull(),
     enabled: integer("enabled").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.day, t.extension] }), index("device_extensions_day").on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day, t.extension] }),
+    index("device_extensions_day").on(t.day),
+    // Covers the evidence pack's distinct devices per extension in a period, read in order.
+    index("device_extensions_extension").on(t.extension, t.deviceId, t.day, t.enabled),
+  ],
 );
 
 /** Per device and day, how many installed extensions looked like AI assistants but are not in the catalog: a number only. */
@@ -40,7 +45,12 @@ export const deviceBrowsers = sqliteTable(
     day: text("day").notNull(),
     browser: text("browser").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.day] }), index("device_browsers_day").on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day] }),
+    index("device_browsers_day").on(t.day),
+    // Covers the evidence pack's distinct devices per AI browser in a period, read in order.
+    index("device_browsers_browser").on(t.browser, t.deviceId, t.day),
+  ],
 );
 
 /**
@@ -59,7 +69,8 @@ export const embeds = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.deviceId, t.day, t.site, t.tool] }),
     index("embeds_day").on(t.day),
-    // Covers the inventory's embedded tools (per tool and site: distinct devices, requests).
+    // Covers the inventory's embedded tools (per tool and site: distinct devices, requests)
+    // and the evidence pack's (per tool in a period).
     index("embeds_tool").on(t.tool, t.site, t.deviceId, t.day, t.n),
   ],
 );

@@ -51,8 +51,12 @@ export const deviceTools = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.deviceId, t.tool] }),
     // Covers the dashboard's per-tool queries (spans, devices since a day) without touching
-    // the table. It is the only index, so it costs no more rows written than the one before.
+    // the table. Like the one below, it changes only when a span grows (a device's first
+    // trace of a tool on a later day), not with every report.
     index("device_tools_tool_last_seen_device").on(t.tool, t.lastSeen, t.deviceId, t.firstSeen),
+    // Covers the spans a period's distinct devices are read from (db/spans.ts): the
+    // counters' (tools used) and the visits' (literacy), without reading the table.
+    index("device_tools_tool_spans").on(t.tool, t.countedLast, t.countedFirst, t.visitLast, t.visitFirst, t.deviceId),
   ],
 );
 
@@ -73,7 +77,12 @@ export const dailyRollups = sqliteTable(
     n: integer("n").notNull(),
     devices: integer("devices"),
   },
-  (t) => [primaryKey({ columns: [t.day, t.tool, t.event, t.policyVersion] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.tool, t.event, t.policyVersion] }),
+    // All-time totals per tool and event (inventory, tool detail) read from the index alone,
+    // in order, instead of sorting every day's rows.
+    index("daily_rollups_tool_event").on(t.tool, t.event, t.n),
+  ],
 );
 
 /**
@@ -110,7 +119,8 @@ export const toolDays = sqliteTable(
     tool: text("tool").notNull(),
     devices: integer("devices").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.tool] }), index("tool_days_tool").on(t.tool, t.day)],
+  // The index covers each tool's first and last day and busiest day (inventory, overview).
+  (t) => [primaryKey({ columns: [t.day, t.tool] }), index("tool_days_tool").on(t.tool, t.day, t.devices)],
 );
 
 /** Distinct devices with an event under a policy version on a day, across tools (awareness trends). */
@@ -174,6 +184,8 @@ export const candidates = sqliteTable(
     index("candidates_day").on(t.day),
     // Covers the candidates view (per domain: distinct devices and visits).
     index("candidates_domain").on(t.domain, t.deviceId, t.n),
+    // Whether a domain was seen in a period, in one seek (evidence pack).
+    index("candidates_domain_day").on(t.domain, t.day),
   ],
 );
 

@@ -32,7 +32,6 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
     acknowledgedRows,
     visits,
     reporting,
-    counterRows,
     deviceRows,
     storageRows,
   ] = await db.batch([
@@ -50,14 +49,14 @@ export const overviewRoute = new Hono<AppEnv>().get("/", async (c) => {
   const k = kAnonymity(c.env);
   // Entry -> category (the organization's entries included), for counting devices per category.
   const categoryOfTool = JSON.stringify(Object.fromEntries([...toolsById].map(([id, tool]) => [id, tool.category])));
-  const [policy, { active: active7, perCategory: categories }] = await Promise.all([
+  const [policy, { active: active7, perCategory: categories }, storage] = await Promise.all([
     currentPolicyOf(db, policyRows),
     devicesSince(db, since7, categoryOfTool),
+    storageOf(c.env.DB, deviceRows, storageRows),
   ]);
   const spans = joinToolSpans(recent, daily);
   const fleet = fleetSizeOf(fleetRows);
   const coverage = coverageOf(activeRows, acknowledgedRows);
-  const storage = storageOf(counterRows, deviceRows, storageRows);
   const known = spans.filter((span) => toolsById.has(span.tool));
   const visitsOn = new Map(visits.map((row) => [row.day, Number(row.n)]));
   const reportingOn = new Map(reporting.map((row) => [row.day, row.n]));

@@ -28,7 +28,11 @@ export function Storage({ storage }: { storage: Overview["storage"] }) {
             </>
           }
         />
-        <Stat label="Counter rows" value={num(storage.counterRows)} detail="one per device, day, tool and event" />
+        <Stat
+          label="Counter rows"
+          value={num(storage.counterRows)}
+          detail={`one per device, day, tool and event${storage.counterRowsDay ? `; counted ${day(storage.counterRowsDay)}` : ""}`}
+        />
         <Stat label="Device rows" value={num(storage.devices)} detail="revoked devices included" />
         <Stat
           label="Growth"
