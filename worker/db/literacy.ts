@@ -69,38 +69,55 @@ function usedSql(use: LiteracyUse): { counted: string; uses: string; params: str
   };
 }
 
+/** SQL: the union (bitwise or) of the integer expression `mask` over a group's rows, for `bits` bits. */
+function unionOf(mask: string, bits: number): string {
+  return Array.from({ length: bits }, (_, i) => `max(${mask} & ${2 ** i})`).join(" + ");
+}
+
 export async function literacyCounts(d1: D1Database, pairs: string[][], use: LiteracyUse): Promise<LiteracyCounts> {
   if (pairs.length === 0) return { groups: [], lessons: new Map(), versions: [] };
   const used = usedSql(use);
-  // ?1 the pairs, ?2 and ?3 the days: use from ?2 (to ?3 for a period), completions up to ?3.
-  // One statement: the devices' relevant lessons are found once and read by the three
-  // groupings (per device group, per lesson, per lesson version and outcome); each device's
-  // group travels with its rows, so devices are read once.
+  // Each lesson is a bit (a policy has at most LIMITS.maxLessons), so a device's relevant
+  // lessons and its completed ones are two integers: one row per device, not per lesson, and
+  // every lesson's figures come from one pass over those rows.
+  const lessons = [...new Set(pairs.map(([, lesson = ""]) => lesson))];
+  if (lessons.length > 52) throw new Error(`literacy: ${lessons.length} lessons, at most 52 fit in one integer`);
+  const bitOf = new Map(lessons.map((lesson, i) => [lesson, 2 ** i]));
+  const maskOf = new Map<string, number>();
+  for (const [tool = "", lesson = ""] of pairs) maskOf.set(tool, (maskOf.get(tool) ?? 0) | (bitOf.get(lesson) ?? 0));
+  const perLesson = lessons.map((_, i) => `sum((needed & ${2 ** i}) <> 0), sum((done & ${2 ** i}) <> 0)`).join(", ");
+  // ?1 each tool's lessons, ?4 each lesson's bit, ?2 and ?3 the days: use from ?2 (to ?3 for a
+  // period), completions up to ?3. One statement: each counted device's lessons are found
+  // once and read by the three parts (per device group, per lesson, per version and outcome).
   const { results } = await d1
     .prepare(
-      `WITH fit(tool, lesson) AS (
+      `WITH fit(tool, mask) AS (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)),
+      names(lesson, bit) AS (SELECT key, value FROM json_each(?4)),
       counted AS MATERIALIZED (${used.counted}),
-      used AS MATERIALIZED (SELECT DISTINCT t.device_id, c.group_label, f.lesson
-        FROM fit f JOIN device_tools t ON t.tool = f.tool AND ${used.uses} JOIN counted c ON c.id = t.device_id),
-      per AS MATERIALIZED (SELECT u.device_id, u.group_label, u.lesson, EXISTS (SELECT 1 FROM device_lessons c
-          WHERE c.device_id = u.device_id AND c.lesson = u.lesson AND c.outcome = 'completed' AND c.first_day <= ?3) AS done
-        FROM used u)
-      SELECT 'group' AS kind, p.group_label AS name, NULL AS version, NULL AS outcome,
-             count(*) AS users, sum(p.done = p.needed) AS devices
-        FROM (SELECT device_id, group_label, count(*) AS needed, sum(done) AS done FROM per GROUP BY device_id) p
-        GROUP BY p.group_label
+      needs AS MATERIALIZED (SELECT t.device_id, ${unionOf("f.mask", lessons.length)} AS needed
+        FROM fit f JOIN device_tools t ON t.tool = f.tool AND ${used.uses} GROUP BY t.device_id),
+      per AS MATERIALIZED (SELECT n.device_id, c.group_label, n.needed, n.needed & coalesce((
+          SELECT ${unionOf("m.bit", lessons.length)} FROM device_lessons l JOIN names m ON m.lesson = l.lesson
+          WHERE l.device_id = n.device_id AND l.outcome = 'completed' AND l.first_day <= ?3), 0) AS done
+        FROM needs n JOIN counted c ON c.id = n.device_id)
+      SELECT 'group' AS kind, group_label AS name, NULL AS version, NULL AS outcome,
+             count(*) AS users, sum(done = needed) AS devices
+        FROM per GROUP BY group_label
       UNION ALL
-      SELECT 'lesson', lesson, NULL, NULL, count(*), sum(done) FROM per GROUP BY lesson
+      SELECT 'lessons', json_array(${perLesson}), NULL, NULL, NULL, NULL FROM per
       UNION ALL
-      SELECT 'version', u.lesson, l.version, l.outcome, NULL, count(*) FROM used u
-        JOIN device_lessons l ON l.device_id = u.device_id AND l.lesson = u.lesson
-        WHERE l.outcome IN ('completed', 'passed_first_try') AND l.first_day <= ?3
-        GROUP BY u.lesson, l.version, l.outcome`,
+      SELECT 'version', l.lesson, l.version, l.outcome, NULL, count(*) FROM per p
+        JOIN device_lessons l ON l.device_id = p.device_id
+        JOIN names m ON m.lesson = l.lesson
+        WHERE (p.needed & m.bit) <> 0 AND l.outcome IN ('completed', 'passed_first_try') AND l.first_day <= ?3
+        GROUP BY l.lesson, l.version, l.outcome`,
     )
-    .bind(JSON.stringify(pairs), ...used.params)
+    .bind(JSON.stringify([...maskOf]), ...used.params, JSON.stringify(Object.fromEntries(bitOf)))
     .all<Record<string, string | number | null>>();
   const of = (kind: string) => results.filter((row) => row.kind === kind);
+  // Per lesson, users and completions in pairs, in the lessons' order; a lesson nobody needs is left out.
+  const figures = JSON.parse(String(of("lessons")[0]?.name ?? "[]")) as Array<number | null>;
   return {
     groups: of("group").map((row) => ({
       group: row.name === null ? null : String(row.name),
@@ -108,7 +125,10 @@ export async function literacyCounts(d1: D1Database, pairs: string[][], use: Lit
       covered: Number(row.devices),
     })),
     lessons: new Map(
-      of("lesson").map((row) => [String(row.name), { users: Number(row.users), completed: Number(row.devices) }]),
+      lessons.flatMap((lesson, i) => {
+        const users = Number(figures[2 * i] ?? 0);
+        return users > 0 ? [[lesson, { users, completed: Number(figures[2 * i + 1] ?? 0) }]] : [];
+      }),
     ),
     versions: of("version").map((row) => ({
       lesson: String(row.name),
