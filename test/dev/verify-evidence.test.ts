@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { newEvidenceKey, ROOT } from "../../worker/dev/local";
-import { importSigningKey, signPack } from "../../worker/evidence/signature";
+import { canonicalJson, importSigningKey, signPack, verifyPackText } from "../../worker/evidence/signature";
 
 /* `npm run --silent verify-evidence FILE`: exit 0 for an untouched pack, 1 for any changed byte. */
 
@@ -60,5 +60,22 @@ describe("verify-evidence", () => {
     expect((await verify(secondFile, "--previous", secondFile)).code).toBe(1);
     expect((await verify()).code).toBe(2);
     expect((await verify(join(dir, "missing.json"))).code).toBe(2);
+  });
+
+  it("delivers the canonical serialization of the signed pack, whatever its members' names", async () => {
+    const key = await importSigningKey(newEvidenceKey());
+    // Names around "signature" in RFC 8785's order, numbers and strings with one spelling only.
+    const pack = {
+      z: [1e21, 0.1, -0, "\u2028"],
+      sig: { b: 1, a: 2 },
+      signaturf: null,
+      "\u00e9t\u00e9": "summer",
+      Signature: true,
+      a: { "\ud83d\ude00": 1, "\uff61": 2 },
+      skipped: undefined,
+    };
+    const { text, signature } = await signPack(pack, key);
+    expect(text).toBe(canonicalJson({ ...pack, signature }));
+    expect(await verifyPackText(text, key.publicKey)).toMatchObject({ ok: true });
   });
 });

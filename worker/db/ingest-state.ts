@@ -1,7 +1,7 @@
 import { dayOf } from "../../shared/day";
 import type { ReportRequest } from "../../shared/protocol";
 import { PUBLISHED_LESSON_VERSIONS } from "./lessons";
-import { publishedPolicy } from "./policy-body";
+import { publishedPolicy } from "./published";
 
 /*
  * What the plausibility checks need besides the reports, read in one D1 batch (one snapshot)

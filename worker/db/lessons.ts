@@ -1,6 +1,7 @@
-import { type Lesson, lessonSchema } from "../../shared/lessons/schema";
+import type { Lesson } from "../../shared/lessons/schema";
 import type { Policy } from "../../shared/policy/schema";
 import { canonicalJson } from "../evidence/signature";
+import { publishedLesson } from "./published";
 
 /*
  * Lesson versions are not a table of their own: every published policy version's body holds
@@ -43,7 +44,7 @@ export async function lessonTexts(d1: D1Database): Promise<Map<string, Lesson>> 
     .all<{ lesson: string }>();
   const texts = new Map<string, Lesson>();
   for (const row of results) {
-    const lesson = lessonSchema.parse(JSON.parse(row.lesson));
+    const lesson = publishedLesson(row.lesson);
     const key = `${lesson.id}|${lesson.version}`;
     if (!texts.has(key)) texts.set(key, lesson);
   }

@@ -33,14 +33,32 @@ export interface LiteracyCounts {
   versions: Array<{ lesson: string; version: number; outcome: "completed" | "passed_first_try"; devices: number }>;
 }
 
-/** The (tool, lesson id) pairs of relevance under a policy, over the whole catalog. */
-export function relevancePairs(policy: Policy, reviews: Record<string, { status: ReviewStatus }>): string[][] {
+/**
+ * Pairs found per policy object and the reviews they were found under (as JSON). A published
+ * policy is one shared object per isolate (db/published.ts), so the walk over the whole
+ * catalog runs once per policy and set of reviews, not with every view.
+ */
+const pairsSeen = new WeakMap<Policy, Map<string, string[][]>>();
+const REVIEW_SETS_KEPT = 8;
+
+/** The (tool, lesson id) pairs of relevance under a policy, over the whole catalog (read-only: shared). */
+export function relevancePairs(
+  policy: Policy,
+  reviews: Record<string, { status: ReviewStatus; alternative?: string | null; agreement?: boolean }>,
+): string[][] {
+  if (!policy.literacy?.lessons.length) return [];
+  const key = JSON.stringify(Object.entries(reviews).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const seen = pairsSeen.get(policy) ?? new Map<string, string[][]>();
+  pairsSeen.set(policy, seen);
+  const known = seen.get(key);
+  if (known) return known;
   const pairs: string[][] = [];
-  if (!policy.literacy?.lessons.length) return pairs;
   for (const tool of toolsById.values()) {
     const decision = evaluatePolicy(policy, tool, reviews[tool.id]);
     for (const lesson of relevantLessons(policy, decision, tool)) pairs.push([tool.id, lesson.id]);
   }
+  if (seen.size >= REVIEW_SETS_KEPT) seen.delete(seen.keys().next().value as string);
+  seen.set(key, pairs);
   return pairs;
 }
 

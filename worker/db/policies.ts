@@ -4,7 +4,7 @@ import type { Lesson } from "../../shared/lessons/schema";
 import type { Policy } from "../../shared/policy/schema";
 import { defaultPolicy } from "../catalog";
 import type { Database } from "./client";
-import { publishedPolicy } from "./policy-body";
+import { publishedPolicy } from "./published";
 import { policyVersions, toolReviews } from "./schema";
 
 /**

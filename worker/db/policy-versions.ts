@@ -2,7 +2,7 @@ import { dayOf } from "../../shared/day";
 import { keptPerIsolate } from "../isolate-state";
 import { database } from "./client";
 import { currentPolicy } from "./policies";
-import { publishedPolicy } from "./policy-body";
+import { publishedPolicy } from "./published";
 
 /*
  * The published policy versions as the plausibility checks need them: the day each was

@@ -62,8 +62,11 @@ export interface EvidencePeriod {
   to: string;
 }
 
+/** One formatter for every figure (toLocaleString makes a new one with each call). */
+const NUMBER = new Intl.NumberFormat("en-US");
+
 function n(value: number): string {
-  return value.toLocaleString("en-US");
+  return NUMBER.format(value);
 }
 
 /** A pack before it is signed. */

@@ -74,10 +74,21 @@ export async function signPack(
   pack: Record<string, unknown>,
   key: SigningKey,
 ): Promise<{ text: string; sha256: string; signature: PackSignature }> {
-  const unsigned = canonicalJson(pack);
+  // Each top-level member is serialized once, in RFC 8785's order (keys compared by UTF-16
+  // code units, as JavaScript compares strings): the signed text is the unsigned one with the
+  // signature member put in its place, not the whole pack serialized again.
+  const members = Object.entries(pack)
+    .filter(([name, value]) => name !== "signature" && value !== undefined)
+    .map(([name, value]): [string, string] => [name, `${JSON.stringify(name)}:${canonicalJson(value)}`]);
+  const serialized = (list: Array<[string, string]>) =>
+    `{${list
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, member]) => member)
+      .join(",")}}`;
+  const unsigned = serialized(members);
   const value = new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, key.privateKey, encoder.encode(unsigned)));
   const signature: PackSignature = { algorithm: "Ed25519", publicKey: key.publicKey, value: base64url(value) };
-  const text = canonicalJson({ ...pack, signature });
+  const text = serialized([...members, ["signature", `"signature":${canonicalJson(signature)}`]]);
   return { text, sha256: await sha256Hex(text), signature };
 }
 
