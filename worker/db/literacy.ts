@@ -67,21 +67,21 @@ export function relevancePairs(
 const UNFLAGGED = "d.id NOT IN (SELECT device_id FROM device_flags WHERE state <> 'kept')";
 
 /**
- * The devices counted (`counted`: id and group, each device read once) and which of their
- * device_tools rows `t` count as use (`uses`), with their parameters (?2, and ?3 for a period).
+ * Which devices `d` count (`counted`, read once per device that used a tool with a lesson) and
+ * which of their device_tools rows `t` count as use (`uses`), with their parameters (?2, and
+ * ?3 for a period).
  */
 function usedSql(use: LiteracyUse): { counted: string; uses: string; params: string[] } {
   if (use.kind === "recent") {
     return {
-      counted: `SELECT d.id, d.group_label FROM devices d
-                WHERE d.revoked_at IS NULL AND d.last_report_day >= ?2 AND ${UNFLAGGED}`,
+      counted: `d.revoked_at IS NULL AND d.last_report_day >= ?2 AND ${UNFLAGGED}`,
       uses: "t.last_seen >= ?2",
       params: [use.since, use.until],
     };
   }
   // Visits within the period, from the devices' visit spans (db/spans.ts), not the raw counters.
   return {
-    counted: `SELECT d.id, d.group_label FROM devices d WHERE ${UNFLAGGED}`,
+    counted: UNFLAGGED,
     uses: toolUsedWithin("visit", "?2", "?3"),
     params: [use.from, use.to],
   };
@@ -112,13 +112,12 @@ export async function literacyCounts(d1: D1Database, pairs: string[][], use: Lit
       `WITH fit(tool, mask) AS (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)),
       names(lesson, bit) AS (SELECT key, value FROM json_each(?4)),
-      counted AS MATERIALIZED (${used.counted}),
       needs AS MATERIALIZED (SELECT t.device_id, ${unionOf("f.mask", lessons.length)} AS needed
         FROM fit f JOIN device_tools t ON t.tool = f.tool AND ${used.uses} GROUP BY t.device_id),
-      per AS MATERIALIZED (SELECT n.device_id, c.group_label, n.needed, n.needed & coalesce((
+      per AS MATERIALIZED (SELECT n.device_id, d.group_label, n.needed, n.needed & coalesce((
           SELECT ${unionOf("m.bit", lessons.length)} FROM device_lessons l JOIN names m ON m.lesson = l.lesson
           WHERE l.device_id = n.device_id AND l.outcome = 'completed' AND l.first_day <= ?3), 0) AS done
-        FROM needs n JOIN counted c ON c.id = n.device_id)
+        FROM needs n JOIN devices d ON d.id = n.device_id WHERE ${used.counted})
       SELECT 'group' AS kind, group_label AS name, NULL AS version, NULL AS outcome,
              count(*) AS users, sum(done = needed) AS devices
         FROM per GROUP BY group_label

@@ -1,10 +1,11 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { InventoryKind } from "../../shared/events";
 import type { Database } from "../db/client";
 import { toolUsedWithin } from "../db/spans";
 
 /*
- * What the evidence pack reads for a period, in one round of queries: the fleet, coverage by
+ * What the evidence pack reads for a period, in one batch of statements: the fleet, coverage by
  * group, reminders and their answers, tools used, reviews, exception requests, candidates,
  * policy publications, flagged devices and the discovered AI systems. Flagged devices whose
  * flag was not kept are left out of every figure that counts devices.
@@ -34,11 +35,27 @@ export function endOf(day: string): number {
   return startOf(day) + 86_400_000 - 1;
 }
 
+/** Turns the statements below into SQL text and parameters for D1's own batch. */
+const dialect = new SQLiteAsyncDialect();
+
+/** A statement of the batch and how to read its rows. */
+interface Part<T> {
+  statement: D1PreparedStatement;
+  rows: (result: D1Result) => T[];
+}
+
+type RowsOfParts<P extends readonly Part<unknown>[]> = { [I in keyof P]: P[I] extends Part<infer T> ? T[] : never };
+
 /** The rows behind a pack of the period `from`..`to` with policy `version` in force. */
-export function periodRows(db: Database, from: string, to: string, version: number) {
-  const all = <T>(query: ReturnType<typeof sql>) => db.all<T>(query);
+export async function periodRows(db: Database, from: string, to: string, version: number) {
+  const d1 = db.$client;
+  const all = <T>(query: SQL): Part<T> => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return { statement: d1.prepare(text).bind(...params), rows: (result) => (result.results ?? []) as T[] };
+  };
   // Totals of active and acknowledging devices are the sums over groups (one pass, not two).
-  return Promise.all([
+  // One batch: a single round trip to the database for every statement.
+  const parts = [
     all<{ enrolled: number; reporting: number }>(sql`
         SELECT count(*) AS enrolled, coalesce(sum(${reportedWithin(from, to)}), 0) AS reporting
         FROM devices d
@@ -108,5 +125,7 @@ export function periodRows(db: Database, from: string, to: string, version: numb
           WHERE day BETWEEN ${from} AND ${to} GROUP BY browser
         UNION ALL SELECT 'embedded', tool, count(DISTINCT device_id) FROM embeds INDEXED BY embeds_tool
           WHERE day BETWEEN ${from} AND ${to} GROUP BY tool`),
-  ]);
+  ] as const;
+  const results = await d1.batch(parts.map((part) => part.statement));
+  return parts.map((part, i) => part.rows(results[i] as D1Result)) as unknown as RowsOfParts<typeof parts>;
 }
