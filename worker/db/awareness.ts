@@ -23,12 +23,7 @@ function countedDevicesSince(since: string) {
   return and(isNull(devices.revokedAt), gte(devices.lastReportDay, since), unflagged());
 }
 
-/** Active devices since `since`, and of them those that acknowledged each policy version. */
-export async function coverageByVersion(db: Database, since: string) {
-  return coverageOf(...(await db.batch(coverageQueries(db, since))));
-}
-
-/** The statements `coverageByVersion` reads, unexecuted so a view can send them in its own batch. */
+/** Active devices since `since`, and of them those that acknowledged each policy version, unexecuted (rows: `coverageOf`). */
 export function coverageQueries(db: Database, since: string) {
   return [
     db.select({ n: count() }).from(devices).where(countedDevicesSince(since)),
@@ -50,42 +45,55 @@ export function coverageOf([active]: CoverageRows[0], acknowledged: CoverageRows
   };
 }
 
-/**
- * Active devices by the policy version they run: the newest version each device counted
- * anything under (a device moves to a new version with its next policy fetch, never back).
- * Before k-anonymity; devices that counted nothing under any version are in no row. Each
- * device's newest version is one seek at the end of its rows in device_events' key.
- */
-export async function runningByVersion(db: Database, since: string): Promise<Map<number, number>> {
-  const rows = await db.all<{ version: number; n: number }>(sql`
-    SELECT version, count(*) AS n FROM (
-      SELECT (SELECT max(e.policy_version) FROM ${deviceEvents} e WHERE e.device_id = ${devices.id}) AS version
-      FROM ${devices} WHERE ${countedDevicesSince(since)})
-    GROUP BY version HAVING version IS NOT NULL`);
-  return new Map(rows.map((row) => [Number(row.version), Number(row.n)]));
+export interface ActiveDevices {
+  /** Active devices (before k-anonymity). */
+  active: number;
+  /** Of them, those that acknowledged each policy version. */
+  acknowledged: Map<number, number>;
+  /**
+   * By the policy version they run: the newest version each device counted anything under (a
+   * device moves to a new version with its next policy fetch, never back); devices that
+   * counted nothing under any version are in no row.
+   */
+  running: Map<number, number>;
+  /** Per device group: active devices, and those that acknowledged `version`. */
+  groups: Array<{ group: string | null; active: number; acknowledged: number }>;
 }
 
-/** The same for one version, per device group (before k-anonymity). */
-export async function coverageByGroup(db: Database, since: string, version: number) {
-  const rows = await db
-    .select({
-      group: devices.groupLabel,
-      active: count(),
-      acknowledged: sql<number>`count(${deviceEvents.deviceId})`,
-    })
-    .from(devices)
-    .leftJoin(
-      deviceEvents,
-      and(
-        eq(deviceEvents.deviceId, devices.id),
-        eq(deviceEvents.policyVersion, version),
-        eq(deviceEvents.event, "acknowledged"),
-      ),
-    )
-    .where(countedDevicesSince(since))
-    .groupBy(devices.groupLabel)
-    .all();
-  return rows.map((row) => ({ group: row.group, active: row.active, acknowledged: Number(row.acknowledged) }));
+/**
+ * Everything awareness counts of the active devices, in one statement: each active device is
+ * read once with its newest version (one seek at the end of its rows in device_events' key)
+ * and whether it acknowledged `version`, then grouped three ways. Before k-anonymity.
+ */
+export async function activeDevices(db: Database, since: string, version: number): Promise<ActiveDevices> {
+  const rows = await db.all<{ kind: string; name: string | number | null; devices: number; acknowledged: number }>(sql`
+    WITH active AS MATERIALIZED (
+      SELECT ${devices.id} AS id, ${devices.groupLabel} AS group_label,
+        (SELECT max(e.policy_version) FROM ${deviceEvents} e WHERE e.device_id = ${devices.id}) AS running,
+        EXISTS (SELECT 1 FROM ${deviceEvents} k WHERE k.device_id = ${devices.id} AND k.policy_version = ${version}
+          AND k.event = 'acknowledged') AS acked
+      FROM ${devices} WHERE ${countedDevicesSince(since)})
+    SELECT 'group' AS kind, group_label AS name, count(*) AS devices, sum(acked) AS acknowledged
+      FROM active GROUP BY group_label
+    UNION ALL
+    SELECT 'running', running, count(*), NULL FROM active WHERE running IS NOT NULL GROUP BY running
+    UNION ALL
+    SELECT 'acknowledged', k.policy_version, count(*), NULL FROM active a
+      JOIN ${deviceEvents} k ON k.device_id = a.id AND k.event = 'acknowledged'
+      GROUP BY k.policy_version`);
+  const of = (kind: string) => rows.filter((row) => row.kind === kind);
+  const perVersion = (kind: string) => new Map(of(kind).map((row) => [Number(row.name), Number(row.devices)]));
+  const groups = of("group").map((row) => ({
+    group: row.name === null ? null : String(row.name),
+    active: Number(row.devices),
+    acknowledged: Number(row.acknowledged),
+  }));
+  return {
+    active: groups.reduce((sum, row) => sum + row.active, 0),
+    acknowledged: perVersion("acknowledged"),
+    running: perVersion("running"),
+    groups,
+  };
 }
 
 /** Distinct counted devices with each event under a version (within the retention window). */

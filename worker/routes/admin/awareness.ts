@@ -2,13 +2,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { type AwarenessResponse, FUNNEL_EVENTS } from "../../../shared/admin";
 import { addDays, dayOf } from "../../../shared/day";
-import {
-  coverageByGroup,
-  coverageByVersion,
-  devicesPerEvent,
-  devicesPerEventDay,
-  runningByVersion,
-} from "../../db/awareness";
+import { activeDevices, devicesPerEvent, devicesPerEventDay } from "../../db/awareness";
 import { database } from "../../db/client";
 import { guardDevices, guardSummaryView } from "../../db/guard";
 import { literacyCounts, relevancePairs } from "../../db/literacy";
@@ -43,18 +37,17 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
   const days = lastDays(today, 30);
   // Literacy is measured against the policy in force: the lessons devices offer today.
   const inForce = (history[0] as (typeof history)[number]).policy;
-  const [coverage, running, groups, funnelRows, trendRows, literacy, guard] = await Promise.all([
-    coverageByVersion(db, since),
-    runningByVersion(db, since),
-    coverageByGroup(db, since, version),
-    devicesPerEvent(db, version, FUNNEL_EVENTS),
-    devicesPerEventDay(db, version, ["nudge_shown", "acknowledged"], days[0] as string),
-    publishedReviews(db).then((reviews) =>
-      literacyCounts(c.env.DB, relevancePairs(inForce, reviews), { kind: "recent", since, until: today }),
-    ),
-    guardDevices(c.env.DB, days[0] as string, today),
-  ]);
-  const active = atLeastK(coverage.active, coverage.active, k);
+  const [{ active: activeCount, acknowledged, running, groups }, funnelRows, trendRows, literacy, guard] =
+    await Promise.all([
+      activeDevices(db, since, version),
+      devicesPerEvent(db, version, FUNNEL_EVENTS),
+      devicesPerEventDay(db, version, ["nudge_shown", "acknowledged"], days[0] as string),
+      publishedReviews(db).then((reviews) =>
+        literacyCounts(c.env.DB, relevancePairs(inForce, reviews), { kind: "recent", since, until: today }),
+      ),
+      guardDevices(c.env.DB, days[0] as string, today),
+    ]);
+  const active = atLeastK(activeCount, activeCount, k);
   const funnel = Object.fromEntries(
     FUNNEL_EVENTS.map((event) => {
       const devices = funnelRows.get(event) ?? 0;
@@ -72,7 +65,7 @@ export const awarenessRoute = new Hono<AppEnv>().get("/", queryParams(awarenessQ
     versions: history.map((entry) => ({
       version: entry.version,
       publishedAt: entry.publishedAt,
-      acknowledged: active === null ? null : (coverage.acknowledged.get(entry.version) ?? 0),
+      acknowledged: active === null ? null : (acknowledged.get(entry.version) ?? 0),
       active,
       running: atLeastK(running.get(entry.version) ?? 0, running.get(entry.version) ?? 0, k),
     })),
