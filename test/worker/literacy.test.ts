@@ -123,6 +123,23 @@ describe("literacy coverage in awareness", () => {
   });
 });
 
+describe("literacy coverage after a review changes", () => {
+  it("follows the review at once: an approved tool's users need no lesson, until the approval is withdrawn", async () => {
+    const users = async () => (await expectJson(await admin("/awareness"), 200, awarenessResponse)).literacy;
+    const before = await users();
+    expect(before.lessons.find((l) => l.lesson === "translation")?.users).toBe(5);
+    const approve = await adminJson("/tools/deepl/review", "PUT", { status: "approved" });
+    if (approve.status !== 200) throw new Error(await approve.text());
+    const approved = await users();
+    // The five Legal devices used DeepL only: approved, it asks for no lesson.
+    expect(approved.users).toBe((before.users ?? 0) - 5);
+    expect(approved.lessons.find((l) => l.lesson === "translation")?.users).toBe(0);
+    const withdraw = await adminJson("/tools/deepl/review", "PUT", { status: "unreviewed" });
+    if (withdraw.status !== 200) throw new Error(await withdraw.text());
+    expect(await users()).toEqual(before);
+  });
+});
+
 function withChatBody(policy: Policy, body: string): Policy {
   const lessons = (policy.literacy?.lessons ?? []).map((lesson) => {
     if (lesson.id !== "chat-assistants") return lesson;
