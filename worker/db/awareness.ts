@@ -62,8 +62,9 @@ export interface ActiveDevices {
 
 /**
  * Everything awareness counts of the active devices, in one statement: each active device is
- * read once with its newest version (one seek at the end of its rows in device_events' key)
- * and whether it acknowledged `version`, then grouped three ways. Before k-anonymity.
+ * read once with its newest version (from its few rows in device_events' key, read from the
+ * index alone) and whether it acknowledged `version`, then grouped three ways. Before
+ * k-anonymity.
  */
 export async function activeDevices(db: Database, since: string, version: number): Promise<ActiveDevices> {
   const rows = await db.all<{ kind: string; name: string | number | null; devices: number; acknowledged: number }>(sql`
