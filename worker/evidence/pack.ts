@@ -81,15 +81,15 @@ export async function buildEvidencePack(
 ): Promise<UnsignedPack> {
   const { from, to } = period;
   const range = `${from} to ${to}`;
-  const history = await policyHistory(db);
-  const effective = await loadEffectiveCatalog(db);
+  // Statements that do not wait for each other go to the database together.
+  const [history, effective] = await Promise.all([policyHistory(db), loadEffectiveCatalog(db)]);
   const toolsById = effective.byId;
   // The policy in force at the end of the period (the first one if none was published by then).
   const inForce = history.find((entry) => entry.publishedAt <= endOf(to)) ?? (history.at(-1) as (typeof history)[0]);
   const version = inForce.version;
 
-  const [fleet, groups, events, toolsUsed, reviews, requests, candidates, published, flagged, discovered] =
-    await periodRows(db, from, to, version);
+  const [[fleet, groups, events, toolsUsed, reviews, requests, candidates, published, flagged, discovered], guard] =
+    await Promise.all([periodRows(db, from, to, version), guardDevices(db.$client, from, to)]);
   const excludedDevices = Number(flagged[0]?.n ?? 0);
 
   const enrolled = Number(fleet[0]?.enrolled ?? 0);
@@ -117,7 +117,6 @@ export async function buildEvidencePack(
     used,
     k,
   });
-  const guard = await guardDevices(db.$client, from, to);
   const guardWarned = guard.outcomes.get("warned") ?? 0;
   const lessonsInForce = inForce.policy.literacy?.lessons ?? [];
   const days = daysBetween(from, to) + 1;
