@@ -295,10 +295,17 @@ describe("Firefox ESR with the add-on force-installed by policies.json", () => {
     await expect
       .poll(guardCounts, { timeout: 60_000, interval: 1000 })
       .toEqual(["claude payment-card pasted_anyway 1", "claude payment-card warned 1"]);
-    const awareness = await admin<{ guard: { byDetector: Array<Record<string, unknown>> } }>("/awareness");
-    expect(awareness.guard.byDetector).toEqual([
-      expect.objectContaining({ detector: "payment-card", warned: 1, pasted_anyway: 1, removed: 0, blocked: 0 }),
-    ]);
+    // The relay saw the report before the worker stored it (a queued report is written by the
+    // consumer's next batch): the dashboard's figures are awaited, not read once.
+    await expect
+      .poll(
+        async () =>
+          (await admin<{ guard: { byDetector: Array<Record<string, unknown>> } }>("/awareness")).guard.byDetector,
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toEqual([
+        expect.objectContaining({ detector: "payment-card", warned: 1, pasted_anyway: 1, removed: 0, blocked: 0 }),
+      ]);
     const sent = JSON.stringify(relay.bodies);
     for (const secret of [PASTED, CARD, CARD.replaceAll(" ", ""), HARMLESS]) expect(sent).not.toContain(secret);
   });
