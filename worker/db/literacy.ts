@@ -48,8 +48,11 @@ export function relevancePairs(
 ): string[][] {
   if (!policy.literacy?.lessons.length) return [];
   const key = JSON.stringify(Object.entries(reviews).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const seen = pairsSeen.get(policy) ?? new Map<string, string[][]>();
-  pairsSeen.set(policy, seen);
+  let seen = pairsSeen.get(policy);
+  if (!seen) {
+    seen = new Map();
+    pairsSeen.set(policy, seen);
+  }
   const known = seen.get(key);
   if (known) return known;
   const pairs: string[][] = [];

@@ -73,12 +73,11 @@ export async function storageOf(
   history: Array<{ day: string; bytes: number; counterRows: number }>,
 ) {
   const recorded = history.at(-1);
-  const counters = recorded ? null : await d1.prepare(COUNTER_ROWS).first<{ n: number }>();
+  const now = figuresOf(recorded ? undefined : await d1.prepare(COUNTER_ROWS).all(), devices);
   return {
-    bytes: Number(devices.meta.size_after ?? 0),
-    counterRows: Number(recorded ? recorded.counterRows : (counters?.n ?? 0)),
+    ...now,
+    counterRows: recorded ? Number(recorded.counterRows) : now.counterRows,
     counterRowsDay: recorded?.day ?? null,
-    devices: Number((devices.results?.[0] as { n?: number } | undefined)?.n ?? 0),
     history: history.map((row) => ({ day: row.day, bytes: Number(row.bytes) })),
   };
 }

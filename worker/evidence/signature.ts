@@ -81,7 +81,7 @@ export async function signPack(
     .filter(([name, value]) => name !== "signature" && value !== undefined)
     .map(([name, value]): [string, string] => [name, `${JSON.stringify(name)}:${canonicalJson(value)}`]);
   const serialized = (list: Array<[string, string]>) =>
-    `{${list
+    `{${[...list]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, member]) => member)
       .join(",")}}`;
