@@ -363,6 +363,7 @@ async function measureKept(state: string, baseline: string | undefined): Promise
         throw new Error(`BENCH_BASELINE: ${baseline} has no dashboard build (worker/dashboard/dist)`);
       }
       cpSync(state, copy, { recursive: true });
+      await applyMigrations(copy, baseline);
     }
     await applyMigrations(state);
     workers.push(await startWorker({ port: await freePort(), persistTo: state, vars }));

@@ -150,6 +150,13 @@ it("keeps no device-level row older than the retention window, 200 days later", 
   expect((await report(active.deviceToken, counters(day, [["jasper", "visit", 1]]))).status).toBe(200);
   // 200 days later, the cron having run (a run rolls up at most a few days: run it enough).
   const later = Date.now() + 200 * DAY_MS;
+  // An event row of the revoked device on a day still inside the window then: the device goes,
+  // and its rows with it (awareness counts event rows without looking up their device).
+  await env.DB.prepare(
+    "INSERT INTO device_events (device_id, policy_version, event, first_day, last_day) VALUES (?1, 1, 'left', ?2, ?2)",
+  )
+    .bind(revoked.deviceId, dayOf(later))
+    .run();
   for (let run = 0; run < 25; run++) await runCron(later);
   const cutoff = addDays(dayOf(later), -LIMITS.retentionDays);
   const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
@@ -158,6 +165,7 @@ it("keeps no device-level row older than the retention window, 200 days later", 
   expect(await old("select count(*) as n from device_days where day < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from device_tools where last_seen < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from device_events where last_day < ?", cutoff)).toBe(0);
+  expect(await old("select count(*) as n from device_events where device_id = ?", revoked.deviceId)).toBe(0);
   expect(await old("select count(*) as n from justifications where day < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from candidates where day < ?", cutoff)).toBe(0);
   expect(await old("select count(*) as n from lesson_outcomes where day < ?", cutoff)).toBe(0);

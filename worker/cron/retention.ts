@@ -98,7 +98,6 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
   const cutoffMs = Date.parse(`${cutoff}T00:00:00Z`);
   const perDevice = await d1.batch([
     d1.prepare("DELETE FROM device_tools WHERE last_seen < ?1").bind(cutoff),
-    d1.prepare("DELETE FROM device_events WHERE last_day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM device_lessons WHERE last_day < ?1").bind(cutoff),
     d1
       .prepare(
@@ -107,6 +106,12 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
            OR (last_report_day IS NULL AND enrolled_at < ?2)`,
       )
       .bind(cutoff, cutoffMs),
+    // After the devices: a device deleted here takes all its event rows with it, even one
+    // counted on a day still in the window (revoked late in the day a time zone ahead), so
+    // the views count event rows without looking up their device (db/awareness.ts).
+    d1
+      .prepare("DELETE FROM device_events WHERE last_day < ?1 OR device_id NOT IN (SELECT id FROM devices)")
+      .bind(cutoff),
     d1
       .prepare("DELETE FROM device_flags WHERE device_id NOT IN (SELECT id FROM devices) OR flagged_day < ?1")
       .bind(cutoff),

@@ -97,13 +97,23 @@ export async function activeDevices(db: Database, since: string, version: number
   };
 }
 
-/** Distinct counted devices with each event under a version (within the retention window). */
+/**
+ * Distinct counted devices with each event under a version (within the retention window),
+ * from the (version, event, device) index alone: every event row has its device (retention
+ * deletes a device's rows with it), and the flagged devices are a handful, read once as a list
+ * instead of a lookup per row.
+ */
 export async function devicesPerEvent(db: Database, version: number, events: readonly string[]) {
   const rows = await db
     .select({ event: deviceEvents.event, n: count() })
     .from(deviceEvents)
-    .innerJoin(devices, eq(devices.id, deviceEvents.deviceId))
-    .where(and(eq(deviceEvents.policyVersion, version), inArray(deviceEvents.event, [...events]), unflagged()))
+    .where(
+      and(
+        eq(deviceEvents.policyVersion, version),
+        inArray(deviceEvents.event, [...events]),
+        sql`${deviceEvents.deviceId} NOT IN (SELECT ${deviceFlags.deviceId} FROM ${deviceFlags} WHERE ${deviceFlags.state} <> 'kept')`,
+      ),
+    )
     .groupBy(deviceEvents.event)
     .all();
   return new Map(rows.map((row) => [row.event, row.n]));

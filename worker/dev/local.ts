@@ -171,17 +171,19 @@ export async function buildExtension(options: {
   return { chrome: join(outDir, "chrome-mv3"), firefox: join(outDir, "firefox-mv2") };
 }
 
-const MIGRATIONS = join(ROOT, "worker", "migrations");
-
 /**
- * Applies the drizzle-kit migrations to local D1 (in `persistTo`, or wrangler's default).
+ * Applies the drizzle-kit migrations of a checkout (this one by default) to local D1 (in
+ * `persistTo`, or wrangler's default).
  * `wrangler d1 migrations apply` starts a local D1 of its own for each migration (seconds
  * each on a busy machine), so a database that does not exist yet gets them all in one
  * `wrangler d1 execute`, each followed by the row `migrations apply` records for it (its
  * table and row as wrangler writes them): later runs find them applied and add only new ones.
  */
-export async function applyMigrations(persistTo?: string): Promise<void> {
+export async function applyMigrations(persistTo?: string, root = ROOT): Promise<void> {
   const location = persistTo ? ["--persist-to", persistTo] : [];
+  // Another checkout's migrations (a benchmark's baseline) are read through its own configuration.
+  if (root !== ROOT) location.push("--config", join(root, "wrangler.toml"));
+  const migrations = join(root, "worker", "migrations");
   if (existsSync(join(persistTo ?? join(ROOT, ".wrangler", "state"), "v3", "d1"))) {
     await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...location], WRANGLER_ENV);
     return;
@@ -193,10 +195,10 @@ export async function applyMigrations(persistTo?: string): Promise<void> {
 		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
 );`,
   ];
-  for (const name of readdirSync(MIGRATIONS)
+  for (const name of readdirSync(migrations)
     .filter((file) => file.endsWith(".sql"))
     .sort()) {
-    statements.push(readFileSync(join(MIGRATIONS, name), "utf8"));
+    statements.push(readFileSync(join(migrations, name), "utf8"));
     statements.push(`INSERT INTO "d1_migrations" (name) values ('${name.replace(/'/g, "''")}');`);
   }
   const folder = mkdtempSync(join(tmpdir(), "shadowlight-migrations-"));

@@ -69,14 +69,15 @@ export async function periodRows(db: Database, from: string, to: string, version
         WHERE ${reportedWithin(from, to)} AND ${COUNTED}
         GROUP BY d.group_label`),
     // Devices shown a reminder in the period, and of them those that acknowledged one then:
-    // one pass over device_events in its key's order (device first), no sets built apart.
+    // one pass over the table's rows (its key holds no days, so reading rows in key order
+    // would look each one up), grouped by device; every event row has its device (retention
+    // deletes them together), and the flagged devices are read once as a list.
     all<{ shown: number; acknowledged: number }>(sql`
         SELECT count(*) AS shown, coalesce(sum(s.acknowledged), 0) AS acknowledged
-        FROM (SELECT device_id, max(event = 'acknowledged') AS acknowledged FROM device_events
+        FROM (SELECT device_id, max(event = 'acknowledged') AS acknowledged FROM device_events NOT INDEXED
               WHERE event IN ('nudge_shown', 'acknowledged') AND first_day <= ${to} AND last_day >= ${from}
               GROUP BY device_id HAVING max(event = 'nudge_shown')) s
-        JOIN devices d ON d.id = s.device_id
-        WHERE ${COUNTED}`),
+        WHERE s.device_id NOT IN (SELECT device_id FROM device_flags WHERE state <> 'kept')`),
     // Tools visited in the period, with the distinct devices that counted anything about them
     // in it (a period lies within the raw window, so the per-device spans are exact).
     all<{ tool: string; devices: number }>(sql`
