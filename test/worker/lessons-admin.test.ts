@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   auditResponse,
@@ -11,6 +12,9 @@ import { lessonReadingSeconds } from "../../shared/lessons/reading";
 import type { Lesson } from "../../shared/lessons/schema";
 import type { Policy } from "../../shared/policy/schema";
 import { errorResponse, policyResponse } from "../../shared/protocol";
+import { database } from "../../worker/db/client";
+import { lessonTexts, publishedLessonsOf, publishedLessonVersions } from "../../worker/db/lessons";
+import { policyHistory } from "../../worker/db/policies";
 import { admin, adminJson, call, enrollDevice, expectJson, report, today, VIEWER } from "./helpers";
 
 /* Lessons edited and published with the policy: validated on the server, versioned, audited, delivered. */
@@ -123,6 +127,15 @@ describe("lessons in the policy", () => {
     ]);
     expect(lessons.lessons.map((l) => l.id)).toContain("our-own-lesson");
     expect(lessons.defaults.map((l) => l.id)).toContain("translation");
+    // The evidence pack finds them in the policies it already read: the same versions, first
+    // publications and texts as the statements over every stored policy body.
+    const found = publishedLessonsOf(await policyHistory(database(env.DB)));
+    const inOrder = <T extends { lesson: string; version: number }>(list: T[]) =>
+      [...list].sort((a, b) => a.lesson.localeCompare(b.lesson) || a.version - b.version);
+    expect(found.versions.length).toBe(lessonsOf(before).length + 2);
+    expect(inOrder(found.versions)).toEqual(inOrder(await publishedLessonVersions(env.DB)));
+    const byKey = (texts: Map<string, Lesson>) => [...texts].sort(([a], [b]) => a.localeCompare(b));
+    expect(byKey(found.texts)).toEqual(byKey(await lessonTexts(env.DB)));
 
     // Each new lesson version is in the audit log, with its title; unchanged ones are not.
     const { entries } = await expectJson(await admin("/audit?limit=20"), 200, auditResponse);

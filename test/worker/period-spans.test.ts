@@ -197,12 +197,11 @@ const byKey = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).local
 const plain = <T>(rows: T[]) => byKey(rows.map((row) => JSON.parse(JSON.stringify(row)) as T));
 
 async function expectPeriodsAgree(periods: Array<[string, string]>) {
-  const db = database(env.DB);
   const pairs = relevancePairs(policy, {});
   for (const [from, to] of periods) {
     for (const version of [1, 2]) {
       const scanned = await scannedPeriod(from, to, version);
-      const [fleet, groups, , tools] = await periodRows(db, from, to, version);
+      const [fleet, groups, , tools] = await periodRows(env.DB, from, to, version);
       expect(plain(fleet), `fleet ${from}..${to}`).toEqual(plain(scanned.fleet));
       expect(plain(groups), `groups ${from}..${to} v${version}`).toEqual(plain(scanned.groups));
       expect(plain(tools), `tools ${from}..${to}`).toEqual(plain(scanned.tools));
@@ -273,8 +272,8 @@ describe("period figures from per-device spans", () => {
   it("equal the scans for every period, both policy versions, literacy included", async () => {
     await expectPeriodsAgree(periods(-90));
     // Some of them must differ between periods, or the comparison proves little.
-    const [wide] = await periodRows(database(env.DB), at(-89), day, 1);
-    const [narrow] = await periodRows(database(env.DB), at(-45), at(-35), 1);
+    const [wide] = await periodRows(env.DB, at(-89), day, 1);
+    const [narrow] = await periodRows(env.DB, at(-45), at(-35), 1);
     expect(wide[0]?.reporting).not.toBe(narrow[0]?.reporting);
   });
 

@@ -1,16 +1,9 @@
-import { desc } from "drizzle-orm";
-import type { Database } from "./client";
-import { evidencePacks } from "./schema";
+import { type BatchedRead, rowsRead } from "./batch";
 
-/** The SHA-256 of the latest pack generated on this server, or null before the first. */
-export async function latestPackHash(db: Database): Promise<string | null> {
-  const row = await db
-    .select({ sha256: evidencePacks.sha256 })
-    .from(evidencePacks)
-    .orderBy(desc(evidencePacks.id))
-    .limit(1)
-    .get();
-  return row?.sha256 ?? null;
+/** The SHA-256 of the latest pack generated on this server, or null before the first: a read to batch. */
+export function latestPackRead(d1: D1Database): BatchedRead<string | null> {
+  const rows = rowsRead<{ sha256: string }>(d1.prepare("SELECT sha256 FROM evidence_packs ORDER BY id DESC LIMIT 1"));
+  return { statements: rows.statements, read: (results) => rows.read(results)[0]?.sha256 ?? null };
 }
 
 /**

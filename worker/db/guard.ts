@@ -1,6 +1,7 @@
 import type { GuardOutcomeDevices, GuardSummary } from "../../shared/admin";
 import { GUARD_OUTCOMES, GUARD_SUBJECTS, type GuardOutcome, type GuardSubject } from "../../shared/guard/outcomes";
 import { atLeastK } from "../privacy";
+import { type BatchedRead, type Rows, readAlone } from "./batch";
 
 /*
  * Sensitive-data warnings and what people did, for awareness and the evidence pack: distinct
@@ -18,8 +19,9 @@ export interface GuardDevices {
   warnedThenRemoved: number;
 }
 
-export async function guardDevices(d1: D1Database, from: string, to: string): Promise<GuardDevices> {
-  const [overall, perDetector, removed] = await d1.batch<Record<string, string | number>>([
+/** Devices per outcome from..to, overall and per detector: a read to batch with others. */
+export function guardDevicesRead(d1: D1Database, from: string, to: string): BatchedRead<GuardDevices> {
+  const statements = [
     d1
       .prepare(
         `SELECT g.outcome, count(DISTINCT g.device_id) AS devices FROM guard_counts g
@@ -40,7 +42,15 @@ export async function guardDevices(d1: D1Database, from: string, to: string): Pr
                        AND w.outcome = 'warned' AND w.day BETWEEN ?1 AND ?2)`,
       )
       .bind(from, to),
-  ]);
+  ];
+  return { statements, read: guardDevicesOf };
+}
+
+export function guardDevices(d1: D1Database, from: string, to: string): Promise<GuardDevices> {
+  return readAlone(d1, guardDevicesRead(d1, from, to));
+}
+
+function guardDevicesOf([overall, perDetector, removed]: Rows[]): GuardDevices {
   const outcomes = new Set<string>(GUARD_OUTCOMES);
   const subjects = new Set<string>(GUARD_SUBJECTS);
   return {

@@ -34,6 +34,33 @@ export async function publishedLessonVersions(d1: D1Database): Promise<Published
   }));
 }
 
+/**
+ * The same two as publishedLessonVersions and lessonTexts, from published policies already
+ * read (db/policies.ts policyHistory, which parses each version once per isolate): for a view
+ * that has them, no statement and no lesson text travels from the database again.
+ */
+export function publishedLessonsOf(history: Array<{ version: number; publishedAt: number; policy: Policy }>): {
+  versions: PublishedLessonVersion[];
+  texts: Map<string, Lesson>;
+} {
+  const texts = new Map<string, Lesson>();
+  const versions = new Map<string, PublishedLessonVersion>();
+  for (const { version, publishedAt, policy } of [...history].sort((a, b) => a.version - b.version)) {
+    for (const lesson of policy.literacy?.lessons ?? []) {
+      const key = `${lesson.id}|${lesson.version}`;
+      if (!texts.has(key)) texts.set(key, lesson);
+      const seen = versions.get(key);
+      versions.set(key, {
+        lesson: lesson.id,
+        version: lesson.version,
+        policyVersion: Math.min(seen?.policyVersion ?? version, version),
+        publishedAt: Math.min(seen?.publishedAt ?? publishedAt, publishedAt),
+      });
+    }
+  }
+  return { versions: [...versions.values()], texts };
+}
+
 /** Every lesson version's text, `id|version` -> lesson, read from the first policy that carried it. */
 export async function lessonTexts(d1: D1Database): Promise<Map<string, Lesson>> {
   const { results } = await d1

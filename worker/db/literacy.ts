@@ -3,6 +3,7 @@ import { evaluatePolicy } from "../../shared/policy/evaluate";
 import { relevantLessons } from "../../shared/policy/lessons";
 import type { Policy } from "../../shared/policy/schema";
 import { toolsById } from "../catalog";
+import { type BatchedRead, readAlone } from "./batch";
 import { toolUsedWithin } from "./spans";
 
 /*
@@ -95,8 +96,13 @@ function unionOf(mask: string, bits: number): string {
   return Array.from({ length: bits }, (_, i) => `max(${mask} & ${2 ** i})`).join(" + ");
 }
 
-export async function literacyCounts(d1: D1Database, pairs: string[][], use: LiteracyUse): Promise<LiteracyCounts> {
-  if (pairs.length === 0) return { groups: [], lessons: new Map(), versions: [] };
+export function literacyCounts(d1: D1Database, pairs: string[][], use: LiteracyUse): Promise<LiteracyCounts> {
+  return readAlone(d1, literacyRead(d1, pairs, use));
+}
+
+/** Literacy coverage as a read to batch with others. */
+export function literacyRead(d1: D1Database, pairs: string[][], use: LiteracyUse): BatchedRead<LiteracyCounts> {
+  if (pairs.length === 0) return { statements: [], read: () => ({ groups: [], lessons: new Map(), versions: [] }) };
   const used = usedSql(use);
   // Each lesson is a bit (a policy has at most LIMITS.maxLessons), so a device's relevant
   // lessons and its completed ones are two integers: one row per device, not per lesson, and
@@ -112,7 +118,7 @@ export async function literacyCounts(d1: D1Database, pairs: string[][], use: Lit
   // once and read by the three parts (per device group, per lesson, per version and outcome).
   // `fit` is materialized: left as a view, each of the union's terms would extract the mask
   // from the JSON again for every row of device_tools (a third of the statement's time).
-  const { results } = await d1
+  const statement = d1
     .prepare(
       `WITH fit(tool, mask) AS MATERIALIZED (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)),
@@ -135,8 +141,11 @@ export async function literacyCounts(d1: D1Database, pairs: string[][], use: Lit
         WHERE (p.needed & m.bit) <> 0 AND l.outcome IN ('completed', 'passed_first_try') AND l.first_day <= ?3
         GROUP BY l.lesson, l.version, l.outcome`,
     )
-    .bind(JSON.stringify([...maskOf]), ...used.params, JSON.stringify(Object.fromEntries(bitOf)))
-    .all<Record<string, string | number | null>>();
+    .bind(JSON.stringify([...maskOf]), ...used.params, JSON.stringify(Object.fromEntries(bitOf)));
+  return { statements: [statement], read: ([result]) => countsOf(lessons, result?.results ?? []) };
+}
+
+function countsOf(lessons: string[], results: Array<Record<string, unknown>>): LiteracyCounts {
   const of = (kind: string) => results.filter((row) => row.kind === kind);
   // Per lesson, users and completions in pairs, in the lessons' order; a lesson nobody needs is left out.
   const figures = JSON.parse(String(of("lessons")[0]?.name ?? "[]")) as Array<number | null>;

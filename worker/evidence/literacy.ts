@@ -5,8 +5,10 @@ import { evaluatePolicy } from "../../shared/policy/evaluate";
 import { relevantLessons } from "../../shared/policy/lessons";
 import type { Policy } from "../../shared/policy/schema";
 import { catalog, toolsById } from "../catalog";
-import { lessonTexts, publishedLessonVersions } from "../db/lessons";
-import { literacyCounts, relevancePairs } from "../db/literacy";
+import type { BatchedRead } from "../db/batch";
+import { publishedLessonsOf } from "../db/lessons";
+import { type LiteracyCounts, literacyRead, relevancePairs } from "../db/literacy";
+import type { PublishedPolicy } from "../db/policies";
 import { literacyCoverageView } from "../literacy";
 
 /*
@@ -57,14 +59,24 @@ export interface LiteracyInput {
   k: number;
 }
 
-export async function literacySection(d1: D1Database, input: LiteracyInput): Promise<EvidenceLiteracy> {
+/** The coverage figures the section needs, as a read to batch with the pack's others. */
+export function literacyCountsRead(
+  d1: D1Database,
+  input: Pick<LiteracyInput, "from" | "to" | "policy" | "reviews">,
+): BatchedRead<LiteracyCounts> {
+  const { from, to, policy, reviews } = input;
+  return literacyRead(d1, relevancePairs(policy, reviews), { kind: "period", from, to });
+}
+
+/** The section, from its coverage figures and every published policy version. */
+export function literacySection(
+  input: LiteracyInput,
+  counts: LiteracyCounts,
+  history: PublishedPolicy[],
+): EvidenceLiteracy {
   const { from, to, end, policy, reviews, used, k } = input;
   const lessons = policy.literacy?.lessons ?? [];
-  const [counts, texts, versions] = await Promise.all([
-    literacyCounts(d1, relevancePairs(policy, reviews), { kind: "period", from, to }),
-    lessonTexts(d1),
-    publishedLessonVersions(d1),
-  ]);
+  const { texts, versions } = publishedLessonsOf(history);
   const view = literacyCoverageView(counts, lessons, k);
   const systems = new Map<string, Array<{ id: string; name: string }>>();
   for (const id of used) {

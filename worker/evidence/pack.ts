@@ -4,13 +4,15 @@ import { daysBetween } from "../../shared/day";
 import { INVENTORY_KINDS, type InventoryKind, type ReviewStatus } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
 import { catalogEntriesById, inventoryKind } from "../catalog";
+import { readAlone, readTogether, rowsRead } from "../db/batch";
 import type { Database } from "../db/client";
-import { guardDevices, guardSummaryView } from "../db/guard";
+import { latestPackRead } from "../db/evidence";
+import { guardDevicesRead, guardSummaryView } from "../db/guard";
 import { loadEffectiveCatalog } from "../db/organization";
 import { policyHistory, reasonLabels } from "../db/policies";
 import { atLeastK, suppressSmallGroups } from "../privacy";
-import { literacySection } from "./literacy";
-import { endOf, periodRows } from "./period";
+import { literacyCountsRead, literacySection } from "./literacy";
+import { endOf, periodRead } from "./period";
 import { NOTES, TRUST, trustModel } from "./trust";
 
 /*
@@ -72,24 +74,61 @@ function n(value: number): string {
 /** A pack before it is signed. */
 export type UnsignedPack = Omit<EvidencePack, "signature">;
 
+/** The reviews the pack reports (the state at generation time). */
+interface ReviewRow {
+  tool: string;
+  status: string;
+  owner: string | null;
+  next_review: string | null;
+  conditions: string | null;
+  agreement: number;
+}
+
 export async function buildEvidencePack(
   db: Database,
   period: EvidencePeriod,
   k: number,
   generatedBy: string,
-  previousHash: string | null,
 ): Promise<UnsignedPack> {
   const { from, to } = period;
   const range = `${from} to ${to}`;
-  // Statements that do not wait for each other go to the database together.
-  const [history, effective] = await Promise.all([policyHistory(db), loadEffectiveCatalog(db)]);
+  const d1 = db.$client;
+  // Two round trips to the database: what the period's statements depend on (the policy in
+  // force and the reviews), then every statement of the period in one batch.
+  const [history, effective, reviews] = await Promise.all([
+    policyHistory(db),
+    loadEffectiveCatalog(db),
+    readAlone(
+      d1,
+      rowsRead<ReviewRow>(
+        d1.prepare("SELECT tool, status, owner, next_review, conditions, agreement FROM tool_reviews"),
+      ),
+    ),
+  ]);
   const toolsById = effective.byId;
   // The policy in force at the end of the period (the first one if none was published by then).
   const inForce = history.find((entry) => entry.publishedAt <= endOf(to)) ?? (history.at(-1) as (typeof history)[0]);
   const version = inForce.version;
+  const literacyInput = {
+    from,
+    to,
+    end: endOf(to),
+    policy: inForce.policy,
+    reviews: Object.fromEntries(reviews.map((row) => [row.tool, { status: row.status as ReviewStatus }])),
+  };
 
-  const [[fleet, groups, events, toolsUsed, reviews, requests, candidates, published, flagged, discovered], guard] =
-    await Promise.all([periodRows(db, from, to, version), guardDevices(db.$client, from, to)]);
+  const [
+    [fleet, groups, events, toolsUsed, requests, candidates, published, flagged, discovered],
+    guard,
+    literacyCounts,
+    previousHash,
+  ] = await readTogether(d1, [
+    periodRead(d1, from, to, version),
+    guardDevicesRead(d1, from, to),
+    literacyCountsRead(d1, literacyInput),
+    // The pack names the latest pack of the chain; the route appends it only while that holds.
+    latestPackRead(d1),
+  ] as const);
   const excludedDevices = Number(flagged[0]?.n ?? 0);
 
   const enrolled = Number(fleet[0]?.enrolled ?? 0);
@@ -108,15 +147,7 @@ export async function buildEvidencePack(
   const reviewCurrent = reviewDue.filter((tool) => (reviewOf.get(tool)?.next_review ?? "") >= to);
   const decided = requests.filter((row) => row.decision === "granted" || row.decision === "denied");
   const triaged = candidates.filter((row) => row.state !== "new");
-  const literacy = await literacySection(db.$client, {
-    from,
-    to,
-    end: endOf(to),
-    policy: inForce.policy,
-    reviews: Object.fromEntries(reviews.map((row) => [row.tool, { status: row.status as ReviewStatus }])),
-    used,
-    k,
-  });
+  const literacy = literacySection({ ...literacyInput, used, k }, literacyCounts, history);
   const guardWarned = guard.outcomes.get("warned") ?? 0;
   const lessonsInForce = inForce.policy.literacy?.lessons ?? [];
   const days = daysBetween(from, to) + 1;

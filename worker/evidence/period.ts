@@ -1,12 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { InventoryKind } from "../../shared/events";
-import type { Database } from "../db/client";
+import { type BatchedRead, type ReadsOf, type Rows, readAlone, rowsRead } from "../db/batch";
 import { toolUsedWithin } from "../db/spans";
 
 /*
- * What the evidence pack reads for a period, in one batch of statements: the fleet, coverage by
- * group, reminders and their answers, tools used, reviews, exception requests, candidates,
+ * What the evidence pack reads for a period, as one read to batch with the pack's others: the
+ * fleet, coverage by group, reminders and their answers, tools used, exception requests, candidates,
  * policy publications, flagged devices and the discovered AI systems. Flagged devices whose
  * flag was not kept are left out of every figure that counts devices.
  *
@@ -38,23 +38,13 @@ export function endOf(day: string): number {
 /** Turns the statements below into SQL text and parameters for D1's own batch. */
 const dialect = new SQLiteAsyncDialect();
 
-/** A statement of the batch and how to read its rows. */
-interface Part<T> {
-  statement: D1PreparedStatement;
-  rows: (result: D1Result) => T[];
-}
-
-type RowsOfParts<P extends readonly Part<unknown>[]> = { [I in keyof P]: P[I] extends Part<infer T> ? T[] : never };
-
-/** The rows behind a pack of the period `from`..`to` with policy `version` in force. */
-export async function periodRows(db: Database, from: string, to: string, version: number) {
-  const d1 = db.$client;
-  const all = <T>(query: SQL): Part<T> => {
+/** The rows behind a pack of the period `from`..`to` with policy `version` in force, as one read to batch. */
+export function periodRead(d1: D1Database, from: string, to: string, version: number) {
+  const all = <T>(query: SQL): BatchedRead<T[]> => {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    return { statement: d1.prepare(text).bind(...params), rows: (result) => (result.results ?? []) as T[] };
+    return rowsRead<T>(d1.prepare(text).bind(...params));
   };
   // Totals of active and acknowledging devices are the sums over groups (one pass, not two).
-  // One batch: a single round trip to the database for every statement.
   const parts = [
     all<{ enrolled: number; reporting: number }>(sql`
         SELECT count(*) AS enrolled, coalesce(sum(${reportedWithin(from, to)}), 0) AS reporting
@@ -89,14 +79,6 @@ export async function periodRows(db: Database, from: string, to: string, version
           ON c.tool = r.tool`),
     all<{
       tool: string;
-      status: string;
-      owner: string | null;
-      next_review: string | null;
-      conditions: string | null;
-      agreement: number;
-    }>(sql`SELECT tool, status, owner, next_review, conditions, agreement FROM tool_reviews`),
-    all<{
-      tool: string;
       reason: string;
       requests: number;
       devices: number;
@@ -127,6 +109,14 @@ export async function periodRows(db: Database, from: string, to: string, version
         UNION ALL SELECT 'embedded', tool, count(DISTINCT device_id) FROM embeds INDEXED BY embeds_tool
           WHERE day BETWEEN ${from} AND ${to} GROUP BY tool`),
   ] as const;
-  const results = await d1.batch(parts.map((part) => part.statement));
-  return parts.map((part, i) => part.rows(results[i] as D1Result)) as unknown as RowsOfParts<typeof parts>;
+  return {
+    statements: parts.flatMap((part) => part.statements),
+    read: (results: Rows[]) =>
+      parts.map((part, i) => part.read([results[i] as Rows])) as unknown as ReadsOf<typeof parts>,
+  };
+}
+
+/** The rows of a pack's period, read on their own (tests). */
+export function periodRows(d1: D1Database, from: string, to: string, version: number) {
+  return readAlone(d1, periodRead(d1, from, to, version));
 }

@@ -4,7 +4,7 @@ import { addDays, dayOf } from "../../../shared/day";
 import { LIMITS } from "../../../shared/limits";
 import { auditEntry } from "../../db/audit";
 import { database } from "../../db/client";
-import { appendPack, latestPackHash } from "../../db/evidence";
+import { appendPack } from "../../db/evidence";
 import type { AppEnv, Env } from "../../env";
 import { refuse } from "../../errors";
 import { buildEvidencePack } from "../../evidence/pack";
@@ -66,9 +66,9 @@ export const evidenceRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     let signed: { text: string; sha256: string; pack: EvidencePack } | null = null;
     for (let attempt = 0; attempt < CHAIN_ATTEMPTS && !signed; attempt++) {
-      const previous = await latestPackHash(db);
-      const pack = await buildEvidencePack(db, { from, to }, kAnonymity(c.env), c.get("actor"), previous);
+      const pack = await buildEvidencePack(db, { from, to }, kAnonymity(c.env), c.get("actor"));
       const { text, sha256, signature } = await signPack(pack, key);
+      const previous = pack.previousHash;
       if (await appendPack(c.env.DB, { generatedAt: pack.generatedAt, from, to, sha256, previous })) {
         signed = { text, sha256, pack: { ...pack, signature } };
       }
