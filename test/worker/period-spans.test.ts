@@ -13,7 +13,7 @@ import { admin, enrollDevice, enrollInGroup, query, report, runCron, today } fro
 
 /*
  * The period figures read per-device spans (device_tools' counter and visit spans,
- * devices.last_report_day with one device_days seek) instead of scanning the raw rows of the
+ * discovery_spans, devices.last_report_day with one device_days seek) instead of scanning the raw rows of the
  * period. Here both are computed on one seeded database, written by the report route, and
  * must agree for every period: the window ending today, historical periods that spans cross
  * without a row inside, a period ending tomorrow (devices ahead of UTC), single days, after a
@@ -25,6 +25,8 @@ import { admin, enrollDevice, enrollInGroup, query, report, runCron, today } fro
  *   Beta  5 devices: claude visits on day -60 and tomorrow only; perplexity reminders,
  *         blocks and review requests without a visit on day -20
  *   Gamma 2 devices (a group below k): deepl on day -30, one also on day -90 (purged later)
+ *   Delta 2 devices: an extension on days -80 and -2, an AI browser on day -60 and tomorrow,
+ *         embeds on days -40 and -2; an extension on day -40 and an embed tomorrow
  *   one device revoked after reporting, one device that never reported
  */
 
@@ -105,6 +107,27 @@ beforeAll(async () => {
     if (i === 0) await send(deviceToken, daysReport([[at(-90), [["deepl", "visit", 1]]]]));
     await send(deviceToken, daysReport([[at(-30), acknowledged("deepl")]]));
   }
+  // Discovery: extension and browser spans that cross periods without a row inside, and embeds
+  // on two sites, one of them tomorrow.
+  const discovery = [
+    {
+      extensions: [at(-80), at(-2)].map((d) => ({ day: d, extension: "page-assist", enabled: true })),
+      browsers: [at(-60), at(1)].map((d) => ({ day: d, browser: "comet" })),
+      embeds: [
+        { day: at(-40), site: "example.com", tool: "openai-platform", n: 3 },
+        { day: at(-40), site: "example.net", tool: "openai-platform", n: 1 },
+        { day: at(-2), site: "example.com", tool: "openai-platform", n: 2 },
+      ],
+    },
+    {
+      extensions: [{ day: at(-40), extension: "page-assist", enabled: false }],
+      embeds: [{ day: at(1), site: "example.com", tool: "openai-platform", n: 1 }],
+    },
+  ];
+  for (const sections of discovery) {
+    const { deviceToken } = await enrollInGroup("Delta");
+    await send(deviceToken, { days: [], ...sections } as ReportRequest);
+  }
   const revoked = await enrollDevice();
   await send(revoked.deviceToken, daysReport([[at(-10), [["chatgpt", "visit", 3]]]]));
   const revoke = await admin(`/devices/${revoked.deviceId}/revoke`, { method: "POST" });
@@ -148,7 +171,17 @@ async function scannedPeriod(from: string, to: string, version: number) {
       to,
     ),
   ]);
-  return { fleet, groups, tools };
+  const discovered = await query(
+    `SELECT 'extension' AS kind, extension AS tool, count(DISTINCT device_id) AS devices FROM device_extensions
+       WHERE day BETWEEN ?1 AND ?2 GROUP BY extension
+     UNION ALL SELECT 'browser', browser, count(DISTINCT device_id) FROM device_browsers
+       WHERE day BETWEEN ?1 AND ?2 GROUP BY browser
+     UNION ALL SELECT 'embedded', tool, count(DISTINCT device_id) FROM embeds
+       WHERE day BETWEEN ?1 AND ?2 GROUP BY tool`,
+    from,
+    to,
+  );
+  return { fleet, groups, tools, discovered };
 }
 
 /** Literacy coverage as three statements over a scan of the raw counters (periods) or device_tools (recent). */
@@ -201,8 +234,9 @@ async function expectPeriodsAgree(periods: Array<[string, string]>) {
   for (const [from, to] of periods) {
     for (const version of [1, 2]) {
       const scanned = await scannedPeriod(from, to, version);
-      const [fleet, groups, , tools] = await periodRows(env.DB, from, to, version);
+      const [fleet, groups, , tools, , , , , discovered] = await periodRows(env.DB, from, to, version);
       expect(plain(fleet), `fleet ${from}..${to}`).toEqual(plain(scanned.fleet));
+      expect(plain(discovered), `discovered ${from}..${to}`).toEqual(plain(scanned.discovered));
       expect(plain(groups), `groups ${from}..${to} v${version}`).toEqual(plain(scanned.groups));
       expect(plain(tools), `tools ${from}..${to}`).toEqual(plain(scanned.tools));
     }
@@ -242,7 +276,7 @@ describe("period figures from per-device spans", () => {
          (SELECT max(day) FROM daily_counters c WHERE c.device_id = t.device_id AND c.tool = t.tool AND c.event = 'visit') AS v_last
        FROM device_tools t`,
     );
-    expect(rows.length).toBe(19);
+    expect(rows.length).toBe(22);
     for (const row of rows) {
       expect([row.counted_first, row.counted_last, row.visit_first, row.visit_last]).toEqual([
         row.c_first,
@@ -267,6 +301,23 @@ describe("period figures from per-device spans", () => {
     if (!backfill) throw new Error("the migration that adds the tool spans has no backfill");
     await env.DB.prepare(backfill).run();
     expect(await query("SELECT * FROM device_tools ORDER BY device_id, tool")).toEqual(before);
+  });
+
+  it("keep each device's extension, browser and embedded tool spans as the raw rows have them, backfilled alike", async () => {
+    const raw = `SELECT 'extension' AS kind, extension AS item, device_id, min(day) AS first_day, max(day) AS last_day
+        FROM device_extensions GROUP BY extension, device_id
+      UNION ALL SELECT 'browser', browser, device_id, min(day), max(day) FROM device_browsers GROUP BY browser, device_id
+      UNION ALL SELECT 'embedded', tool, device_id, min(day), max(day) FROM embeds GROUP BY tool, device_id`;
+    const stored = "SELECT kind, item, device_id, first_day, last_day FROM discovery_spans";
+    const spans = plain(await query(stored));
+    expect(spans.length).toBe(5);
+    expect(spans).toEqual(plain(await query(raw)));
+    await env.DB.exec("DELETE FROM discovery_spans");
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("discovery_spans"));
+    const backfill = migration?.queries.filter((q) => q.includes("INSERT INTO `discovery_spans`")) ?? [];
+    expect(backfill.length).toBe(3);
+    for (const statement of backfill) await env.DB.prepare(statement).run();
+    expect(plain(await query(stored))).toEqual(spans);
   });
 
   it("equal the scans for every period, both policy versions, literacy included", async () => {

@@ -122,6 +122,7 @@ export async function applyRetention(d1: D1Database, today: string, now = Date.n
     d1.prepare("DELETE FROM unknown_extensions WHERE day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM device_browsers WHERE day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM embeds WHERE day < ?1").bind(cutoff),
+    d1.prepare("DELETE FROM discovery_spans WHERE last_day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM extension_tokens WHERE day < ?1").bind(cutoff),
     d1.prepare("DELETE FROM revealed_extensions WHERE day < ?1").bind(cutoff),
   ]);

@@ -1,6 +1,6 @@
-import { and, asc, countDistinct, desc, eq, gte, max, min, sql } from "drizzle-orm";
+import { and, asc, count, countDistinct, desc, eq, gte, max, min, sql } from "drizzle-orm";
 import type { Database, RowsOf } from "./client";
-import { deviceExtensions, embedDays, embeds, extensionTokens, revealedExtensions } from "./schema";
+import { deviceExtensions, discoverySpans, embedDays, embeds, extensionTokens, revealedExtensions } from "./schema";
 import type { ToolSpan } from "./usage";
 
 /*
@@ -30,22 +30,25 @@ export function embeddedUsageQueries(db: Database, since7: string, since30: stri
       })
       .from(embedDays)
       .groupBy(embedDays.tool),
+    // Distinct devices from each device's span of days (one row per device and tool): a
+    // span whose last day is on or after a day proves a row on or after it.
+    db
+      .select({
+        tool: discoverySpans.item,
+        devices: count(),
+        devices7: sql<number>`sum(${discoverySpans.lastDay} >= ${since7})`.as("devices7"),
+        devices30: sql<number>`sum(${discoverySpans.lastDay} >= ${since30})`.as("devices30"),
+      })
+      .from(discoverySpans)
+      .where(eq(discoverySpans.kind, "embedded"))
+      .groupBy(discoverySpans.item),
     db
       .select({
         tool: embeds.tool,
+        site: embeds.site,
         devices: countDistinct(embeds.deviceId),
-        devices7: sql<number>`count(DISTINCT CASE WHEN ${embeds.day} >= ${since7} THEN ${embeds.deviceId} END)`.as(
-          "devices7",
-        ),
-        devices30: sql<number>`count(DISTINCT CASE WHEN ${embeds.day} >= ${since30} THEN ${embeds.deviceId} END)`.as(
-          "devices30",
-        ),
         requests: sql<number>`sum(${embeds.n})`,
       })
-      .from(embeds)
-      .groupBy(embeds.tool),
-    db
-      .select({ tool: embeds.tool, site: embeds.site, devices: countDistinct(embeds.deviceId) })
       .from(embeds)
       .groupBy(embeds.tool, embeds.site),
   ] as const;
@@ -68,7 +71,7 @@ export function embeddedUsageOf(
       devices7: Number(window?.devices7 ?? 0),
       devices30: Number(window?.devices30 ?? 0),
       population: Math.max(Number(window?.devices ?? 0), Number(row.busiest ?? 0)),
-      requests: Number(window?.requests ?? 0),
+      requests: bySite.filter((site) => site.tool === row.tool).reduce((sum, site) => sum + Number(site.requests), 0),
       sites: bySite
         .filter((site) => site.tool === row.tool)
         .map((site) => ({ site: site.site, devices: Number(site.devices) })),

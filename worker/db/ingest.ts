@@ -14,7 +14,8 @@
  *   tool_days      the devices whose first counter of that day and tool this is
  *   event_days     the devices whose first counter of that day, event and version this is
  * Catalogued extensions and AI browsers grow tool_days the same way (their first row of a day
- * for the device), and embeds grow embed_days (the first of a day, site and tool).
+ * for the device), and embeds grow embed_days (the first of a day, site and tool); each
+ * device's extensions, browsers and embedded tools widen their spans in discovery_spans.
  * Those three hold no device id and outlive the raw retention; k is compared with their
  * device counts.
  *
@@ -28,6 +29,7 @@
  * device's `ingest_seq`. So two reports of one device checked at the same time can never
  * both be written: the second is checked again against what the first stored.
  */
+import type { InventoryKind } from "../../shared/events";
 import { chunk, newDevicesOfDay, ROWS_PER_STATEMENT, type Row, rowsOf, spans, statementsFor } from "./statements";
 
 /** One device's merged counts and the `ingest_seq` its checks were made against. */
@@ -111,13 +113,19 @@ const DEVICE_TOOLS = `${rowsOf(["device_id", "tool", "first_seen", "last_seen", 
   WHERE excluded.first_seen < device_tools.first_seen OR excluded.last_seen > device_tools.last_seen
     OR ${beyond("counted_first", "counted_last")} OR ${beyond("visit_first", "visit_last")}`;
 
-const DEVICE_EVENTS = `${rowsOf(["device_id", "policy_version", "event", "first_day", "last_day"])}
-  INSERT INTO device_events (device_id, policy_version, event, first_day, last_day)
-  SELECT device_id, policy_version, event, first_day, last_day FROM v WHERE true
-  ON CONFLICT (device_id, policy_version, event) DO UPDATE SET
-    first_day = min(device_events.first_day, excluded.first_day),
-    last_day = max(device_events.last_day, excluded.last_day)
-  WHERE excluded.first_day < device_events.first_day OR excluded.last_day > device_events.last_day`;
+/** Per-key spans of days: the stored span widens to take in the received one, written only when it does. */
+function spanUpsert(table: string, keys: string[]): string {
+  const columns = [...keys, "first_day", "last_day"].join(", ");
+  return `${rowsOf([...keys, "first_day", "last_day"])}
+  INSERT INTO ${table} (${columns}) SELECT ${columns} FROM v WHERE true
+  ON CONFLICT (${keys.join(", ")}) DO UPDATE SET
+    first_day = min(${table}.first_day, excluded.first_day), last_day = max(${table}.last_day, excluded.last_day)
+  WHERE excluded.first_day < ${table}.first_day OR excluded.last_day > ${table}.last_day`;
+}
+
+const DEVICE_EVENTS = spanUpsert("device_events", ["device_id", "policy_version", "event"]);
+const DEVICE_LESSONS = spanUpsert("device_lessons", ["device_id", "lesson", "version", "outcome"]);
+const DISCOVERY_SPANS = spanUpsert("discovery_spans", ["kind", "item", "device_id"]);
 
 const JUSTIFICATIONS = `${rowsOf(["device_id", "day", "tool", "reason", "policy_version", "n"])}
   INSERT INTO justifications (device_id, day, tool, reason, policy_version, n)
@@ -192,14 +200,6 @@ const LESSON_OUTCOMES = `${rowsOf(["device_id", "day", "lesson", "version", "out
   ON CONFLICT (device_id, day, lesson, version, outcome) DO UPDATE SET n = excluded.n
   WHERE excluded.n > lesson_outcomes.n`;
 
-const DEVICE_LESSONS = `${rowsOf(["device_id", "lesson", "version", "outcome", "first_day", "last_day"])}
-  INSERT INTO device_lessons (device_id, lesson, version, outcome, first_day, last_day)
-  SELECT device_id, lesson, version, outcome, first_day, last_day FROM v WHERE true
-  ON CONFLICT (device_id, lesson, version, outcome) DO UPDATE SET
-    first_day = min(device_lessons.first_day, excluded.first_day),
-    last_day = max(device_lessons.last_day, excluded.last_day)
-  WHERE excluded.first_day < device_lessons.first_day OR excluded.last_day > device_lessons.last_day`;
-
 const GUARD_COUNTS = `${rowsOf(["device_id", "day", "tool", "detector", "outcome", "policy_version", "n"])}
   INSERT INTO guard_counts (device_id, day, tool, detector, outcome, policy_version, n)
   SELECT device_id, day, tool, detector, outcome, policy_version, n FROM v WHERE true
@@ -228,6 +228,7 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
   const browserRows: Row[] = [];
   const unknownRows: Row[] = [];
   const embedRows: Row[] = [];
+  const discoverySpans: Row[] = [];
   const tokenRows: Row[] = [];
   const revealedRows: Row[] = [];
   const dayRows: Row[] = [];
@@ -297,6 +298,20 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
     for (const row of device.browsers) browserRows.push([id, ...row]);
     for (const row of device.unknownExtensions) unknownRows.push([id, ...row]);
     for (const row of device.embeds) embedRows.push([id, ...row]);
+    // Per extension, browser and embedded tool: the span of its days in this report.
+    const discovered: Array<[InventoryKind, string, string]> = [
+      ...device.extensions.map(([day, extension]): [InventoryKind, string, string] => ["extension", extension, day]),
+      ...device.browsers.map(([day, browser]): [InventoryKind, string, string] => ["browser", browser, day]),
+      ...device.embeds.map(([day, , tool]): [InventoryKind, string, string] => ["embedded", tool, day]),
+    ];
+    for (const [key, [first, last]] of spans(
+      discovered,
+      ([kind, item]) => `${kind}|${item}`,
+      ([, , day]) => day,
+    )) {
+      const [kind = "", item = ""] = key.split("|");
+      discoverySpans.push([kind, item, id, first, last]);
+    }
     for (const row of device.extensionTokens) tokenRows.push([id, ...row]);
     for (const row of device.revealedExtensions) revealedRows.push([id, ...row]);
     const days = [
@@ -363,6 +378,7 @@ export function planIngest(d1: D1Database, devices: DeviceCounts[]): IngestPlan 
   grown(EXTENSION_TOOL_DAYS, EXTENSIONS, extensionRows);
   grown(BROWSER_TOOL_DAYS, BROWSERS, browserRows);
   grown(EMBED_DAYS, EMBEDS, embedRows);
+  add(statementsFor(d1, DISCOVERY_SPANS, discoverySpans));
   add(statementsFor(d1, UNKNOWN_EXTENSIONS, unknownRows), true);
   add(statementsFor(d1, EXTENSION_TOKENS, tokenRows), true);
   add(statementsFor(d1, REVEALED_EXTENSIONS, revealedRows), true);

@@ -21,3 +21,17 @@ export function toolUsedWithin(kind: "counted" | "visit", from: string, to: stri
     OR EXISTS (SELECT 1 FROM daily_counters c WHERE c.device_id = t.device_id AND c.day BETWEEN ${from} AND ${to}
                AND c.tool = t.tool ${visit})))`;
 }
+
+/**
+ * SQL text: the discovery_spans row `s` (an extension, browser or embedded tool of a device)
+ * has a raw row on a day between the SQL expressions `from` and `to`, decided as above: only
+ * a span that crosses the whole period is looked up in its raw table.
+ */
+export function discoveredWithin(from: string, to: string): string {
+  const raw = (table: string, column: string) =>
+    `EXISTS (SELECT 1 FROM ${table} r WHERE r.device_id = s.device_id AND r.day BETWEEN ${from} AND ${to}
+             AND r.${column} = s.item)`;
+  return `(s.first_day <= ${to} AND s.last_day >= ${from} AND (s.last_day <= ${to} OR s.first_day >= ${from}
+    OR CASE s.kind WHEN 'extension' THEN ${raw("device_extensions", "extension")}
+      WHEN 'browser' THEN ${raw("device_browsers", "browser")} ELSE ${raw("embeds", "tool")} END))`;
+}

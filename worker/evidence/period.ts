@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { InventoryKind } from "../../shared/events";
 import { type BatchedRead, type ReadsOf, type Rows, readAlone, rowsRead } from "../db/batch";
-import { toolUsedWithin } from "../db/spans";
+import { discoveredWithin, toolUsedWithin } from "../db/spans";
 
 /*
  * What the evidence pack reads for a period, as one read to batch with the pack's others: the
@@ -11,8 +11,9 @@ import { toolUsedWithin } from "../db/spans";
  * flag was not kept are left out of every figure that counts devices.
  *
  * A period lies within the raw retention, so a table's rows of the period are most of its
- * rows: counting distinct devices per tool reads an index in (tool, device) order, named with
- * INDEXED BY where the planner would rather take the day index and sort every row it finds.
+ * rows: counting distinct devices per tool reads per-device spans where there are some, and
+ * otherwise an index in (tool, device) order, named with INDEXED BY where the planner would
+ * rather take the day index and sort every row it finds.
  */
 
 const COUNTED = sql.raw("NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.state <> 'kept')");
@@ -98,16 +99,13 @@ export function periodRead(d1: D1Database, from: string, to: string, version: nu
         SELECT count(*) AS n FROM policy_versions
         WHERE published_at BETWEEN ${startOf(from)} AND ${endOf(to)}`),
     all<{ n: number }>(sql`SELECT count(*) AS n FROM device_flags WHERE state <> 'kept'`),
-    // Extensions, browsers and embedded tools in use in the period, with distinct devices.
+    // Extensions, browsers and embedded tools in use in the period, with distinct devices:
+    // one row per device and item (discovery_spans), not one per day.
     all<{ kind: InventoryKind; tool: string; devices: number }>(sql`
-        SELECT 'extension' AS kind, extension AS tool, count(DISTINCT device_id) AS devices
-          FROM device_extensions INDEXED BY device_extensions_extension
-          WHERE day BETWEEN ${from} AND ${to} GROUP BY extension
-        UNION ALL SELECT 'browser', browser, count(DISTINCT device_id)
-          FROM device_browsers INDEXED BY device_browsers_browser
-          WHERE day BETWEEN ${from} AND ${to} GROUP BY browser
-        UNION ALL SELECT 'embedded', tool, count(DISTINCT device_id) FROM embeds INDEXED BY embeds_tool
-          WHERE day BETWEEN ${from} AND ${to} GROUP BY tool`),
+        SELECT s.kind, s.item AS tool, count(*) AS devices
+        FROM (SELECT ${from} AS from_day, ${to} AS to_day) p, discovery_spans s
+        WHERE ${sql.raw(discoveredWithin("p.from_day", "p.to_day"))}
+        GROUP BY s.kind, s.item`),
   ] as const;
   return {
     statements: parts.flatMap((part) => part.statements),

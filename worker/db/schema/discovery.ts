@@ -45,12 +45,7 @@ export const deviceBrowsers = sqliteTable(
     day: text("day").notNull(),
     browser: text("browser").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.deviceId, t.day] }),
-    index("device_browsers_day").on(t.day),
-    // Covers the evidence pack's distinct devices per AI browser in a period, read in order.
-    index("device_browsers_browser").on(t.browser, t.deviceId, t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.deviceId, t.day] }), index("device_browsers_day").on(t.day)],
 );
 
 /**
@@ -73,6 +68,25 @@ export const embeds = sqliteTable(
     // and the evidence pack's (per tool in a period).
     index("embeds_tool").on(t.tool, t.site, t.deviceId, t.day, t.n),
   ],
+);
+
+/**
+ * Per device and discovered item (an AI extension, an AI browser or a tool embedded in sites),
+ * the first and last day of its raw rows above, grown at ingest only when a later (or earlier)
+ * day arrives: one row per device and item instead of one per day. Distinct devices over a
+ * period or since a day are counted from these rows (db/spans.ts explains how a period is
+ * decided exactly), which is what the inventory and the evidence pack ask of those tables.
+ */
+export const discoverySpans = sqliteTable(
+  "discovery_spans",
+  {
+    kind: text("kind").notNull(),
+    item: text("item").notNull(),
+    deviceId: text("device_id").notNull(),
+    firstDay: text("first_day").notNull(),
+    lastDay: text("last_day").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.item, t.deviceId] })],
 );
 
 /**
