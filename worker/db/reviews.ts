@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { type BatchedRead, rowsRead } from "./batch";
 import type { Database } from "./client";
 import { toolReviews } from "./schema";
 
@@ -28,4 +29,20 @@ export async function reviewSummaries(db: Database): Promise<Map<string, { statu
     .from(toolReviews)
     .all();
   return new Map(rows.map(({ tool, ...summary }) => [tool, summary]));
+}
+
+/** Every review as the evidence pack reports it (the state at generation time). */
+export interface ReviewRow {
+  tool: string;
+  status: string;
+  owner: string | null;
+  next_review: string | null;
+  conditions: string | null;
+  agreement: number;
+}
+
+export function reviewRowsRead(d1: D1Database): BatchedRead<ReviewRow[]> {
+  return rowsRead<ReviewRow>(
+    d1.prepare("SELECT tool, status, owner, next_review, conditions, agreement FROM tool_reviews"),
+  );
 }

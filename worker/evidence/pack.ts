@@ -4,12 +4,13 @@ import { daysBetween } from "../../shared/day";
 import { INVENTORY_KINDS, type InventoryKind, type ReviewStatus } from "../../shared/events";
 import { LIMITS } from "../../shared/limits";
 import { catalogEntriesById, inventoryKind } from "../catalog";
-import { readAlone, readTogether, rowsRead } from "../db/batch";
+import { readAlone, readTogether } from "../db/batch";
 import type { Database } from "../db/client";
 import { latestPackRead } from "../db/evidence";
 import { guardDevicesRead, guardSummaryView } from "../db/guard";
 import { loadEffectiveCatalog } from "../db/organization";
 import { policyHistory, reasonLabels } from "../db/policies";
+import { reviewRowsRead } from "../db/reviews";
 import { atLeastK, suppressSmallGroups } from "../privacy";
 import { literacyCountsRead, literacySection } from "./literacy";
 import { endOf, periodRead } from "./period";
@@ -74,16 +75,6 @@ function n(value: number): string {
 /** A pack before it is signed. */
 export type UnsignedPack = Omit<EvidencePack, "signature">;
 
-/** The reviews the pack reports (the state at generation time). */
-interface ReviewRow {
-  tool: string;
-  status: string;
-  owner: string | null;
-  next_review: string | null;
-  conditions: string | null;
-  agreement: number;
-}
-
 export async function buildEvidencePack(
   db: Database,
   period: EvidencePeriod,
@@ -98,12 +89,7 @@ export async function buildEvidencePack(
   const [history, effective, reviews] = await Promise.all([
     policyHistory(db),
     loadEffectiveCatalog(db),
-    readAlone(
-      d1,
-      rowsRead<ReviewRow>(
-        d1.prepare("SELECT tool, status, owner, next_review, conditions, agreement FROM tool_reviews"),
-      ),
-    ),
+    readAlone(d1, reviewRowsRead(d1)),
   ]);
   const toolsById = effective.byId;
   // The policy in force at the end of the period (the first one if none was published by then).
