@@ -14,10 +14,10 @@
  *   tool_days      the devices whose first counter of that day and tool this is
  *   event_days     the devices whose first counter of that day, event and version this is
  * Catalogued extensions and AI browsers grow tool_days the same way (their first row of a day
- * for the device), and embeds grow embed_days (the first of a day, site and tool); each
- * device's extensions, browsers and embedded tools widen their spans in discovery_spans.
+ * for the device), and embeds grow embed_days (the first of a day, site and tool).
  * Those three hold no device id and outlive the raw retention; k is compared with their
- * device counts.
+ * device counts. Each device's extensions, browsers and embedded tools also widen their
+ * spans of days in discovery_spans, purged with the raw rows.
  *
  * Rows travel as one JSON array bound to a single parameter and unpacked with json_each, so a
  * statement carries any number of rows under D1's 100 bound parameters, and a batch holds
