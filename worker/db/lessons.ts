@@ -1,7 +1,6 @@
 import type { Lesson } from "../../shared/lessons/schema";
 import type { Policy } from "../../shared/policy/schema";
 import { canonicalJson } from "../evidence/signature";
-import { publishedLesson } from "./published";
 
 /*
  * Lesson versions are not a table of their own: every published policy version's body holds
@@ -24,20 +23,11 @@ export interface PublishedLessonVersion {
   publishedAt: number;
 }
 
-export async function publishedLessonVersions(d1: D1Database): Promise<PublishedLessonVersion[]> {
-  const { results } = await d1.prepare(PUBLISHED_LESSON_VERSIONS).all<PublishedLessonVersion>();
-  return results.map((row) => ({
-    lesson: String(row.lesson),
-    version: Number(row.version),
-    policyVersion: Number(row.policyVersion),
-    publishedAt: Number(row.publishedAt),
-  }));
-}
-
 /**
- * The same two as publishedLessonVersions and lessonTexts, from published policies already
- * read (db/policies.ts policyHistory, which parses each version once per isolate): for a view
- * that has them, no statement and no lesson text travels from the database again.
+ * Every published lesson version (what PUBLISHED_LESSON_VERSIONS reads in SQL, for ingest's
+ * batch) and each one's text, `id|version` -> lesson, from the first policy that carried it:
+ * found in the published policies already read (db/policies.ts policyHistory, which parses
+ * each version once per isolate), so no statement and no lesson text travels again.
  */
 export function publishedLessonsOf(history: Array<{ version: number; publishedAt: number; policy: Policy }>): {
   versions: PublishedLessonVersion[];
@@ -59,23 +49,6 @@ export function publishedLessonsOf(history: Array<{ version: number; publishedAt
     }
   }
   return { versions: [...versions.values()], texts };
-}
-
-/** Every lesson version's text, `id|version` -> lesson, read from the first policy that carried it. */
-export async function lessonTexts(d1: D1Database): Promise<Map<string, Lesson>> {
-  const { results } = await d1
-    .prepare(
-      `SELECT l.value AS lesson FROM policy_versions AS p, json_each(p.body, '$.literacy.lessons') AS l
-       ORDER BY p.version`,
-    )
-    .all<{ lesson: string }>();
-  const texts = new Map<string, Lesson>();
-  for (const row of results) {
-    const lesson = publishedLesson(row.lesson);
-    const key = `${lesson.id}|${lesson.version}`;
-    if (!texts.has(key)) texts.set(key, lesson);
-  }
-  return texts;
 }
 
 /** Each lesson's latest published version: what a publication compares a lesson with. */

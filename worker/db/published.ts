@@ -1,17 +1,16 @@
-import { type Lesson, lessonSchema } from "../../shared/lessons/schema";
 import { type Policy, policySchema } from "../../shared/policy/schema";
 
 /*
- * Published policy versions (and the lessons in them) never change, yet nearly every view and
- * every ingest batch reads them, and checking a body against its schema (lessons, reading
- * times, rules) costs more than the statements around it. Each text is parsed and checked once
+ * Published policy versions never change, yet nearly every view and every ingest batch reads
+ * them, and checking a body against its schema (lessons, reading times, rules) costs more than
+ * the statements around it. Each text is parsed and checked once
  * per isolate, keyed by its exact text, so a text read again gives the same frozen object and
  * a different text (another version, or a database emptied and seeded again) is parsed anew:
  * nothing here can go stale, so nothing needs forgetting between tests (unlike
  * worker/isolate-state.ts).
  */
 
-/** Texts kept per kind: more than the versions any view reads at once. */
+/** Texts kept: more than the versions any view reads at once. */
 const KEPT = 32;
 
 function deepFreeze<T>(value: T): T {
@@ -36,6 +35,3 @@ function parsedOnce<T>(schema: { parse(value: unknown): T }): (text: string) => 
 
 /** The policy a published version's stored body holds (read-only: it is shared). */
 export const publishedPolicy: (body: string) => Policy = parsedOnce(policySchema);
-
-/** A lesson as a published policy's body holds it (read-only: it is shared). */
-export const publishedLesson: (text: string) => Lesson = parsedOnce(lessonSchema);

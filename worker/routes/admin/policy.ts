@@ -9,7 +9,7 @@ import {
 } from "../../../shared/admin";
 import { defaultPolicy } from "../../catalog";
 import { database } from "../../db/client";
-import { latestLessons, lessonChanges, lessonTexts, publishedLessonVersions } from "../../db/lessons";
+import { latestLessons, lessonChanges, publishedLessonsOf } from "../../db/lessons";
 import { loadEffectiveCatalog } from "../../db/organization";
 import { currentPolicy, nextPolicyVersion, policyHistory, policyVersion, publishPolicy } from "../../db/policies";
 import type { AppEnv } from "../../env";
@@ -44,7 +44,8 @@ export const adminPolicy = new Hono<AppEnv>()
     if (!checked.policy) {
       return refuse(c, 400, "change_refused", "policy refused, nothing was published", { issues: checked.issues });
     }
-    const { policy, changed } = lessonChanges(checked.policy, latestLessons(await lessonTexts(c.env.DB)));
+    const { texts } = publishedLessonsOf(await policyHistory(db));
+    const { policy, changed } = lessonChanges(checked.policy, latestLessons(texts));
     const publishedAt = Date.now();
     const publishedBy = c.get("actor");
     const published = await publishPolicy(c.env.DB, policy, changed, publishedAt, publishedBy);
@@ -57,8 +58,8 @@ export const adminPolicy = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const history = await policyHistory(db);
     const byVersion = new Map(history.map((entry) => [entry.version, entry]));
-    const versions = (await publishedLessonVersions(c.env.DB))
-      .map(({ lesson, version, policyVersion, publishedAt }) => ({
+    const versions = publishedLessonsOf(history)
+      .versions.map(({ lesson, version, policyVersion, publishedAt }) => ({
         lesson,
         version,
         policyVersion,
