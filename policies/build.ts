@@ -2,14 +2,14 @@
  * Validates the catalog and the default policy and compiles them into `policies/dist/`:
  *   index.json          the compiled matcher index (extension, worker, classify)
  *   catalog.json        every tool with its risk facts and sources, vendors, categories (worker)
- *   patterns.json       content-script match patterns and navigation filters (extension)
+ *   patterns.json       content-script match patterns (extension)
  *   default-policy.json the validated default policy with its defaults filled in and the
  *                       lessons of lessons/ as its literacy.lessons
  * Any problem fails the build with the file and the reason, and nothing is written.
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { compileCatalog, matchPatterns, navigationFilters } from "../shared/catalog/compile";
+import { compileCatalog, matchPatterns } from "../shared/catalog/compile";
 import { createMatcher } from "../shared/catalog/matcher";
 import { validateCatalog, validatePolicy } from "../shared/catalog/validate";
 import type { Lesson } from "../shared/lessons/schema";
@@ -40,7 +40,7 @@ export async function buildPolicies(): Promise<{ errors: string[]; outputs: Reco
   const outputs: Record<string, string> = {
     "index.json": JSON.stringify(index),
     "catalog.json": JSON.stringify(catalog),
-    "patterns.json": JSON.stringify({ matches: matchPatterns(index), filters: navigationFilters(index) }),
+    "patterns.json": JSON.stringify({ matches: matchPatterns(index) }),
     "default-policy.json": `${JSON.stringify(policy, null, 2)}\n`,
   };
   return { errors, outputs };

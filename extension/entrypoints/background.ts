@@ -1,16 +1,16 @@
 import { browser } from "wxt/browser";
 import { defineBackground } from "wxt/utils/define-background";
-import { navigationFilters } from "../../shared/catalog/compile";
 import { ALARMS, scheduleSynchronization } from "../background/alarms";
-import { countNow, noteCandidate, noteSignIn, reportingChanged } from "../background/counting";
+import { reportingChanged } from "../background/counting";
 import { discoveryChanged, discoveryDue, startDiscovery } from "../background/discovery";
 import { handlers } from "../background/handlers";
-import { decideAtCommit, forgetTabDecision } from "../background/handover";
+import { forgetTabDecision } from "../background/handover";
+import { commitFilters, onCommitted, onSignInStart } from "../background/navigation";
 import { forgetTab } from "../background/nudges";
 import { createRouter } from "../background/router";
 import { flushNow, synchronize } from "../background/sync";
-import { CANDIDATE_FILTERS, candidateOfPage, OAUTH_FILTERS, oauthSignIn, vendorFilters } from "../lib/candidates";
-import { bundledIndex, catalogReady, loadingCatalog } from "../lib/catalog";
+import { OAUTH_FILTERS } from "../lib/candidates";
+import { bundledIndex, loadingCatalog } from "../lib/catalog";
 import { loadStoredCatalog } from "../lib/catalog-cache";
 import { STARTED_MARK } from "../lib/marks";
 import { restrictToTrustedContexts } from "../lib/state";
@@ -23,52 +23,11 @@ import { restrictToTrustedContexts } from "../lib/state";
 export default defineBackground(() => {
   const failed = (what: string) => (error: unknown) => console.error(`Shadowlight: ${what}:`, error);
 
-  // The browser itself filters navigations to catalog hosts (derived from the index at start-up).
-  // First the nudge, decided and handed to the page at commit (background/handover.ts), then the visit.
-  browser.webNavigation.onCommitted.addListener(
-    (details) => {
-      if (details.frameId !== 0) return;
-      decideAtCommit(details);
-      // With the catalog in force: at a start of the service worker, the stored one once read.
-      void catalogReady()
-        .then(({ matcher }) => {
-          const tool = matcher.classify(details.url);
-          if (tool) return countNow(tool.id, "visit");
-        })
-        .catch(failed("visit not counted"));
-    },
-    { url: navigationFilters(bundledIndex) },
-  );
-
-  // Unknown AI-looking sites: AI words in the hostname, or a new host under a catalogued AI
-  // vendor's own domain (lib/candidates.ts); again the browser filters.
-  browser.webNavigation.onCommitted.addListener(
-    (details) => {
-      if (details.frameId !== 0) return;
-      void catalogReady()
-        .then(({ matcher, index }) => {
-          const candidate = candidateOfPage(details.url, matcher, index);
-          if (candidate) return noteCandidate(candidate, "visit");
-        })
-        .catch(failed("candidate not counted"));
-    },
-    { url: [...CANDIDATE_FILTERS, ...vendorFilters(bundledIndex)] },
-  );
-
-  // Sign-ins through an identity provider for a site outside the catalog: the authorization
-  // URL is seen when the navigation starts and, after the provider's own redirects, when it
-  // commits; noting one twice changes nothing.
-  const onSignIn = (details: { frameId: number; url: string }) => {
-    if (details.frameId !== 0) return;
-    void catalogReady()
-      .then(({ matcher, index }) => {
-        const signIn = oauthSignIn(details.url, matcher, index);
-        if (signIn) return noteSignIn(signIn);
-      })
-      .catch(failed("sign-in not noted"));
-  };
-  browser.webNavigation.onBeforeNavigate.addListener(onSignIn, { url: OAUTH_FILTERS });
-  browser.webNavigation.onCommitted.addListener(onSignIn, { url: OAUTH_FILTERS });
+  // Committed navigations the background looks at, filtered by the browser itself: catalog
+  // pages (the nudge first, then the visit), unknown AI-looking sites and sign-ins through an
+  // identity provider (background/navigation.ts). One listener, few filters: each costs every start.
+  browser.webNavigation.onCommitted.addListener(onCommitted, { url: commitFilters(bundledIndex) });
+  browser.webNavigation.onBeforeNavigate.addListener(onSignInStart, { url: OAUTH_FILTERS });
 
   // Discovery beyond page visits: AI extensions, the AI browser, AI called by other sites.
   startDiscovery();

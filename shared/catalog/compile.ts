@@ -193,36 +193,15 @@ export function matchPatterns(index: CompiledIndex): string[] {
   return patterns;
 }
 
-/** The same set as `matchPatterns`, as `webNavigation` URL filters, so the browser itself
- * wakes the background only for catalog pages. */
+/** A `webNavigation` URL filter (the parts the extension uses). */
 export interface NavigationFilter {
   hostEquals?: string;
   hostSuffix?: string;
+  hostPrefix?: string;
+  hostContains?: string;
   pathPrefix?: string;
   pathEquals?: string;
   queryContains?: string;
-}
-
-export function navigationFilters(index: CompiledIndex): NavigationFilter[] {
-  const filters: NavigationFilter[] = [];
-  for (const host of Object.keys(index.hosts).sort()) {
-    filters.push({ hostEquals: host }, { hostSuffix: `.${host}` });
-  }
-  for (const [host, rules] of Object.entries(index.paths).sort()) {
-    for (const [prefix] of rules) {
-      filters.push({ hostEquals: host, pathPrefix: prefix }, { hostSuffix: `.${host}`, pathPrefix: prefix });
-    }
-  }
-  for (const [host, rules] of Object.entries(index.queries ?? {}).sort()) {
-    for (const [path, param, value] of rules) {
-      const queryContains = `${param}=${value}`;
-      filters.push(
-        { hostEquals: host, pathEquals: path, queryContains },
-        { hostSuffix: `.${host}`, pathEquals: path, queryContains },
-      );
-    }
-  }
-  return filters;
 }
 
 /**
