@@ -36,6 +36,11 @@
  * The service worker's start: from its start to its listeners registered (a performance mark
  * it sets), read after each cold navigation.
  *
+ * BENCH_BASELINE=<another checkout of the project, with its node_modules> builds that
+ * checkout's extension the same way and measures its nudges in a third browser, in the same
+ * rounds (warm visits in turn, cold ones in alternating order): the code before a change and
+ * after it, side by side in one run, as the machine's speed moves.
+ *
  * Prints a table, then one JSON line. Exits non-zero when a navigation shows no nudge; with
  * `--strict` also when a target is missed. `--rounds N` sets the navigations per host
  * (default 8 warm, 4 cold). Timings on a shared machine are noisy: compare within one run.
@@ -44,23 +49,23 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { generate } from "selfsigned";
 import { BUDGETS } from "../../shared/limits";
 import type { PolicyInput } from "../../shared/policy/schema";
 import { applyMigrations, buildExtension, newEvidenceKey, ROOT, run, startWorker } from "../../worker/dev/local";
-import { CHROMIUM, chromiumFlags } from "../support/chromium";
-import { percentile } from "../support/guard-timing";
 import { freePort, reservedPort } from "../support/net";
 import { printTable } from "../support/table";
 import { backgroundCpuSince, processCpu } from "./browser-cpu";
-import { addedMedian, HARMLESS_PASTE, PASTE_TIMING_SCRIPT, timePastes } from "./page-cost";
-import { extensionWorker, startupMs, stopServiceWorker } from "./service-worker";
+import { cells, launch, page, policyHeld, round2, summary, type Visit, visit } from "./nudge-visits";
+import { addedMedian, HARMLESS_PASTE, timePastes } from "./page-cost";
+import { startupMs, stopServiceWorker } from "./service-worker";
 
 const STRICT = process.argv.includes("--strict");
 const roundsArg = process.argv.indexOf("--rounds");
 const ROUNDS = roundsArg > 0 ? Math.max(1, Number(process.argv[roundsArg + 1]) || 8) : 8;
 const COLD_ROUNDS = Math.max(1, Math.ceil(ROUNDS / 2));
+/** Another checkout of the project: its extension, built the same way, is measured beside this one. */
+const BEFORE = process.env.BENCH_BASELINE;
 
 /** Catalog pages, one tool each, as people open them. */
 const PAGES: Array<[tool: string, url: string]> = [
@@ -96,84 +101,6 @@ const POLICY: PolicyInput = {
 /** Pastes timed per page: the first, and the later ones. */
 const PASTES_PER_PAGE = 4;
 
-/**
- * The page: its first script notes when the nudge's element is in the document (already
- * there when the script runs, or added later), as a site's own script would see it.
- */
-function page(host: string): string {
-  const paragraphs = Array.from(
-    { length: 40 },
-    (_, i) => `<p>Paragraph ${i} of a conversation on ${host}: enough text for the parser to do some work.</p>`,
-  ).join("\n");
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${host}</title>
-<script>
-(() => {
-  let at = null;
-  const look = () => { if (at === null && document.querySelector("shadowlight-nudge")) at = performance.now(); };
-  look();
-  new MutationObserver(look).observe(document.documentElement, { childList: true, subtree: true });
-  window.nudgeAt = () => at;
-})();
-${PASTE_TIMING_SCRIPT}
-</script>
-<style>body{font:16px sans-serif;margin:2rem} textarea{width:100%;height:6rem}</style></head>
-<body><h1>${host}</h1>${paragraphs}<textarea placeholder="Ask anything"></textarea></body></html>`;
-}
-
-interface Visit {
-  dcl: number;
-  load: number;
-  /** ms from DOMContentLoaded to the nudge in the DOM (null: no extension). */
-  nudge: number | null;
-  /** ms from the navigation's start to the nudge in the DOM (null: no extension). */
-  nudgeAt: number | null;
-}
-
-async function visit(tab: Page, url: string, expectNudge: boolean): Promise<Visit> {
-  await tab.goto(url, { waitUntil: "load" });
-  if (expectNudge) {
-    await tab
-      .waitForFunction(() => (window as unknown as { nudgeAt(): number | null }).nudgeAt() !== null, {
-        timeout: 15_000,
-        polling: 20,
-      })
-      .catch(() => {
-        throw new Error(`no nudge appeared on ${url}`);
-      });
-  }
-  return tab.evaluate(() => {
-    const [entry] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
-    if (!entry) throw new Error("no navigation entry");
-    const at = (window as unknown as { nudgeAt(): number | null }).nudgeAt();
-    return {
-      dcl: entry.domContentLoadedEventEnd,
-      load: entry.loadEventEnd,
-      nudge: at === null ? null : at - entry.domContentLoadedEventEnd,
-      nudgeAt: at,
-    };
-  });
-}
-
-/**
- * Chromium, with the extension or without. Driven by puppeteer-core: Playwright keeps a
- * session on every service worker, which keeps the extension's worker from being stopped.
- */
-async function launch(profile: string, hosts: string[], sitePort: number, extension?: string): Promise<Browser> {
-  return puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    userDataDir: profile,
-    acceptInsecureCerts: true,
-    ...(extension ? { enableExtensions: [extension] } : {}),
-    args: chromiumFlags(hosts, sitePort),
-  });
-}
-
-function summary(values: number[]): { median: number; p95: number; n: number } {
-  const round = (value: number) => Math.round(value * 10) / 10;
-  return { median: round(percentile(values, 50)), p95: round(percentile(values, 95)), n: values.length };
-}
-
 async function main(): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), "shadowlight-bench-nudge-"));
   const cleanups: Array<() => Promise<unknown> | unknown> = [() => rmSync(base, { recursive: true, force: true })];
@@ -194,6 +121,21 @@ async function main(): Promise<void> {
       outDir: join(base, "build"),
       browsers: ["chrome"],
     });
+    if (BEFORE && !existsSync(join(BEFORE, "node_modules"))) {
+      throw new Error(`BENCH_BASELINE: ${BEFORE} has no node_modules (run npm ci there)`);
+    }
+    if (BEFORE) await run("tsx", ["policies/build.ts"], process.env, true, BEFORE);
+    const extensionBefore = BEFORE
+      ? (
+          await buildExtension({
+            serverUrl,
+            enrollmentToken: enrollment,
+            outDir: join(base, "build-before"),
+            browsers: ["chrome"],
+            root: BEFORE,
+          })
+        ).chrome
+      : null;
     const persistTo = join(base, "state");
     await applyMigrations(persistTo);
     const worker = await startWorker({
@@ -225,6 +167,8 @@ async function main(): Promise<void> {
     cleanups.unshift(() => withExtension.close());
     const without = await launch(join(base, "without"), hosts, sitePort);
     cleanups.unshift(() => without.close());
+    const withBefore = extensionBefore ? await launch(join(base, "before"), hosts, sitePort, extensionBefore) : null;
+    if (withBefore) cleanups.unshift(() => withBefore.close());
     for (const browser of [withExtension, without]) {
       for (const [, url] of ALLOWED) {
         await browser.setPermission(
@@ -240,32 +184,20 @@ async function main(): Promise<void> {
       `nudge bench: extension built, worker and browsers up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    // The extension enrolls and fetches the policy on install: wait until it holds the published one.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const worker = await (await extensionWorker(withExtension)).worker();
-      const held = await worker
-        ?.evaluate(() =>
-          (
-            globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<object> } } } }
-          ).chrome.storage.local.get("policy"),
-        )
-        .catch(() => ({}));
-      if (
-        (held as { policy?: { response: { policy: { name: string } } } }).policy?.response.policy.name === POLICY.name
-      )
-        break;
-      if (Date.now() > deadline) throw new Error("the extension never fetched the benchmark policy");
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // The extensions enroll and fetch the policy on install: wait until they hold the published one.
+    await policyHeld(withExtension, POLICY.name);
+    if (withBefore) await policyHeld(withBefore, POLICY.name);
 
     const tab = await withExtension.newPage();
     await tab.setViewport({ width: 1280, height: 800 });
     const baselineTab = await without.newPage();
-    // One visit per host first: caches, the site's TLS session and the page's code are warm for both.
+    const beforeTab = withBefore ? await withBefore.newPage() : null;
+    await beforeTab?.setViewport({ width: 1280, height: 800 });
+    // One visit per host first: caches, the site's TLS session and the page's code are warm for all.
     for (const [, url] of PAGES) {
       await visit(baselineTab, url, false);
       await visit(tab, url, true);
+      if (beforeTab) await visit(beforeTab, url, true);
     }
     for (const [, url] of ALLOWED) {
       await visit(baselineTab, url, false);
@@ -274,11 +206,13 @@ async function main(): Promise<void> {
 
     const warm: Visit[] = [];
     const baseline: Visit[] = [];
+    const warmBefore: Visit[] = [];
     const cpuBefore = processCpu(withExtension).cpuMs;
     for (let round = 0; round < ROUNDS; round++) {
       for (const [, url] of PAGES) {
         baseline.push(await visit(baselineTab, url, false));
         warm.push(await visit(tab, url, true));
+        if (beforeTab) warmBefore.push(await visit(beforeTab, url, true));
       }
     }
     const warmCpuMs = backgroundCpuSince(withExtension, cpuBefore) / warm.length;
@@ -324,14 +258,26 @@ async function main(): Promise<void> {
 
     const cold: Visit[] = [];
     const startups: number[] = [];
+    const coldBefore: Visit[] = [];
+    const startupsBefore: number[] = [];
     let coldCpuMs = 0;
     for (let round = 0; round < COLD_ROUNDS; round++) {
-      for (const [, url] of PAGES) {
+      for (const [n, [, url]] of PAGES.entries()) {
+        // The code before, when named, goes first every other time: neither gets the quieter moment.
+        const beforeFirst = (round + n) % 2 === 0;
+        const visitBefore = async () => {
+          if (!withBefore || !beforeTab) return;
+          await stopServiceWorker(withBefore);
+          coldBefore.push(await visit(beforeTab, url, true));
+          startupsBefore.push(await startupMs(withBefore));
+        };
+        if (beforeFirst) await visitBefore();
         await stopServiceWorker(withExtension);
-        const before = processCpu(withExtension).cpuMs;
+        const cpu = processCpu(withExtension).cpuMs;
         cold.push(await visit(tab, url, true));
-        coldCpuMs += backgroundCpuSince(withExtension, before);
+        coldCpuMs += backgroundCpuSince(withExtension, cpu);
         startups.push(await startupMs(withExtension));
+        if (!beforeFirst) await visitBefore();
         baseline.push(await visit(baselineTab, url, false));
       }
     }
@@ -370,6 +316,18 @@ async function main(): Promise<void> {
       baselineLater: summary(pastes.baseLater),
     };
 
+    // The code before (BENCH_BASELINE), measured in the same rounds: its nudges and its start.
+    const before = withBefore
+      ? {
+          checkout: BEFORE,
+          nudgeAfterDclMs: {
+            warm: summary(warmBefore.map((v) => v.nudge as number)),
+            cold: summary(coldBefore.map((v) => v.nudge as number)),
+          },
+          nudgeAfterNavigationStartMs: { cold: summary(coldBefore.map((v) => v.nudgeAt as number)) },
+          serviceWorkerStartupMs: summary(startupsBefore),
+        }
+      : null;
     const rows: string[][] = [
       ["", "median ms", "p95 ms", "n", "target"],
       ["nudged tool: DOMContentLoaded, no extension", ...cells(dclBaseline), ""],
@@ -410,6 +368,13 @@ async function main(): Promise<void> {
       // compare its moment with the page's DOMContentLoaded without the extension.
       ["nudge after navigation start (warm)", ...cells(nudgeAtWarm), ""],
       ["nudge after navigation start (cold)", ...cells(nudgeAtCold), ""],
+      ...(before
+        ? [
+            ["code before: nudge after DOMContentLoaded (warm)", ...cells(before.nudgeAfterDclMs.warm), ""],
+            ["code before: nudge after DOMContentLoaded (cold)", ...cells(before.nudgeAfterDclMs.cold), ""],
+            ["code before: nudge after navigation start (cold)", ...cells(before.nudgeAfterNavigationStartMs.cold), ""],
+          ]
+        : []),
       ["paste, first of a page, no extension", ...cells(paste.baselineFirst), ""],
       ["paste, first of a page, extension", ...cells(paste.first), `p95 <= ${BUDGETS.guardFirstPasteP95Ms}`],
       ["paste, later, no extension", ...cells(paste.baselineLater), ""],
@@ -424,6 +389,10 @@ async function main(): Promise<void> {
     );
     const startup = summary(startups);
     console.log(`service worker start to listening: median ${startup.median} ms, p95 ${startup.p95} ms`);
+    if (before) {
+      const { median, p95 } = before.serviceWorkerStartupMs;
+      console.log(`code before (${BEFORE}): service worker start to listening: median ${median} ms, p95 ${p95} ms`);
+    }
 
     const targets = {
       nudgeWarmMedian: nudgeWarm.median <= BUDGETS.nudgeWarmMedianMs,
@@ -446,6 +415,7 @@ async function main(): Promise<void> {
         loadMs: { baseline: loadBaseline, warm: loadWarm },
         backgroundCpuMsPerNavigation: { warm: round2(warmCpuMs), cold: round2(coldCpuMs) },
         serviceWorkerStartupMs: startup,
+        ...(before ? { codeBefore: before } : {}),
         budgets: {
           nudgeWarmMedianMs: BUDGETS.nudgeWarmMedianMs,
           nudgeWarmP95Ms: BUDGETS.nudgeWarmP95Ms,
@@ -462,14 +432,6 @@ async function main(): Promise<void> {
   } finally {
     for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch(() => undefined);
   }
-}
-
-function cells(s: { median: number; p95: number; n: number }): string[] {
-  return [s.median.toFixed(1), s.p95.toFixed(1), String(s.n)];
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 await main();

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
-const BIN = join(ROOT, "node_modules", ".bin");
 
 /** Environment for wrangler: no metrics, no fetching of `Request.cf` from the internet. */
 export const WRANGLER_ENV = {
@@ -71,20 +70,34 @@ function lockHolderAlive(): boolean {
   }
 }
 
-/** Runs a program of node_modules/.bin in the repository and resolves with its output. */
+/**
+ * Runs a program of node_modules/.bin in the repository (or in another checkout of it, `root`)
+ * and resolves with its output.
+ */
 export function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   quiet = true,
+  root = ROOT,
 ): Promise<string> {
-  if (command === "wxt") return withWxtLock(() => spawnBin(command, args, env, quiet));
-  return spawnBin(command, args, env, quiet);
+  if (command === "wxt") return withWxtLock(() => spawnBin(command, args, env, quiet, root));
+  return spawnBin(command, args, env, quiet, root);
 }
 
-function spawnBin(command: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<string> {
+function spawnBin(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  quiet: boolean,
+  root: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(BIN, command), args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(join(root, "node_modules", ".bin", command), args, {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk;
@@ -156,8 +169,11 @@ export async function buildExtension(options: {
   group?: string;
   outDir?: string;
   browsers?: Array<"chrome" | "firefox">;
+  /** Another checkout of the project to build (a benchmark's baseline); this one by default. */
+  root?: string;
 }): Promise<{ chrome: string; firefox: string }> {
-  const outDir = options.outDir ?? join(ROOT, ".output");
+  const root = options.root ?? ROOT;
+  const outDir = options.outDir ?? join(root, ".output");
   const env = {
     ...process.env,
     SHADOWLIGHT_SERVER_URL: options.serverUrl,
@@ -166,8 +182,8 @@ export async function buildExtension(options: {
     SHADOWLIGHT_OUT_DIR: outDir,
   };
   const browsers = options.browsers ?? ["chrome", "firefox"];
-  if (browsers.includes("chrome")) await run("wxt", ["build"], env);
-  if (browsers.includes("firefox")) await run("wxt", ["build", "-b", "firefox"], env);
+  if (browsers.includes("chrome")) await run("wxt", ["build"], env, true, root);
+  if (browsers.includes("firefox")) await run("wxt", ["build", "-b", "firefox"], env, true, root);
   return { chrome: join(outDir, "chrome-mv3"), firefox: join(outDir, "firefox-mv2") };
 }
 
