@@ -23,12 +23,17 @@ export async function startupMs(browser: Browser): Promise<number> {
 
 /** Stops the extension's service worker, as the browser does after 30 s of idleness. */
 export async function stopServiceWorker(browser: Browser): Promise<void> {
-  const worker = await (await extensionWorker(browser)).worker();
-  if (!worker) throw new Error("the extension's service worker is not running");
-  await worker.close();
-  const deadline = Date.now() + 15_000;
-  while (browser.targets().some((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"))) {
-    if (Date.now() > deadline) throw new Error("the service worker did not stop");
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  const running = () =>
+    browser.targets().some((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"));
+  // A message or event that arrives as the worker stops (a page's last report of its nudge)
+  // starts it again at once: then it is stopped again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const worker = await (await extensionWorker(browser)).worker();
+    if (!worker) throw new Error("the extension's service worker is not running");
+    await worker.close();
+    const deadline = Date.now() + 3_000;
+    while (running() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!running()) return;
   }
+  throw new Error("the service worker did not stop");
 }
