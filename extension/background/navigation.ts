@@ -15,8 +15,9 @@ import { decideAtCommit } from "./handover";
  * the browser delivers the event that woke it: the browser takes and keeps each filter, and the
  * worker's bindings check them. With the catalog's two exact filters per host (2,070, in a
  * listener of their own beside two more) a navigation that started the worker got its nudge
- * 40 to 70 ms later than with these 675 (measured side by side in real Chromium). So the
- * filters are few and coarse, and the handlers below decide exactly:
+ * 20 to 30 ms later than with the ones below (675 for the same catalog; measured with
+ * `BENCH_BASELINE=<checkout> npm run bench:nudge`). So the filters are few and coarse, and the
+ * handlers decide exactly:
  *   - a catalog host is one `hostSuffix` filter: the host, its subdomains, and a longer name
  *     ending the same way ("notchatgpt.com"), which the matcher then turns away;
  *   - a catalog host that another filter already brings (".ai", "gpt", a vendor's domain, a
