@@ -210,12 +210,19 @@ async function main(): Promise<void> {
     const cpuBefore = processCpu(withExtension).cpuMs;
     for (let round = 0; round < ROUNDS; round++) {
       for (const [n, [, url]] of PAGES.entries()) {
-        // The code before, when named, goes first every other time, as in the cold rounds below.
+        // The page without the extension sits between the two builds, which take turns before
+        // and after it: the visit right after it (its page's last work still running) is this
+        // build's one time, the code before's the next.
         const beforeFirst = (round + n) % 2 === 0;
-        if (beforeTab && beforeFirst) warmBefore.push(await visit(beforeTab, url, true));
-        baseline.push(await visit(baselineTab, url, false));
-        warm.push(await visit(tab, url, true));
-        if (beforeTab && !beforeFirst) warmBefore.push(await visit(beforeTab, url, true));
+        if (beforeFirst) {
+          if (beforeTab) warmBefore.push(await visit(beforeTab, url, true));
+          baseline.push(await visit(baselineTab, url, false));
+          warm.push(await visit(tab, url, true));
+        } else {
+          warm.push(await visit(tab, url, true));
+          baseline.push(await visit(baselineTab, url, false));
+          if (beforeTab) warmBefore.push(await visit(beforeTab, url, true));
+        }
       }
     }
     const warmCpuMs = backgroundCpuSince(withExtension, cpuBefore) / warm.length;
@@ -297,7 +304,8 @@ async function main(): Promise<void> {
     const dclCold = summary(cold.map((v) => v.dcl));
     const loadBaseline = summary(baseline.map((v) => v.load));
     const loadWarm = summary(warm.map((v) => v.load));
-    // Each warm visit follows the baseline visit to the same page (the first baselines).
+    // Each warm visit is paired with the visit to the same page without the extension next to it
+    // (the first baselines).
     const addedDcl = {
       nudged: addedMedian(
         warm.map((v) => v.dcl),
