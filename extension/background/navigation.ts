@@ -15,7 +15,7 @@ import { decideAtCommit } from "./handover";
  * the browser delivers the event that woke it: the browser takes and keeps each filter, and the
  * worker's bindings check them. With the catalog's two exact filters per host (2,070, in a
  * listener of their own beside two more) a navigation that started the worker got its nudge
- * 20 to 30 ms later than with the ones below (675 for the same catalog; measured with
+ * about 40 ms later than with the ones below (675 for the same catalog; measured with
  * `BENCH_BASELINE=<checkout> npm run bench:nudge`). So the filters are few and coarse, and the
  * handlers decide exactly:
  *   - a catalog host is one `hostSuffix` filter: the host, its subdomains, and a longer name
