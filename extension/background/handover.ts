@@ -1,5 +1,6 @@
 import { browser } from "wxt/browser";
 import { NUDGE_UI_FILE } from "../lib/files";
+import { DECIDED_MARK, markNow, UI_SENT_MARK } from "../lib/marks";
 import { NUDGE_INBOX, type ServedNudge } from "../lib/messages";
 import { decideNudge, type Place, place, type TabSender } from "./nudges";
 
@@ -62,6 +63,7 @@ function decisionFor(where: Place, url: string, asker: Asker): Promise<ServedNud
 /** Decides, pushes the nudge at once when asked to, and resolves once the ticket is recorded. */
 async function decided(where: Place, url: string, pushNow = false): Promise<ServedNudge | null> {
   const { served, recorded } = await decideNudge(where, url);
+  if (pushNow) markNow(DECIDED_MARK);
   if (served && pushNow) void push(where, served);
   await recorded;
   return served;
@@ -98,6 +100,7 @@ async function sendUi(where: Place): Promise<void> {
       injectImmediately: true,
       files: [NUDGE_UI_FILE],
     });
+    markNow(UI_SENT_MARK);
   } catch {
     // Gone, or not yet scriptable: a later ask from this document sends it again.
     if (uiSent.get(where.tabId) === where.document) uiSent.delete(where.tabId);

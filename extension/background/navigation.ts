@@ -2,6 +2,7 @@ import type { CompiledIndex, NavigationFilter } from "../../shared/catalog/compi
 import { createMatcher, type Matcher } from "../../shared/catalog/matcher";
 import { CANDIDATE_FILTERS, candidateOfPage, OAUTH_FILTERS, oauthSignIn, vendorFilters } from "../lib/candidates";
 import { bundledIndex, catalogReady } from "../lib/catalog";
+import { COMMITTED_MARK, markNow } from "../lib/marks";
 import { countNow, noteCandidate, noteSignIn } from "./counting";
 import { decideAtCommit } from "./handover";
 
@@ -82,7 +83,10 @@ let bundled: Matcher | null = null;
 export function onCommitted(details: { tabId: number; frameId: number; documentId?: string; url: string }): void {
   if (details.frameId !== 0) return;
   bundled ??= createMatcher(bundledIndex);
-  if (bundled.classify(details.url)) decideAtCommit(details);
+  if (bundled.classify(details.url)) {
+    markNow(COMMITTED_MARK);
+    decideAtCommit(details);
+  }
   void catalogReady()
     .then(({ matcher, index }) => {
       // A catalog page is no candidate (candidateOfPage); a sign-in page is looked at apart.

@@ -40,6 +40,8 @@ export interface Visit {
   nudge: number | null;
   /** ms from the navigation's start to the nudge in the DOM (null: no extension). */
   nudgeAt: number | null;
+  /** The page's time origin (ms since the epoch), to set the service worker's marks against. */
+  origin: number;
 }
 
 export async function visit(tab: Page, url: string, expectNudge: boolean): Promise<Visit> {
@@ -63,6 +65,7 @@ export async function visit(tab: Page, url: string, expectNudge: boolean): Promi
       load: entry.loadEventEnd,
       nudge: at === null ? null : at - entry.domContentLoadedEventEnd,
       nudgeAt: at,
+      origin: performance.timeOrigin,
     };
   });
 }

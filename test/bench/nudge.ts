@@ -34,7 +34,10 @@
  * their number; cold navigations are reported apart (they include starting the worker).
  *
  * The service worker's start: from its start to its listeners registered (a performance mark
- * it sets), read after each cold navigation.
+ * it sets), read after each cold navigation, and the cold navigation phase by phase from the
+ * worker's marks set against the page's clock (service-worker.ts: when the worker started
+ * after the page's DOMContentLoaded, loading its script, evaluating it, the navigation's event,
+ * the decision, injecting the UI, the nudge in the DOM).
  *
  * BENCH_BASELINE=<another checkout of the project, with its node_modules> builds that
  * checkout's extension the same way and measures its nudges in a third browser, in the same
@@ -58,7 +61,7 @@ import { printTable } from "../support/table";
 import { backgroundCpuSince, processCpu } from "./browser-cpu";
 import { cells, launch, page, policyHeld, round2, summary, type Visit, visit } from "./nudge-visits";
 import { addedMedian, HARMLESS_PASTE, timePastes } from "./page-cost";
-import { startupMs, stopServiceWorker } from "./service-worker";
+import { type ColdPhases, coldPhases, startupMs, stopServiceWorker } from "./service-worker";
 
 const STRICT = process.argv.includes("--strict");
 const roundsArg = process.argv.indexOf("--rounds");
@@ -268,6 +271,7 @@ async function main(): Promise<void> {
 
     const cold: Visit[] = [];
     const startups: number[] = [];
+    const phases: ColdPhases[] = [];
     const coldBefore: Visit[] = [];
     const startupsBefore: number[] = [];
     let coldCpuMs = 0;
@@ -284,9 +288,12 @@ async function main(): Promise<void> {
         if (beforeFirst) await visitBefore();
         await stopServiceWorker(withExtension);
         const cpu = processCpu(withExtension).cpuMs;
-        cold.push(await visit(tab, url, true));
+        const coldVisit = await visit(tab, url, true);
+        cold.push(coldVisit);
         coldCpuMs += backgroundCpuSince(withExtension, cpu);
         startups.push(await startupMs(withExtension));
+        const parts = await coldPhases(withExtension, coldVisit);
+        if (parts) phases.push(parts);
         if (!beforeFirst) await visitBefore();
         baseline.push(await visit(baselineTab, url, false));
       }
@@ -404,6 +411,27 @@ async function main(): Promise<void> {
       const { median, p95 } = before.serviceWorkerStartupMs;
       console.log(`code before (${BEFORE}): service worker start to listening: median ${median} ms, p95 ${p95} ms`);
     }
+    // A cold navigation phase by phase (medians of each phase; they need not add up to the
+    // median of the whole).
+    const phaseMedians = Object.fromEntries(
+      (Object.keys(phases[0] ?? {}) as Array<keyof ColdPhases>).map((phase) => [
+        phase,
+        summary(phases.map((p) => p[phase])).median,
+      ]),
+    ) as Partial<Record<keyof ColdPhases, number>>;
+    const phaseLabels: Record<keyof ColdPhases, string> = {
+      workerStart: "worker started after DOMContentLoaded",
+      scriptLoad: "script loaded",
+      evaluation: "evaluated, listening",
+      toEvent: "navigation's event in",
+      decision: "nudge decided",
+      uiInjection: "UI injected",
+      toDom: "nudge in the DOM",
+    };
+    const phaseList = Object.entries(phaseMedians).map(
+      ([phase, ms]) => `${phaseLabels[phase as keyof ColdPhases]} ${ms}`,
+    );
+    console.log(`cold navigation, phase by phase (median ms over ${phases.length}): ${phaseList.join(", ")}`);
 
     const targets = {
       nudgeWarmMedian: nudgeWarm.median <= BUDGETS.nudgeWarmMedianMs,
@@ -426,6 +454,7 @@ async function main(): Promise<void> {
         loadMs: { baseline: loadBaseline, warm: loadWarm },
         backgroundCpuMsPerNavigation: { warm: round2(warmCpuMs), cold: round2(coldCpuMs) },
         serviceWorkerStartupMs: startup,
+        coldPhasesMs: phaseMedians,
         ...(before ? { codeBefore: before } : {}),
         budgets: {
           nudgeWarmMedianMs: BUDGETS.nudgeWarmMedianMs,

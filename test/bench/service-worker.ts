@@ -4,7 +4,7 @@
  * browser does after 30 s of idleness.
  */
 import type { Browser } from "puppeteer-core";
-import { STARTED_MARK } from "../../extension/lib/marks";
+import { COMMITTED_MARK, DECIDED_MARK, EVALUATING_MARK, STARTED_MARK, UI_SENT_MARK } from "../../extension/lib/marks";
 
 export function extensionWorker(browser: Browser, timeout = 15_000) {
   return browser.waitForTarget(
@@ -19,6 +19,63 @@ export async function startupMs(browser: Browser): Promise<number> {
   const at = await worker?.evaluate((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null, STARTED_MARK);
   if (typeof at !== "number") throw new Error("the service worker set no start-up mark");
   return at;
+}
+
+/** The phases of a cold navigation, in ms, each from the end of the one before. */
+export interface ColdPhases {
+  /** From the page's DOMContentLoaded to the worker's start (negative: it started before). */
+  workerStart: number;
+  /** From the worker's start to its first module running: the browser loading the script. */
+  scriptLoad: number;
+  /** Evaluating the worker's modules and registering its listeners. */
+  evaluation: number;
+  /** Until the navigation's event reached the worker. */
+  toEvent: number;
+  /** Deciding the nudge (reading the catalog, the policy and the nudge memory). */
+  decision: number;
+  /** Injecting the nudge's UI into the page. */
+  uiInjection: number;
+  /** Until the nudge is in the page's DOM. */
+  toDom: number;
+}
+
+/**
+ * A cold navigation taken apart, from the running worker's marks (lib/marks.ts) and the page's
+ * own timing: null when the worker has no mark of a phase (a build without them, or a nudge
+ * that came by the page's ask rather than at commit).
+ */
+export async function coldPhases(
+  browser: Browser,
+  page: { origin: number; dcl: number; nudgeAt: number | null },
+): Promise<ColdPhases | null> {
+  const worker = await (await extensionWorker(browser)).worker();
+  const names = [EVALUATING_MARK, STARTED_MARK, COMMITTED_MARK, DECIDED_MARK, UI_SENT_MARK];
+  const read = (await worker?.evaluate(
+    (marks: string[]) => ({
+      origin: performance.timeOrigin,
+      at: marks.map((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null),
+    }),
+    names,
+  )) as { origin: number; at: Array<number | null> } | undefined;
+  if (!read || page.nudgeAt === null || read.at.some((at) => at === null)) return null;
+  // Every moment on the page's clock: ms since the page's navigation started.
+  const start = read.origin - page.origin;
+  const [evaluating, listening, committed, decided, uiSent] = read.at.map((at) => start + (at as number)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return {
+    workerStart: start - page.dcl,
+    scriptLoad: evaluating - start,
+    evaluation: listening - evaluating,
+    toEvent: committed - listening,
+    decision: decided - committed,
+    uiInjection: uiSent - decided,
+    toDom: page.nudgeAt - uiSent,
+  };
 }
 
 /** Stops the extension's service worker, as the browser does after 30 s of idleness. */
