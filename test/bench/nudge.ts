@@ -104,6 +104,16 @@ const POLICY: PolicyInput = {
 /** Pastes timed per page: the first, and the later ones. */
 const PASTES_PER_PAGE = 4;
 
+/** The median of each phase over cold navigations (they need not add up to the median of the whole). */
+function phaseMedians(of: ColdPhases[]): Partial<Record<keyof ColdPhases, number>> {
+  return Object.fromEntries(
+    (Object.keys(of[0] ?? {}) as Array<keyof ColdPhases>).map((phase) => [
+      phase,
+      summary(of.map((p) => p[phase])).median,
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), "shadowlight-bench-nudge-"));
   const cleanups: Array<() => Promise<unknown> | unknown> = [() => rmSync(base, { recursive: true, force: true })];
@@ -272,6 +282,7 @@ async function main(): Promise<void> {
     const cold: Visit[] = [];
     const startups: number[] = [];
     const phases: ColdPhases[] = [];
+    const phasesBefore: ColdPhases[] = [];
     const coldBefore: Visit[] = [];
     const startupsBefore: number[] = [];
     let coldCpuMs = 0;
@@ -282,8 +293,12 @@ async function main(): Promise<void> {
         const visitBefore = async () => {
           if (!withBefore || !beforeTab) return;
           await stopServiceWorker(withBefore);
-          coldBefore.push(await visit(beforeTab, url, true));
+          const beforeVisit = await visit(beforeTab, url, true);
+          coldBefore.push(beforeVisit);
           startupsBefore.push(await startupMs(withBefore));
+          // A build from before the worker's marks has no phases.
+          const parts = await coldPhases(withBefore, beforeVisit);
+          if (parts) phasesBefore.push(parts);
         };
         if (beforeFirst) await visitBefore();
         await stopServiceWorker(withExtension);
@@ -344,6 +359,7 @@ async function main(): Promise<void> {
           },
           nudgeAfterNavigationStartMs: { cold: summary(coldBefore.map((v) => v.nudgeAt as number)) },
           serviceWorkerStartupMs: summary(startupsBefore),
+          coldPhasesMs: phaseMedians(phasesBefore),
         }
       : null;
     const rows: string[][] = [
@@ -413,12 +429,7 @@ async function main(): Promise<void> {
     }
     // A cold navigation phase by phase (medians of each phase; they need not add up to the
     // median of the whole).
-    const phaseMedians = Object.fromEntries(
-      (Object.keys(phases[0] ?? {}) as Array<keyof ColdPhases>).map((phase) => [
-        phase,
-        summary(phases.map((p) => p[phase])).median,
-      ]),
-    ) as Partial<Record<keyof ColdPhases, number>>;
+    const phasesNow = phaseMedians(phases);
     const phaseLabels: Record<keyof ColdPhases, string> = {
       workerStart: "worker started after DOMContentLoaded",
       scriptLoad: "script loaded",
@@ -428,10 +439,14 @@ async function main(): Promise<void> {
       uiInjection: "UI injected",
       toDom: "nudge in the DOM",
     };
-    const phaseList = Object.entries(phaseMedians).map(
-      ([phase, ms]) => `${phaseLabels[phase as keyof ColdPhases]} ${ms}`,
-    );
-    console.log(`cold navigation, phase by phase (median ms over ${phases.length}): ${phaseList.join(", ")}`);
+    const phaseList = (of: Partial<Record<keyof ColdPhases, number>>) =>
+      Object.entries(of)
+        .map(([phase, ms]) => `${phaseLabels[phase as keyof ColdPhases]} ${ms}`)
+        .join(", ");
+    console.log(`cold navigation, phase by phase (median ms over ${phases.length}): ${phaseList(phasesNow)}`);
+    if (phasesBefore.length > 0) {
+      console.log(`code before: the same (over ${phasesBefore.length}): ${phaseList(phaseMedians(phasesBefore))}`);
+    }
 
     const targets = {
       nudgeWarmMedian: nudgeWarm.median <= BUDGETS.nudgeWarmMedianMs,
@@ -454,7 +469,7 @@ async function main(): Promise<void> {
         loadMs: { baseline: loadBaseline, warm: loadWarm },
         backgroundCpuMsPerNavigation: { warm: round2(warmCpuMs), cold: round2(coldCpuMs) },
         serviceWorkerStartupMs: startup,
-        coldPhasesMs: phaseMedians,
+        coldPhasesMs: phasesNow,
         ...(before ? { codeBefore: before } : {}),
         budgets: {
           nudgeWarmMedianMs: BUDGETS.nudgeWarmMedianMs,
