@@ -89,9 +89,9 @@ export function onCommitted(details: { tabId: number; frameId: number; documentI
   }
   void catalogReady()
     .then(({ matcher, index }) => {
-      // A catalog page is no candidate (candidateOfPage); a sign-in page is looked at apart.
+      // A catalog page is no candidate; a sign-in page is looked at apart.
       const tool = matcher.classify(details.url);
-      const candidate = candidateOfPage(details.url, matcher, index);
+      const candidate = tool ? null : candidateOfPage(details.url, matcher, index);
       const signIn = oauthSignIn(details.url, matcher, index);
       return Promise.all([
         tool && countNow(tool.id, "visit"),

@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import { reportingChanged } from "../../extension/background/counting";
 import { forgetTabDecision } from "../../extension/background/handover";
 import { commitFilters, onCommitted } from "../../extension/background/navigation";
 import { bundledIndex, useCatalog } from "../../extension/lib/catalog";
-import { bundledPolicy } from "../../extension/lib/policy-cache";
 import { local, session } from "../../extension/lib/state";
 import type { NavigationFilter } from "../../shared/catalog/compile";
-import { policySchema } from "../../shared/policy/schema";
 import { countsByName } from "../support/counts";
+import { usePolicy } from "./device-policy";
 
 /*
  * The one onCommitted listener: its few, coarse filters bring every page the background must
@@ -82,7 +80,7 @@ describe("a committed navigation", () => {
   beforeEach(async () => {
     fakeBrowser.reset();
     useCatalog(bundledIndex, "bundled");
-    const policy = policySchema.parse({
+    await usePolicy({
       version: 3,
       name: "Navigation test policy",
       rules: [
@@ -91,10 +89,8 @@ describe("a committed navigation", () => {
       ],
       fallback: "allow",
     });
-    await local.policy.setValue({ etag: null, response: { ...bundledPolicy, policy }, fetchedAt: Date.now() });
     forgetTabDecision(5);
     forgetTabDecision(9);
-    reportingChanged();
     pushes = [];
     vi.spyOn(fakeBrowser.scripting, "executeScript").mockImplementation(async (injection) => {
       pushes.push(injection);
